@@ -1,0 +1,88 @@
+"""A project in, PDFs on disk out: the stages in a straight line.
+
+    load config → load & check content → Markdown → HTML → PDF → file
+
+Each function here takes the loaded :class:`~printjournal.model.Project`
+explicitly and returns what it wrote, so the CLI, the website build and the
+web app share one path through the pipeline.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import content, markup
+from .errors import ContentError, Problem
+from .model import Article, Project
+from .render import Rendered, Renderer, write_atomic
+from .templating import Layouts, article_html
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Built:
+    """One output file that was written."""
+
+    path: Path
+    pages: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """The loaded stages of one project: reuse it to render many documents."""
+
+    project: Project
+    layouts: Layouts
+    renderer: Renderer
+
+    @classmethod
+    def load(cls, project: Project) -> Pipeline:
+        return cls(project, Layouts(project), Renderer.for_project(project))
+
+    def article_html(self, article: Article,
+                     resolve_link: markup.LinkResolver | None = None) -> str:
+        body = markup.to_html(article, self.project, resolve_link)
+        return article_html(self.layouts, article, body)
+
+    def article_pdf(self, article: Article) -> Rendered:
+        return self.renderer.pdf(self.article_html(article), article.path)
+
+
+def check(project: Project, paths: Sequence[Path] | None = None) -> list[Problem]:
+    """Every problem in the project's content (or in ``paths``), sorted by file and line."""
+    articles, problems = content.load_articles(project)
+    if paths is not None:
+        wanted = {p.resolve() for p in paths}
+        problems = [p for p in problems if (project.root / p.path).resolve() in wanted]
+        articles = [a for a in articles if (project.root / a.path).resolve() in wanted]
+        all_articles, _ = content.load_articles(project)
+        problems += [p for p in content.check_links(all_articles, project)
+                     if (project.root / p.path).resolve() in wanted]
+    else:
+        problems += content.check_links(articles, project)
+    return sorted(set(problems))
+
+
+def load_checked_article(project: Project, path: Path) -> Article:
+    """Load the article at ``path`` and check its links against the project."""
+    article = content.load_article(path, project)
+    others = [a for a in content.load_articles(project)[0] if a.path != article.path]
+    problems = [p for p in content.check_links([article, *others], project)
+                if p.path == article.path]
+    if problems:
+        raise ContentError(problems)
+    return article
+
+
+def build_article(pipeline: Pipeline, path: Path, out: Path) -> Built:
+    """Render the article at ``path`` into the PDF ``out``."""
+    article = load_checked_article(pipeline.project, path)
+    rendered = pipeline.article_pdf(article)
+    write_atomic(out, rendered.data)
+    log.info("wrote %s (%d pages)", out, rendered.pages)
+    return Built(out, rendered.pages, len(rendered.data))

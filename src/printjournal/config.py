@@ -1,0 +1,161 @@
+"""printjournal.toml in, a validated :class:`~printjournal.model.Project` out.
+
+The project folder is found by looking upward from the working directory for
+``printjournal.toml``, as MkDocs finds ``mkdocs.yml``. Every problem in the
+file is reported together, each with its line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, Problem
+from .model import PAPER_SIZES, Clinic, Journal, Project
+
+CONFIG_NAME = "printjournal.toml"
+_LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` that holds printjournal.toml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise ConfigError.at(start, 0, f"no {CONFIG_NAME} here or in any folder above")
+
+
+def load_project(root: Path) -> Project:
+    """Read and validate ``root/printjournal.toml``."""
+    path = root / CONFIG_NAME
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError.at(path, 0, f"cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError.at(path, 1, "not UTF-8 text") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise ConfigError.at(path, int(match[1]) if match else 1, f"TOML: {exc}") from None
+    checker = _Checker(path, text)
+    journal = _journal(checker, data)
+    clinics = _clinics(checker, data, root)
+    for key in data.keys() - {"journal", "clinics"}:
+        checker.problem(key, f"unknown section [{key}]")
+    if checker.problems:
+        raise ConfigError(sorted(checker.problems))
+    assert journal is not None
+    return Project(root=root.resolve(), journal=journal, clinics=clinics)
+
+
+class _Checker:
+    """Collects problems, finding the line of a key by reading the text."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+        self.problems: list[Problem] = []
+
+    def line_of(self, key: str, after: int = 0) -> int:
+        pattern = re.compile(rf"^\s*(\[+\s*)?{re.escape(key)}\b")
+        for number, line in enumerate(self.lines[after:], start=after + 1):
+            if pattern.match(line):
+                return number
+        return after + 1 if after else 1
+
+    def problem(self, key: str, message: str, after: int = 0) -> None:
+        self.problems.append(Problem(self.path, self.line_of(key, after), message))
+
+    def text(self, table: dict[str, Any], key: str, *, required: bool = True,
+             default: str = "", after: int = 0) -> str:
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.problem(key, f"'{key}' is required", after)
+            return default
+        if not isinstance(value, str) or not value.strip():
+            self.problem(key, f"'{key}' must be non-empty text", after)
+            return default
+        return value.strip()
+
+
+def _journal(c: _Checker, data: dict[str, Any]) -> Journal | None:
+    table = data.get("journal")
+    if not isinstance(table, dict):
+        c.problems.append(Problem(c.path, 1, "a [journal] section is required"))
+        return None
+    start = c.line_of("journal")
+    known = {"name", "publisher", "base_url", "paper", "lang", "disclaimer", "disclaimers"}
+    for key in table.keys() - known:
+        c.problem(key, f"unknown key '{key}' in [journal]", start)
+    base_url = c.text(table, "base_url", after=start).rstrip("/")
+    if base_url and not re.match(r"^https?://[^/\s]+", base_url):
+        c.problem("base_url", "'base_url' must start with http:// or https://", start)
+    paper = c.text(table, "paper", required=False, default="A4", after=start)
+    sizes = {name.lower(): name for name in PAPER_SIZES}
+    if paper.lower() not in sizes:
+        c.problem("paper", f"'paper' must be one of {', '.join(PAPER_SIZES)}", start)
+    lang = c.text(table, "lang", required=False, default="en-GB", after=start)
+    if not _LANG.match(lang):
+        c.problem("lang", f"'lang' is not a language tag like en-GB: {lang!r}", start)
+    disclaimers = table.get("disclaimers", {})
+    if not isinstance(disclaimers, dict) or not all(
+            isinstance(v, str) and v.strip() for v in disclaimers.values()):
+        c.problem("disclaimers", "'disclaimers' must map languages to text", start)
+        disclaimers = {}
+    return Journal(
+        name=c.text(table, "name", after=start),
+        publisher=c.text(table, "publisher", after=start),
+        base_url=base_url,
+        paper=sizes.get(paper.lower(), "A4"),
+        lang=lang,
+        disclaimer=c.text(
+            table, "disclaimer", required=False, after=start,
+            default="For general information and education only — not medical advice."),
+        disclaimers=tuple(sorted((k, v.strip()) for k, v in disclaimers.items())),
+    )
+
+
+def _clinics(c: _Checker, data: dict[str, Any], root: Path) -> tuple[Clinic, ...]:
+    tables = data.get("clinics", [])
+    if not isinstance(tables, list):
+        c.problem("clinics", "clinics must be given as [[clinics]] tables")
+        return ()
+    clinics: list[Clinic] = []
+    after = 0
+    for table in tables:
+        after = c.line_of("[[clinics]]".strip("[]"), after)
+        known = {"id", "name", "logo", "address", "phone", "email", "hours", "website", "default"}
+        for key in table.keys() - known:
+            c.problem(key, f"unknown key '{key}' in [[clinics]]", after)
+        clinic_id = c.text(table, "id", after=after)
+        if clinic_id and not _ID.match(clinic_id):
+            c.problem("id", "clinic 'id' must be lowercase letters, digits and hyphens", after)
+        if any(k.id == clinic_id for k in clinics):
+            c.problem("id", f"clinic id '{clinic_id}' is used twice", after)
+        logo = None
+        if "logo" in table:
+            logo = (root / c.text(table, "logo", after=after)).resolve()
+            if not logo.is_relative_to(root.resolve()) or not logo.is_file():
+                c.problem("logo", f"clinic logo not found in the project: {table['logo']}", after)
+        default = table.get("default", False)
+        if not isinstance(default, bool):
+            c.problem("default", "'default' must be true or false", after)
+        clinics.append(Clinic(
+            id=clinic_id, name=c.text(table, "name", after=after), logo=logo,
+            address=c.text(table, "address", after=after),
+            phone=c.text(table, "phone", after=after),
+            email=c.text(table, "email", required=False, after=after),
+            hours=c.text(table, "hours", required=False, after=after),
+            website=c.text(table, "website", required=False, after=after),
+            default=default is True))
+        after += 1
+    if clinics and sum(k.default for k in clinics) != 1:
+        c.problem("clinics", "exactly one clinic must have default = true")
+    return tuple(clinics)

@@ -1,0 +1,364 @@
+"""Content files in, validated :class:`~printjournal.model.Article` values out.
+
+An article is ``content/articles/<slug>.md``: YAML front matter between ``---``
+lines, then Markdown. Everything that can be checked without rendering is
+checked here, so ``printjournal check`` and every build see the same
+problems: front matter keys and types, dates, sources and the citations that
+name them, images (present, inside the project, not a decompression bomb)
+and links to other articles. Every problem names its file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ContentError, PrintjournalError, Problem, relative
+from .model import Article, Project, Review, Source
+from .yamlsource import YamlDoc, load_yaml
+
+WORDS_PER_MINUTE = 200
+MAX_IMAGE_PIXELS = 40_000_000          # 40 megapixels: far beyond print need
+IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SOURCE_ID = r"[A-Za-z0-9][\w.:-]*"
+CITATION = re.compile(r"\[(@[^\]]*)\]")
+CITATION_ID = re.compile(rf"^\s*@({SOURCE_ID})\s*$")
+IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^\s)>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+INTERNAL_LINK = re.compile(r"\]\(\s*<?/journal/([^\s)>#?]*)")
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+_KEYS = {"title", "section", "date", "dek", "slug", "lang", "url", "authors",
+         "reading_time", "sources", "review", "tags", "sample"}
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """A content file split into its parsed front matter and its Markdown body."""
+
+    doc: YamlDoc
+    body: str
+    body_line: int
+
+
+def read_text(path: Path, root: Path) -> str:
+    """The UTF-8 text of a content file that lies inside ``root``."""
+    shown = relative(path, root)
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise ContentError.at(shown, 0, "is outside the project folder")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ContentError.at(shown, 0, f"cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ContentError.at(shown, line, "not UTF-8 text") from None
+    if "\x00" in text:
+        raise ContentError.at(shown, text[: text.index("\x00")].count("\n") + 1,
+                              "contains a NUL character")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(path: Path, text: str) -> FrontMatter:
+    """Split ``---`` front matter from the body and parse it."""
+    if not text.startswith("---\n"):
+        raise ContentError.at(path, 1, "must start with a '---' line and YAML front matter")
+    end = re.search(r"^---[ \t]*$", text[4:], re.MULTILINE)
+    if end is None:
+        raise ContentError.at(path, 1, "front matter is not closed by a '---' line")
+    yaml_text = text[4: 4 + end.start()]
+    body = text[4 + end.end():].removeprefix("\n")
+    body_line = 2 + yaml_text.count("\n") + 1
+    doc = load_yaml(yaml_text, path, first_line=2)
+    if not isinstance(doc.data, dict):
+        raise ContentError.at(path, 2, "front matter must be a set of 'key: value' lines")
+    return FrontMatter(doc, body, body_line)
+
+
+class Fields:
+    """Typed access to front matter values, collecting every problem."""
+
+    def __init__(self, doc: YamlDoc) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def problem(self, key: tuple[str | int, ...], message: str) -> None:
+        self.problems.append(Problem(self.doc.path, self.doc.line(*key), message))
+
+    def get(self, *key: str | int) -> Any:
+        value: Any = self.doc.data
+        for part in key:
+            if isinstance(value, dict) and isinstance(part, str):
+                value = value.get(part)
+            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+                value = value[part]
+            else:
+                return None
+        return value
+
+    def text(self, *key: str | int, required: bool = False) -> str:
+        value = self.get(*key)
+        name = ".".join(str(k) for k in key)
+        if value is None:
+            if required:
+                self.problem(key, f"'{name}' is required")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str):
+            kind = {bool: "true/false", int: "a number", float: "a number",
+                    list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+            self.problem(key, f"'{name}' must be text, not {kind} (put it in quotes)")
+            return ""
+        if required and not value.strip():
+            self.problem(key, f"'{name}' must not be empty")
+        return value.strip()
+
+    def date(self, *key: str | int, required: bool = False) -> dt.date | None:
+        value = self.get(*key)
+        name = ".".join(str(k) for k in key)
+        if value is None:
+            if required:
+                self.problem(key, f"'{name}' is required")
+            return None
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            self.problem(key, f"'{name}' must be a date as YYYY-MM-DD, not {text!r}")
+            return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as exc:
+            self.problem(key, f"'{name}' is not a real date: {text} ({exc})")
+            return None
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        value = self.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.problem((key,), f"'{key}' must be a list of text")
+            return ()
+        items = []
+        for i in range(len(value)):
+            item = self.text(key, i)
+            if item:
+                items.append(item)
+        return tuple(items)
+
+
+def parse_article(path: Path, text: str, project: Project) -> Article:
+    """Validate one article's text; raise every problem in it together."""
+    fm = split_front_matter(path, text)
+    f = Fields(fm.doc)
+    for key in sorted(fm.doc.data.keys() - _KEYS, key=str):
+        f.problem((key,), f"unknown front matter key '{key}'")
+    slug = f.text("slug") or path.stem
+    if not SLUG.match(slug):
+        f.problem(("slug",), f"slug {slug!r} must be lowercase letters, digits and hyphens")
+    lang = f.text("lang") or project.journal.lang
+    if not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", lang):
+        f.problem(("lang",), f"'lang' is not a language tag like en-GB: {lang!r}")
+    url = f.text("url") or project.article_url(slug)
+    if not re.match(r"^https?://\S+$", url):
+        f.problem(("url",), "'url' must be a web address starting with https://")
+    reading_time = f.get("reading_time")
+    if reading_time is None:
+        reading_time = max(1, math.ceil(len(fm.body.split()) / WORDS_PER_MINUTE))
+    elif isinstance(reading_time, bool) or not isinstance(reading_time, int) \
+            or not 0 < reading_time < 1000:
+        f.problem(("reading_time",), "'reading_time' must be a whole number of minutes")
+        reading_time = 1
+    sample = f.get("sample")
+    if sample is not None and not isinstance(sample, bool):
+        f.problem(("sample",), "'sample' must be true or false")
+    article = Article(
+        path=path, slug=slug, lang=lang, url=url,
+        title=f.text("title", required=True),
+        section=f.text("section", required=True),
+        date=f.date("date", required=True) or dt.date(1970, 1, 1),
+        dek=f.text("dek"),
+        authors=f.text_list("authors"),
+        reading_time=reading_time,
+        sources=_sources(f),
+        review=_review(f),
+        tags=f.text_list("tags"),
+        sample=sample is True,
+        body=fm.body, body_line=fm.body_line)
+    f.problems.extend(check_body(article, project))
+    if f.problems:
+        raise ContentError(sorted(set(f.problems)))
+    return article
+
+
+def _sources(f: Fields) -> tuple[Source, ...]:
+    value = f.get("sources")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        f.problem(("sources",), "'sources' must be a list of {id, text, url}")
+        return ()
+    sources: list[Source] = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            f.problem(("sources", i), "each source needs 'id', 'text' and 'url'")
+            continue
+        for key in sorted(item.keys() - {"id", "text", "url"}, key=str):
+            f.problem(("sources", i, key), f"unknown source key '{key}'")
+        source_id = f.text("sources", i, "id", required=True)
+        if source_id and not re.fullmatch(SOURCE_ID, source_id):
+            f.problem(("sources", i, "id"), f"source id {source_id!r} may only use "
+                      "letters, digits, '-', '_', '.' and ':'")
+        if any(s.id == source_id for s in sources):
+            f.problem(("sources", i, "id"), f"source id '{source_id}' is used twice")
+        url = f.text("sources", i, "url") or None
+        if url and not re.match(r"^https?://\S+$", url):
+            f.problem(("sources", i, "url"), "source 'url' must start with https://")
+        sources.append(Source(id=source_id, number=i + 1,
+                              text=f.text("sources", i, "text", required=True),
+                              url=url, line=f.doc.line("sources", i)))
+    return tuple(sources)
+
+
+def _review(f: Fields) -> Review | None:
+    value = f.get("review")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        f.problem(("review",), "'review' must have version, reviewed, next_review and owner")
+        return None
+    for key in sorted(value.keys() - {"version", "reviewed", "next_review", "owner"}, key=str):
+        f.problem(("review", key), f"unknown review key '{key}'")
+    version = f.get("review", "version")
+    if isinstance(version, (int, float)) and not isinstance(version, bool):
+        version = str(version)
+    elif version is not None:
+        version = f.text("review", "version")
+    else:
+        f.problem(("review",), "'review.version' is required")
+    reviewed = f.date("review", "reviewed", required=True)
+    next_review = f.date("review", "next_review", required=True)
+    owner = f.text("review", "owner", required=True)
+    if reviewed and next_review and next_review <= reviewed:
+        f.problem(("review", "next_review"), "'review.next_review' must come after 'reviewed'")
+    if not (version and reviewed and next_review and owner):
+        return None
+    return Review(version=str(version), reviewed=reviewed, next_review=next_review, owner=owner)
+
+
+def body_lines(article: Article) -> Iterable[tuple[int, str]]:
+    """The body's lines with their line numbers in the file, code fences left out."""
+    fenced = False
+    for number, line in enumerate(article.body.split("\n"), start=article.body_line):
+        if FENCE.match(line):
+            fenced = not fenced
+            continue
+        if not fenced:
+            yield number, line
+
+
+def check_body(article: Article, project: Project) -> list[Problem]:
+    """Citations name known sources; images are present, safe and described."""
+    problems: list[Problem] = []
+    path = article.path
+    known = {s.id for s in article.sources}
+    for number, line in body_lines(article):
+        if re.match(r"^#(?!#)\s", line):
+            problems.append(Problem(path, number, "the title comes from the front matter: "
+                                    "start headings in the body at '##'"))
+        for match in CITATION.finditer(line):
+            for part in match[1].split(";"):
+                cited = CITATION_ID.match(part)
+                if not cited:
+                    problems.append(Problem(path, number, f"malformed citation '{match[0]}': "
+                                            "write [@id] or [@id1; @id2]"))
+                elif cited[1] not in known:
+                    problems.append(Problem(path, number, f"unknown source '{cited[1]}'"))
+        for match in IMAGE.finditer(line):
+            alt, src = match[1].strip(), match[2]
+            if not alt:
+                problems.append(Problem(path, number, f"image '{src}' needs alt text: "
+                                        "![what the picture shows](...)"))
+            message = image_problem((project.root / path).parent, src, project)
+            if message:
+                problems.append(Problem(path, number, message))
+    return problems
+
+
+def image_problem(folder: Path, src: str, project: Project) -> str | None:
+    """Why the image ``src`` (relative to ``folder``) cannot be printed, or None."""
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith("/"):
+        return f"image '{src}' must be a file in the project's content folder, given by " \
+               "a relative path"
+    target = (folder / src).resolve()
+    if not target.is_relative_to(project.content_dir.resolve()):
+        return f"image '{src}' is outside the content folder"
+    if not target.is_file():
+        return f"image '{src}' not found"
+    if target.suffix.lower() not in IMAGE_TYPES:
+        return f"image '{src}' is not a PNG, JPEG, GIF, WebP or SVG file"
+    if target.suffix.lower() != ".svg":
+        return raster_problem(target, src)
+    return None
+
+
+def raster_problem(target: Path, shown: str) -> str | None:
+    """Read only the image header: refuse unreadable files and decompression bombs."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(target) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        return f"image '{shown}' cannot be read: {exc}"
+    if width * height > MAX_IMAGE_PIXELS:
+        return (f"image '{shown}' is {width}×{height} pixels ({width * height / 1e6:.0f} "
+                f"megapixels); at most {MAX_IMAGE_PIXELS // 1_000_000} are printed")
+    return None
+
+
+def check_links(articles: Sequence[Article], project: Project) -> list[Problem]:
+    """Every /journal/<slug> link names an article of the project."""
+    slugs = {a.slug for a in articles}
+    problems = []
+    for article in articles:
+        for number, line in body_lines(article):
+            for match in INTERNAL_LINK.finditer(line):
+                if match[1] not in slugs:
+                    problems.append(Problem(article.path, number,
+                                            f"link to unknown article '/journal/{match[1]}'"))
+    return problems
+
+
+def article_paths(project: Project) -> list[Path]:
+    return sorted(project.articles_dir.glob("*.md"))
+
+
+def load_article(path: Path, project: Project) -> Article:
+    shown = relative(path, project.root)
+    return parse_article(shown, read_text(path, project.root), project)
+
+
+def load_articles(project: Project, paths: Sequence[Path] | None = None
+                  ) -> tuple[list[Article], list[Problem]]:
+    """Every article (or those at ``paths``), and every problem found in them."""
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    for path in paths if paths is not None else article_paths(project):
+        try:
+            articles.append(load_article(path, project))
+        except PrintjournalError as exc:
+            problems.extend(exc.problems)
+    seen: dict[str, Article] = {}
+    for article in articles:
+        if article.slug in seen:
+            problems.append(Problem(article.path, 1, f"slug '{article.slug}' is also used by "
+                                    f"{seen[article.slug].path}"))
+        seen[article.slug] = article
+    return articles, problems

@@ -1,0 +1,65 @@
+"""Errors a user can cause, each pointing at a file and line.
+
+Every stage raises a subclass of :class:`PrintjournalError`. Its ``str()`` reads
+``path:line: message`` so the CLI can print it as it is, the way a compiler would.
+Stages that check many things at once collect :class:`Problem` records and raise
+them together in one :class:`ProblemsError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one file."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class PrintjournalError(Exception):
+    """Base class of every error printjournal reports to its user."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def at(cls, path: Path, line: int, message: str) -> PrintjournalError:
+        return cls([Problem(path, line, message)])
+
+
+class ConfigError(PrintjournalError):
+    """printjournal.toml is missing or wrong."""
+
+
+class ContentError(PrintjournalError):
+    """An article, manifest or other content file is wrong."""
+
+
+class LayoutError(PrintjournalError):
+    """A template or stylesheet in layouts/ is wrong."""
+
+
+class RenderError(PrintjournalError):
+    """WeasyPrint could not make the PDF (a refused or broken resource, ...)."""
+
+
+class ReviewError(PrintjournalError):
+    """An article is past its clinical review date."""
+
+
+def relative(path: Path, root: Path) -> Path:
+    """``path`` relative to ``root`` when inside it, for short messages."""
+    try:
+        return path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return path

@@ -1,0 +1,241 @@
+"""An article's Markdown body in, sanitised HTML for the layouts out.
+
+Python-Markdown does the parsing, with the extensions the journal uses
+(tables, definition lists for "Common questions", admonition callouts) and
+three of ours:
+
+- citations ``[@id]`` / ``[@id1; @id2]`` become superscript source numbers
+  linking to the Sources list; a source's first citation also carries a
+  footnote with the source's text, which the print CSS floats to the foot of
+  the page;
+- links are made to work on paper: a link to another article
+  (``/journal/<slug>``) gets its web address (or, inside an issue, "p. N")
+  printed after it, and so does an external link;
+- an image alone in its paragraph becomes a figure, its title the caption.
+
+Raw HTML in the Markdown is not passed through: the HTML parsers are removed,
+so it prints as the text it is, and the result is sanitised again with nh3
+against an allow-list of the tags and attributes our layouts style.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name)
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+from .content import CITATION, CITATION_ID
+from .model import Article, Body, Heading, Project
+
+#: What a link to another article resolves to: the href, and the text printed
+#: after the link so that paper still leads somewhere (or None to print nothing).
+LinkResolver = Callable[[str], tuple[str, str | None]]
+
+_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "b", "i",
+         "a", "sup", "sub", "span", "div", "blockquote", "code", "pre", "hr", "br",
+         "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd",
+         "figure", "figcaption", "img", "abbr"}
+_ATTRIBUTES = {
+    "*": {"class", "id", "lang"},
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"align", "style", "scope"},
+    "td": {"align", "style"},
+    "ol": {"start"},
+    "abbr": {"title"},
+}
+_URL_SCHEMES = {"http", "https", "mailto", "file"}
+
+
+@dataclass
+class _State:
+    """What one conversion has seen so far (reset for every article)."""
+
+    article: Article
+    resolve_link: LinkResolver
+    cited: list[str]
+
+
+class _CitationProcessor(InlineProcessor):
+    """``[@a; @b]`` → superscript source numbers linking to the Sources list."""
+
+    def __init__(self, state: _State) -> None:
+        super().__init__(CITATION.pattern)
+        self.state = state
+
+    def handleMatch(  # type: ignore[override]  # noqa: N802
+            self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element | None, int | None, int | None]:
+        ids = [CITATION_ID.match(part) for part in m.group(1).split(";")]
+        found = [self.state.article.source(i[1]) for i in ids if i]
+        sources = sorted({s.number: s for s in found if s is not None}.values(),
+                         key=lambda s: s.number)
+        if not sources or len(found) != len(ids) or None in found:
+            return None, None, None  # left as text; the content checks report it
+        wrapper = etree.Element("span", {"class": "citation",
+                                         "data-sources": " ".join(s.id for s in sources)})
+        sup = etree.SubElement(wrapper, "sup", {"class": "cite"})
+        for n, source in enumerate(sources):
+            link = etree.SubElement(sup, "a", {"href": f"#source-{source.number}",
+                                               "class": "cite-ref"})
+            link.text = str(source.number)
+            if n < len(sources) - 1:
+                link.tail = ","
+        return wrapper, m.start(0), m.end(0)
+
+
+class _PrintTreeprocessor(Treeprocessor):
+    """Links that work on paper, figures with captions, grouped Q&A, headings."""
+
+    def __init__(self, md: markdown.Markdown, state: _State, project: Project,
+                 headings: list[Heading]) -> None:
+        super().__init__(md)
+        self.state = state
+        self.project = project
+        self.headings = headings
+
+    def run(self, root: etree.Element) -> None:
+        for citation in root.iter("span"):
+            if citation.get("class") == "citation":
+                self._footnotes(citation)
+        for parent in list(root.iter()):
+            for index, child in reversed(list(enumerate(parent))):
+                if child.tag == "a":
+                    self._link(parent, index, child)
+        for p in list(root.iter("p")):
+            self._figure(p)
+        for dl in root.iter("dl"):
+            self._group_questions(dl)
+        for element in root.iter():
+            if element.tag in ("h2", "h3", "h4"):
+                text = "".join(element.itertext()).strip()
+                element.set("id", f"h-{len(self.headings) + 1}")
+                self.headings.append(Heading(int(element.tag[1]), text, element.get("id", "")))
+
+    def _footnotes(self, citation: etree.Element) -> None:
+        """Give each source its footnote at its first citation, in reading order.
+
+        Python-Markdown runs inline patterns in tree order, not reading order
+        (a list can be handled after the paragraph below it), so first
+        citations are found here, over the finished tree.
+        """
+        for source_id in citation.attrib.pop("data-sources", "").split():
+            source = self.state.article.source(source_id)
+            if source is None or source_id in self.state.cited:
+                continue
+            self.state.cited.append(source_id)
+            note = etree.SubElement(citation, "span", {"class": "footnote",
+                                                       "id": f"note-{source.number}"})
+            number = etree.SubElement(note, "span", {"class": "footnote-number"})
+            number.text = str(source.number)
+            number.tail = " " + source.text
+
+    def _link(self, parent: etree.Element, index: int, a: etree.Element) -> None:
+        href = (a.get("href") or "").strip()
+        if "cite-ref" in (a.get("class") or ""):
+            return
+        note: str | None = None
+        if href.startswith("/journal/"):
+            slug = href.removeprefix("/journal/").split("#")[0].split("?")[0].strip("/")
+            href, note = self.state.resolve_link(slug)
+        elif href.startswith("/"):
+            href = self.project.journal.base_url + href
+            note = _short_url(href)
+        elif re.match(r"^https?://", href):
+            text = "".join(a.itertext()).strip()
+            if _short_url(text) != _short_url(href):
+                note = _short_url(href)
+        elif href.startswith("mailto:") or href.startswith("#"):
+            pass
+        else:
+            href = ""  # a relative or other link leads nowhere on paper or in a PDF
+        if href:
+            a.set("href", href)
+        else:
+            a.attrib.pop("href", None)
+        if note:
+            span = etree.Element("span", {"class": "link-address"})
+            span.text = f" ({note})"
+            span.tail, a.tail = a.tail, None
+            parent.insert(index + 1, span)
+
+    def _figure(self, p: etree.Element) -> None:
+        children = list(p)
+        if len(children) != 1 or children[0].tag != "img" or (p.text or "").strip() \
+                or (children[0].tail or "").strip():
+            return
+        img = children[0]
+        src = img.get("src", "")
+        folder = (self.project.root / self.state.article.path).parent
+        img.set("src", (folder / src).resolve().as_uri())
+        caption = img.attrib.pop("title", "")
+        p.tag = "figure"
+        img.tail = None
+        if caption:
+            figcaption = etree.SubElement(p, "figcaption")
+            figcaption.text = caption
+
+    @staticmethod
+    def _group_questions(dl: etree.Element) -> None:
+        items = list(dl)
+        for item in items:
+            dl.remove(item)
+        group: etree.Element | None = None
+        for item in items:
+            if item.tag == "dt" or group is None:
+                group = etree.SubElement(dl, "div", {"class": "qa"})
+            group.append(item)
+
+
+class _PrintExtension(Extension):
+    def __init__(self, state: _State, project: Project, headings: list[Heading]) -> None:
+        super().__init__()
+        self.state = state
+        self.project = project
+        self.headings = headings
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.inlinePatterns.register(_CitationProcessor(self.state), "citation", 175)
+        md.treeprocessors.register(
+            _PrintTreeprocessor(md, self.state, self.project, self.headings), "print", 5)
+
+
+def _short_url(url: str) -> str:
+    return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+
+
+def web_links(project: Project) -> LinkResolver:
+    """Links to other articles go to their web pages, with the address printed."""
+    def resolve(slug: str) -> tuple[str, str | None]:
+        url = project.article_url(slug)
+        return url, _short_url(url)
+    return resolve
+
+
+def to_html(article: Article, project: Project,
+            resolve_link: LinkResolver | None = None) -> Body:
+    """Convert ``article.body`` to sanitised HTML."""
+    state = _State(article, resolve_link or web_links(project), [])
+    headings: list[Heading] = []
+    md = markdown.Markdown(
+        extensions=["tables", "def_list", "admonition", "sane_lists",
+                    _PrintExtension(state, project, headings)],
+        output_format="html")
+    html = md.convert(article.body)
+    clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES,
+                      link_rel=None, strip_comments=True)
+    return Body(html=clean, headings=tuple(headings), cited=tuple(state.cited))
+
+
+def image_path(article: Article, project: Project, src: str) -> Path:
+    return ((project.root / article.path).parent / src).resolve()

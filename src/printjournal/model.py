@@ -1,0 +1,150 @@
+"""The values that pass between stages: frozen dataclasses, no loose dicts.
+
+``config`` makes a :class:`Project`, ``content`` makes :class:`Article` values,
+``markup`` turns an article's Markdown into :class:`Body` HTML, and the later
+stages only read these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PAPER_SIZES: dict[str, tuple[float, float]] = {  # millimetres, portrait
+    "A4": (210, 297),
+    "A5": (148, 210),
+    "Letter": (215.9, 279.4),
+}
+
+
+@dataclass(frozen=True)
+class Journal:
+    """The journal as printjournal.toml describes it."""
+
+    name: str
+    publisher: str
+    base_url: str
+    paper: str
+    lang: str
+    disclaimer: str
+    disclaimers: tuple[tuple[str, str], ...] = ()  # (language, text) overrides
+
+    def disclaimer_for(self, lang: str) -> str:
+        primary = lang.split("-")[0].lower()
+        for code, text in self.disclaimers:
+            if code.lower() in (lang.lower(), primary):
+                return text
+        return self.disclaimer
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """A clinic whose staff print leaflets (printjournal.toml ``[[clinics]]``)."""
+
+    id: str
+    name: str
+    logo: Path | None
+    address: str
+    phone: str
+    email: str
+    hours: str
+    website: str
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class Project:
+    """A printjournal project folder and its validated configuration."""
+
+    root: Path
+    journal: Journal
+    clinics: tuple[Clinic, ...] = ()
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / "printjournal.toml"
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def articles_dir(self) -> Path:
+        return self.content_dir / "articles"
+
+    @property
+    def layouts_dir(self) -> Path:
+        return self.root / "layouts"
+
+    @property
+    def fonts_dir(self) -> Path:
+        return self.root / "fonts"
+
+    def article_url(self, slug: str) -> str:
+        return f"{self.journal.base_url}/journal/{slug}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One numbered entry of an article's Sources list."""
+
+    id: str
+    number: int
+    text: str
+    url: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Review:
+    """Clinical governance of an article (front matter ``review``)."""
+
+    version: str
+    reviewed: dt.date
+    next_review: dt.date
+    owner: str
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.next_review < today
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as its file says it, validated."""
+
+    path: Path           # relative to the project folder
+    slug: str
+    title: str
+    section: str
+    date: dt.date
+    lang: str
+    url: str
+    body: str            # the Markdown after the front matter
+    body_line: int       # line of the file where ``body`` starts
+    dek: str = ""
+    authors: tuple[str, ...] = ()
+    reading_time: int = 1
+    sources: tuple[Source, ...] = ()
+    review: Review | None = None
+    tags: tuple[str, ...] = ()
+    sample: bool = False
+
+    def source(self, source_id: str) -> Source | None:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Body:
+    """An article's body as sanitised HTML, with what the layout needs to know."""
+
+    html: str
+    headings: tuple[Heading, ...] = field(default=())
+    cited: tuple[str, ...] = field(default=())   # source ids in order of first citation

@@ -1,0 +1,151 @@
+"""An HTML document in, PDF bytes out: WeasyPrint, fenced in.
+
+WeasyPrint's own fetcher reads any local file (and can attach it to the PDF)
+and follows network URLs. :class:`ProjectFetcher` allows only ``data:`` URLs
+and files inside the project's content/, layouts/ and fonts/ folders, after
+resolving symlinks and ``..``; anything else stops the render with an error
+naming the document. Images are checked for decompression bombs before
+WeasyPrint decodes them, and every error WeasyPrint logs while rendering (a
+broken image, an unreadable SVG) fails the render instead of printing a PDF
+with a hole in it.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from .content import IMAGE_TYPES, raster_problem
+from .errors import Problem, RenderError, relative
+from .model import Project
+
+log = logging.getLogger(__name__)
+
+PDF_VARIANT = "pdf/ua-1"
+
+
+class RefusedResourceError(FatalURLFetchingError):
+    """Raised inside WeasyPrint to stop a render that asked for a forbidden URL."""
+
+
+class ProjectFetcher(URLFetcher):
+    """Fetch ``data:`` URLs and files under the project's own folders only."""
+
+    def __init__(self, project: Project) -> None:
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
+        self.root = project.root
+        self.allowed = tuple(d.resolve() for d in
+                             (project.content_dir, project.layouts_dir, project.fonts_dir))
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file":
+            raise RefusedResourceError(f"refused to fetch '{url}': only the project's own files "
+                                  "are used")
+        path = Path(unquote(urlsplit(url).path)).resolve()
+        if not any(path.is_relative_to(folder) for folder in self.allowed):
+            raise RefusedResourceError(f"refused to read '{path}': it is outside the project's "
+                                  "content, layouts and fonts folders")
+        if not path.is_file():
+            raise RefusedResourceError(f"file not found: {relative(path, self.root)}")
+        if path.suffix.lower() in IMAGE_TYPES - {".svg"}:
+            problem = raster_problem(path, str(relative(path, self.root)))
+            if problem:
+                raise RefusedResourceError(problem)
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                                  headers={"Content-Type": mime})
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """Renders HTML documents of one project. Reuses one font configuration."""
+
+    project: Project
+    fonts: FontConfiguration
+
+    @classmethod
+    def for_project(cls, project: Project) -> Renderer:
+        return cls(project, FontConfiguration())
+
+    def document(self, html: str, name: Path) -> weasyprint.document.Document:
+        """Lay out ``html``; ``name`` is the content file it comes from, for errors."""
+        base_url = self.project.layouts_dir.resolve().as_uri() + "/"
+        with _collect_errors() as errors:
+            try:
+                document = weasyprint.HTML(
+                    string=html, base_url=base_url,
+                    url_fetcher=ProjectFetcher(self.project)).render(
+                        font_config=self.fonts, pdf_variant=PDF_VARIANT)
+            except RefusedResourceError as exc:
+                raise RenderError.at(name, 0, str(exc)) from None
+        if errors:
+            raise RenderError([Problem(name, 0, message) for message in errors])
+        return document
+
+    def pdf(self, html: str, name: Path) -> Rendered:
+        """Render ``html`` to tagged PDF/UA-1."""
+        document = self.document(html, name)
+        data = document.write_pdf(pdf_variant=PDF_VARIANT)
+        assert data is not None
+        return Rendered(data, len(document.pages))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered PDF and its page count."""
+
+    data: bytes
+    pages: int
+
+
+@contextmanager
+def _collect_errors() -> Iterator[list[str]]:
+    """Turn WeasyPrint's logged errors (broken images, ...) into our errors."""
+    messages: list[str] = []
+
+    class Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.ERROR:
+                messages.append(record.getMessage())
+            else:
+                log.debug("weasyprint: %s", record.getMessage())
+
+    handler = Handler(logging.DEBUG)
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a failed run never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).chmod(0o644)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

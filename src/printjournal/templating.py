@@ -1,0 +1,131 @@
+"""Values in, an HTML document out: the Jinja2 layouts in ``layouts/``.
+
+Templates belong to designers. They receive frozen dataclasses (the article,
+the journal, the labels of the article's language) and never need the
+Python. The environment is strict (an undefined name is an error, not an
+empty string) and autoescapes, and a mistake in a template is reported as
+``layouts/<file>:<line>: message``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .errors import LayoutError, Problem, relative
+from .model import PAPER_SIZES, Article, Body, Project
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The words the layouts print around the content, in one language."""
+
+    lang: str
+    values: tuple[tuple[str, Any], ...]
+
+    def __getattr__(self, name: str) -> Any:
+        for key, value in self.values:
+            if key == name:
+                return value
+        raise AttributeError(f"no label '{name}' for language '{self.lang}' in labels.toml")
+
+    def date(self, day: dt.date) -> str:
+        """A date as people read it: '17 June 2026', '17. Juni 2026'."""
+        months = self.months
+        return str(self.date_format).format(day=day.day, month=months[day.month - 1],
+                                            year=day.year)
+
+
+class Layouts:
+    """The project's layouts folder as a Jinja environment."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.folder = project.layouts_dir
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.folder),
+            autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True, lstrip_blocks=True)
+        self.env.filters["shorten"] = shorten
+        self._labels = self._load_labels()
+
+    def _load_labels(self) -> dict[str, dict[str, Any]]:
+        path = self.folder / "labels.toml"
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise LayoutError.at(relative(path, self.project.root), 0,
+                                 f"cannot read: {exc.strerror}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise LayoutError.at(relative(path, self.project.root), 1, f"TOML: {exc}") from None
+        if "en" not in data:
+            raise LayoutError.at(relative(path, self.project.root), 1,
+                                 "labels.toml needs an [en] table, the fallback language")
+        return data
+
+    def labels(self, lang: str) -> Labels:
+        """Labels for ``lang`` (en-GB → en), falling back to English."""
+        chosen = self._labels.get(lang.lower(), self._labels.get(lang.split("-")[0].lower(), {}))
+        merged = {**self._labels["en"], **chosen}
+        return Labels(lang, tuple(sorted(merged.items())))
+
+    def render(self, name: str, **context: Any) -> str:
+        """Render ``layouts/<name>`` with ``context``."""
+        paper = self.project.journal.paper
+        context.setdefault("paper", paper)
+        context.setdefault("paper_size", PAPER_SIZES[paper])
+        try:
+            return self.env.get_template(name).render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            path = Path(exc.filename) if exc.filename else self.folder / name
+            raise LayoutError.at(relative(path, self.project.root), exc.lineno,
+                                 exc.message or "syntax error") from None
+        except jinja2.TemplateNotFound as exc:
+            raise LayoutError.at(relative(self.folder / str(exc.name), self.project.root), 0,
+                                 "template not found") from None
+        except (jinja2.UndefinedError, TypeError, AttributeError, ValueError,
+                KeyError, IndexError) as exc:
+            path, line = self._template_frame(exc, name)
+            raise LayoutError([Problem(path, line, str(exc))]) from None
+
+    def _template_frame(self, exc: BaseException, name: str) -> tuple[Path, int]:
+        """The innermost template file and line in ``exc``'s traceback."""
+        found = (self.folder / name, 0)
+        tb = exc.__traceback__ or sys.exc_info()[2]
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.startswith(str(self.folder)):
+                found = (Path(filename), tb.tb_lineno)
+            tb = tb.tb_next
+        return relative(found[0], self.project.root), found[1]
+
+
+def shorten(text: str, limit: int = 48) -> str:
+    """Cut ``text`` at a word boundary to at most ``limit`` characters, with '…'."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–—-")
+    return cut + "…"
+
+
+def article_html(layouts: Layouts, article: Article, body: Body,
+                 template: str = "article.html", **extra: Any) -> str:
+    """The full HTML document of one article."""
+    journal = layouts.project.journal
+    return layouts.render(
+        template,
+        journal=journal,
+        article=article,
+        body=Markup(body.html),
+        cited=body.cited,
+        labels=layouts.labels(article.lang),
+        disclaimer=journal.disclaimer_for(article.lang),
+        **extra)
