@@ -76,8 +76,8 @@ class _Checker:
              default: str = "", after: int = 0) -> str:
         value = table.get(key)
         if value is None:
-            if required:
-                self.problem(key, f"'{key}' is required", after)
+            if required:  # point at the table that lacks it
+                self.problems.append(Problem(self.path, after or 1, f"'{key}' is required"))
             return default
         if not isinstance(value, str) or not value.strip():
             self.problem(key, f"'{key}' must be non-empty text", after)

@@ -314,12 +314,15 @@ def raster_problem(target: Path, shown: str) -> str | None:
 
     try:
         with Image.open(target) as image:
-            width, height = image.size
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+            pixels = image.size[0] * image.size[1]
+    except Image.DecompressionBombError as exc:  # Pillow's own, larger limit
+        match = re.search(r"\((\d+) pixels\)", str(exc))
+        pixels = int(match[1]) if match else MAX_IMAGE_PIXELS * 5
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         return f"image '{shown}' cannot be read: {exc}"
-    if width * height > MAX_IMAGE_PIXELS:
-        return (f"image '{shown}' is {width}×{height} pixels ({width * height / 1e6:.0f} "
-                f"megapixels); at most {MAX_IMAGE_PIXELS // 1_000_000} are printed")
+    if pixels > MAX_IMAGE_PIXELS:
+        return (f"image '{shown}' has {pixels / 1e6:.0f} megapixels; at most "
+                f"{MAX_IMAGE_PIXELS // 1_000_000} are printed")
     return None
 
 

@@ -29,6 +29,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from .content import IMAGE_TYPES, raster_problem
 from .errors import Problem, RenderError, relative
 from .model import Project
+from .tagging import margins_as_artifacts
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,18 @@ class ProjectFetcher(URLFetcher):
     def __init__(self, project: Project) -> None:
         super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
         self.root = project.root
+        self.refused: list[str] = []  # WeasyPrint swallows some errors: remember them
         self.allowed = tuple(d.resolve() for d in
                              (project.content_dir, project.layouts_dir, project.fonts_dir))
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        try:
+            return self._fetch(url, headers)
+        except RefusedResourceError as exc:
+            self.refused.append(str(exc))
+            raise
+
+    def _fetch(self, url: str, headers: dict[str, str] | None) -> URLFetcherResponse:
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
             return super().fetch(url, headers)
@@ -81,25 +90,24 @@ class Renderer:
     def for_project(cls, project: Project) -> Renderer:
         return cls(project, FontConfiguration())
 
-    def document(self, html: str, name: Path) -> weasyprint.document.Document:
-        """Lay out ``html``; ``name`` is the content file it comes from, for errors."""
+    def pdf(self, html: str, name: Path) -> Rendered:
+        """Render ``html`` to tagged PDF/UA-1; ``name`` is its content file, for errors."""
         base_url = self.project.layouts_dir.resolve().as_uri() + "/"
+        fetcher = ProjectFetcher(self.project)
         with _collect_errors() as errors:
             try:
                 document = weasyprint.HTML(
-                    string=html, base_url=base_url,
-                    url_fetcher=ProjectFetcher(self.project)).render(
+                    string=html, base_url=base_url, url_fetcher=fetcher).render(
                         font_config=self.fonts, pdf_variant=PDF_VARIANT)
+                # images, SVG and attachments are fetched while writing, so this
+                # stays inside the fence too
+                data = document.write_pdf(pdf_variant=PDF_VARIANT,
+                                          finisher=margins_as_artifacts)
             except RefusedResourceError as exc:
                 raise RenderError.at(name, 0, str(exc)) from None
-        if errors:
-            raise RenderError([Problem(name, 0, message) for message in errors])
-        return document
-
-    def pdf(self, html: str, name: Path) -> Rendered:
-        """Render ``html`` to tagged PDF/UA-1."""
-        document = self.document(html, name)
-        data = document.write_pdf(pdf_variant=PDF_VARIANT)
+        messages = dict.fromkeys([*fetcher.refused, *errors])
+        if messages:
+            raise RenderError([Problem(name, 0, message) for message in messages])
         assert data is not None
         return Rendered(data, len(document.pages))
 

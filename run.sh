@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian machine. Each command installs what it needs first:
+#   ./run.sh build   the Debian libraries WeasyPrint uses, a virtualenv in .venv,
+#                    then every sample article into dist/
+#   ./run.sh test    the same plus the test tools (pytest, veraPDF when ../shared has it),
+#                    then the test suite
+# Anything after the command goes to printjournal (build) or pytest (test).
+set -euo pipefail
+cd "$(dirname "$0")"
+here=$(pwd)
+
+need_debs() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Installing Debian packages: ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# WeasyPrint's libraries; harfbuzz-subset makes font subsetting fast and byte-reproducible.
+RUNTIME_DEBS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1)
+TEST_DEBS=(poppler-utils)
+
+venv() {
+  local extras=$1 stamp
+  if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv 2>/dev/null || { need_debs python3-venv; python3 -m venv .venv; }
+  fi
+  stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-$extras"
+  if [ ! -f "$stamp" ]; then
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$extras]" 2>&1 \
+      | grep -v "^WARNING: Location" >&2 || true
+    .venv/bin/python -c "import printjournal, weasyprint" && touch "$stamp"
+  fi
+}
+
+case "${1:-}" in
+  build)
+    shift
+    need_debs "${RUNTIME_DEBS[@]}"
+    venv test
+    exec .venv/bin/printjournal articles "$@"
+    ;;
+  test)
+    shift
+    need_debs "${RUNTIME_DEBS[@]}" "${TEST_DEBS[@]}"
+    venv test
+    if [ -z "${PRINTJOURNAL_VERAPDF:-}" ] && [ -x ../shared/tools/verapdf/setup.sh ]; then
+      PRINTJOURNAL_VERAPDF=$(bash ../shared/tools/verapdf/setup.sh | tail -n1) \
+        || echo "veraPDF could not be set up; its tests will say so" >&2
+      export PRINTJOURNAL_VERAPDF
+    fi
+    .venv/bin/ruff check src tests bench
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  *)
+    echo "usage: ./run.sh build|test [ARGS...]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,120 @@
+"""Fixtures: the sample project rendered once, and small projects made per test."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from printjournal import build, config, content
+from printjournal.model import Article, Project
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing in printjournal may reach the network: any connection fails the test."""
+    def refuse(self, address, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ARG001
+        if isinstance(address, str) or (isinstance(address, tuple) and
+                                        str(address[0]).startswith(("127.", "::1", "localhost"))):
+            return original(self, address, *args, **kwargs)
+        raise AssertionError(f"network access attempted: {address}")
+    original = socket.socket.connect
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+@pytest.fixture(scope="session")
+def sample_project() -> Project:
+    return config.load_project(REPO)
+
+
+@pytest.fixture(scope="session")
+def sample_pipeline(sample_project: Project) -> build.Pipeline:
+    return build.Pipeline.load(sample_project)
+
+
+@dataclass(frozen=True)
+class Sample:
+    article: Article
+    pdf: Path
+    html: str
+
+
+@pytest.fixture(scope="session")
+def samples(sample_pipeline: build.Pipeline, tmp_path_factory) -> dict[str, Sample]:  # noqa: ANN001
+    """Every sample article rendered once for the whole session."""
+    out = tmp_path_factory.mktemp("articles")
+    project = sample_pipeline.project
+    rendered = {}
+    for path in content.article_paths(project):
+        article = content.load_article(path, project)
+        html = sample_pipeline.article_html(article)
+        pdf = out / f"{article.slug}.pdf"
+        pdf.write_bytes(sample_pipeline.renderer.pdf(html, article.path).data)
+        rendered[article.slug] = Sample(article, pdf, html)
+    assert len(rendered) >= 8
+    return rendered
+
+
+ARTICLE = """\
+---
+title: "A small article"
+section: "Testing"
+date: 2026-03-01
+dek: "A standfirst."
+sources:
+  - id: one
+    text: "Source one"
+    url: "https://example.org/one"
+---
+Some text that cites a source [@one].
+"""
+
+
+class TmpProject:
+    """A throwaway project folder with the real layouts and fonts."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        shutil.copytree(REPO / "layouts", root / "layouts")
+        shutil.copytree(REPO / "fonts", root / "fonts")
+        (root / "content" / "articles").mkdir(parents=True)
+        (root / "content" / "images").mkdir()
+        self.write("printjournal.toml", """\
+            [journal]
+            name = "Test Journal"
+            publisher = "Test Clinic"
+            base_url = "https://test.example"
+            """)
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def article(self, slug: str = "small", text: str = ARTICLE) -> Path:
+        return self.write(f"content/articles/{slug}.md", text)
+
+    def project(self) -> Project:
+        return config.load_project(self.root)
+
+
+@pytest.fixture
+def tmp_project(tmp_path: Path) -> TmpProject:
+    return TmpProject(tmp_path / "project")
+
+
+@pytest.fixture
+def problems_of(tmp_project: TmpProject) -> Callable[[str], list[str]]:
+    """Write an article and return the problems ``check`` finds, as printed."""
+    def check(text: str, slug: str = "bad") -> list[str]:
+        tmp_project.article(slug, textwrap.dedent(text))
+        return [str(p) for p in build.check(tmp_project.project())]
+    return check

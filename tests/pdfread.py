@@ -1,0 +1,189 @@
+"""Reading PDFs as a reader sees them: text per page, footnotes, fonts, links.
+
+Shared by the tests; every function opens the PDF with pypdf or pdfplumber and
+reports facts, never renders.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+
+MM = 72 / 25.4
+
+
+@dataclass(frozen=True)
+class PageText:
+    number: int          # 1-based
+    header: str          # text in the top margin
+    body: str            # text between the margins
+    footer: str          # text in the bottom margin
+
+
+@functools.lru_cache(maxsize=256)
+def _pages(path: Path, mtime: float, top_mm: float, bottom_mm: float) -> tuple[PageText, ...]:
+    result = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            top, bottom = top_mm * MM, page.height - bottom_mm * MM
+            header = page.crop((0, 0, page.width, top)).extract_text() or ""
+            footer = page.crop((0, bottom, page.width, page.height)).extract_text() or ""
+            body = page.crop((0, top, page.width, bottom)).extract_text() or ""
+            result.append(PageText(number, header.strip(), body, footer.strip()))
+    return tuple(result)
+
+
+def pages(path: Path, top_mm: float = 20, bottom_mm: float = 20) -> tuple[PageText, ...]:
+    """Text of each page, split into running header, body and footer."""
+    return _pages(path, path.stat().st_mtime, top_mm, bottom_mm)
+
+
+def link_pages(reader: pypdf.PdfReader, prefix: str) -> dict[str, list[int]]:
+    """For internal links whose destination starts with ``prefix``: the pages they stand on."""
+    found: dict[str, list[int]] = {}
+    for number, page in enumerate(reader.pages, start=1):
+        for annot in page.get("/Annots", []) or []:
+            annot = annot.get_object()
+            action = annot.get("/A")
+            dest = action.get("/D") if action else annot.get("/Dest")
+            if isinstance(dest, str) and dest.startswith(prefix):
+                found.setdefault(dest.removeprefix(prefix), []).append(number)
+    return found
+
+
+def uri_links(reader: pypdf.PdfReader) -> list[tuple[int, str]]:
+    links = []
+    for number, page in enumerate(reader.pages, start=1):
+        for annot in page.get("/Annots", []) or []:
+            action = annot.get_object().get("/A")
+            if action and action.get("/S") == "/URI":
+                links.append((number, str(action["/URI"])))
+    return links
+
+
+def destination_pages(reader: pypdf.PdfReader, prefix: str) -> dict[str, int]:
+    """Named destinations starting with ``prefix`` and the page each lands on."""
+    return {name.removeprefix(prefix): reader.get_page_number(dest.page) + 1
+            for name, dest in reader.named_destinations.items() if name.startswith(prefix)}
+
+
+def fonts(reader: pypdf.PdfReader) -> dict[str, bool]:
+    """Every font used on any page (subset prefix removed) → whether it is embedded."""
+    found: dict[str, bool] = {}
+
+    def visit(resources) -> None:  # noqa: ANN001
+        if not resources:
+            return
+        resources = resources.get_object()
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font) \
+                .get("/FontDescriptor")
+            embedded = bool(descriptor and any(
+                k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")))
+            name = str(font.get("/BaseFont", "?")).lstrip("/").split("+")[-1]
+            found[name] = found.get(name, True) and embedded
+        for xobject in (resources.get("/XObject") or {}).values():
+            visit(xobject.get_object().get("/Resources"))
+
+    for page in reader.pages:
+        visit(page.get("/Resources"))
+    return found
+
+
+def outline(reader: pypdf.PdfReader) -> list[tuple[int, str, int]]:
+    """Bookmarks as (depth, title, page)."""
+    result: list[tuple[int, str, int]] = []
+
+    def walk(items, depth: int) -> None:  # noqa: ANN001
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                result.append((depth, str(item.title), reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return result
+
+
+def structure_check(reader: pypdf.PdfReader) -> list[str]:
+    """Problems with the tag structure: for every page, each marked-content id in its
+    content stream has exactly one structure element, that element claims this page,
+    and the ParentTree agrees; no two pages share a StructParents key."""
+    problems: list[str] = []
+    root = reader.trailer["/Root"]
+    tree = root["/StructTreeRoot"].get_object()
+    parent_tree = _number_tree(tree["/ParentTree"].get_object())
+    page_refs = {p.indirect_reference.idnum: n for n, p in enumerate(reader.pages, start=1)}
+    # walk the structure tree: (page object number, mcid) -> elements claiming it
+    claims: dict[tuple[int, int], list[int]] = {}
+
+    def walk(node, inherited_page) -> None:  # noqa: ANN001
+        element = node.get_object()
+        page = element.get("/Pg")
+        page_id = page.idnum if page is not None else inherited_page
+        kids = element.get("/K")
+        if kids is None:
+            return
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if isinstance(kid, int):
+                claims.setdefault((page_id, kid), []).append(node.idnum)
+            else:
+                obj = kid.get_object()
+                if obj.get("/Type") == "/MCR":
+                    mcr_page = obj.get("/Pg")
+                    claims.setdefault((mcr_page.idnum if mcr_page else page_id,
+                                       int(obj["/MCID"])), []).append(node.idnum)
+                elif obj.get("/Type") == "/OBJR":
+                    continue
+                elif hasattr(kid, "idnum"):
+                    walk(kid, page_id)
+
+    for kid in (lambda k: k if isinstance(k, list) else [k])(tree["/K"]):
+        walk(kid, None)
+    seen_keys: dict[int, int] = {}
+    for number, page in enumerate(reader.pages, start=1):
+        key = page.get("/StructParents")
+        contents = page.get_contents()
+        data = contents.get_data() if contents is not None else b""
+        mcids = [int(m) for m in re.findall(rb"/MCID\s+(\d+)", data)]
+        if key is None:
+            if mcids:
+                problems.append(f"page {number}: marked content but no /StructParents")
+            continue
+        if key in seen_keys:
+            problems.append(f"page {number}: StructParents {key} also on page {seen_keys[key]}")
+        seen_keys[key] = number
+        parents = parent_tree.get(int(key))
+        if parents is None:
+            problems.append(f"page {number}: StructParents {key} not in the ParentTree")
+            continue
+        parents = parents.get_object()
+        for mcid in mcids:
+            owners = claims.get((page.indirect_reference.idnum, mcid), [])
+            if len(owners) != 1:
+                problems.append(f"page {number}: MCID {mcid} claimed by {len(owners)} elements")
+                continue
+            if mcid >= len(parents) or getattr(parents[mcid], "idnum", None) != owners[0]:
+                problems.append(f"page {number}: ParentTree disagrees for MCID {mcid}")
+    for (page_id, mcid), _owners in claims.items():
+        if page_id not in page_refs:
+            problems.append(f"MCID {mcid} claimed on a page that is not in the document")
+    return problems
+
+
+def _number_tree(node) -> dict[int, object]:  # noqa: ANN001
+    result: dict[int, object] = {}
+    nums = node.get("/Nums")
+    if nums:
+        for i in range(0, len(nums), 2):
+            result[int(nums[i])] = nums[i + 1]
+    for kid in node.get("/Kids", []) or []:
+        result.update(_number_tree(kid.get_object()))
+    return result

@@ -1,0 +1,204 @@
+"""What a reader sees in an article PDF: every page, footnote, link and font."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pypdf
+import pytest
+
+from printjournal.templating import shorten
+
+from .pdfread import destination_pages, fonts, link_pages, outline, pages, uri_links
+
+BUNDLED_FONTS = {"Charis-SIL", "Charis-SIL-Italic", "Charis-SIL-Bold", "Charis-SIL-Bold-Italic",
+                 "Inter", "Inter-Italic", "Inter-Semi-Bold", "Inter-Bold"}
+
+
+def _words(text: str) -> str:
+    """Text with hyphenation and line breaks undone, for comparisons."""
+    return re.sub(r"\s+", " ", re.sub(r"[‐-]\n", "", text)).strip()
+
+
+def test_disclaimer_and_page_x_of_y_on_every_page(samples, sample_project):
+    for slug, sample in samples.items():
+        disclaimer = sample_project.journal.disclaimer_for(sample.article.lang)
+        texts = pages(sample.pdf)
+        label, of = ("Seite", "von") if sample.article.lang.startswith("de") else ("Page", "of")
+        for page in texts:
+            assert disclaimer in _words(page.footer), (slug, page.number, page.footer)
+            assert f"{label} {page.number} {of} {len(texts)}" in page.footer, (slug, page.number)
+
+
+def test_running_header_only_after_the_first_page(samples, sample_project):
+    for slug, sample in samples.items():
+        texts = pages(sample.pdf)
+        assert texts[0].header == "", (slug, texts[0].header)
+        short = shorten(sample.article.title)
+        for page in texts[1:]:
+            header = _words(page.header)
+            assert f"{sample_project.journal.name} · {sample.article.section}" in header, slug
+            assert short in header, (slug, page.number, header)
+
+
+def test_first_page_has_the_masthead(samples):
+    for slug, sample in samples.items():
+        first = _words(pages(sample.pdf)[0].body)
+        article = sample.article
+        assert "CUREON JOURNAL" in first
+        assert article.section.upper() in first
+        assert _words(article.title) in first, slug
+        if article.dek:
+            assert _words(article.dek)[:60] in first, slug
+        assert f"{article.reading_time} " in first
+        for author in article.authors:
+            assert author in first, (slug, author)
+
+
+def test_every_source_has_its_footnote_on_the_page_of_its_first_citation(samples):
+    checked = 0
+    for slug, sample in samples.items():
+        reader = pypdf.PdfReader(sample.pdf)
+        citations = link_pages(reader, "source-")
+        notes = destination_pages(reader, "note-")
+        texts = pages(sample.pdf)
+        cited = {s.number for s in sample.article.sources if str(s.number) in citations}
+        assert set(notes) == {str(n) for n in cited}, slug
+        for source in sample.article.sources:
+            key = str(source.number)
+            if key not in citations:
+                continue
+            first_page = min(citations[key])
+            assert notes[key] == first_page, (slug, source.id, notes[key], first_page)
+            # and the reader sees the source's text at the foot of that page
+            assert _words(source.text)[:40] in _words(texts[first_page - 1].body), (slug, key)
+            checked += 1
+    assert checked > 30
+
+
+def test_sources_list_ends_the_article_with_clickable_urls(samples):
+    for slug, sample in samples.items():
+        reader = pypdf.PdfReader(sample.pdf)
+        last_pages = _words(" ".join(p.body for p in pages(sample.pdf)[-2:]))
+        heading = "Quellen" if sample.article.lang.startswith("de") else "Sources"
+        assert heading in last_pages
+        targets = {url for _, url in uri_links(reader)}
+        destinations = destination_pages(reader, "source-")
+        for source in sample.article.sources:
+            assert _words(source.text)[:40] in last_pages, (slug, source.id)
+            if source.url:
+                assert source.url in targets, (slug, source.url)
+            assert str(source.number) in destinations
+
+
+def test_links_to_other_articles_print_their_web_address(samples, sample_project):
+    found = 0
+    for sample in samples.values():
+        for slug in re.findall(r"\]\(/journal/([\w-]+)\)", sample.article.body):
+            url = sample_project.article_url(slug)
+            reader = pypdf.PdfReader(sample.pdf)
+            assert url in {u for _, u in uri_links(reader)}
+            printed = re.sub(r"^https?://", "", url)
+            text = re.sub(r"\s+", "", " ".join(p.body for p in pages(sample.pdf)))
+            assert printed in text
+            found += 1
+    assert found >= 3
+
+
+def test_only_bundled_fonts_all_embedded(samples):
+    for slug, sample in samples.items():
+        used = fonts(pypdf.PdfReader(sample.pdf))
+        assert set(used) <= BUNDLED_FONTS, (slug, set(used) - BUNDLED_FONTS)
+        assert all(used.values()), (slug, used)
+
+
+def test_metadata(samples, sample_project):
+    for slug, sample in samples.items():
+        reader = pypdf.PdfReader(sample.pdf)
+        info = reader.metadata
+        article = sample.article
+        assert info.title == article.title
+        assert info.author == sample_project.journal.publisher
+        assert (info.subject or "") == article.dek
+        assert (info.get("/Keywords") or "") == ", ".join(article.tags)
+        assert info.creation_date.date() == article.date
+        assert reader.trailer["/Root"]["/Lang"] == article.lang
+        assert bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"])
+        assert bool(reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"])
+
+
+def test_bookmarks_follow_the_headings(samples):
+    for slug, sample in samples.items():
+        marks = outline(pypdf.PdfReader(sample.pdf))
+        assert marks[0][:2] == (0, sample.article.title)
+        headings = re.findall(r"^(#{2,3}) (.+)$", sample.article.body, re.MULTILINE)
+        titles = [t for _, t, _ in marks[1:]]
+        sources = ["Quellen" if sample.article.lang.startswith("de") else "Sources"]
+        assert [h[1].strip() for h in headings] + sources == titles, slug
+        for (level, _), (depth, _, _) in zip(headings, marks[1:], strict=False):
+            assert depth == len(level) - 1
+        assert [p for *_, p in marks] == sorted(p for *_, p in marks)
+
+
+def test_german_article_is_hyphenated_with_german_labels(samples):
+    german = [s for s in samples.values() if s.article.lang.startswith("de")]
+    assert german, "the samples include an article in German"
+    for sample in german:
+        texts = pages(sample.pdf)
+        assert "Seite 1 von" in texts[0].footer
+        body = "\n".join(p.body for p in texts)
+        hyphenated = re.findall(r"[a-zäöüß]‐\n[a-zäöüß]", body)  # U+2010, WeasyPrint's hyphen
+        assert len(hyphenated) >= 3, "long German words are hyphenated at line ends"
+
+
+def test_long_article_runs_to_eight_pages_and_tables_repeat_headers(samples):
+    longest = max(samples.values(), key=lambda s: len(pages(s.pdf)))
+    assert len(pages(longest.pdf)) >= 8
+    spanning = 0
+    for sample in samples.values():
+        heads = re.findall(r"^\| *([^|\n]+?) *\|.*\n\|[-: |]+\|$", sample.article.body, re.MULTILINE)
+        for head in heads:
+            on = [p.number for p in pages(sample.pdf) if head in p.body]
+            if len(on) > 1:
+                spanning += 1
+    assert spanning >= 1, "a table runs over a page break with its header repeated"
+
+
+def test_a_figure_with_caption_is_scaled_to_the_text_width(samples):
+    with_images = [s for s in samples.values() if "![" in s.article.body]
+    assert with_images
+    for sample in with_images:
+        assert "<figure>" in sample.html and "<figcaption>" in sample.html
+        reader = pypdf.PdfReader(sample.pdf)
+        page = next(p for p in reader.pages if "/XObject" in (p.get("/Resources") or {}))
+        assert page is not None
+
+
+def test_creation_date_comes_from_the_article_not_the_clock(samples):
+    sample = next(iter(samples.values()))
+    info = pypdf.PdfReader(sample.pdf).metadata
+    assert info.creation_date.date() == sample.article.date != dt.date.today()
+
+
+@pytest.mark.parametrize("slug_index", [0])
+def test_same_input_gives_a_byte_identical_pdf(samples, sample_pipeline, tmp_path, slug_index):
+    import subprocess
+    import sys
+    sample = sorted(samples.values(), key=lambda s: s.article.slug)[slug_index]
+    again = sample_pipeline.renderer.pdf(sample.html, sample.article.path).data
+    assert again == sample.pdf.read_bytes()
+    # and a fresh process through the CLI gives the same bytes too
+    out = tmp_path / "again.pdf"
+    subprocess.run([sys.executable, "-m", "printjournal", "article",
+                    str(sample_pipeline.project.root / sample.article.path), "-o", str(out)],
+                   check=True, cwd=sample_pipeline.project.root, capture_output=True)
+    assert out.read_bytes() == sample.pdf.read_bytes()
+
+
+def test_no_line_is_only_a_hyphenated_fragment(samples):
+    """WeasyPrint can split a word twice, leaving e.g. 'ino‐' alone on a line."""
+    for slug, sample in samples.items():
+        for page in pages(sample.pdf):
+            for line in page.body.splitlines():
+                assert not re.fullmatch(r"\S{1,8}‐", line.strip()), (slug, page.number, line)

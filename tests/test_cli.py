@@ -1,0 +1,73 @@
+"""The command line: thin, and never a traceback for a user's mistake."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pypdf
+
+
+def run(*args: str, cwd) -> subprocess.CompletedProcess[str]:  # noqa: ANN001
+    return subprocess.run([sys.executable, "-m", "printjournal", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_article_command_writes_the_pdf(tmp_project):
+    tmp_project.article()
+    result = run("article", "articles/small.md", cwd=tmp_project.root / "content")
+    assert result.returncode == 0, result.stderr
+    out = tmp_project.root / "dist" / "articles" / "small.pdf"
+    assert pypdf.PdfReader(out).metadata.title == "A small article"
+
+
+def test_article_command_with_output(tmp_project, tmp_path):
+    tmp_project.article()
+    out = tmp_path / "chosen.pdf"
+    result = run("article", "content/articles/small.md", "-o", str(out), cwd=tmp_project.root)
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_content_error_exits_1_without_traceback(tmp_project):
+    tmp_project.article("bad", "---\ntitle: t\nsection: s\ndate: 2026-02-30\n---\n[@nope]\n")
+    result = run("article", "content/articles/bad.md", cwd=tmp_project.root)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "content/articles/bad.md:4: 'date' is not a real date: 2026-02-30 "
+        "(day is out of range for month)",
+        "content/articles/bad.md:6: unknown source 'nope'",
+    ]
+    assert not (tmp_project.root / "dist").exists()
+
+
+def test_check_reports_every_file_and_exits_1(tmp_project):
+    tmp_project.article("one", "---\ntitle: t\nsection: s\n---\nx\n")
+    tmp_project.article("two", "---\ntitle: t\nsection: s\ndate: 2026-01-01\n---\n[@x]\n")
+    tmp_project.article()
+    result = run("check", cwd=tmp_project.root)
+    assert result.returncode == 1
+    assert "content/articles/one.md:2: 'date' is required" in result.stderr
+    assert "content/articles/two.md:6: unknown source 'x'" in result.stderr
+    assert "small.md" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_passes_on_the_sample_content(sample_project):
+    result = run("check", cwd=sample_project.root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "no problems"
+
+
+def test_no_project_folder(tmp_path):
+    result = run("check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "no printjournal.toml here or in any folder above" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_article_file(tmp_project):
+    result = run("article", "content/articles/nothing.md", cwd=tmp_project.root)
+    assert result.returncode == 1
+    assert result.stderr.startswith("content/articles/nothing.md:0: cannot read")

@@ -1,0 +1,79 @@
+"""printjournal.toml: found by looking upward, every problem reported together."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from printjournal import config
+from printjournal.errors import ConfigError
+
+
+def write(tmp_path, text: str):
+    (tmp_path / "printjournal.toml").write_text(textwrap.dedent(text), encoding="utf-8")
+    return tmp_path
+
+
+def test_found_by_looking_upward(tmp_project):
+    deep = tmp_project.root / "content" / "articles"
+    assert config.find_root(deep) == tmp_project.root.resolve()
+
+
+def test_missing_everywhere_is_a_clear_error(tmp_path):
+    with pytest.raises(ConfigError, match="no printjournal.toml here or in any folder above"):
+        config.find_root(tmp_path)
+
+
+def test_defaults(tmp_project):
+    journal = tmp_project.project().journal
+    assert (journal.paper, journal.lang) == ("A4", "en-GB")
+    assert journal.disclaimer == "For general information and education only — " \
+                                 "not medical advice."
+
+
+def test_every_problem_reported_together_with_its_line(tmp_path):
+    write(tmp_path, """\
+        [journal]
+        name = "J"
+        base_url = "cureon.example"
+        paper = "A3"
+        lang = "english please"
+        colour = "teal"
+
+        [extras]
+        x = 1
+        """)
+    with pytest.raises(ConfigError) as caught:
+        config.load_project(tmp_path)
+    path = tmp_path / "printjournal.toml"
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:1: 'publisher' is required",
+        f"{path}:3: 'base_url' must start with http:// or https://",
+        f"{path}:4: 'paper' must be one of A4, A5, Letter",
+        f"{path}:5: 'lang' is not a language tag like en-GB: 'english please'",
+        f"{path}:6: unknown key 'colour' in [journal]",
+        f"{path}:8: unknown section [extras]",
+    ]
+
+
+def test_toml_syntax_error_names_the_line(tmp_path):
+    write(tmp_path, '[journal]\nname = "J"\npublisher = \n')
+    with pytest.raises(ConfigError, match=r"printjournal.toml:3: TOML"):
+        config.load_project(tmp_path)
+
+
+def test_disclaimer_per_language(tmp_path):
+    write(tmp_path, """\
+        [journal]
+        name = "J"
+        publisher = "P"
+        base_url = "https://j.example/"
+        disclaimer = "General information."
+        [journal.disclaimers]
+        de = "Allgemeine Information."
+        """)
+    journal = config.load_project(tmp_path).journal
+    assert journal.base_url == "https://j.example"
+    assert journal.disclaimer_for("de-DE") == "Allgemeine Information."
+    assert journal.disclaimer_for("en-GB") == "General information."
