@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing in printjournal may reach the network: any connection fails the test."""
-    def refuse(self, address, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ARG001
+    def refuse(self, address, *args, **kwargs):
         if isinstance(address, str) or (isinstance(address, tuple) and
                                         str(address[0]).startswith(("127.", "::1", "localhost"))):
             return original(self, address, *args, **kwargs)
@@ -47,7 +47,7 @@ class Sample:
 
 
 @pytest.fixture(scope="session")
-def samples(sample_pipeline: build.Pipeline, tmp_path_factory) -> dict[str, Sample]:  # noqa: ANN001
+def samples(sample_pipeline: build.Pipeline, tmp_path_factory) -> dict[str, Sample]:
     """Every sample article rendered once for the whole session."""
     out = tmp_path_factory.mktemp("articles")
     project = sample_pipeline.project

@@ -76,7 +76,7 @@ def fonts(reader: pypdf.PdfReader) -> dict[str, bool]:
     """Every font used on any page (subset prefix removed) → whether it is embedded."""
     found: dict[str, bool] = {}
 
-    def visit(resources) -> None:  # noqa: ANN001
+    def visit(resources) -> None:
         if not resources:
             return
         resources = resources.get_object()
@@ -101,12 +101,13 @@ def outline(reader: pypdf.PdfReader) -> list[tuple[int, str, int]]:
     """Bookmarks as (depth, title, page)."""
     result: list[tuple[int, str, int]] = []
 
-    def walk(items, depth: int) -> None:  # noqa: ANN001
+    def walk(items, depth: int) -> None:
         for item in items:
             if isinstance(item, list):
                 walk(item, depth + 1)
             else:
-                result.append((depth, str(item.title), reader.get_destination_page_number(item) + 1))
+                page = reader.get_destination_page_number(item) + 1
+                result.append((depth, str(item.title), page))
 
     walk(reader.outline, 0)
     return result
@@ -124,7 +125,7 @@ def structure_check(reader: pypdf.PdfReader) -> list[str]:
     # walk the structure tree: (page object number, mcid) -> elements claiming it
     claims: dict[tuple[int, int], list[int]] = {}
 
-    def walk(node, inherited_page) -> None:  # noqa: ANN001
+    def walk(node, inherited_page) -> None:
         element = node.get_object()
         page = element.get("/Pg")
         page_id = page.idnum if page is not None else inherited_page
@@ -178,7 +179,7 @@ def structure_check(reader: pypdf.PdfReader) -> list[str]:
     return problems
 
 
-def _number_tree(node) -> dict[int, object]:  # noqa: ANN001
+def _number_tree(node) -> dict[int, object]:
     result: dict[int, object] = {}
     nums = node.get("/Nums")
     if nums:

@@ -52,7 +52,7 @@ def test_headings_and_lists_are_tagged(samples):
     reader = pypdf.PdfReader(sample.pdf)
     kinds: set[str] = set()
 
-    def walk(node) -> None:  # noqa: ANN001
+    def walk(node) -> None:
         node = node.get_object()
         if isinstance(node, dict):
             if "/S" in node:

@@ -114,7 +114,7 @@ def test_only_bundled_fonts_all_embedded(samples):
 
 
 def test_metadata(samples, sample_project):
-    for slug, sample in samples.items():
+    for sample in samples.values():
         reader = pypdf.PdfReader(sample.pdf)
         info = reader.metadata
         article = sample.article
@@ -157,7 +157,8 @@ def test_long_article_runs_to_eight_pages_and_tables_repeat_headers(samples):
     assert len(pages(longest.pdf)) >= 8
     spanning = 0
     for sample in samples.values():
-        heads = re.findall(r"^\| *([^|\n]+?) *\|.*\n\|[-: |]+\|$", sample.article.body, re.MULTILINE)
+        heads = re.findall(r"^\| *([^|\n]+?) *\|.*\n\|[-: |]+\|$", sample.article.body,
+                           re.MULTILINE)
         for head in heads:
             on = [p.number for p in pages(sample.pdf) if head in p.body]
             if len(on) > 1:

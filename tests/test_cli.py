@@ -8,7 +8,7 @@ import sys
 import pypdf
 
 
-def run(*args: str, cwd) -> subprocess.CompletedProcess[str]:  # noqa: ANN001
+def run(*args: str, cwd) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "printjournal", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=120)
 

@@ -21,7 +21,7 @@ def test_found_by_looking_upward(tmp_project):
 
 
 def test_missing_everywhere_is_a_clear_error(tmp_path):
-    with pytest.raises(ConfigError, match="no printjournal.toml here or in any folder above"):
+    with pytest.raises(ConfigError, match=r"no printjournal\.toml here or in any folder above"):
         config.find_root(tmp_path)
 
 

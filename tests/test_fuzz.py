@@ -41,7 +41,8 @@ mapping = st.builds(lambda base, extra: {**base, **extra},
 front_matter = st.one_of(mapping, mapping, mapping, st.text(max_size=200))
 markdown_bits = st.sampled_from([
     "Text", "[@a]", "[@a; @b]", "[@]", "[@a;]", "[@ a ]", "**bold**", "*em*", "\n\n## Heading\n\n",
-    "\n# Title\n", "\n- item\n- item\n", "\n1. one\n2. two\n", "\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+    "\n# Title\n", "\n- item\n- item\n", "\n1. one\n2. two\n",
+    "\n| a | b |\n|---|---|\n| 1 | 2 |\n",
     "\n!!! warning \"Careful\"\n    Body\n", "\nQ?\n:   A.\n", "![alt](../images/x.svg)",
     "![](nothing.png)", "[link](/journal/other)", "[x](https://example.org)", "[x](javascript:1)",
     "<script>x</script>", "<b>", "&amp;", "&#0;", "`code [@a]`", "\n```\n[@zz]\n```\n", "\\", "\t",
@@ -54,7 +55,7 @@ VALID_HEAD = ('---\ntitle: "T"\nsection: "S"\ndate: 2026-01-01\nsources:\n'
 
 
 @pytest.fixture(scope="module")
-def fuzz_project(tmp_path_factory) -> TmpProject:  # noqa: ANN001
+def fuzz_project(tmp_path_factory) -> TmpProject:
     project = TmpProject(tmp_path_factory.mktemp("fuzz") / "project")
     project.article("other", "---\ntitle: o\nsection: s\ndate: 2026-01-01\n---\nx\n")
     shutil.copy(Path(__file__).parent.parent / "content" / "images" / "fibre-chart.svg",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 
@@ -128,5 +127,5 @@ def test_a_failed_run_leaves_the_last_good_pdf_in_place(tmp_project, tmp_path):
     with pytest.raises(Exception, match="not found"):
         build.build_article(pipeline, path, out)
     assert out.read_bytes() == good
-    assert os.listdir(out.parent) == ["small.pdf"]
+    assert [p.name for p in out.parent.iterdir()] == ["small.pdf"]
     assert stat.S_IMODE(out.stat().st_mode) == 0o644

@@ -10,11 +10,12 @@ web app share one path through the pipeline.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import content, markup
+from .cache import RenderCache
 from .errors import ContentError, Problem
 from .model import Article, Project
 from .render import Rendered, Renderer, write_atomic
@@ -51,6 +52,17 @@ class Pipeline:
 
     def article_pdf(self, article: Article) -> Rendered:
         return self.renderer.pdf(self.article_html(article), article.path)
+
+    def cached_pdf(self, cache: RenderCache | None, cache_key: str,
+                   make_html: Callable[[], str], name: Path) -> bytes:
+        """The PDF for ``cache_key`` from ``cache``, or rendered from ``make_html()`` and kept."""
+        if cache is not None and (data := cache.get(cache_key)) is not None:
+            log.debug("reused %s", name)
+            return data
+        data = self.renderer.pdf(make_html(), name).data
+        if cache is not None:
+            cache.put(cache_key, data)
+        return data
 
 
 def check(project: Project, paths: Sequence[Path] | None = None) -> list[Problem]:
