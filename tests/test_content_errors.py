@@ -191,3 +191,16 @@ def test_article_outside_the_project_is_refused(tmp_project, tmp_path):
     outside.write_text("---\ntitle: t\nsection: s\ndate: 2026-01-01\n---\nx\n")
     with pytest.raises(ContentError, match="is outside the project folder"):
         content.load_article(outside, tmp_project.project())
+
+
+def test_link_to_an_article_with_its_own_slug(tmp_project):
+    from printjournal import build
+    tmp_project.article("file-name", "---\ntitle: t\nsection: s\ndate: 2026-01-01\n"
+                                     "slug: \"custom-slug\"\n---\nx\n")
+    path = tmp_project.article("linking", "---\ntitle: t\nsection: s\ndate: 2026-01-01\n---\n"
+                                          "See [it](/journal/custom-slug) or "
+                                          "[not](/journal/file-name).\n")
+    with pytest.raises(ContentError) as caught:
+        build.load_checked_article(tmp_project.project(), path)
+    assert [str(p) for p in caught.value.problems] == [
+        "content/articles/linking.md:6: link to unknown article '/journal/file-name'"]

@@ -83,9 +83,7 @@ def check(project: Project, paths: Sequence[Path] | None = None) -> list[Problem
 def load_checked_article(project: Project, path: Path) -> Article:
     """Load the article at ``path`` and check its links against the project."""
     article = content.load_article(path, project)
-    others = [a for a in content.load_articles(project)[0] if a.path != article.path]
-    problems = [p for p in content.check_links([article, *others], project)
-                if p.path == article.path]
+    problems = content.check_links([article], project, content.known_slugs(project))
     if problems:
         raise ContentError(problems)
     return article

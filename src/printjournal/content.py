@@ -326,9 +326,22 @@ def raster_problem(target: Path, shown: str) -> str | None:
     return None
 
 
-def check_links(articles: Sequence[Article], project: Project) -> list[Problem]:
-    """Every /journal/<slug> link names an article of the project."""
-    slugs = {a.slug for a in articles}
+def known_slugs(project: Project) -> set[str]:
+    """Every article's slug, read cheaply (the file name, or a ``slug:`` line up top)."""
+    slugs = set()
+    for path in article_paths(project):
+        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+        match = re.search(r"^slug:[ \t]*[\"']?([a-z0-9-]+)", head.split("\n---", 1)[0],
+                          re.MULTILINE)
+        slugs.add(match[1] if match else path.stem)
+    return slugs
+
+
+def check_links(articles: Sequence[Article], project: Project,
+                slugs: set[str] | None = None) -> list[Problem]:
+    """Every /journal/<slug> link names an article of the project (or of ``slugs``)."""
+    if slugs is None:
+        slugs = {a.slug for a in articles}
     problems = []
     for article in articles:
         for number, line in body_lines(article):
