@@ -25,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s")
     logging.getLogger("printjournal").setLevel(
-        logging.DEBUG if args.verbose else logging.INFO)
+        logging.DEBUG if args.verbose else logging.WARNING)
     try:
         return int(args.command(args) or 0)
     except PrintjournalError as exc:
