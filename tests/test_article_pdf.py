@@ -203,3 +203,34 @@ def test_no_line_is_only_a_hyphenated_fragment(samples):
         for page in pages(sample.pdf):
             for line in page.body.splitlines():
                 assert not re.fullmatch(r"\S{1,8}‐", line.strip()), (slug, page.number, line)
+
+
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(samples):
+    import pdfplumber
+    for slug, sample in samples.items():
+        with pdfplumber.open(sample.pdf) as pdf:
+            for number, page in enumerate(pdf.pages[:-1], start=1):
+                body = [c for c in page.chars if 20 * 2.83 < c["top"] < page.height - 20 * 2.83
+                        and c["size"] >= 8]  # body text, not footnotes (7.5 pt) or furniture
+                if not body:
+                    continue
+                last_top = max(c["top"] for c in body)
+                last_line = [c for c in body if abs(c["top"] - last_top) < 2]
+                is_heading = all("Inter" in c["fontname"] and c["size"] >= 11 for c in last_line)
+                assert not is_heading, (slug, number, "".join(c["text"] for c in last_line))
+
+
+def test_a_question_is_kept_with_its_answer(samples):
+    checked = 0
+    for slug, sample in samples.items():
+        texts = [_words(p.body) for p in pages(sample.pdf)]
+        for question, answer in re.findall(r"^([^\n:][^\n]*\?)\n:\s+(.+)$", sample.article.body,
+                                           re.MULTILINE):
+            question = _words(question)
+            answer_start = _words(re.sub(r"\[@[^\]]*\]|\*\*|\[([^\]]*)\]\([^)]*\)", r"\1",
+                                         answer))[:25]
+            on = [i for i, text in enumerate(texts) if question in text]
+            assert on, (slug, question)
+            assert answer_start in texts[on[0]], (slug, question, answer_start)
+            checked += 1
+    assert checked >= 20

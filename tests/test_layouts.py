@@ -46,3 +46,11 @@ def test_labels_file_broken(tmp_project, tmp_path):
     (tmp_project.root / "layouts" / "labels.toml").write_text("[en\n")
     with pytest.raises(LayoutError, match=r"^layouts/labels.toml:1: TOML"):
         render(tmp_project, tmp_path)
+
+
+def test_check_finds_layout_mistakes(tmp_project):
+    from printjournal import build
+    (tmp_project.root / "layouts" / "extra.html").write_text("line one\n{% for x in %}\n")
+    tmp_project.article()
+    assert [str(p) for p in build.check(tmp_project.project())] == [
+        "layouts/extra.html:2: Expected an expression, got 'end of statement block'"]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import content, markup
 from .cache import RenderCache
-from .errors import ContentError, Problem
+from .errors import ContentError, PrintjournalError, Problem
 from .model import Article, Project
 from .render import Rendered, Renderer, write_atomic
 from .templating import Layouts, article_html
@@ -68,6 +68,11 @@ class Pipeline:
 def check(project: Project, paths: Sequence[Path] | None = None) -> list[Problem]:
     """Every problem in the project's content (or in ``paths``), sorted by file and line."""
     articles, problems = content.load_articles(project)
+    if paths is None:
+        try:
+            problems += Layouts(project).check()
+        except PrintjournalError as exc:
+            problems += exc.problems
     if paths is not None:
         wanted = {p.resolve() for p in paths}
         problems = [p for p in problems if (project.root / p.path).resolve() in wanted]

@@ -71,6 +71,18 @@ class Layouts:
                                  "labels.toml needs an [en] table, the fallback language")
         return data
 
+    def check(self) -> list[Problem]:
+        """Compile every template, so ``printjournal check`` finds layout mistakes too."""
+        problems: list[Problem] = []
+        for path in sorted(self.folder.glob("*.html")):
+            try:
+                self.env.get_template(path.name)
+            except jinja2.TemplateSyntaxError as exc:
+                where = Path(exc.filename) if exc.filename else path
+                problems.append(Problem(relative(where, self.project.root), exc.lineno or 0,
+                                        exc.message or "syntax error"))
+        return problems
+
     def labels(self, lang: str) -> Labels:
         """Labels for ``lang`` (en-GB → en), falling back to English."""
         chosen = self._labels.get(lang.lower(), self._labels.get(lang.split("-")[0].lower(), {}))
