@@ -129,3 +129,13 @@ def test_a_failed_run_leaves_the_last_good_pdf_in_place(tmp_project, tmp_path):
     assert out.read_bytes() == good
     assert [p.name for p in out.parent.iterdir()] == ["small.pdf"]
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+def test_paper_size_comes_from_the_project(tmp_project, tmp_path):
+    config_file = tmp_project.root / "printjournal.toml"
+    config_file.write_text(config_file.read_text() + 'paper = "Letter"\n')
+    path = tmp_project.article()
+    out = tmp_path / "letter.pdf"
+    build.build_article(build.Pipeline.load(tmp_project.project()), path, out)
+    box = pypdf.PdfReader(out).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
