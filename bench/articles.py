@@ -4,8 +4,8 @@ For every sample article: printjournal's whole path (load and check the article,
 Markdown, layouts, fenced WeasyPrint, tag clean-up) against one bare
 ``weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")`` call on the
 HTML printjournal produced. The two are interleaved and each timed --repeat times
-(median kept), so machine noise hits both alike. Memory is the peak of the Python
-heap during one more render of each (tracemalloc, untimed), which includes
+(median of CPU seconds of this process), so machine noise hits both alike. Memory
+is the peak of the Python heap during one more render of each (tracemalloc, untimed), which includes
 WeasyPrint's layout objects.
 
     .venv/bin/python bench/articles.py [--repeat 3]
@@ -29,9 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def seconds(fn) -> float:
-    start = time.perf_counter()
+    """CPU seconds of this process for one call: other work on a shared machine barely
+    moves it, where wall time swings by ±20% (both are single-threaded)."""
+    start = time.process_time()
     fn()
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def peak_memory(fn) -> tuple[int, bytes]:
