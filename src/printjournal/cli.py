@@ -58,6 +58,14 @@ def _parser() -> argparse.ArgumentParser:
     articles = commands.add_parser("articles", help="render every article to PDF")
     articles.add_argument("-o", "--output", type=Path, help="folder (default: dist/articles)")
     articles.set_defaults(command=_articles)
+    serve = commands.add_parser("serve", help="run the leaflet desk, a local web app")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8040, help="port (default: 8040)")
+    serve.add_argument("--debug", action="store_true", help="Flask's debug server, not waitress")
+    serve.add_argument("--dist", type=Path, help="the website build to offer for download "
+                       "(default: dist/)")
+    serve.set_defaults(command=_serve)
     return parser
 
 
@@ -87,6 +95,15 @@ def _articles(args: argparse.Namespace) -> int:
         article = build.load_checked_article(project, path)
         built = build.build_article(pipeline, path, folder / f"{article.slug}.pdf")
         print(f"{built.path}  {built.pages} pages  {built.bytes // 1024} KiB")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from . import web
+
+    project = _project(args)
+    settings = web.DeskSettings(dist=args.dist or project.root / "dist")
+    web.serve(project, settings, args.host, args.port, args.debug)
     return 0
 
 

@@ -1,0 +1,107 @@
+"""The leaflet desk: every route and error through Flask's test client."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from printjournal import web
+
+TODAY = dt.date(2026, 11, 21)
+
+
+class InlinePool:
+    """Runs the desk's real worker jobs in this process (the test client is synchronous)."""
+
+    def __init__(self, project) -> None:
+        web._start_worker(str(project.root), 0)
+
+    def run(self, job, *args):
+        return web._bounded(120, job, *args)
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def client(sample_project, tmp_path_factory):
+    dist = tmp_path_factory.mktemp("dist")
+    (dist / "index.html").write_text("<!DOCTYPE html><title>Downloads</title><h1>Downloads</h1>")
+    (dist / "articles").mkdir()
+    (dist / "articles" / "a.pdf").write_bytes(b"%PDF-1.7 test")
+    app = web.create_app(sample_project, web.DeskSettings(dist=dist),
+                         pool=InlinePool(sample_project), today=lambda: TODAY)
+    return app.test_client()
+
+
+def test_library_lists_every_article_with_its_review_status(client, samples):
+    page = client.get("/").get_data(as_text=True)
+    for sample in samples.values():
+        assert f'value="{sample.article.slug}"' in page
+    assert re.search(r"walking-for-health.*?Review overdue", page, re.DOTALL)
+    assert re.search(r"winter-skin-eczema.*?Not clinically reviewed", page, re.DOTALL)
+    assert page.count("✓ Reviewed") == len(samples) - 2
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("eczema", {"winter-skin-eczema"}),                                  # title and tag
+    ("sleep", {"sleep-and-immunity", "menopause-what-to-expect"}),       # ... and a tag
+    ("Heart Health", {"eating-for-your-heart", "understanding-blood-pressure",
+                      "walking-for-health"}),                            # every word matches
+    ("IMMUNITY winter", {"winter-viruses-colds-flu"}),
+    ("nothing-matches-this", set()),
+])
+def test_search_by_title_section_and_tag(client, query, expected):
+    page = client.get("/", query_string={"q": query}).get_data(as_text=True)
+    assert set(re.findall(r'name="slug" value="([^"]+)"', page)) == expected
+
+
+def test_search_text_is_escaped(client):
+    page = client.get("/", query_string={"q": "<script>x</script>"}).get_data(as_text=True)
+    assert "<script>x</script>" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_preview_shows_every_page_as_an_image(client, samples):
+    sample = samples["walking-for-health"]
+    page = client.get("/articles/walking-for-health").get_data(as_text=True)
+    images = re.findall(r'src="(/articles/walking-for-health/\d+\.png)"', page)
+    import pypdf
+    assert len(images) == len(pypdf.PdfReader(sample.pdf).pages)
+    png = client.get(images[0])
+    assert png.status_code == 200 and png.mimetype == "image/png"
+    assert png.data.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("url", ["/articles/no-such-article", "/articles/no-such-article/1.png",
+                                 "/articles/walking-for-health/99.png", "/nowhere",
+                                 "/downloads/missing.pdf", "/downloads/../printjournal.toml",
+                                 "/articles/..%2F..%2Fprintjournal.toml"])
+def test_unknown_things_get_a_404_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Back to the library" in response.get_data(as_text=True)
+
+
+def test_downloads_serve_the_website_build(client):
+    assert client.get("/downloads/").get_data(as_text=True).count("Downloads") >= 1
+    response = client.get("/downloads/articles/a.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(("form", "status", "message"), [
+    ({}, 400, "Choose at least one article."),
+    ({"slug": "no-such-article"}, 404, "There is no article"),
+    ({"slug": "walking-for-health", "clinic": "nowhere"}, 400, "There is no clinic"),
+    ({"slug": "walking-for-health", "paper": "A3"}, 400, "Paper must be A4, A5 or Letter."),
+])
+def test_bad_leaflet_requests_say_what_is_wrong(client, form, status, message):
+    response = client.post("/leaflet", data=form)
+    assert response.status_code == status
+    assert message in response.get_data(as_text=True)
+
+
+def test_leaflet_is_post_only(client):
+    assert client.get("/leaflet").status_code == 405
