@@ -105,3 +105,35 @@ def test_bad_leaflet_requests_say_what_is_wrong(client, form, status, message):
 
 def test_leaflet_is_post_only(client):
     assert client.get("/leaflet").status_code == 405
+
+
+@pytest.fixture(scope="module")
+def real_pool(sample_project, tmp_path_factory):
+    settings = web.DeskSettings(dist=tmp_path_factory.mktemp("d"), workers=2, render_seconds=2,
+                                render_memory=1 * 2**30)
+    pool = web.RenderPool(sample_project, settings)
+    yield pool
+    pool.close()
+
+
+def test_a_render_past_its_time_limit_is_stopped(real_pool):
+    import time
+    with pytest.raises(web.RenderTimeoutError):
+        real_pool.run(time.sleep, 30)
+
+
+def test_a_render_past_its_memory_limit_fails_alone(real_pool):
+    with pytest.raises(MemoryError):
+        real_pool.run(bytearray, 2 * 2**30)
+    assert real_pool.run(len, "still working") == 13
+
+
+def test_the_pool_serves_requests_at_once(real_pool):
+    """Two jobs that each wait for the other can only finish if they run side by side."""
+    from concurrent.futures import ThreadPoolExecutor
+    from multiprocessing import Manager
+    with Manager() as manager:
+        barrier = manager.Barrier(2)
+        with ThreadPoolExecutor(2) as threads:
+            results = list(threads.map(lambda _: real_pool.run(barrier.wait, 1.5), range(2)))
+    assert sorted(results) == [0, 1]
