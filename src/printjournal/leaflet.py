@@ -49,7 +49,7 @@ from .overlay import graft, named_rect
 log = logging.getLogger(__name__)
 
 MAX_NAME = 60       # characters of --for
-MAX_NOTE = 240      # characters of --note
+MAX_NOTE = 200      # characters of --note
 SLOT, SLOT_END = "personal-slot", "personal-slot-end"   # anchors in leaflet.html
 
 
@@ -133,7 +133,7 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
     files = [f for a in articles for f in cache.article_inputs(a, project)]
     if clinic.logo:
         files.append(clinic.logo)
-    slot = bool(personal)
+    slot = ("note" if personal.note.strip() else "name") if personal else ""
     key = cache.key(project, files, "leaflet", tuple(a.slug for a in articles), clinic, paper,
                     request.large_print, states, today.isoformat(), slot)
     title = leaflet_title(articles, clinic)
@@ -264,7 +264,7 @@ def prefix_ids(html: str, prefix: str) -> str:
 
 def leaflet_html(pipeline: Pipeline, articles: Sequence[Article], states: Sequence[str],
                  clinic: Clinic, paper: str, today: dt.date, *, large_print: bool,
-                 personal_slot: bool) -> str:
+                 personal_slot: str) -> str:
     """The leaflet as one HTML document (without any personal text)."""
     project, layouts = pipeline.project, pipeline.layouts
     lang = _lang(project, articles)
