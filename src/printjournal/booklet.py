@@ -1,9 +1,11 @@
 """A PDF of A5 pages in, a booklet for a duplex office printer out.
 
-The pages are padded with blank pages to a multiple of four and placed two-up on A4
+The pages are padded with blank pages to a multiple of four (before the last page, which
+makes the back cover) and placed two-up on A4
 landscape sheets in folding order: print double-sided (flip on the short edge), fold the
 stack in half and it reads 1, 2, 3, ... Sheet ``s`` (from 0) of a booklet of ``n`` pages
-carries pages ``n-2s`` | ``2s+1`` on its front and ``2s+2`` | ``n-2s-1`` on its back.
+carries booklet positions ``n-2s`` | ``2s+1`` on its front and ``2s+2`` | ``n-2s-1`` on
+its back.
 
 An imposed sheet shows two pages side by side, which no tag structure can describe as
 a document a screen reader reads in order: the booklet is a print artifact. It keeps the
@@ -34,6 +36,17 @@ def sides(pages: int) -> list[tuple[int, int]]:
     return order
 
 
+def page_at(slot: int, pages: int) -> int | None:
+    """The leaflet page printed at booklet position ``slot`` (1-based), None for a blank.
+
+    The padding goes before the last page, so that the back cover carries the leaflet's
+    last page, with its closing panel ("Questions? Call ...")."""
+    total = -(-pages // 4) * 4
+    if slot < pages:
+        return slot
+    return pages if slot == total else None
+
+
 def impose(data: bytes, *, title: str, lang: str) -> tuple[bytes, int]:
     """The booklet of the PDF ``data`` and its number of sheets."""
     reader = pypdf.PdfReader(BytesIO(data))
@@ -42,8 +55,9 @@ def impose(data: bytes, *, title: str, lang: str) -> tuple[bytes, int]:
     width, height = SHEET
     for left, right in sides(count):
         sheet = writer.add_blank_page(width, height)
-        for number, x0 in ((left, 0.0), (right, width / 2)):
-            if number > count:
+        for slot, x0 in ((left, 0.0), (right, width / 2)):
+            number = page_at(slot, count)
+            if number is None:
                 continue  # a blank page of the padding
             source = reader.pages[number - 1]
             box = source.mediabox

@@ -140,11 +140,11 @@ def _copy(writer: pypdf.PdfWriter, element: DictionaryObject, parent: Dictionary
           page: pypdf.PageObject, offset: int, owners: ArrayObject) -> IndirectObject:
     """Copy a layer structure element (and its kids) into ``writer`` under ``parent``."""
     new = DictionaryObject({NameObject("/Type"): NameObject("/StructElem")})
-    ref = writer._add_object(new)  # noqa: SLF001 (pypdf has no public name for this)
+    ref = writer._add_object(new)   # pypdf has no public name for adding an object
     for name, value in element.items():
         if name not in _OWN_KEYS:
             new[NameObject(name)] = value.clone(writer)
-    new[NameObject("/P")] = parent.indirect_reference or writer._add_object(parent)  # noqa: SLF001
+    new[NameObject("/P")] = parent.indirect_reference or writer._add_object(parent)
     new[NameObject("/Pg")] = page.indirect_reference
     kids = ArrayObject()
     for kid in _kids(element):
