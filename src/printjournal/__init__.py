@@ -8,6 +8,7 @@ The pipeline, one module per stage:
     templating  Article + Body         → HTML document (layouts/)
     render      HTML document          → PDF bytes (WeasyPrint, fenced in)
     build       Project                → PDF files on disk
+    leaflet     slugs + clinic + options → a patient leaflet (overlay, booklet help it)
     cli         argv                   → calls the above, exit status
 """
 

@@ -8,6 +8,7 @@ exit status 1, never a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
 from collections.abc import Sequence
@@ -66,6 +67,30 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--dist", type=Path, help="the website build to offer for download "
                        "(default: dist/)")
     serve.set_defaults(command=_serve)
+
+    leaflet = commands.add_parser(
+        "leaflet", help="print a patient leaflet of one or more articles",
+        description="A patient leaflet for clinic staff: the clinic's front band, the "
+                    "articles, and a closing panel with the clinic's details and QR codes.")
+    leaflet.add_argument("slugs", nargs="+", metavar="SLUG", help="the articles, in order")
+    leaflet.add_argument("--clinic", metavar="ID", help="clinic id from printjournal.toml "
+                         "(default: the default clinic)")
+    leaflet.add_argument("--large-print", action="store_true",
+                         help="16 pt sans body text for readers with low vision")
+    leaflet.add_argument("--paper", type=str.lower, choices=["a4", "a5", "letter"],
+                         help="paper size (default: the project's; A5 for --booklet)")
+    leaflet.add_argument("--booklet", action="store_true",
+                         help="an A5 booklet on A4 landscape sheets (print double-sided, "
+                              "flip on the short edge, fold); print-only, not for screens")
+    leaflet.add_argument("--allow-overdue", action="store_true",
+                         help="print articles past their review date, marked 'Review overdue'")
+    leaflet.add_argument("--for", dest="for_name", default="", metavar="NAME",
+                         help="the patient's name, printed on the front only")
+    leaflet.add_argument("--note", default="", metavar="TEXT",
+                         help="a clinician's note, printed on the front only")
+    leaflet.add_argument("-o", "--output", type=Path, help="the PDF to write "
+                         "(default: dist/leaflets/<slugs>-<clinic>.pdf)")
+    leaflet.set_defaults(command=_leaflet)
     return parser
 
 
@@ -104,6 +129,34 @@ def _serve(args: argparse.Namespace) -> int:
     project = _project(args)
     settings = web.DeskSettings(dist=args.dist or project.root / "dist")
     web.serve(project, settings, args.host, args.port, args.debug)
+    return 0
+
+
+def _leaflet(args: argparse.Namespace) -> int:
+    # imported here: only this command needs pypdf's and segno's import time
+    from . import leaflet
+    from .cache import RenderCache
+
+    project = _project(args)
+    request = leaflet.LeafletRequest(
+        slugs=tuple(args.slugs), clinic=args.clinic,
+        paper={"a4": "A4", "a5": "A5", "letter": "Letter"}.get(args.paper or ""),
+        large_print=args.large_print, booklet=args.booklet, allow_overdue=args.allow_overdue)
+    try:
+        personal = leaflet.Personal(args.for_name, args.note)
+        clinic = leaflet.find_clinic(project, args.clinic)
+        made = leaflet.leaflet(build.Pipeline.load(project), request, dt.date.today(),
+                               personal, RenderCache.for_project(project))
+    except leaflet.OptionError as exc:
+        print(f"printjournal leaflet: {exc}", file=sys.stderr)
+        return 2
+    name = "-".join(args.slugs) if len(args.slugs) <= 3 else f"{args.slugs[0]}-and-more"
+    suffix = ("-large-print" if args.large_print else "") + ("-booklet" if args.booklet else "")
+    out = args.output or project.root / "dist" / "leaflets" / f"{name}-{clinic.id}{suffix}.pdf"
+    build.write_atomic(out, made.data)
+    sheets = f" on {made.sheets} sheets, print double-sided, flip on the short edge" \
+        if made.sheets else ""
+    print(f"{out}  {made.pages} pages{sheets}  {len(made.data) // 1024} KiB")
     return 0
 
 

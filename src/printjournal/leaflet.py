@@ -1,0 +1,300 @@
+"""Article slugs, a clinic and print options in; a patient leaflet PDF out.
+
+A leaflet is one HTML document (``layouts/leaflet.html``): the clinic's front band, each
+article laid out as in its article PDF (footnoted sources, Sources list, disclaimer), and a
+closing panel with the clinic's details and a QR code to each article's web page. WeasyPrint
+renders and tags it in one go, so the structure tree, the named pages and "Page X of Y"
+are right across the whole leaflet without merging separately rendered PDFs.
+
+Clinical governance: an article past its next review date is refused (:class:`ReviewError`
+naming it) unless ``allow_overdue``, which stamps "Review overdue" on its pages; an article
+without ``review`` prints "Not clinically reviewed" on its pages. The date printed is a
+parameter (``today``), never read from the clock here.
+
+Speed: the rendered leaflet is kept in the render cache, keyed on every input that shapes it
+(the articles and their images, the clinic and its logo, paper, large print, the
+governance state of each article, the date printed, layouts, fonts, versions).
+
+Privacy: the patient's name and the clinician's note (:class:`Personal`) never reach the
+cache, the logs, file names or metadata. The cached leaflet only reserves a box on the front;
+the personal layer is rendered on its own for each print, never stored, and laid into that
+box with its tags grafted into the leaflet's structure tree (:mod:`printjournal.overlay`).
+
+``booklet`` imposes the A5 leaflet two-up on A4 landscape sheets (:mod:`printjournal.booklet`):
+a print-only file; the accessible PDF/UA leaflet is the same request without ``booklet``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+import pypdf
+import segno
+from markupsafe import Markup
+
+from . import cache, content, markup
+from .booklet import impose
+from .build import Pipeline
+from .errors import ConfigError, ContentError, Problem, ReviewError, relative
+from .model import PAPER_SIZES, Article, Clinic, Project
+from .overlay import graft, named_rect
+
+log = logging.getLogger(__name__)
+
+MAX_NAME = 60       # characters of --for
+MAX_NOTE = 200      # characters of --note
+SLOT, SLOT_END = "personal-slot", "personal-slot-end"   # anchors in leaflet.html
+
+
+class OptionError(ValueError):
+    """A leaflet option the user gave is wrong (the CLI reports it as a usage error)."""
+
+
+@dataclass(frozen=True)
+class Personal:
+    """Who a leaflet is printed for and the clinician's note: printed on the front only.
+
+    Never logged, cached, used in a file name or in metadata; its repr hides the text."""
+
+    for_name: str = ""
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        for option, text, limit in (("--for", self.for_name, MAX_NAME),
+                                    ("--note", self.note, MAX_NOTE)):
+            if len(text) > limit:
+                raise OptionError(f"{option} takes at most {limit} characters "
+                                  f"(this one has {len(text)})")
+            if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text):
+                raise OptionError(f"{option} must be one line of plain text")
+
+    def __repr__(self) -> str:
+        return "Personal(<withheld>)"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self.for_name.strip() or self.note.strip())
+
+
+@dataclass(frozen=True)
+class LeafletRequest:
+    """What staff ask for: which articles, for which clinic, printed how."""
+
+    slugs: tuple[str, ...]
+    clinic: str | None = None          # clinic id; None: the project's default clinic
+    paper: str | None = None           # A4, A5 or Letter; None: the project's paper
+    large_print: bool = False
+    booklet: bool = False              # A5 pages imposed two-up on A4 landscape sheets
+    allow_overdue: bool = False
+
+
+@dataclass(frozen=True)
+class Item:
+    """One article of a leaflet, as the layout receives it."""
+
+    article: Article
+    body: Markup
+    labels: object
+    disclaimer: str
+    id_prefix: str
+    state: str            # "reviewed", "overdue" or "unreviewed"
+    qr: str               # SVG data URI of the article's canonical URL
+
+
+@dataclass(frozen=True)
+class Leaflet:
+    """A rendered leaflet."""
+
+    data: bytes
+    title: str
+    pages: int            # leaflet pages (A5 pages for a booklet)
+    sheets: int           # booklet sheets (two sides each); 0 when not a booklet
+    reused: bool          # the leaflet came from the render cache
+
+
+def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
+            personal: Personal | None = None,
+            store: cache.RenderCache | None = None) -> Leaflet:
+    """Render the leaflet ``request`` asks for, as printed on ``today``."""
+    project = pipeline.project
+    personal = personal or Personal()
+    paper = _paper(project, request)
+    clinic = find_clinic(project, request.clinic)
+    articles = select_articles(project, request.slugs)
+    states = governance(project, articles, today, request.allow_overdue)
+    files = [f for a in articles for f in cache.article_inputs(a, project)]
+    if clinic.logo:
+        files.append(clinic.logo)
+    slot = ("note" if personal.note.strip() else "name") if personal else ""
+    key = cache.key(project, files, "leaflet", tuple(a.slug for a in articles), clinic, paper,
+                    request.large_print, states, today.isoformat(), slot)
+    title = leaflet_title(articles, clinic)
+    rendered: list[bool] = []
+
+    def make_html() -> str:
+        rendered.append(True)
+        return leaflet_html(pipeline, articles, states, clinic, paper, today,
+                            large_print=request.large_print, personal_slot=slot)
+
+    data = pipeline.cached_pdf(store, key, make_html, articles[0].path)
+    reused = not rendered
+    if slot:
+        data = _with_personal(pipeline, data, personal, _lang(project, articles),
+                              request.large_print)
+    pages = len(pypdf.PdfReader(BytesIO(data)).pages)
+    sheets = 0
+    if request.booklet:
+        data, sheets = impose(data, title=title, lang=_lang(project, articles))
+    log.info("leaflet %s: %d pages%s, %s", ", ".join(request.slugs), pages,
+             f" on {sheets} sheets" if sheets else "", "reused" if reused else "rendered")
+    return Leaflet(data, title, pages, sheets, reused)
+
+
+def _paper(project: Project, request: LeafletRequest) -> str:
+    names = {name.lower(): name for name in PAPER_SIZES}
+    paper = request.paper or ("A5" if request.booklet else project.journal.paper)
+    if paper.lower() not in names:
+        raise OptionError(f"--paper must be one of {', '.join(PAPER_SIZES)}")
+    paper = names[paper.lower()]
+    if request.booklet and paper != "A5":
+        raise OptionError("--booklet prints A5 pages on A4 sheets: leave out --paper "
+                          "or give --paper a5")
+    return paper
+
+
+def find_clinic(project: Project, clinic_id: str | None) -> Clinic:
+    """The clinic with ``clinic_id``, or the project's default clinic."""
+    if not project.clinics:
+        raise ConfigError.at(relative(project.config_path, project.root), 0,
+                             "no [[clinics]] configured: a leaflet needs a clinic")
+    if clinic_id is None:
+        return next(c for c in project.clinics if c.default)
+    for clinic in project.clinics:
+        if clinic.id == clinic_id:
+            return clinic
+    known = ", ".join(c.id for c in project.clinics)
+    raise ConfigError.at(relative(project.config_path, project.root), 0,
+                         f"no clinic '{clinic_id}' (clinics: {known})")
+
+
+def select_articles(project: Project, slugs: Sequence[str]) -> list[Article]:
+    """The articles named by ``slugs``, in that order, checked like ``printjournal check``."""
+    if not slugs:
+        raise OptionError("name at least one article")
+    articles, problems = content.load_articles(project)
+    by_slug = {a.slug: a for a in articles}
+    chosen: list[Article] = []
+    found: list[Problem] = []
+    shown = relative(project.articles_dir, project.root)
+    for slug in slugs:
+        if slug in by_slug:
+            if by_slug[slug] in chosen:
+                raise OptionError(f"article '{slug}' is named twice")
+            chosen.append(by_slug[slug])
+            continue
+        own = [p for p in problems if p.path.stem == slug]
+        found += own or [Problem(shown, 0, f"no article with slug '{slug}' (see "
+                                 "'printjournal check'; slugs are the file names unless the "
+                                 "front matter says otherwise)")]
+    paths = {a.path for a in chosen}
+    found += [p for p in problems if p.path in paths]
+    found += [p for p in content.check_links(articles, project) if p.path in paths]
+    if found:
+        raise ContentError(sorted(set(found)))
+    return chosen
+
+
+def governance(project: Project, articles: Sequence[Article], today: dt.date,
+               allow_overdue: bool) -> tuple[str, ...]:
+    """Each article's review state; overdue articles refused unless ``allow_overdue``."""
+    states: list[str] = []
+    problems: list[Problem] = []
+    for article in articles:
+        if article.review is None:
+            states.append("unreviewed")
+        elif article.review.overdue(today):
+            states.append("overdue")
+            if not allow_overdue:
+                problems.append(Problem(
+                    article.path, _review_line(project, article),
+                    f"'{article.title}' is past its clinical review: its next review was due "
+                    f"on {article.review.next_review.isoformat()} (owner: "
+                    f"{article.review.owner}). Ask the owner to review it, or print it marked "
+                    "'Review overdue' with --allow-overdue"))
+        else:
+            states.append("reviewed")
+    if problems:
+        raise ReviewError(problems)
+    return tuple(states)
+
+
+def _review_line(project: Project, article: Article) -> int:
+    text = content.read_text(project.root / article.path, project.root)
+    doc = content.split_front_matter(article.path, text).doc
+    return doc.line("review", "next_review")
+
+
+def leaflet_title(articles: Sequence[Article], clinic: Clinic) -> str:
+    return f"{'; '.join(a.title for a in articles)} — {clinic.name}"
+
+
+def _lang(project: Project, articles: Sequence[Article]) -> str:
+    langs = {a.lang for a in articles}
+    return langs.pop() if len(langs) == 1 else project.journal.lang
+
+
+def qr_data_uri(url: str) -> str:
+    """A QR code of ``url`` as an SVG data URI (black on white, quiet zone included)."""
+    code = segno.make(url, error="m", micro=False)
+    return code.svg_data_uri(dark="#000000", light="#ffffff", border=4, omitsize=True)
+
+
+def prefix_ids(html: str, prefix: str) -> str:
+    """Keep the ids (and the links to them) of several articles in one document apart."""
+    return re.sub(r'(\sid="|\shref="#)', rf"\g<1>{prefix}", html)
+
+
+def leaflet_html(pipeline: Pipeline, articles: Sequence[Article], states: Sequence[str],
+                 clinic: Clinic, paper: str, today: dt.date, *, large_print: bool,
+                 personal_slot: str) -> str:
+    """The leaflet as one HTML document (without any personal text)."""
+    project, layouts = pipeline.project, pipeline.layouts
+    lang = _lang(project, articles)
+    items = []
+    for number, (article, state) in enumerate(zip(articles, states, strict=True), start=1):
+        prefix = f"a{number}-"
+        body = markup.to_html(article, project)
+        items.append(Item(
+            article=article, body=Markup(prefix_ids(body.html, prefix)),
+            labels=layouts.labels(article.lang),
+            disclaimer=project.journal.disclaimer_for(article.lang),
+            id_prefix=prefix, state=state, qr=qr_data_uri(article.url)))
+    return layouts.render(
+        "leaflet.html", journal=project.journal, clinic=clinic, items=items,
+        labels=layouts.labels(lang), disclaimer=project.journal.disclaimer_for(lang),
+        lang=lang, title=leaflet_title(articles, clinic), printed=today,
+        large_print=large_print, personal_slot=personal_slot, paper=paper)
+
+
+def _with_personal(pipeline: Pipeline, data: bytes, personal: Personal, lang: str,
+                   large_print: bool) -> bytes:
+    """``data`` with the personal layer rendered into the front box (never stored)."""
+    reader = pypdf.PdfReader(BytesIO(data))
+    page, rect = named_rect(reader, SLOT, SLOT_END)
+    html = pipeline.layouts.render(
+        "leaflet-personal.html", for_name=personal.for_name.strip(),
+        note=personal.note.strip(), labels=pipeline.layouts.labels(lang), lang=lang,
+        width=round(rect.width, 3), height=round(rect.height, 3), large_print=large_print)
+    layer = pipeline.renderer.pdf(html, Path("layouts/leaflet-personal.html"))
+    if layer.pages != 1:
+        raise OptionError("the name and note do not fit in the box on the front: "
+                          "shorten the note")
+    return graft(reader, layer.data, page, rect)
