@@ -137,3 +137,42 @@ def test_the_pool_serves_requests_at_once(real_pool):
         with ThreadPoolExecutor(2) as threads:
             results = list(threads.map(lambda _: real_pool.run(barrier.wait, 1.5), range(2)))
     assert sorted(results) == [0, 1]
+
+
+def _pdf_text(data: bytes) -> str:
+    import io
+
+    import pypdf
+    return " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def test_create_leaflet_returns_the_pdf_inline(client, samples, caplog):
+    caplog.set_level("DEBUG")
+    response = client.post("/leaflet", data={
+        "slug": ["sleep-and-immunity", "eating-for-your-heart"], "clinic": "riverside",
+        "paper": "A4", "for_name": "Alexandra Testpatient", "note": "Walk daily"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == 'inline; filename="leaflet.pdf"'
+    assert response.headers["Cache-Control"] == "no-store"
+    text = " ".join(_pdf_text(response.data).split())
+    for slug in ("sleep-and-immunity", "eating-for-your-heart"):
+        assert " ".join(samples[slug].article.title.split()) in text
+    assert "Alexandra Testpatient" in text
+    assert "Alexandra" not in caplog.text and "Walk daily" not in caplog.text
+
+
+def test_overdue_article_is_refused_plainly_unless_allowed(client):
+    refused = client.post("/leaflet", data={"slug": "walking-for-health"})
+    assert refused.status_code == 400
+    assert "review" in refused.get_data(as_text=True).lower()
+    allowed = client.post("/leaflet", data={"slug": "walking-for-health", "allow_overdue": "on"})
+    assert allowed.status_code == 200
+    assert "Review overdue" in _pdf_text(allowed.data)
+
+
+def test_a_bad_leaflet_option_is_a_400(client):
+    response = client.post("/leaflet", data={"slug": "sleep-and-immunity",
+                                             "for_name": "x" * 61})
+    assert response.status_code == 400
+    assert "at most 60 characters" in response.get_data(as_text=True)
