@@ -10,6 +10,7 @@ import pytest
 
 from printjournal.templating import shorten
 
+from .conftest import REPO
 from .pdfread import destination_pages, fonts, link_pages, outline, pages, uri_links
 
 BUNDLED_FONTS = {"Charis-SIL", "Charis-SIL-Italic", "Charis-SIL-Bold", "Charis-SIL-Bold-Italic",
@@ -234,3 +235,24 @@ def test_a_question_is_kept_with_its_answer(samples):
             assert answer_start in texts[on[0]], (slug, question, answer_start)
             checked += 1
     assert checked >= 20
+
+
+@pytest.mark.parametrize("paper", ["A5", "Letter"])
+def test_footnotes_stay_with_their_citations_on_every_paper(tmp_project, tmp_path, paper):
+    import shutil
+
+    from printjournal import build
+    source = REPO / "content" / "articles" / "understanding-blood-pressure.md"
+    shutil.copytree(REPO / "content" / "images", tmp_project.root / "content" / "images",
+                    dirs_exist_ok=True)
+    text = re.sub(r"\]\(/journal/[\w-]+\)", "](https://example.org/)", source.read_text())
+    path = tmp_project.article("bp", text)
+    config_file = tmp_project.root / "printjournal.toml"
+    config_file.write_text(config_file.read_text() + f'paper = "{paper}"\n')
+    out = tmp_path / "bp.pdf"
+    build.build_article(build.Pipeline.load(tmp_project.project()), path, out)
+    reader = pypdf.PdfReader(out)
+    citations, notes = link_pages(reader, "source-"), destination_pages(reader, "note-")
+    assert len(notes) >= 15
+    for number, page in notes.items():
+        assert page == min(citations[number]), (paper, number)
