@@ -267,6 +267,10 @@ def review_status(article: Article, today: dt.date) -> str:
     return "overdue" if article.review.overdue(today) else "ok"
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def _matches(article: Article, query: str) -> bool:
     if not query:
         return True
@@ -278,6 +282,7 @@ def serve(project: Project, settings: DeskSettings, host: str, port: int, debug:
     """Run the desk until interrupted: waitress, or Flask's debug server with ``debug``."""
     app = create_app(project, settings)
     log.warning("leaflet desk on http://%s:%d/", host, port)
+    signal.signal(signal.SIGTERM, _stop)   # a service manager's stop: shut the pool down too
     try:
         if debug:
             app.run(host=host, port=port, debug=True, use_reloader=False)
