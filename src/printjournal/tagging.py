@@ -69,11 +69,80 @@ def _array(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def _rewrite(operations: list[Any], mcids: set[int]) -> None:
+def _rewrite(operations: list[Any], mcids: set[int], kind: str = "Pagination") -> None:
     """``/Tag <</MCID n>> BDC`` → ``/Artifact <</Type /Pagination>> BDC`` for ``mcids``."""
     for i in range(len(operations) - 2):
         properties = operations[i + 1]
         if operations[i + 2] == b"BDC" and isinstance(properties, pydyf.Dictionary) \
                 and properties.get("MCID") in mcids:
             operations[i] = "/Artifact"
-            operations[i + 1] = pydyf.Dictionary({"Type": "/Pagination"})
+            operations[i + 1] = pydyf.Dictionary({"Type": f"/{kind}"})
+
+
+def leaders_as_artifacts(document: Any, pdf: pydyf.PDF) -> None:
+    """Finisher: the dots of CSS ``leader()`` become layout artifacts, not text to read.
+
+    A screen reader should read a contents line as "Title, 14", not "Title dot dot
+    dot … 14". The leader's text is marked ``/Artifact`` and its marked-content id
+    leaves the structure tree (an element left empty goes with it).
+    """
+    from weasyprint.formatting_structure import boxes
+
+    objects = {obj.number: obj for obj in pdf.objects if hasattr(obj, "number")}
+    root_number = _number(pdf.catalog.get("StructTreeRoot"))
+    if root_number is None:
+        return
+    nums = _resolve(objects, objects[root_number]["ParentTree"])["Nums"]
+    parents = {nums[i]: _resolve(objects, nums[i + 1]) for i in range(0, len(nums), 2)}
+    for index, page in enumerate(document.pages):
+        leaders = [(child.position_x, child.position_y + child.baseline)
+                   for box in _descendants(page._page_box) if getattr(box, "is_leader", False)
+                   for child in box.children if isinstance(child, boxes.TextBox)]
+        if not leaders:
+            continue
+        page_dict = _resolve(objects, pdf.page_references[index])
+        operations = _resolve(objects, page_dict["Contents"]).stream
+        mcids = {mcid for x, y in leaders if (mcid := _mcid_at(operations, x, y)) is not None}
+        elements = parents.get(index)
+        if not isinstance(elements, list):
+            continue
+        for mcid in mcids:
+            _drop_content(objects, elements[mcid], mcid)
+            elements[mcid] = "null"
+        _rewrite(operations, mcids, "Layout")
+
+
+def _descendants(box: Any) -> Any:
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _descendants(child)
+
+
+def _mcid_at(operations: list[Any], x: float, y: float) -> int | None:
+    """The MCID of the marked content that draws text at (x, y)."""
+    for index, operation in enumerate(operations):
+        if isinstance(operation, bytes) and operation.endswith(b" Tm"):
+            values = operation.split()
+            if abs(float(values[4]) - x) < 0.01 and abs(float(values[5]) - y) < 0.01:
+                for back in range(index - 1, 0, -1):
+                    if operations[back] == b"BDC":
+                        return operations[back - 1].get("MCID")
+                    if operations[back] == b"EMC":
+                        return None
+    return None
+
+
+def _drop_content(objects: dict[int, Any], reference: Any, mcid: int) -> None:
+    """Take ``mcid`` out of its element; an element left empty leaves its parent."""
+    element = _resolve(objects, reference)
+    if not isinstance(element, pydyf.Dictionary):
+        return
+    kids = element["K"] if isinstance(element["K"], list) else [element["K"]]
+    element["K"] = pydyf.Array(k for k in kids if k != mcid)
+    while not element["K"] and "P" in element:
+        parent = _resolve(objects, element["P"])
+        if not isinstance(parent, pydyf.Dictionary) or "K" not in parent:
+            break
+        siblings = parent["K"] if isinstance(parent["K"], list) else [parent["K"]]
+        parent["K"] = pydyf.Array(k for k in siblings if _number(k) != element.number)
+        element = parent
