@@ -1,0 +1,427 @@
+"""An issue manifest in, the quarterly issue as one PDF out: digital or print edition.
+
+    manifest ─→ parts as HTML: cover, editor's letter, contents, each article,
+                notes and advert pages, back cover (layouts/issue-*.html)
+             ─→ each part rendered on its own: in parallel, one process per core,
+                and taken from the render cache when it has not changed
+             ─→ the plan: cover on page 1, the letter on page 2, contents and every
+                article on a right-hand (odd) page, a notes or advert page where a
+                gap would be, the back cover last on a left-hand page; the print
+                edition padded to a multiple of 4 pages before the back cover
+             ─→ page numbers put in, parts assembled into one tagged PDF (assemble.py)
+
+A part's PDF does not depend on where it lands: left and right pages have the same
+text width (mirrored margins), every part knows the side its first page falls on,
+and page numbers are placeholders filled in at assembly (slots.py). So an edited
+article is the only part rendered again and moving an article renders nothing.
+What position can change is how many digits a page reference needs ("p. 9" or
+"p. 11"): references are laid out with the number of digits predicted from word
+counts, and the few parts whose prediction was wrong are rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import logging
+import math
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pypdf
+from markupsafe import Markup
+
+from . import assemble, cache, markup, slots
+from .build import Built, Pipeline
+from .errors import LayoutError, PrintjournalError, Problem, RenderError
+from .manifest import Manifest, load_manifest
+from .model import Article, Project
+from .render import Renderer, write_atomic
+from .templating import Labels, article_html, shorten
+
+log = logging.getLogger(__name__)
+
+EDITIONS = ("digital", "print")
+FILLERS = ("notes", "online", "reviewed")
+PRINT_BLEED_MM = 3.0        # the bleed of issue-print.css; the PDF BleedBox
+WORDS_PER_PAGE = 380        # only to predict how many digits page numbers have
+DIGITAL_OPTIONS = {"dpi": 200}   # readers download it: images no finer than 200 dpi
+MAX_ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    """One part of the issue, ready to render."""
+
+    name: str                   # unique: "cover", "letter", "article:<slug>", ...
+    html: str
+    source: Path                # the content file it comes from, for errors
+    files: tuple[Path, ...]     # files it is made from beyond layouts/ (images)
+    side: str                   # the side of its first page: "left" or "right"
+    title: str
+    lang: str
+    bookmark: str | None        # one bookmark titled so, or None: the part's own headings
+    target: str | None          # what links and page references call it
+    estimate: int = 1           # predicted pages (only for digit counts)
+    one_page: bool = False      # cover, back cover, notes and adverts: exactly one page
+
+
+@dataclass(frozen=True)
+class RenderedPart:
+    data: bytes
+    pages: int
+
+
+def build_issue(pipeline: Pipeline, manifest_path: Path, out: Path, *,
+                edition: str = "digital", store: cache.RenderCache | None = None,
+                workers: int | None = None) -> Built:
+    """Build the issue of the manifest at ``manifest_path`` into the PDF ``out``."""
+    if edition not in EDITIONS:
+        raise PrintjournalError([Problem(Path(manifest_path), 0, f"unknown edition "
+                                         f"'{edition}': digital or print")])
+    project = pipeline.project
+    manifest = load_manifest(manifest_path, project)
+    final_key = cache.key(project, manifest.inputs(project), "issue", edition)
+    data = store.get(final_key) if store is not None else None
+    if data is None:
+        data = IssueBuild(pipeline, manifest, edition, store, workers).pdf()
+        if store is not None:
+            store.put(final_key, data)
+    else:
+        log.debug("issue %s (%s) unchanged: reused", manifest.path, edition)
+    write_atomic(out, data)
+    pages = page_count(data)
+    log.info("wrote %s (%d pages)", out, pages)
+    return Built(out, pages, len(data))
+
+
+def page_count(data: bytes) -> int:
+    """Pages of a PDF (ours are written without object streams: count page objects)."""
+    found = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
+    return found or len(pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+class IssueBuild:
+    """One build of one edition of one issue."""
+
+    def __init__(self, pipeline: Pipeline, manifest: Manifest, edition: str,
+                 store: cache.RenderCache | None, workers: int | None) -> None:
+        self.pipeline = pipeline
+        self.project = pipeline.project
+        self.manifest = manifest
+        self.edition = edition
+        self.store = store
+        self.workers = workers or len(os.sched_getaffinity(0))
+        self.labels = pipeline.layouts.labels(manifest.lang)
+        self.rendered: dict[str, RenderedPart] = {}   # by cache key, for this build
+        self.renders = 0                              # parts WeasyPrint rendered
+
+    # ---------- the whole ----------
+
+    def pdf(self) -> bytes:
+        digits = self.predict_digits()
+        for _ in range(MAX_ROUNDS):
+            sequence = self.sequence(digits)
+            fillers = [self.filler(kind, "left") for kind in FILLERS]
+            parts = self.render([*sequence, *fillers])
+            order = self.plan(sequence, {n: p.pages for n, p in parts.items()}, self.filler)
+            parts.update(self.render([spec for spec in order if spec.name not in parts]))
+            starts = self.starts(order, {n: p.pages for n, p in parts.items()})
+            actual = {spec.target: len(str(start)) for spec, start in zip(order, starts,
+                                                                          strict=True)
+                      if spec.target}
+            if all(digits.get(target) == n for target, n in actual.items()):
+                return self.assemble(order, parts)
+            log.info("page numbers need other digit counts than predicted: rendering again")
+            digits = actual
+        raise RenderError([Problem(self.manifest.path, 0, "the page numbers do not settle "
+                                   f"after {MAX_ROUNDS} rounds")])
+
+    def assemble(self, order: Sequence[PartSpec], parts: dict[str, RenderedPart]) -> bytes:
+        manifest = self.manifest
+        assembler = assemble.Assembler(assemble.Metadata(
+            title=f"{manifest.title} — {manifest.issue}",
+            author=self.project.journal.publisher,
+            subject=self._subject(),
+            lang=manifest.lang,
+            date=manifest.date,
+            keywords=", ".join(dict.fromkeys(a.section for a in manifest.articles)),
+            page_word=self.labels.page,
+            bleed_mm=PRINT_BLEED_MM if self.edition == "print" else None))
+        names = []
+        for index, spec in enumerate(order):
+            name = f"{index:02d}-{spec.name.replace(':', '-')}"
+            names.append(name)
+            assembler.add(assemble.Part(
+                name=name, data=parts[spec.name].data, title=spec.title, lang=spec.lang,
+                bookmark=spec.bookmark, target=spec.target))
+        requests = assembler.numbers(names)
+        return assembler.write(names, self.stamps(requests) if requests else None)
+
+    def _subject(self) -> str:
+        m = self.manifest
+        number = f"{self.labels.issue} {m.number}, " if m.number else ""
+        return f"{m.title}, {number}{m.issue} ({self.labels.date(m.date)})"
+
+    # ---------- the parts ----------
+
+    def sequence(self, digits: dict[str, int]) -> list[PartSpec]:
+        """Cover, letter, contents, articles, back cover (fillers come with the plan)."""
+        return [self.cover(), self.letter(digits), self.contents(digits),
+                *(self.article(a, digits) for a in self.manifest.articles),
+                self.back_cover()]
+
+    def _frame(self, side: str, right_header: str) -> dict[str, Any]:
+        """What issue-part.html needs."""
+        return {"issue": self.manifest, "edition": self.edition, "side": side,
+                "right_header": right_header, "base_template": "base.html"}
+
+    def _words(self, lang: str) -> dict[str, Any]:
+        """The journal and the words of a language, as article_html gives articles."""
+        journal = self.project.journal
+        return {"journal": journal, "labels": self.pipeline.layouts.labels(lang),
+                "lang": lang, "disclaimer": journal.disclaimer_for(lang)}
+
+    def _html(self, template: str, side: str, right_header: str, lang: str,
+              **context: Any) -> str:
+        return self.pipeline.layouts.render(
+            template, **self._frame(side, right_header), **self._words(lang), **context)
+
+    def cover(self) -> PartSpec:
+        m = self.manifest
+        html = self._html("issue-cover.html", "right", m.name, m.lang,
+                          title=f"{m.title} — {m.issue}", cover_src=m.cover.image.as_uri())
+        return PartSpec("cover", html, m.path, (m.cover.image,), "right", m.cover.alt,
+                        m.lang, self.labels.cover, "cover", one_page=True)
+
+    def letter(self, digits: dict[str, int]) -> PartSpec:
+        letter = self.manifest.editorial
+        labels = self.pipeline.layouts.labels(letter.lang)
+        body = markup.to_html(letter, self.project, self.resolver(labels, digits))
+        html = self._html("issue-letter.html", "left", labels.editors_letter, letter.lang,
+                          title=letter.title, letter=letter, body=Markup(body.html))
+        return PartSpec("letter", html, letter.path,
+                        tuple(cache.article_inputs(letter, self.project)), "left",
+                        letter.title, letter.lang, self.labels.editors_letter, "letter",
+                        estimate=_estimate(letter))
+
+    def contents(self, digits: dict[str, int]) -> PartSpec:
+        m = self.manifest
+        entries = [_Entry(self.labels.editors_letter, m.editorial.title, "", m.editorial.lang,
+                          "letter", digits.get("letter", 1))]
+        entries += [_Entry(a.section, a.title, a.dek, a.lang, a.slug, digits.get(a.slug, 2))
+                    for a in m.articles]
+        html = self._html("issue-contents.html", "right", self.labels.contents, m.lang,
+                          title=f"{self.labels.contents} — {m.name}", entries=entries)
+        return PartSpec("contents", html, m.path, (), "right", self.labels.contents, m.lang,
+                        self.labels.contents, "contents", estimate=1 + len(entries) // 14)
+
+    def article(self, article: Article, digits: dict[str, int]) -> PartSpec:
+        labels = self.pipeline.layouts.labels(article.lang)
+        body = markup.to_html(article, self.project, self.resolver(labels, digits))
+        frame = self._frame("right", f"{article.section} · {shorten(article.title)}")
+        frame["base_template"] = "article.html"
+        html = article_html(self.pipeline.layouts, article, body,
+                            template="issue-article.html", **frame)
+        return PartSpec(f"article:{article.slug}", html, article.path,
+                        tuple(cache.article_inputs(article, self.project)), "right",
+                        article.title, article.lang, None, article.slug,
+                        estimate=_estimate(article))
+
+    def back_cover(self) -> PartSpec:
+        m = self.manifest
+        back = m.back_cover
+        body = Markup(markup.to_html(back, self.project).html) if back is not None else ""
+        html = self._html("issue-back.html", "left", m.name, m.lang,
+                          title=back.title if back else m.name, back=back, body=body)
+        return PartSpec("back-cover", html, back.path if back else m.path,
+                        tuple(cache.article_inputs(back, self.project)) if back else (),
+                        "left", back.title if back else m.name, m.lang, None, None,
+                        one_page=True)
+
+    def filler(self, kind: str, side: str) -> PartSpec:
+        m = self.manifest
+        html = self._html("issue-filler.html", side, m.name, m.lang, title=m.name, kind=kind)
+        return PartSpec(f"filler:{kind}:{side}", html, Path("layouts/issue-filler.html"), (),
+                        side, m.name, m.lang, None, None, one_page=True)
+
+    def resolver(self, labels: Labels, digits: dict[str, int]) -> markup.LinkResolver:
+        """Links to an article of the issue jump to its page and print "p. N"."""
+        web = markup.web_links(self.project)
+        slugs = set(self.manifest.slugs)
+
+        def resolve(slug: str) -> tuple[str, str | markup.PageRef | None]:
+            if slug in slugs:
+                return assemble.goto(slug), markup.PageRef(labels.page_short, slug,
+                                                           digits.get(slug, 2))
+            return web(slug)
+        return resolve
+
+    # ---------- where the parts go ----------
+
+    def predict_digits(self) -> dict[str, int]:
+        """Digits of every part's first page, from word counts: a first guess."""
+        m = self.manifest
+
+        def light(name: str, side: str, target: str | None, estimate: int) -> PartSpec:
+            return PartSpec(name, "", m.path, (), side, "", m.lang, None, target, estimate)
+
+        sequence = [light("cover", "right", "cover", 1),
+                    light("letter", "left", "letter", _estimate(m.editorial)),
+                    light("contents", "right", "contents", 1 + (len(m.articles) + 1) // 14),
+                    *(light(f"article:{a.slug}", "right", a.slug, _estimate(a))
+                      for a in m.articles),
+                    light("back-cover", "left", None, 1)]
+        pages = {spec.name: spec.estimate for spec in sequence}
+        order = self.plan(sequence, pages,
+                          lambda kind, side: light(f"filler:{kind}:{side}", side, None, 1))
+        starts = self.starts(order, pages | {s.name: 1 for s in order if s.name not in pages})
+        return {spec.target: len(str(start))
+                for spec, start in zip(order, starts, strict=True) if spec.target}
+
+    def plan(self, sequence: Sequence[PartSpec], pages: dict[str, int],
+             filler: Callable[[str, str], PartSpec]) -> list[PartSpec]:
+        """The parts in page order, with notes or advert pages where gaps would be."""
+        order: list[PartSpec] = []
+        folio = 1
+        kinds = itertools.cycle(FILLERS)
+
+        def fill() -> None:
+            nonlocal folio
+            order.append(filler(next(kinds), "right" if folio % 2 else "left"))
+            folio += 1
+
+        for spec in sequence[:-1]:
+            if (folio % 2 == 1) != (spec.side == "right"):
+                fill()
+            order.append(spec)
+            folio += pages[spec.name]
+        if self.edition == "print":
+            while folio % 4:
+                fill()
+        elif folio % 2:
+            fill()
+        order.append(sequence[-1])
+        return order
+
+    @staticmethod
+    def starts(order: Sequence[PartSpec], pages: dict[str, int]) -> list[int]:
+        """The folio each part of ``order`` starts on."""
+        folio, starts = 1, []
+        for spec in order:
+            starts.append(folio)
+            folio += pages[spec.name]
+        return starts
+
+    # ---------- rendering ----------
+
+    def key(self, spec: PartSpec) -> str:
+        digest = hashlib.sha256(spec.html.encode()).hexdigest()
+        return cache.key(self.project, spec.files, "issue-part", self.edition, digest)
+
+    def render(self, specs: Sequence[PartSpec]) -> dict[str, RenderedPart]:
+        """Each spec's PDF: from this build, from the cache, or rendered (in parallel)."""
+        keys = {spec.name: self.key(spec) for spec in specs}
+        todo: dict[str, PartSpec] = {}
+        for spec in specs:
+            key = keys[spec.name]
+            if key in self.rendered or key in todo:
+                continue
+            data = self.store.get(key) if self.store is not None else None
+            if data is not None:
+                self.rendered[key] = RenderedPart(data, page_count(data))
+            else:
+                todo[key] = spec
+        jobs = sorted(todo.items(), key=lambda item: -item[1].estimate)
+        for (key, spec), part in zip(jobs, self._render_all([s for _, s in jobs]),
+                                     strict=True):
+            self.renders += 1
+            if spec.one_page and part.pages != 1:
+                raise LayoutError([Problem(spec.source, 0, f"the {spec.name.split(':')[0]} "
+                                           f"page must fit on one page, not {part.pages}")])
+            self.rendered[key] = part
+            if self.store is not None:
+                self.store.put(key, part.data)
+        return {spec.name: self.rendered[keys[spec.name]] for spec in specs}
+
+    def _render_all(self, jobs: Sequence[PartSpec]) -> list[RenderedPart]:
+        options = DIGITAL_OPTIONS if self.edition == "digital" else {}
+        work = [(spec.html, str(spec.source), options) for spec in jobs]
+        if len(work) > 1 and self.workers > 1:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=min(self.workers, len(work)),
+                                     mp_context=context, initializer=_start_worker,
+                                     initargs=(self.project,)) as pool:
+                results = list(pool.map(_render_job, work))
+        else:
+            _WORKER["renderer"] = self.pipeline.renderer
+            results = [_render_job(job) for job in work]
+        problems = [p for result in results if isinstance(result, list) for p in result]
+        if problems:
+            raise PrintjournalError(problems)
+        return [r for r in results if isinstance(r, RenderedPart)]
+
+    def stamps(self, requests: Sequence[tuple[str, str]]) -> slots.Stamps:
+        """Every page number the slots need, drawn once by WeasyPrint (and cached)."""
+        html = slots.stamp_sheet_html(requests, self.manifest.lang)
+        key = cache.key(self.project, [], "issue-numbers",
+                        hashlib.sha256(html.encode()).hexdigest())
+        data = self.store.get(key) if self.store is not None else None
+        if data is None:
+            data = self.pipeline.renderer.pdf(html, Path("layouts"),
+                                              finisher=slots.capture_stamps).data
+            if self.store is not None:
+                self.store.put(key, data)
+        return slots.read_stamps(data, requests)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A line of the contents, as issue-contents.html uses it."""
+
+    section: str
+    title: str
+    dek: str
+    lang: str
+    target: str
+    digits: int
+
+    @property
+    def href(self) -> str:
+        return assemble.goto(self.target)
+
+    @property
+    def placeholder(self) -> str:
+        return "8" * self.digits
+
+
+def _estimate(article: Article) -> int:
+    words = len(article.body.split()) + 12 * len(article.sources)
+    return max(1, math.ceil(words / WORDS_PER_PAGE))
+
+
+# ---------- the worker processes ----------
+
+_WORKER: dict[str, Renderer] = {}
+
+
+def _start_worker(project: Project) -> None:
+    _WORKER["renderer"] = Renderer.for_project(project)
+
+
+def _render_job(job: tuple[str, str, dict[str, Any]]) -> RenderedPart | list[Problem]:
+    """Render one part (in a worker process); our errors come back as problems."""
+    html, source, options = job
+    try:
+        rendered = _WORKER["renderer"].pdf(html, Path(source), finisher=slots.mark_slots,
+                                           **options)
+    except PrintjournalError as exc:
+        return list(exc.problems)
+    return RenderedPart(rendered.data, rendered.pages)
