@@ -256,10 +256,10 @@ class Assembler:
         for name in order:
             for page in self.copied[name].pages:
                 writer.add_page(page)
+        self._links(order, targets, titles)
         self._stamp(order, stamps)
         self._structure(order)
         self._destinations(order, starts)
-        self._links(order, targets, titles)
         self._outline(order, starts)
         catalog = writer._root_object
         catalog[NameObject("/PageLabels")] = DictionaryObject({NameObject("/Nums"): ArrayObject(
@@ -393,7 +393,8 @@ class Assembler:
         for name in order:
             copied = self.copied[name]
             if copied.part.bookmark:
-                writer.add_outline_item(copied.part.bookmark, starts[name] - 1,
+                writer.add_outline_item(title=copied.part.bookmark,
+                                        page_number=starts[name] - 1,
                                         fit=pypdf.generic.Fit.xyz(None, None, None))
                 continue
             parents: list[Any] = []
@@ -401,7 +402,7 @@ class Assembler:
                 del parents[depth:]
                 parent = parents[-1] if parents else None
                 item = writer.add_outline_item(
-                    title, starts[name] - 1 + page, parent=parent,
+                    title=title, page_number=starts[name] - 1 + page, parent=parent,
                     fit=pypdf.generic.Fit.xyz(None, top, None))
                 parents.append(item)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, markup
+from . import content, manifest, markup
 from .cache import RenderCache
 from .errors import ContentError, Problem
 from .model import Article, Project
@@ -66,7 +66,8 @@ class Pipeline:
 
 
 def check(project: Project, paths: Sequence[Path] | None = None) -> list[Problem]:
-    """Every problem in the project's content (or in ``paths``), sorted by file and line."""
+    """Every problem in the project's content and issue manifests (or in ``paths``),
+    sorted by file and line."""
     articles, problems = content.load_articles(project)
     if paths is not None:
         wanted = {p.resolve() for p in paths}
@@ -77,6 +78,7 @@ def check(project: Project, paths: Sequence[Path] | None = None) -> list[Problem
                      if (project.root / p.path).resolve() in wanted]
     else:
         problems += content.check_links(articles, project)
+    problems += manifest.check_manifests(project, paths)
     return sorted(set(problems))
 
 

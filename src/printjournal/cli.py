@@ -58,6 +58,15 @@ def _parser() -> argparse.ArgumentParser:
     articles = commands.add_parser("articles", help="render every article to PDF")
     articles.add_argument("-o", "--output", type=Path, help="folder (default: dist/articles)")
     articles.set_defaults(command=_articles)
+
+    issue = commands.add_parser("issue", help="build a quarterly issue from its manifest")
+    issue.add_argument("manifest", type=Path, help="the issue's manifest (content/issues/*.yaml)")
+    issue.add_argument("--edition", choices=("digital", "print"), default="digital",
+                       help="digital: for readers, PDF/UA (default); print: bleed, crop "
+                       "marks, a multiple of 4 pages")
+    issue.add_argument("-o", "--output", type=Path, help="the PDF to write "
+                       "(default: dist/issues/<manifest>.pdf or <manifest>-print.pdf)")
+    issue.set_defaults(command=_issue)
     return parser
 
 
@@ -87,6 +96,19 @@ def _articles(args: argparse.Namespace) -> int:
         article = build.load_checked_article(project, path)
         built = build.build_article(pipeline, path, folder / f"{article.slug}.pdf")
         print(f"{built.path}  {built.pages} pages  {built.bytes // 1024} KiB")
+    return 0
+
+
+def _issue(args: argparse.Namespace) -> int:
+    from . import cache, issue
+
+    project = _project(args)
+    pipeline = build.Pipeline.load(project)
+    name = args.manifest.stem + ("-print" if args.edition == "print" else "")
+    out = args.output or project.root / "dist" / "issues" / f"{name}.pdf"
+    built = issue.build_issue(pipeline, args.manifest, out, edition=args.edition,
+                              store=cache.RenderCache.for_project(project))
+    print(f"{built.path}  {built.pages} pages  {built.bytes // 1024} KiB")
     return 0
 
 

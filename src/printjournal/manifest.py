@@ -202,19 +202,26 @@ def _content_file(f: Fields, key: str, project: Project, required: bool) -> Path
 
 
 def _note(f: Fields, key: str, project: Project, required: bool) -> Article | None:
-    """The editor's letter or the back cover: Markdown with title (and author) first."""
+    """The editor's letter or the back cover: Markdown with title (and author) first.
+
+    Its own problems are collected (it is still returned, so that its links get
+    checked too); only an unreadable file gives None.
+    """
     path = _content_file(f, key, project, required)
     if path is None:
         return None
     try:
-        return parse_note(path, project, key.replace("_", "-"))
+        note, problems = parse_note(path, project, key.replace("_", "-"))
     except PrintjournalError as exc:
         f.problems.extend(exc.problems)
         return None
+    f.problems.extend(problems)
+    return note
 
 
-def parse_note(path: Path, project: Project, slug: str) -> Article:
-    """A Markdown text of the issue (not an article) as an :class:`Article`."""
+def parse_note(path: Path, project: Project, slug: str) -> tuple[Article, list[Problem]]:
+    """A Markdown text of the issue (not an article) as an :class:`Article`, and its
+    problems; raises only when the file cannot be read or its front matter parsed."""
     shown = relative(path, project.root)
     text = content.read_text(path, project.root)
     fm = content.split_front_matter(shown, text)
@@ -228,9 +235,7 @@ def parse_note(path: Path, project: Project, slug: str) -> Article:
                    date=dt.date(1970, 1, 1), lang=lang, url=project.journal.base_url,
                    body=fm.body, body_line=fm.body_line, authors=(author,) if author else ())
     nf.problems.extend(content.check_body(note, project))
-    if nf.problems:
-        raise ContentError(sorted(set(nf.problems)))
-    return note
+    return note, nf.problems
 
 
 def _articles(f: Fields, project: Project, date: dt.date | None
