@@ -29,8 +29,8 @@ import math
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,7 @@ from . import assemble, cache, markup, slots
 from .build import Built, Pipeline
 from .errors import LayoutError, PrintjournalError, Problem, RenderError
 from .manifest import Manifest, load_manifest
-from .model import Article, Project
+from .model import Article
 from .render import Renderer, write_atomic
 from .templating import Labels, article_html, shorten
 
@@ -122,31 +122,54 @@ class IssueBuild:
         self.labels = pipeline.layouts.labels(manifest.lang)
         self.rendered: dict[str, RenderedPart] = {}   # by cache key, for this build
         self.renders = 0                              # parts WeasyPrint rendered
+        self._pool: ProcessPoolExecutor | None = None
 
     # ---------- the whole ----------
 
     def pdf(self) -> bytes:
+        """The assembled issue. Parts are parsed into the assembly as they arrive, from
+        the cache or from the worker processes, while the others are still rendering."""
         digits = self.predict_digits()
-        for _ in range(MAX_ROUNDS):
-            sequence = self.sequence(digits)
-            fillers = [self.filler(kind, "left") for kind in FILLERS]
-            parts = self.render([*sequence, *fillers])
-            order = self.plan(sequence, {n: p.pages for n, p in parts.items()}, self.filler)
-            parts.update(self.render([spec for spec in order if spec.name not in parts]))
-            starts = self.starts(order, {n: p.pages for n, p in parts.items()})
-            actual = {spec.target: len(str(start)) for spec, start in zip(order, starts,
-                                                                          strict=True)
-                      if spec.target}
-            if all(digits.get(target) == n for target, n in actual.items()):
-                return self.assemble(order, parts)
-            log.info("page numbers need other digit counts than predicted: rendering again")
-            digits = actual
+        try:
+            for _ in range(MAX_ROUNDS):
+                assembler = self.assembler()
+                sequence = self.sequence(digits)
+                fillers = [self.filler(kind, "left") for kind in FILLERS]
+
+                def add(spec: PartSpec, part: RenderedPart,
+                        into: assemble.Assembler = assembler) -> None:
+                    if not spec.name.startswith("filler:"):
+                        into.add(self.part(spec, spec.name, part))
+
+                parts = self.render([*sequence, *fillers], add)
+                order = self.plan(sequence, {n: p.pages for n, p in parts.items()},
+                                  self.filler)
+                parts.update(self.render([spec for spec in order if spec.name not in parts]))
+                starts = self.starts(order, {n: p.pages for n, p in parts.items()})
+                actual = {spec.target: len(str(start))
+                          for spec, start in zip(order, starts, strict=True) if spec.target}
+                if all(digits.get(target) == n for target, n in actual.items()):
+                    names = [spec.name if not spec.name.startswith("filler:")
+                             else f"{spec.name}@{start}"
+                             for spec, start in zip(order, starts, strict=True)]
+                    for spec, name in zip(order, names, strict=True):
+                        if name != spec.name:
+                            assembler.add(self.part(spec, name, parts[spec.name]))
+                    requests = assembler.numbers(names)
+                    return assembler.write(names, self.stamps(requests) if requests else None)
+                log.info("page numbers need other digit counts than predicted: "
+                         "rendering again")
+                digits = actual
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
+                self._pool = None
         raise RenderError([Problem(self.manifest.path, 0, "the page numbers do not settle "
                                    f"after {MAX_ROUNDS} rounds")])
 
-    def assemble(self, order: Sequence[PartSpec], parts: dict[str, RenderedPart]) -> bytes:
+    def assembler(self) -> assemble.Assembler:
         manifest = self.manifest
-        assembler = assemble.Assembler(assemble.Metadata(
+        return assemble.Assembler(assemble.Metadata(
             title=f"{manifest.title} — {manifest.issue}",
             author=self.project.journal.publisher,
             subject=self._subject(),
@@ -155,15 +178,11 @@ class IssueBuild:
             keywords=", ".join(dict.fromkeys(a.section for a in manifest.articles)),
             page_word=self.labels.page,
             bleed_mm=PRINT_BLEED_MM if self.edition == "print" else None))
-        names = []
-        for index, spec in enumerate(order):
-            name = f"{index:02d}-{spec.name.replace(':', '-')}"
-            names.append(name)
-            assembler.add(assemble.Part(
-                name=name, data=parts[spec.name].data, title=spec.title, lang=spec.lang,
-                bookmark=spec.bookmark, target=spec.target))
-        requests = assembler.numbers(names)
-        return assembler.write(names, self.stamps(requests) if requests else None)
+
+    @staticmethod
+    def part(spec: PartSpec, name: str, part: RenderedPart) -> assemble.Part:
+        return assemble.Part(name=name, data=part.data, title=spec.title, lang=spec.lang,
+                             bookmark=spec.bookmark, target=spec.target)
 
     def _subject(self) -> str:
         m = self.manifest
@@ -326,22 +345,26 @@ class IssueBuild:
         digest = hashlib.sha256(spec.html.encode()).hexdigest()
         return cache.key(self.project, spec.files, "issue-part", self.edition, digest)
 
-    def render(self, specs: Sequence[PartSpec]) -> dict[str, RenderedPart]:
-        """Each spec's PDF: from this build, from the cache, or rendered (in parallel)."""
+    def render(self, specs: Sequence[PartSpec],
+               ready: Callable[[PartSpec, RenderedPart], None] | None = None
+               ) -> dict[str, RenderedPart]:
+        """Each spec's PDF: from this build, from the cache, or rendered in the worker
+        processes; ``ready(spec, part)`` is called for each as soon as it is there."""
         keys = {spec.name: self.key(spec) for spec in specs}
-        todo: dict[str, PartSpec] = {}
+        waiting: dict[str, list[PartSpec]] = {}
         for spec in specs:
             key = keys[spec.name]
-            if key in self.rendered or key in todo:
-                continue
-            data = self.store.get(key) if self.store is not None else None
-            if data is not None:
+            if key not in self.rendered and key not in waiting and self.store is not None \
+                    and (data := self.store.get(key)) is not None:
                 self.rendered[key] = RenderedPart(data, page_count(data))
+            if key in self.rendered:
+                if ready is not None:
+                    ready(spec, self.rendered[key])
             else:
-                todo[key] = spec
-        jobs = sorted(todo.items(), key=lambda item: -item[1].estimate)
-        for (key, spec), part in zip(jobs, self._render_all([s for _, s in jobs]),
-                                     strict=True):
+                waiting.setdefault(key, []).append(spec)
+        jobs = sorted(waiting, key=lambda k: -waiting[k][0].estimate)
+        for key, part in self._render_all([waiting[k][0] for k in jobs], jobs):
+            spec = waiting[key][0]
             self.renders += 1
             if spec.one_page and part.pages != 1:
                 raise LayoutError([Problem(spec.source, 0, f"the {spec.name.split(':')[0]} "
@@ -349,24 +372,40 @@ class IssueBuild:
             self.rendered[key] = part
             if self.store is not None:
                 self.store.put(key, part.data)
+            for same in waiting[key]:
+                if ready is not None:
+                    ready(same, part)
         return {spec.name: self.rendered[keys[spec.name]] for spec in specs}
 
-    def _render_all(self, jobs: Sequence[PartSpec]) -> list[RenderedPart]:
+    def _render_all(self, jobs: Sequence[PartSpec], keys: Sequence[str]
+                    ) -> Iterator[tuple[str, RenderedPart]]:
+        """(key, part) for every job, in the order they finish."""
         options = DIGITAL_OPTIONS if self.edition == "digital" else {}
-        work = [(spec.html, str(spec.source), options) for spec in jobs]
-        if len(work) > 1 and self.workers > 1:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=min(self.workers, len(work)),
-                                     mp_context=context, initializer=_start_worker,
-                                     initargs=(self.project,)) as pool:
-                results = list(pool.map(_render_job, work))
+        work = {key: (spec.html, str(spec.source), options)
+                for key, spec in zip(keys, jobs, strict=True)}
+        _WORKER["renderer"] = self.pipeline.renderer   # the workers inherit it
+        results: Iterable[tuple[str, RenderedPart | list[Problem]]]
+        if self.workers > 1 and len(work) > 1:
+            if self._pool is None:
+                # the smallest part first, here: the processes forked next inherit a
+                # renderer whose fonts and hyphenation patterns are loaded
+                key, job = work.popitem()
+                yield key, self._result(_render_job(job))
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.workers, mp_context=multiprocessing.get_context("fork"))
+            futures = {self._pool.submit(_render_job, job): key for key, job in work.items()}
+            results = ((futures[f], f.result()) for f in as_completed(futures))
         else:
-            _WORKER["renderer"] = self.pipeline.renderer
-            results = [_render_job(job) for job in work]
-        problems = [p for result in results if isinstance(result, list) for p in result]
-        if problems:
-            raise PrintjournalError(problems)
-        return [r for r in results if isinstance(r, RenderedPart)]
+            results = ((key, _render_job(job)) for key, job in work.items())
+        for key, result in results:
+            yield key, self._result(result)
+
+    @staticmethod
+    def _result(result: RenderedPart | list[Problem]) -> RenderedPart:
+        """A worker's part, or its problems raised here."""
+        if isinstance(result, list):
+            raise PrintjournalError(result)
+        return result
 
     def stamps(self, requests: Sequence[tuple[str, str]]) -> slots.Stamps:
         """Every page number the slots need, drawn once by WeasyPrint (and cached)."""
@@ -409,11 +448,8 @@ def _estimate(article: Article) -> int:
 
 # ---------- the worker processes ----------
 
+#: The renderer of the build; worker processes are forked and inherit it (fonts loaded).
 _WORKER: dict[str, Renderer] = {}
-
-
-def _start_worker(project: Project) -> None:
-    _WORKER["renderer"] = Renderer.for_project(project)
 
 
 def _render_job(job: tuple[str, str, dict[str, Any]]) -> RenderedPart | list[Problem]:

@@ -43,7 +43,13 @@ import pypdf
 from weasyprint.formatting_structure import boxes
 
 from .errors import LayoutError, Problem
-from .tagging import leaders_as_artifacts, margins_as_artifacts
+from .tagging import (
+    compact_structure,
+    leader_positions,
+    margins_as_artifacts,
+    marked_content_by_position,
+    text_as_artifacts,
+)
 
 SLOTS_KEY = "PjSlots"
 STAMPS_KEY = "PjStamps"
@@ -88,24 +94,33 @@ class Slot:
 # ---------- at render time: a WeasyPrint finisher ----------
 
 def mark_slots(document: Any, pdf: pydyf.PDF) -> None:
-    """Finisher: margins and leader dots become artifacts, then every slot is labelled."""
+    """Finisher: margins and leader dots become artifacts, every slot is labelled, and
+    the structure tree is compacted (the part is merged afterwards)."""
     margins_as_artifacts(document, pdf)
-    leaders_as_artifacts(document, pdf)
+    found = [(list(_placeholders(page._page_box)), leader_positions(page._page_box))
+             for page in document.pages]
+    text_as_artifacts(pdf, {index: leaders for index, (_, leaders) in enumerate(found)
+                            if leaders})
     objects = {obj.number: obj for obj in pdf.objects if hasattr(obj, "number")}
     slots: list[Slot] = []
-    for index, page in enumerate(document.pages):
+    for index, (placeholders, _) in enumerate(found):
+        if not placeholders:
+            continue
         page_dict = objects[_number(pdf.page_references[index])]
         operations = objects[_number(page_dict["Contents"])].stream
-        for kind, target, text_box, align, left, right in _placeholders(page._page_box):
+        where = marked_content_by_position(operations)
+        for kind, target, text_box, align, left, right in placeholders:
             x, y = text_box.position_x, text_box.position_y + text_box.baseline
-            properties = _marked_content_at(operations, x, y)
-            if properties is None:
+            at = where.get((round(x, 2), round(y, 2)))
+            properties = operations[at - 1] if at is not None else None
+            if not isinstance(properties, pydyf.Dictionary) or "PjSlot" in properties:
                 raise LayoutError([Problem(_SOURCE, 0, f"page {index + 1}: the {kind} "
                                            f"placeholder {text_box.text!r} was not drawn")])
             properties["PjSlot"] = len(slots)
             slots.append(Slot(len(slots), index, kind, target, x, y, left, right, align,
                               style_of(text_box.style), text_box.text))
     pdf.catalog[SLOTS_KEY] = pydyf.String(json.dumps([asdict(s) for s in slots]))
+    compact_structure(document, pdf)
 
 
 def _placeholders(page_box: boxes.PageBox
@@ -143,25 +158,6 @@ def _walk(box: Any) -> Iterator[Any]:
     yield box
     for child in getattr(box, "children", None) or ():
         yield from _walk(child)
-
-
-def _marked_content_at(operations: list[Any], x: float, y: float) -> pydyf.Dictionary | None:
-    """The property list of the marked-content sequence drawing text at (x, y)."""
-    for index, operation in enumerate(operations):
-        if not (isinstance(operation, bytes) and operation.endswith(b" Tm")):
-            continue
-        values = operation.split()[:-1]
-        if len(values) != 6 or abs(float(values[4]) - x) > 0.01 \
-                or abs(float(values[5]) - y) > 0.01:
-            continue
-        for back in range(index - 1, 0, -1):
-            if operations[back] == b"EMC":
-                return None
-            if operations[back] == b"BDC" and isinstance(operations[back - 1], pydyf.Dictionary):
-                if "PjSlot" in operations[back - 1]:
-                    break  # drawn at the same place, but already taken: look further
-                return operations[back - 1]
-    return None
 
 
 def style_of(style: Any) -> str:
