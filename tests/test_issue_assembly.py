@@ -18,58 +18,55 @@ from .pdfread import structure_check
 META = Metadata(title="T", author="A", subject="S", lang="en-GB", date=dt.date(2026, 1, 1))
 
 
+def problems_of(writer: pypdf.PdfWriter) -> list[str]:
+    """What the tag check says about what ``writer`` made."""
+    out = io.BytesIO()
+    writer.write(out)
+    return structure_check(pypdf.PdfReader(out))
+
+
 def two_articles(samples):
     pdfs = sorted(samples.values(), key=lambda s: s.article.slug)
     return pdfs[0].pdf, pdfs[1].pdf
 
 
-def test_the_check_catches_pypdfs_own_append(samples, tmp_path):
+def test_the_check_catches_pypdfs_own_append(samples):
     """pypdf's append drops /StructParents: content no tag reaches."""
     first, second = two_articles(samples)
     writer = pypdf.PdfWriter(clone_from=first)
     writer.append(second)
-    path = tmp_path / "appended.pdf"
-    writer.write(path)
-    problems = structure_check(pypdf.PdfReader(path))
-    assert any("marked content but no /StructParents" in p for p in problems)
+    assert any("marked content but no /StructParents" in p for p in problems_of(writer))
 
 
-def test_the_check_catches_a_merge_that_keeps_each_pages_key(samples, tmp_path):
+def test_the_check_catches_a_merge_that_keeps_each_pages_key(samples):
     """Keys kept as they were: the second article's pages read the first one's tags."""
     first, second = two_articles(samples)
     writer = pypdf.PdfWriter(clone_from=first)
     for page in pypdf.PdfReader(second).pages:
         copy = writer.add_page(page)
         copy[NameObject("/StructParents")] = page["/StructParents"]
-    path = tmp_path / "kept.pdf"
-    writer.write(path)
-    problems = structure_check(pypdf.PdfReader(path))
+    problems = problems_of(writer)
     assert any("StructParents 0 also on page 1" in p for p in problems)
     assert any("claimed by 0 elements" in p for p in problems)
 
 
-def test_the_check_catches_annotation_keys_left_as_they_were(sample_issue, tmp_path):
+def test_the_check_catches_annotation_keys_left_as_they_were(sample_issue):
     """Page keys renumbered but annotation keys not: links point into pages' entries."""
     writer = pypdf.PdfWriter(clone_from=sample_issue.pdf)
     for page in writer.pages[10:14]:
         for number, annotation in enumerate(page.get("/Annots", []) or []):
             annotation.get_object()[NameObject("/StructParent")] = NumberObject(number)
-    path = tmp_path / "annotations.pdf"
-    writer.write(path)
-    problems = structure_check(pypdf.PdfReader(path))
+    problems = problems_of(writer)
     assert any("annotation StructParent 0 also on page 1" in p for p in problems)
     assert any("ParentTree disagrees for annotation" in p for p in problems)
 
 
-def test_the_check_catches_pages_reading_their_neighbours_tags(sample_issue, tmp_path):
+def test_the_check_catches_pages_reading_their_neighbours_tags(sample_issue):
     writer = pypdf.PdfWriter(clone_from=sample_issue.pdf)
     keys = [writer.pages[i]["/StructParents"] for i in range(10, 14)]
     for page, key in zip(writer.pages[10:14], [*keys[1:], keys[0]], strict=True):
         page[NameObject("/StructParents")] = NumberObject(key)
-    path = tmp_path / "rotated.pdf"
-    writer.write(path)
-    assert any("ParentTree disagrees" in p
-               for p in structure_check(pypdf.PdfReader(path)))
+    assert any("ParentTree disagrees" in p for p in problems_of(writer))
 
 
 def test_citations_stay_inside_their_own_article(sample_issue):

@@ -8,6 +8,10 @@ The pipeline, one module per stage:
     templating  Article + Body         → HTML document (layouts/)
     render      HTML document          → PDF bytes (WeasyPrint, fenced in)
     build       Project                → PDF files on disk
+    manifest    content/issues/*.yaml  → Manifest (an issue, validated)
+    issue       Manifest               → the issue's parts, rendered and placed on pages
+    slots       placeholder numbers    → the issue's page numbers, stamped at assembly
+    assemble    part PDFs              → one PDF with one structure tree
     cli         argv                   → calls the above, exit status
 """
 
