@@ -302,3 +302,10 @@ def test_the_cover_image_runs_into_the_bleed_and_no_further(sample_print_issue):
     assert sum(pixel(-2)) < 300, "the sky inside the page is dark"
     assert sum(pixel(1.5)) < 300, "and runs on into the 3 mm bleed"
     assert sum(pixel(6)) > 740, "the slug beyond the bleed is white paper"
+
+
+def test_print_edition_has_page_references_but_no_live_links(sample_print_issue):
+    reader = pypdf.PdfReader(sample_print_issue.pdf)
+    assert not [n for n, page in enumerate(reader.pages) if page.get("/Annots")]
+    text = " ".join(p.body for p in issue_pages(sample_print_issue.pdf))
+    assert len(re.findall(r"\((?:p|S)\.\s\d+\)", text)) >= 15

@@ -87,6 +87,7 @@ class Metadata:
     page_word: str = "page"    # link descriptions: "<title>, page 14"
     pdfua: bool = True         # claim PDF/UA-1 in the XMP metadata
     bleed_mm: float | None = None  # print: BleedBox this far around the TrimBox
+    links: bool = True         # False (print): no link annotations, and no OBJR for them
 
 
 @dataclass
@@ -131,19 +132,23 @@ class Assembler:
         catalog = reader.trailer["/Root"]
         page_ids: dict[int, IndirectObject] = {}
         annot_ids: dict[int, IndirectObject] = {}
+        dropped = ("/Parent", "/StructParents") if self.metadata.links \
+            else ("/Parent", "/StructParents", "/Annots")
         for page in reader.pages:
-            clone = page.clone(self.writer, False, ("/Parent", "/StructParents"))
+            clone = page.clone(self.writer, False, dropped)
             copied.pages.append(clone)
             page_ids[page.indirect_reference.idnum] = clone.indirect_reference
-            for source, target in zip(page.get("/Annots", []) or [],
-                                      clone.get("/Annots", []) or [], strict=True):
-                annot_ids[source.idnum] = target
+            if self.metadata.links:
+                for source, target in zip(page.get("/Annots", []) or [],
+                                          clone.get("/Annots", []) or [], strict=True):
+                    annot_ids[source.idnum] = target
         tree = catalog.get("/StructTreeRoot")
         if tree is None:
             raise AssemblyError.at(_ISSUE, 0, f"part '{part.name}' is not tagged")
         tree = tree.get_object()
         self._merge_maps(tree, part)
-        elements = _StructCopy(self.writer, page_ids, annot_ids, part.name, copied.ids)
+        elements = _StructCopy(self.writer, page_ids, annot_ids, part.name, copied.ids,
+                               links=self.metadata.links)
         part_element = DictionaryObject({
             NameObject("/Type"): NameObject("/StructElem"),
             NameObject("/S"): NameObject("/Part"),
@@ -432,8 +437,9 @@ class _StructCopy:
 
     def __init__(self, writer: pypdf.PdfWriter, pages: dict[int, IndirectObject],
                  annotations: dict[int, IndirectObject], prefix: str,
-                 ids: list[tuple[str, IndirectObject]]) -> None:
+                 ids: list[tuple[str, IndirectObject]], links: bool = True) -> None:
         self.writer = writer
+        self.links = links
         self.pages = pages
         self.annotations = annotations
         self.prefix = prefix
@@ -474,11 +480,11 @@ class _StructCopy:
         return self.pages[reference.idnum]
 
     def _kids(self, value: Any, parent: IndirectObject) -> PdfObject:
-        if isinstance(value, ArrayObject):
-            return ArrayObject(self._kid(kid, parent) for kid in value)
-        return self._kid(value, parent)
+        kids = [self._kid(kid, parent) for kid in
+                (value if isinstance(value, ArrayObject) else [value])]
+        return ArrayObject(kid for kid in kids if kid is not None)
 
-    def _kid(self, kid: Any, parent: IndirectObject) -> PdfObject:
+    def _kid(self, kid: Any, parent: IndirectObject) -> PdfObject | None:
         if isinstance(kid, NumberObject | int):
             return NumberObject(kid)
         obj = kid.get_object()
@@ -492,6 +498,8 @@ class _StructCopy:
                 mcr[NameObject("/Stm")] = obj.raw_get("/Stm").clone(self.writer)
             return mcr
         if kind == "/OBJR":
+            if not self.links:
+                return None   # its annotation is not copied
             target = obj.raw_get("/Obj")
             if target.idnum not in self.annotations:
                 raise AssemblyError.at(_ISSUE, 0, f"part '{self.prefix}': a structure "

@@ -177,7 +177,8 @@ class IssueBuild:
             date=manifest.date,
             keywords=", ".join(dict.fromkeys(a.section for a in manifest.articles)),
             page_word=self.labels.page,
-            bleed_mm=PRINT_BLEED_MM if self.edition == "print" else None))
+            bleed_mm=PRINT_BLEED_MM if self.edition == "print" else None,
+            links=self.edition == "digital"))
 
     @staticmethod
     def part(spec: PartSpec, name: str, part: RenderedPart) -> assemble.Part:
