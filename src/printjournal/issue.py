@@ -21,6 +21,7 @@ counts, and the few parts whose prediction was wrong are rendered again.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import itertools
@@ -29,7 +30,7 @@ import math
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,7 +77,7 @@ class PartSpec:
 @dataclass(frozen=True)
 class RenderedPart:
     data: bytes
-    pages: int
+    pages: int | None      # None: not counted yet (a part from the cache; see pdf())
 
 
 def build_issue(pipeline: Pipeline, manifest_path: Path, out: Path, *,
@@ -142,10 +143,12 @@ class IssueBuild:
                         into.add(self.part(spec, spec.name, part))
 
                 parts = self.render([*sequence, *fillers], add)
-                order = self.plan(sequence, {n: p.pages for n, p in parts.items()},
-                                  self.filler)
+                pages = {n: p.pages if p.pages is not None else assembler.pages(n)
+                         for n, p in parts.items()}
+                order = self.plan(sequence, pages, self.filler)
                 parts.update(self.render([spec for spec in order if spec.name not in parts]))
-                starts = self.starts(order, {n: p.pages for n, p in parts.items()})
+                pages.update({n: p.pages or 1 for n, p in parts.items() if n not in pages})
+                starts = self.starts(order, pages)
                 actual = {spec.target: len(str(start))
                           for spec, start in zip(order, starts, strict=True) if spec.target}
                 if all(digits.get(target) == n for target, n in actual.items()):
@@ -350,21 +353,27 @@ class IssueBuild:
                ready: Callable[[PartSpec, RenderedPart], None] | None = None
                ) -> dict[str, RenderedPart]:
         """Each spec's PDF: from this build, from the cache, or rendered in the worker
-        processes; ``ready(spec, part)`` is called for each as soon as it is there."""
+        processes; ``ready(spec, part)`` is called for each as soon as it is there
+        (parts already there go while the workers render the others)."""
         keys = {spec.name: self.key(spec) for spec in specs}
         waiting: dict[str, list[PartSpec]] = {}
+        there: list[PartSpec] = []
         for spec in specs:
             key = keys[spec.name]
             if key not in self.rendered and key not in waiting and self.store is not None \
                     and (data := self.store.get(key)) is not None:
-                self.rendered[key] = RenderedPart(data, page_count(data))
+                # counted when the assembly parses it, not twice
+                self.rendered[key] = RenderedPart(data, 1 if spec.one_page else None)
             if key in self.rendered:
-                if ready is not None:
-                    ready(spec, self.rendered[key])
+                there.append(spec)
             else:
                 waiting.setdefault(key, []).append(spec)
         jobs = sorted(waiting, key=lambda k: -waiting[k][0].estimate)
-        for key, part in self._render_all([waiting[k][0] for k in jobs], jobs):
+        results = self._start([waiting[k][0] for k in jobs], jobs)
+        for spec in there:
+            if ready is not None:
+                ready(spec, self.rendered[keys[spec.name]])
+        for key, part in results:
             spec = waiting[key][0]
             self.renders += 1
             if spec.one_page and part.pages != 1:
@@ -378,28 +387,34 @@ class IssueBuild:
                     ready(same, part)
         return {spec.name: self.rendered[keys[spec.name]] for spec in specs}
 
-    def _render_all(self, jobs: Sequence[PartSpec], keys: Sequence[str]
-                    ) -> Iterator[tuple[str, RenderedPart]]:
-        """(key, part) for every job, in the order they finish."""
+    def _start(self, jobs: Sequence[PartSpec], keys: Sequence[str]
+               ) -> Iterator[tuple[str, RenderedPart]]:
+        """Start rendering ``jobs``; (key, part) for each, in the order they finish."""
         options = DIGITAL_OPTIONS if self.edition == "digital" else {}
         work = {key: (spec.html, str(spec.source), options)
                 for key, spec in zip(keys, jobs, strict=True)}
         _WORKER["renderer"] = self.pipeline.renderer   # the workers inherit it
-        results: Iterable[tuple[str, RenderedPart | list[Problem]]]
-        if self.workers > 1 and len(work) > 1:
-            if self._pool is None:
-                # the smallest part first, here: the processes forked next inherit a
-                # renderer whose fonts and hyphenation patterns are loaded
-                key, job = work.popitem()
-                yield key, self._result(_render_job(job))
-                self._pool = ProcessPoolExecutor(
-                    max_workers=self.workers, mp_context=multiprocessing.get_context("fork"))
+        if self.workers < 2 or not work:
+            return ((key, self._result(_render_job(job))) for key, job in work.items())
+        first: list[tuple[str, RenderedPart]] = []
+        if self._pool is None:
+            if len(work) > 1:
+                # a small part of running text first, here: the processes forked next
+                # inherit a renderer whose fonts and hyphenation patterns are loaded
+                small = [k for k, spec in zip(keys, jobs, strict=True) if not spec.one_page]
+                key = small[-1] if small else keys[-1]
+                first.append((key, self._result(_render_job(work.pop(key)))))
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("fork"))
+        # the workers are forked at the first submit; with the parent's objects
+        # frozen, their garbage collector does not copy every inherited page
+        gc.freeze()
+        try:
             futures = {self._pool.submit(_render_job, job): key for key, job in work.items()}
-            results = ((futures[f], f.result()) for f in as_completed(futures))
-        else:
-            results = ((key, _render_job(job)) for key, job in work.items())
-        for key, result in results:
-            yield key, self._result(result)
+        finally:
+            gc.unfreeze()
+        return itertools.chain(first, ((futures[f], self._result(f.result()))
+                                       for f in as_completed(futures)))
 
     @staticmethod
     def _result(result: RenderedPart | list[Problem]) -> RenderedPart:
