@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -99,8 +100,8 @@ def tiny_part(sample_pipeline):
         html = (f'<html lang="en-GB"><head><title>t</title><style>@page {{ size: A6; '
                 f'@bottom-right {{ content: counter(page) }} }} {css}</style></head>'
                 f'<body>{body}</body></html>')
-        return sample_pipeline.renderer.pdf(html, __import__("pathlib").Path("t"),
-                                            finisher=slots.mark_slots).data
+        return sample_pipeline.renderer.pdf(html, Path("t"), finisher=slots.mark_slots).data
+    render.renderer = sample_pipeline.renderer
     return render
 
 
@@ -165,3 +166,28 @@ def test_folios_of_a_part_placed_twice_are_its_own(tiny_part):
         assembler.add(Part(name, data, name, "en-GB"))
     numbers = assembler.numbers(["a", "b", "c"])
     assert [text for _, text in numbers] == ["1", "2", "3"]
+
+
+def test_role_maps_that_agree_are_merged(tiny_part):
+    def with_maps(data: bytes) -> bytes:
+        writer = pypdf.PdfWriter(clone_from=io.BytesIO(data))
+        tree = writer._root_object["/StructTreeRoot"].get_object()
+        tree[NameObject("/RoleMap")] = DictionaryObject(
+            {NameObject("/Callout"): NameObject("/Div")})
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    assembler = Assembler(META)
+    assembler.add(Part("a", with_maps(tiny_part("<p>a</p>")), "A", "en-GB"))
+    assembler.add(Part("b", with_maps(tiny_part("<p>b</p>")), "B", "en-GB"))
+    numbers = assembler.numbers(["a", "b"])
+    stamps = slots.read_stamps(
+        tiny_part.renderer.pdf(slots.stamp_sheet_html(numbers, "en-GB"),
+                               Path("t"),
+                               finisher=slots.capture_stamps).data, numbers)
+    reader = pypdf.PdfReader(io.BytesIO(assembler.write(["a", "b"], stamps)))
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]
+    assert dict(tree["/RoleMap"]) == {"/Callout": "/Div"}
+    assert structure_check(reader) == []
+    assert [p.extract_text().split()[-1] for p in reader.pages] == ["1", "2"]

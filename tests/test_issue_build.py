@@ -119,3 +119,13 @@ def test_cli_issue_writes_the_pdf(issue_project):  # noqa: F811
     out = issue_project.root / "dist/issues/spring.pdf"
     assert result.stdout.startswith(f"{out}  10 pages")
     assert pypdf.PdfReader(out).metadata.title == "Test Journal — Spring 2027"
+
+
+def test_page_numbers_in_margins_must_stand_alone(issue_project):  # noqa: F811
+    """'Page 3 of 5' of a part would be wrong in the issue: refused, not printed."""
+    css = issue_project.root / "layouts/issue.css"
+    css.write_text(css.read_text() + "\n@page :right { @bottom-right { content: "
+                   '"Page " counter(page) " of " counter(pages); } }\n')
+    with pytest.raises(LayoutError, match="@bottom-right: in an issue, the page number "
+                       "stands alone in its margin box"):
+        run_build(issue_project)

@@ -130,6 +130,10 @@ class Assembler:
         reader = pypdf.PdfReader(io.BytesIO(part.data))
         copied = _Copied(part)
         catalog = reader.trailer["/Root"]
+        if "/StructTreeRoot" not in catalog:
+            raise AssemblyError.at(_ISSUE, 0, f"part '{part.name}' is not tagged")
+        tree = catalog["/StructTreeRoot"].get_object()
+        self._merge_maps(tree, part)
         page_ids: dict[int, IndirectObject] = {}
         annot_ids: dict[int, IndirectObject] = {}
         dropped = ("/Parent", "/StructParents") if self.metadata.links \
@@ -142,11 +146,6 @@ class Assembler:
                 for source, target in zip(page.get("/Annots", []) or [],
                                           clone.get("/Annots", []) or [], strict=True):
                     annot_ids[source.idnum] = target
-        tree = catalog.get("/StructTreeRoot")
-        if tree is None:
-            raise AssemblyError.at(_ISSUE, 0, f"part '{part.name}' is not tagged")
-        tree = tree.get_object()
-        self._merge_maps(tree, part)
         elements = _StructCopy(self.writer, page_ids, annot_ids, part.name, copied.ids,
                                links=self.metadata.links)
         part_element = DictionaryObject({
@@ -180,13 +179,15 @@ class Assembler:
         self.copied[part.name] = copied
 
     def _merge_maps(self, tree: DictionaryObject, part: Part) -> None:
-        for source, into in (("/RoleMap", self.role_map),):
-            for key, value in (tree.get(source) or DictionaryObject()).get_object().items():
-                if into.setdefault(str(key), str(value)) != str(value):
-                    raise AssemblyError.at(_ISSUE, 0, f"part '{part.name}' maps structure "
-                                           f"type {key} to {value}, another part to "
-                                           f"{into[str(key)]}")
-        for key, value in (tree.get("/ClassMap") or DictionaryObject()).get_object().items():
+        """The part's RoleMap and ClassMap join the issue's; a clash is an error."""
+        role_map = tree.get("/RoleMap")
+        for key, value in (role_map.get_object() if role_map is not None else {}).items():
+            if self.role_map.setdefault(str(key), str(value)) != str(value):
+                raise AssemblyError.at(_ISSUE, 0, f"part '{part.name}' maps structure type "
+                                       f"{key} to {value}, another part to "
+                                       f"{self.role_map[str(key)]}")
+        class_map = tree.get("/ClassMap")
+        for key, value in (class_map.get_object() if class_map is not None else {}).items():
             copy = value.clone(self.writer)
             if key in self.class_map and self.class_map[key].get_object() != copy.get_object():
                 raise AssemblyError.at(_ISSUE, 0, f"part '{part.name}' defines attribute "

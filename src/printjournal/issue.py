@@ -128,47 +128,56 @@ class IssueBuild:
     # ---------- the whole ----------
 
     def pdf(self) -> bytes:
-        """The assembled issue. Parts are parsed into the assembly as they arrive, from
-        the cache or from the worker processes, while the others are still rendering."""
+        """The assembled issue."""
         digits = self.predict_digits()
         try:
             for _ in range(MAX_ROUNDS):
-                assembler = self.assembler()
-                sequence = self.sequence(digits)
-                fillers = [self.filler(kind, "left") for kind in FILLERS]
-
-                def add(spec: PartSpec, part: RenderedPart,
-                        into: assemble.Assembler = assembler) -> None:
-                    if not spec.name.startswith("filler:"):
-                        into.add(self.part(spec, spec.name, part))
-
-                parts = self.render([*sequence, *fillers], add)
-                pages = {n: p.pages if p.pages is not None else assembler.pages(n)
-                         for n, p in parts.items()}
-                order = self.plan(sequence, pages, self.filler)
-                parts.update(self.render([spec for spec in order if spec.name not in parts]))
-                pages.update({n: p.pages or 1 for n, p in parts.items() if n not in pages})
-                starts = self.starts(order, pages)
-                actual = {spec.target: len(str(start))
-                          for spec, start in zip(order, starts, strict=True) if spec.target}
-                if all(digits.get(target) == n for target, n in actual.items()):
-                    names = [spec.name if not spec.name.startswith("filler:")
-                             else f"{spec.name}@{start}"
-                             for spec, start in zip(order, starts, strict=True)]
-                    for spec, name in zip(order, names, strict=True):
-                        if name != spec.name:
-                            assembler.add(self.part(spec, name, parts[spec.name]))
-                    requests = assembler.numbers(names)
-                    return assembler.write(names, self.stamps(requests) if requests else None)
+                result = self._attempt(digits)
+                if isinstance(result, bytes):
+                    return result
                 log.info("page numbers need other digit counts than predicted: "
                          "rendering again")
-                digits = actual
+                digits = result
         finally:
             if self._pool is not None:
                 self._pool.shutdown()
                 self._pool = None
         raise RenderError([Problem(self.manifest.path, 0, "the page numbers do not settle "
                                    f"after {MAX_ROUNDS} rounds")])
+
+    def _attempt(self, digits: dict[str, int]) -> bytes | dict[str, int]:
+        """The issue with page references of ``digits`` digits, or (when the pages
+        came out elsewhere) the digit counts they really need.
+
+        Parts are parsed into the assembly as they arrive, from the cache or from the
+        worker processes, while the others are still rendering.
+        """
+        assembler = self.assembler()
+        sequence = self.sequence(digits)
+
+        def add(spec: PartSpec, part: RenderedPart) -> None:
+            if not spec.name.startswith("filler:"):   # fillers: once they have a place
+                assembler.add(self.part(spec, spec.name, part))
+
+        parts = self.render([*sequence, *(self.filler(kind, "left") for kind in FILLERS)],
+                            add)
+        pages = {n: p.pages if p.pages is not None else assembler.pages(n)
+                 for n, p in parts.items()}
+        order = self.plan(sequence, pages, self.filler)
+        parts.update(self.render([spec for spec in order if spec.name not in parts]))
+        pages.update({n: p.pages or 1 for n, p in parts.items() if n not in pages})
+        starts = self.starts(order, pages)
+        actual = {spec.target: len(str(start))
+                  for spec, start in zip(order, starts, strict=True) if spec.target}
+        if any(digits.get(target) != n for target, n in actual.items()):
+            return actual
+        names = [spec.name if not spec.name.startswith("filler:") else f"{spec.name}@{start}"
+                 for spec, start in zip(order, starts, strict=True)]
+        for spec, name in zip(order, names, strict=True):
+            if name != spec.name:
+                assembler.add(self.part(spec, name, parts[spec.name]))
+        requests = assembler.numbers(names)
+        return assembler.write(names, self.stamps(requests) if requests else None)
 
     def assembler(self) -> assemble.Assembler:
         manifest = self.manifest
@@ -199,7 +208,7 @@ class IssueBuild:
         """Cover, letter, contents, articles, back cover (fillers come with the plan)."""
         return [self.cover(), self.letter(digits), self.contents(digits),
                 *(self.article(a, digits) for a in self.manifest.articles),
-                self.back_cover()]
+                self.back_cover(digits)]
 
     def _frame(self, side: str, right_header: str) -> dict[str, Any]:
         """What issue-part.html needs."""
@@ -244,7 +253,7 @@ class IssueBuild:
         html = self._html("issue-contents.html", "right", self.labels.contents, m.lang,
                           title=f"{self.labels.contents} — {m.name}", entries=entries)
         return PartSpec("contents", html, m.path, (), "right", self.labels.contents, m.lang,
-                        self.labels.contents, "contents", estimate=1 + len(entries) // 14)
+                        self.labels.contents, "contents", estimate=_contents_pages(m))
 
     def article(self, article: Article, digits: dict[str, int]) -> PartSpec:
         labels = self.pipeline.layouts.labels(article.lang)
@@ -258,10 +267,11 @@ class IssueBuild:
                         article.title, article.lang, None, article.slug,
                         estimate=_estimate(article))
 
-    def back_cover(self) -> PartSpec:
+    def back_cover(self, digits: dict[str, int]) -> PartSpec:
         m = self.manifest
         back = m.back_cover
-        body = Markup(markup.to_html(back, self.project).html) if back is not None else ""
+        body = Markup(markup.to_html(back, self.project, self.resolver(self.labels, digits))
+                      .html) if back is not None else ""
         html = self._html("issue-back.html", "left", m.name, m.lang,
                           title=back.title if back else m.name, back=back, body=body)
         return PartSpec("back-cover", html, back.path if back else m.path,
@@ -298,7 +308,7 @@ class IssueBuild:
 
         sequence = [light("cover", "right", "cover", 1),
                     light("letter", "left", "letter", _estimate(m.editorial)),
-                    light("contents", "right", "contents", 1 + (len(m.articles) + 1) // 14),
+                    light("contents", "right", "contents", _contents_pages(m)),
                     *(light(f"article:{a.slug}", "right", a.slug, _estimate(a))
                       for a in m.articles),
                     light("back-cover", "left", None, 1)]
@@ -326,6 +336,7 @@ class IssueBuild:
                 fill()
             order.append(spec)
             folio += pages[spec.name]
+        kinds = itertools.cycle(FILLERS)   # at the end: a notes page first, then adverts
         if self.edition == "print":
             while folio % 4:
                 fill()
@@ -417,10 +428,10 @@ class IssueBuild:
                                        for f in as_completed(futures)))
 
     @staticmethod
-    def _result(result: RenderedPart | list[Problem]) -> RenderedPart:
-        """A worker's part, or its problems raised here."""
-        if isinstance(result, list):
-            raise PrintjournalError(result)
+    def _result(result: RenderedPart | _Failed) -> RenderedPart:
+        """A worker's part, or its error raised here."""
+        if isinstance(result, _Failed):
+            raise result.error(result.problems)
         return result
 
     def stamps(self, requests: Sequence[tuple[str, str]]) -> slots.Stamps:
@@ -457,6 +468,10 @@ class _Entry:
         return "8" * self.digits
 
 
+def _contents_pages(manifest: Manifest) -> int:
+    return 1 + (len(manifest.articles) + 1) // 14   # about 14 lines fit a page
+
+
 def _estimate(article: Article) -> int:
     words = len(article.body.split()) + 12 * len(article.sources)
     return max(1, math.ceil(words / WORDS_PER_PAGE))
@@ -464,16 +479,24 @@ def _estimate(article: Article) -> int:
 
 # ---------- the worker processes ----------
 
+@dataclass(frozen=True)
+class _Failed:
+    """A part that could not be rendered: the error, to raise in the parent."""
+
+    error: type[PrintjournalError]
+    problems: tuple[Problem, ...]
+
+
 #: The renderer of the build; worker processes are forked and inherit it (fonts loaded).
 _WORKER: dict[str, Renderer] = {}
 
 
-def _render_job(job: tuple[str, str, dict[str, Any]]) -> RenderedPart | list[Problem]:
-    """Render one part (in a worker process); our errors come back as problems."""
+def _render_job(job: tuple[str, str, dict[str, Any]]) -> RenderedPart | _Failed:
+    """Render one part (in a worker process); our errors come back as values."""
     html, source, options = job
     try:
         rendered = _WORKER["renderer"].pdf(html, Path(source), finisher=slots.mark_slots,
                                            **options)
     except PrintjournalError as exc:
-        return list(exc.problems)
+        return _Failed(type(exc), exc.problems)
     return RenderedPart(rendered.data, rendered.pages)

@@ -128,9 +128,10 @@ def _placeholders(page_box: boxes.PageBox
     for box in _walk(page_box):
         if isinstance(box, boxes.MarginBox):
             content = box.style["content"]
-            counters = [v for k, v in content if k == "counter()"] \
+            pages = [value for kind, value in content
+                     if kind in ("counter()", "counters()") and value[0] in ("page", "pages")] \
                 if isinstance(content, tuple) else []
-            if not counters:
+            if not pages:
                 continue
             if content != FOLIO_CONTENT:
                 raise LayoutError([Problem(_SOURCE, 0, f"{box.at_keyword}: in an issue, the "
