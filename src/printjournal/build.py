@@ -66,8 +66,7 @@ class Pipeline:
 
 
 def check(project: Project, paths: Sequence[Path] | None = None) -> list[Problem]:
-    """Every problem in the project's content and issue manifests (or in ``paths``),
-    sorted by file and line."""
+    """Every problem in the project's content (or in ``paths``), sorted by file and line."""
     articles, problems = content.load_articles(project)
     if paths is not None:
         wanted = {p.resolve() for p in paths}
