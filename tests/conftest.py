@@ -118,3 +118,34 @@ def problems_of(tmp_project: TmpProject) -> Callable[[str], list[str]]:
         tmp_project.article(slug, textwrap.dedent(text))
         return [str(p) for p in build.check(tmp_project.project())]
     return check
+
+
+@dataclass(frozen=True)
+class SampleIssue:
+    """The sample issue (content/issues/winter-2026.yaml) as built once per session."""
+
+    manifest_path: Path
+    pdf: Path
+    edition: str
+
+
+def _build_sample_issue(pipeline: build.Pipeline, folder: Path, edition: str) -> SampleIssue:
+    from printjournal import cache, issue
+
+    manifest_path = REPO / "content" / "issues" / "winter-2026.yaml"
+    out = folder / f"winter-2026-{edition}.pdf"
+    issue.build_issue(pipeline, manifest_path, out, edition=edition,
+                      store=cache.RenderCache(folder / "cache"))
+    return SampleIssue(manifest_path, out, edition)
+
+
+@pytest.fixture(scope="session")
+def sample_issue(sample_pipeline: build.Pipeline, tmp_path_factory) -> SampleIssue:
+    """The digital edition of the sample issue, built once for the whole session."""
+    return _build_sample_issue(sample_pipeline, tmp_path_factory.mktemp("issue"), "digital")
+
+
+@pytest.fixture(scope="session")
+def sample_print_issue(sample_pipeline: build.Pipeline, tmp_path_factory) -> SampleIssue:
+    """The print edition of the sample issue, built once for the whole session."""
+    return _build_sample_issue(sample_pipeline, tmp_path_factory.mktemp("issue"), "print")

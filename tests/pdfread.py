@@ -116,7 +116,10 @@ def outline(reader: pypdf.PdfReader) -> list[tuple[int, str, int]]:
 def structure_check(reader: pypdf.PdfReader) -> list[str]:
     """Problems with the tag structure: for every page, each marked-content id in its
     content stream has exactly one structure element, that element claims this page,
-    and the ParentTree agrees; no two pages share a StructParents key."""
+    and the ParentTree agrees; no two pages share a StructParents key. Also: no
+    element claims content a page does not have; every link annotation has a
+    StructParent of its own whose ParentTree entry is the Link element owning it
+    (OBJR); every element's /P is the element that lists it."""
     problems: list[str] = []
     root = reader.trailer["/Root"]
     tree = root["/StructTreeRoot"].get_object()
@@ -124,14 +127,19 @@ def structure_check(reader: pypdf.PdfReader) -> list[str]:
     page_refs = {p.indirect_reference.idnum: n for n, p in enumerate(reader.pages, start=1)}
     # walk the structure tree: (page object number, mcid) -> elements claiming it
     claims: dict[tuple[int, int], list[int]] = {}
+    owners_of_annotations: dict[int, list[int]] = {}
 
-    def walk(node, inherited_page) -> None:
+    def walk(node, inherited_page, parent_id) -> None:
         element = node.get_object()
+        parent = element.get("/P")
+        if parent_id is not None and getattr(parent, "idnum", None) != parent_id:
+            problems.append(f"element {node.idnum}: /P is not the element that lists it")
         page = element.get("/Pg")
         page_id = page.idnum if page is not None else inherited_page
-        kids = element.get("/K")
+        kids = element.raw_get("/K") if "/K" in element else None
         if kids is None:
             return
+        kids = kids.get_object() if isinstance(kids.get_object(), list) else kids
         for kid in kids if isinstance(kids, list) else [kids]:
             if isinstance(kid, int):
                 claims.setdefault((page_id, kid), []).append(node.idnum)
@@ -142,25 +150,31 @@ def structure_check(reader: pypdf.PdfReader) -> list[str]:
                     claims.setdefault((mcr_page.idnum if mcr_page else page_id,
                                        int(obj["/MCID"])), []).append(node.idnum)
                 elif obj.get("/Type") == "/OBJR":
-                    continue
+                    owners_of_annotations.setdefault(obj.raw_get("/Obj").idnum,
+                                                     []).append(node.idnum)
                 elif hasattr(kid, "idnum"):
-                    walk(kid, page_id)
+                    walk(kid, page_id, node.idnum)
 
-    for kid in (lambda k: k if isinstance(k, list) else [k])(tree["/K"]):
-        walk(kid, None)
-    seen_keys: dict[int, int] = {}
+    top = tree.raw_get("/K")
+    for kid in top.get_object() if isinstance(top.get_object(), list) else [top]:
+        walk(kid, None, None)
+    seen_keys: dict[int, str] = {}
+    content: set[tuple[int, int]] = set()
     for number, page in enumerate(reader.pages, start=1):
         key = page.get("/StructParents")
         contents = page.get_contents()
         data = contents.get_data() if contents is not None else b""
         mcids = [int(m) for m in re.findall(rb"/MCID\s+(\d+)", data)]
+        if len(mcids) != len(set(mcids)):
+            problems.append(f"page {number}: an MCID is used twice in its content")
+        content.update((page.indirect_reference.idnum, mcid) for mcid in mcids)
         if key is None:
             if mcids:
                 problems.append(f"page {number}: marked content but no /StructParents")
             continue
         if key in seen_keys:
-            problems.append(f"page {number}: StructParents {key} also on page {seen_keys[key]}")
-        seen_keys[key] = number
+            problems.append(f"page {number}: StructParents {key} also on {seen_keys[key]}")
+        seen_keys[key] = f"page {number}"
         parents = parent_tree.get(int(key))
         if parents is None:
             problems.append(f"page {number}: StructParents {key} not in the ParentTree")
@@ -176,6 +190,30 @@ def structure_check(reader: pypdf.PdfReader) -> list[str]:
     for (page_id, mcid), _owners in claims.items():
         if page_id not in page_refs:
             problems.append(f"MCID {mcid} claimed on a page that is not in the document")
+        elif (page_id, mcid) not in content:
+            problems.append(f"page {page_refs[page_id]}: MCID {mcid} is claimed but not drawn")
+    for number, page in enumerate(reader.pages, start=1):
+        for annotation in page.get("/Annots", []) or []:
+            obj = annotation.get_object()
+            key = obj.get("/StructParent")
+            if key is None:
+                if obj.get("/Subtype") == "/Link":
+                    problems.append(f"page {number}: a link annotation has no /StructParent")
+                continue
+            if key in seen_keys:
+                problems.append(f"page {number}: annotation StructParent {key} also on "
+                                f"{seen_keys[key]}")
+            seen_keys[key] = f"an annotation on page {number}"
+            entry = parent_tree.get(int(key))
+            owners = owners_of_annotations.get(annotation.idnum, [])
+            if len(owners) != 1:
+                problems.append(f"page {number}: annotation owned by {len(owners)} elements")
+            elif getattr(entry, "idnum", None) != owners[0]:
+                problems.append(f"page {number}: ParentTree disagrees for annotation "
+                                f"StructParent {key}")
+            elif obj.get("/Subtype") == "/Link" and entry.get_object().get("/S") != "/Link":
+                problems.append(f"page {number}: a link annotation owned by a "
+                                f"{entry.get_object().get('/S')} element, not a Link")
     return problems
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, markup
+from . import content, manifest, markup
 from .cache import RenderCache
 from .errors import ContentError, PrintjournalError, Problem
 from .model import Article, Project
@@ -82,6 +82,7 @@ def check(project: Project, paths: Sequence[Path] | None = None) -> list[Problem
                      if (project.root / p.path).resolve() in wanted]
     else:
         problems += content.check_links(articles, project)
+    problems += manifest.check_manifests(project, paths)
     return sorted(set(problems))
 
 

@@ -91,6 +91,15 @@ def _parser() -> argparse.ArgumentParser:
     leaflet.add_argument("-o", "--output", type=Path, help="the PDF to write "
                          "(default: dist/leaflets/<slugs>-<clinic>.pdf)")
     leaflet.set_defaults(command=_leaflet)
+
+    issue = commands.add_parser("issue", help="build a quarterly issue from its manifest")
+    issue.add_argument("manifest", type=Path, help="the issue's manifest (content/issues/*.yaml)")
+    issue.add_argument("--edition", choices=("digital", "print"), default="digital",
+                       help="digital: for readers, PDF/UA (default); print: bleed, crop "
+                       "marks, a multiple of 4 pages")
+    issue.add_argument("-o", "--output", type=Path, help="the PDF to write "
+                       "(default: dist/issues/<manifest>.pdf or <manifest>-print.pdf)")
+    issue.set_defaults(command=_issue)
     return parser
 
 
@@ -157,6 +166,19 @@ def _leaflet(args: argparse.Namespace) -> int:
     sheets = f" on {made.sheets} sheets, print double-sided, flip on the short edge" \
         if made.sheets else ""
     print(f"{out}  {made.pages} pages{sheets}  {len(made.data) // 1024} KiB")
+    return 0
+
+
+def _issue(args: argparse.Namespace) -> int:
+    from . import cache, issue
+
+    project = _project(args)
+    pipeline = build.Pipeline.load(project)
+    name = args.manifest.stem + ("-print" if args.edition == "print" else "")
+    out = args.output or project.root / "dist" / "issues" / f"{name}.pdf"
+    built = issue.build_issue(pipeline, args.manifest, out, edition=args.edition,
+                              store=cache.RenderCache.for_project(project))
+    print(f"{built.path}  {built.pages} pages  {built.bytes // 1024} KiB")
     return 0
 
 

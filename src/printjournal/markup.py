@@ -35,9 +35,25 @@ from markdown.treeprocessors import Treeprocessor
 from .content import CITATION, CITATION_ID
 from .model import Article, Body, Heading, Project
 
+
+@dataclass(frozen=True)
+class PageRef:
+    """A page number printed after a link ("p. 14"), placed once pages are known.
+
+    ``label`` is the word before the number ("p.", "S."), ``target`` names what
+    the number points at, ``digits`` is how many digits it will have: the
+    placeholder ``<span class="page-ref" data-page-ref=target>88</span>`` takes
+    that room (see slots.py).
+    """
+
+    label: str
+    target: str
+    digits: int
+
+
 #: What a link to another article resolves to: the href, and the text printed
 #: after the link so that paper still leads somewhere (or None to print nothing).
-LinkResolver = Callable[[str], tuple[str, str | None]]
+LinkResolver = Callable[[str], tuple[str, str | PageRef | None]]
 
 _TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "b", "i",
          "a", "sup", "sub", "span", "div", "blockquote", "code", "pre", "hr", "br",
@@ -45,6 +61,7 @@ _TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "b
          "figure", "figcaption", "img", "abbr"}
 _ATTRIBUTES = {
     "*": {"class", "id", "lang"},
+    "span": {"data-page-ref"},
     "a": {"href", "title"},
     "img": {"src", "alt", "width", "height"},
     "th": {"align", "style", "scope"},
@@ -142,7 +159,7 @@ class _PrintTreeprocessor(Treeprocessor):
         href = (a.get("href") or "").strip()
         if "cite-ref" in (a.get("class") or ""):
             return
-        note: str | None = None
+        note: str | PageRef | None = None
         if href.startswith("/journal/"):
             slug = href.removeprefix("/journal/").split("#")[0].split("?")[0].strip("/")
             href, note = self.state.resolve_link(slug)
@@ -163,7 +180,13 @@ class _PrintTreeprocessor(Treeprocessor):
             a.attrib.pop("href", None)
         if note:
             span = etree.Element("span", {"class": "link-address"})
-            span.text = f" ({note})"
+            if isinstance(note, PageRef):
+                span.text = f" ({note.label}\u00a0"
+                ref = etree.SubElement(span, "span", {"class": "page-ref",
+                                                      "data-page-ref": note.target})
+                ref.text, ref.tail = "8" * note.digits, ")"
+            else:
+                span.text = f" ({note})"
             span.tail, a.tail = a.tail, None
             parent.insert(index + 1, span)
 

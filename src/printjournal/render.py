@@ -16,10 +16,11 @@ import logging
 import mimetypes
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
@@ -34,6 +35,9 @@ from .tagging import margins_as_artifacts
 log = logging.getLogger(__name__)
 
 PDF_VARIANT = "pdf/ua-1"
+
+#: Edits WeasyPrint's PDF objects before they are written: ``finisher(document, pdf)``.
+Finisher = Callable[[Any, Any], None]
 
 
 class RefusedResourceError(FatalURLFetchingError):
@@ -90,8 +94,14 @@ class Renderer:
     def for_project(cls, project: Project) -> Renderer:
         return cls(project, FontConfiguration())
 
-    def pdf(self, html: str, name: Path) -> Rendered:
-        """Render ``html`` to tagged PDF/UA-1; ``name`` is its content file, for errors."""
+    def pdf(self, html: str, name: Path, *, finisher: Finisher = margins_as_artifacts,
+            **options: Any) -> Rendered:
+        """Render ``html`` to tagged PDF/UA-1; ``name`` is its content file, for errors.
+
+        ``finisher`` edits the PDF objects before they are written (WeasyPrint's
+        ``finisher`` option; the default turns page furniture into artifacts);
+        ``options`` go to ``write_pdf`` (``dpi``, ``jpeg_quality``, ...).
+        """
         base_url = self.project.layouts_dir.resolve().as_uri() + "/"
         fetcher = ProjectFetcher(self.project)
         with _collect_errors() as errors:
@@ -101,8 +111,8 @@ class Renderer:
                         font_config=self.fonts, pdf_variant=PDF_VARIANT)
                 # images, SVG and attachments are fetched while writing, so this
                 # stays inside the fence too
-                data = document.write_pdf(pdf_variant=PDF_VARIANT,
-                                          finisher=margins_as_artifacts)
+                data = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=finisher,
+                                          **options)
             except RefusedResourceError as exc:
                 raise RenderError.at(name, 0, str(exc)) from None
         messages = dict.fromkeys([*fetcher.refused, *errors])

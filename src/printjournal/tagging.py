@@ -69,11 +69,143 @@ def _array(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def _rewrite(operations: list[Any], mcids: set[int]) -> None:
+def _rewrite(operations: list[Any], mcids: set[int], kind: str = "Pagination") -> None:
     """``/Tag <</MCID n>> BDC`` → ``/Artifact <</Type /Pagination>> BDC`` for ``mcids``."""
     for i in range(len(operations) - 2):
         properties = operations[i + 1]
         if operations[i + 2] == b"BDC" and isinstance(properties, pydyf.Dictionary) \
                 and properties.get("MCID") in mcids:
             operations[i] = "/Artifact"
-            operations[i + 1] = pydyf.Dictionary({"Type": "/Pagination"})
+            operations[i + 1] = pydyf.Dictionary({"Type": f"/{kind}"})
+
+
+
+def marked_content_by_position(operations: list[Any]) -> dict[tuple[float, float], int]:
+    """Where each text is drawn (its Tm x, y, rounded) → index of its ``BDC`` operator."""
+    found: dict[tuple[float, float], int] = {}
+    opened: int | None = None
+    for index, operation in enumerate(operations):
+        if operation == b"BDC":
+            opened = index
+        elif operation == b"EMC":
+            opened = None
+        elif opened is not None and isinstance(operation, bytes) \
+                and operation.endswith(b" Tm"):
+            values = operation.split()
+            found.setdefault((round(float(values[4]), 2), round(float(values[5]), 2)), opened)
+    return found
+
+
+def text_as_artifacts(pdf: pydyf.PDF, positions: dict[int, list[tuple[float, float]]],
+                      kind: str = "Layout") -> None:
+    """Text drawn at ``positions`` (by page index) becomes artifacts, out of the tree."""
+    objects = {obj.number: obj for obj in pdf.objects if hasattr(obj, "number")}
+    root_number = _number(pdf.catalog.get("StructTreeRoot"))
+    if root_number is None:
+        return
+    nums = _resolve(objects, objects[root_number]["ParentTree"])["Nums"]
+    parents = {nums[i]: _resolve(objects, nums[i + 1]) for i in range(0, len(nums), 2)}
+    for index, points in positions.items():
+        page_dict = _resolve(objects, pdf.page_references[index])
+        operations = _resolve(objects, page_dict["Contents"]).stream
+        where = marked_content_by_position(operations)
+        mcids = {operations[where[point] - 1].get("MCID") for x, y in points
+                 if (point := (round(x, 2), round(y, 2))) in where}
+        mcids.discard(None)
+        elements = parents.get(index)
+        if not isinstance(elements, list):
+            continue
+        for mcid in mcids:
+            _drop_content(objects, elements[mcid], mcid)
+            elements[mcid] = "null"
+        _rewrite(operations, mcids, kind)
+
+
+def leaders_as_artifacts(document: Any, pdf: pydyf.PDF) -> None:
+    """Finisher: the dots of CSS ``leader()`` become layout artifacts, not text to read.
+
+    A screen reader should read a contents line as "Title, 14", not "Title dot dot
+    dot … 14". The leader's text is marked ``/Artifact`` and its marked-content id
+    leaves the structure tree (an element left empty goes with it).
+    """
+    text_as_artifacts(pdf, {index: leader_positions(page._page_box)
+                            for index, page in enumerate(document.pages)})
+
+
+def leader_positions(box: Any) -> list[tuple[float, float]]:
+    """Where the text of the leaders under ``box`` is drawn."""
+    from weasyprint.formatting_structure import boxes
+
+    if getattr(box, "is_leader", False):
+        return [(c.position_x, c.position_y + c.baseline) for c in box.children
+                if isinstance(c, boxes.TextBox)]
+    return [p for child in getattr(box, "children", None) or () for p in leader_positions(child)]
+
+
+def _drop_content(objects: dict[int, Any], reference: Any, mcid: int) -> None:
+    """Take ``mcid`` out of its element; an element left empty leaves its parent."""
+    element = _resolve(objects, reference)
+    if not isinstance(element, pydyf.Dictionary):
+        return
+    kids = element["K"] if isinstance(element["K"], list) else [element["K"]]
+    element["K"] = pydyf.Array(k for k in kids if k != mcid)
+    while not element["K"] and "P" in element:
+        parent = _resolve(objects, element["P"])
+        if not isinstance(parent, pydyf.Dictionary) or "K" not in parent:
+            break
+        siblings = parent["K"] if isinstance(parent["K"], list) else [parent["K"]]
+        parent["K"] = pydyf.Array(k for k in siblings if _number(k) != element.number)
+        element = parent
+
+
+_PLAIN_SPAN = {"Type", "S", "K", "Pg", "P"}
+
+
+def compact_structure(document: Any, pdf: pydyf.PDF) -> None:
+    """Finisher: the same tree in fewer objects, for files that are merged afterwards.
+
+    WeasyPrint wraps every run of text in a ``Span`` element of its own; a plain one
+    (one marked-content id, no attributes, on its parent's page) says nothing its
+    parent does not, so its id moves into the parent. Elements no longer in the tree
+    (these, and page furniture left out of it) are emptied: the tree reads the same,
+    and a file merged afterwards has far fewer objects to parse and copy.
+    """
+    objects = {obj.number: obj for obj in pdf.objects if hasattr(obj, "number")}
+    root_number = _number(pdf.catalog.get("StructTreeRoot"))
+    if root_number is None:
+        return
+    root = objects[root_number]
+    nums = _resolve(objects, root["ParentTree"])["Nums"]
+    parents = {nums[i]: _resolve(objects, nums[i + 1]) for i in range(0, len(nums), 2)}
+    pages = {reference: index for index, reference in enumerate(pdf.page_references)}
+    reachable: set[int] = set()
+    stack = [n for n in map(_number, _array(root["K"])) if n is not None]
+    while stack:
+        number = stack.pop()
+        element = objects.get(number)
+        if number in reachable or not isinstance(element, pydyf.Dictionary):
+            continue
+        reachable.add(number)
+        if "K" not in element:
+            continue
+        kids = []
+        for kid in _array(element["K"]):
+            child = objects.get(_number(kid)) if _number(kid) is not None else None
+            if isinstance(child, pydyf.Dictionary) and child.get("S") == "/Span" \
+                    and set(child) <= _PLAIN_SPAN and isinstance(child["K"], list) \
+                    and len(child["K"]) == 1 and isinstance(child["K"][0], int) \
+                    and child.get("Pg") == element.get("Pg") and child["Pg"] in pages:
+                mcid = child["K"][0]
+                parents[pages[child["Pg"]]][mcid] = element.reference
+                kids.append(mcid)
+            else:
+                kids.append(kid)
+                if _number(kid) is not None:
+                    stack.append(_number(kid))
+        element["K"] = pydyf.Array(kids)
+    owned = {_number(ref) for entry in parents.values()
+             for ref in (entry if isinstance(entry, list) else [entry])}
+    for number, obj in objects.items():
+        if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/StructElem" \
+                and number not in reachable and number not in owned:
+            obj.clear()

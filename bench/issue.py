@@ -1,0 +1,235 @@
+"""The sample issue: printjournal against one bare WeasyPrint call, side by side.
+
+    .venv/bin/python bench/issue.py [--rounds 3] [--edition digital|print]
+
+(a) cold    printjournal builds the issue with an empty render cache
+(b) bare    the same issue as one HTML document (the same parts, stylesheets and pages),
+            rendered by one bare WeasyPrint call, PDF/UA-1 like ours
+(c) edit    printjournal rebuilds after one article's text was edited
+(d) again   printjournal rebuilds with nothing changed
+
+Every measurement runs in a process of its own, in a fresh copy of the project (so the
+cache starts empty and the repository is never touched). Seconds are the wall time of
+the build call alone (imports excluded); cpu is the processor time it used, its worker
+processes included: the work done, whatever else the machine is busy with (the goals
+are about wall time on two free cores). Peak memory is given two ways:
+- rss: the largest resident set of any one process, from getrusage (the process and,
+  for printjournal, its worker processes);
+- pss: the peak of the summed proportional set size of the whole process tree, sampled
+  every 10 ms from /proc (shared pages counted once): what the machine really holds.
+Rounds interleave a/b/c/d and alternate which of a and b runs first. Medians are shown,
+and for seconds also the best of the rounds: other work on the machine only ever adds
+time, so the best round is the closest to the build alone (both are reported).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+MANIFEST = Path("content/issues/winter-2026.yaml")
+EDITED = Path("content/articles/winter-low-mood-sad.md")
+GOALS = {"a/b": 0.7, "c/a": 0.3, "d/a": 0.05}
+
+
+# ---------- one measurement, in its own process ----------
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def one(kind: str, folder: Path, edition: str, html: Path | None) -> dict[str, float]:
+    cpu = _cpu()
+    if kind == "b":
+        import weasyprint
+
+        text = html.read_text(encoding="utf-8")
+        base = (folder / "layouts").as_uri() + "/"
+        cpu, start = _cpu(), time.perf_counter()
+        weasyprint.HTML(string=text, base_url=base).write_pdf(
+            folder / "bare.pdf", pdf_variant="pdf/ua-1")
+    else:
+        from printjournal import build, cache, config, issue
+
+        cpu, start = _cpu(), time.perf_counter()
+        project = config.load_project(folder)
+        pipeline = build.Pipeline.load(project)
+        issue.build_issue(pipeline, folder / MANIFEST, folder / f"issue-{kind}.pdf",
+                          edition=edition, store=cache.RenderCache.for_project(project))
+    seconds, cpu = time.perf_counter() - start, _cpu() - cpu
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"seconds": seconds, "cpu": cpu, "rss_mib": max(own, children) / 1024}
+
+
+# ---------- the whole issue as one HTML document (for b) ----------
+
+def one_document(folder: Path, edition: str) -> str:
+    """The issue's parts, in page order, as one HTML document with the same stylesheets."""
+    from printjournal import build, cache, config, issue, manifest
+
+    project = config.load_project(folder)
+    pipeline = build.Pipeline.load(project)
+    loaded = manifest.load_manifest(folder / MANIFEST, project)
+    store = cache.RenderCache(Path(tempfile.mkdtemp(prefix="pj-bench-plan-")))
+    plan = issue.IssueBuild(pipeline, loaded, edition, store, None)
+    digits = plan.predict_digits()
+    sequence = plan.sequence(digits)
+    parts = plan.render([*sequence, *(plan.filler(k, "left") for k in issue.FILLERS)])
+    order = plan.plan(sequence, {n: p.pages for n, p in parts.items()}, plan.filler)
+    shutil.rmtree(store.folder)
+    head = re.search(r"^.*?<body[^>]*>", sequence[3].html, re.S)[0]
+    head = head.replace("break-before: right;", "")
+    bodies = []
+    for spec in order:
+        inner = re.search(r"<body[^>]*>(.*)</body>", spec.html, re.S)[1]
+        side = "page" if spec is order[0] else spec.side
+        lang = re.search(r'<html lang="([^"]+)"', spec.html)[1]
+        bodies.append(f'<div lang="{lang}" style="break-before: {side}">{inner}</div>')
+    return head + "\n".join(bodies) + "\n</body></html>"
+
+
+# ---------- running and measuring ----------
+
+def _tree_pss(pid: int) -> int:
+    """Summed PSS (KiB) of ``pid`` and its descendants."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(re.search(r"^Pss:\s+(\d+)", rollup, re.M)[1])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, TypeError):
+            continue
+    return total
+
+
+def measure(kind: str, folder: Path, edition: str, html: Path | None) -> dict[str, float]:
+    command = [sys.executable, __file__, "--one", kind, "--folder", str(folder),
+               "--edition", edition]
+    if html is not None:
+        command += ["--html", str(html)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    peak = [0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            peak[0] = max(peak[0], _tree_pss(process.pid))
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    out, err = process.communicate()
+    sampler.join()
+    if process.returncode:
+        raise SystemExit(f"({kind}) failed:\n{err}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["pss_mib"] = peak[0] / 1024
+    return result
+
+
+def copy_project(target: Path) -> Path:
+    ignore = shutil.ignore_patterns(".venv", ".git", "dist", ".printjournal-cache",
+                                    "__pycache__", "*.egg-info", ".pytest_cache")
+    shutil.copytree(REPO, target, ignore=ignore)
+    return target
+
+
+def edit_article(folder: Path) -> None:
+    """Change one sentence of one article, as an editor would."""
+    path = folder / EDITED
+    text = path.read_text(encoding="utf-8")
+    body = text.index("\n---\n", 4) + 5
+    paragraph_end = text.index("\n\n", body)
+    path.write_text(text[:paragraph_end] + " Many readers have told us the same."
+                    + text[paragraph_end:], encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--edition", choices=("digital", "print"), default="digital")
+    parser.add_argument("--one", choices=("a", "b", "c", "d"), help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--html", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one(args.one, args.folder, args.edition, args.html)))
+        return
+
+    work = Path(tempfile.mkdtemp(prefix="pj-bench-issue-"))
+    try:
+        source = copy_project(work / "source")
+        html = work / "issue.html"
+        html.write_text(one_document(source, args.edition), encoding="utf-8")
+        results: dict[str, list[dict[str, float]]] = {k: [] for k in "abcd"}
+        for round_ in range(args.rounds):
+            folder = work / f"round-{round_}"
+            shutil.copytree(source, folder)
+            shutil.rmtree(folder / ".printjournal-cache", ignore_errors=True)
+            first = ("b", "a") if round_ % 2 == 0 else ("a", "b")
+            for kind in first:
+                results[kind].append(measure(kind, folder, args.edition,
+                                             html if kind == "b" else None))
+            results["d"].append(measure("d", folder, args.edition, None))
+            edit_article(folder)
+            results["c"].append(measure("c", folder, args.edition, None))
+            print(f"round {round_ + 1}: " + "  ".join(
+                f"{k} {results[k][-1]['seconds']:.2f}s" for k in "abcd"), file=sys.stderr)
+        report(results, args)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report(results: dict[str, list[dict[str, float]]], args: argparse.Namespace) -> None:
+    def median(kind: str, field: str) -> float:
+        return statistics.median(r[field] for r in results[kind])
+
+    names = {"a": "cold build (empty cache)", "b": "bare WeasyPrint, one document",
+             "c": "rebuild after editing one article", "d": "rebuild, nothing changed"}
+    load = os.getloadavg()[0]
+    print(f"sample issue, {args.edition} edition, {args.rounds} rounds, medians; "
+          f"{len(os.sched_getaffinity(0))} cores, load average {load:.2f}")
+    def best(kind: str) -> float:
+        return min(r["seconds"] for r in results[kind])
+
+    print(f"{'':4}{'':36}{'seconds':>9}{'best s':>8}{'cpu s':>8}{'rss MiB':>10}"
+          f"{'pss MiB':>10}")
+    for kind in "abcd":
+        print(f"({kind}) {names[kind]:36}{median(kind, 'seconds'):9.2f}{best(kind):8.2f}"
+              f"{median(kind, 'cpu'):8.2f}"
+              f"{median(kind, 'rss_mib'):10.0f}{median(kind, 'pss_mib'):10.0f}")
+    print("ratios of seconds, median and best (goal); cpu for the work done:")
+    for ratio, goal in GOALS.items():
+        top, bottom = ratio.split("/")
+        value = median(top, "seconds") / median(bottom, "seconds")
+        fastest = best(top) / best(bottom)
+        work = median(top, "cpu") / median(bottom, "cpu")
+        print(f"  {ratio} = {value:.3f} median, {fastest:.3f} best  (≤ {goal})  median "
+              f"{'met' if value <= goal else 'NOT met'}, best "
+              f"{'met' if fastest <= goal else 'NOT met'}   [cpu {ratio} = {work:.3f}]")
+    for field in ("rss_mib", "pss_mib"):
+        a, b = median("a", field), median("b", field)
+        print(f"  memory a/b ({field[:3]}) = {a / b:.2f}  (≤ 1)  "
+              f"{'met' if a <= b else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,287 @@
+"""An issue manifest (content/issues/*.yaml) in, a validated :class:`Manifest` out.
+
+A manifest names everything a quarterly issue is made of::
+
+    title: "Cureon Journal"
+    issue: "Winter 2026"
+    number: 12
+    date: 2026-12-01
+    cover:
+      image: images/winter-2026.svg      # relative to content/
+      alt: "..."
+      lines: ["...", "..."]              # optional
+    editorial: issues/winter-2026-editorial.md
+    articles: [slug-one, slug-two]       # in order
+    back_cover: issues/winter-2026-back.md   # optional
+
+Every problem is reported together, each naming the manifest (or the file it
+points at) and the line: an unknown key, a missing or unreadable file or
+image, an unknown slug, an article listed twice, a bad date, an article
+whose clinical review runs out before the issue appears, a link to an
+article the project does not have.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import content
+from .content import Fields
+from .errors import ContentError, PrintjournalError, Problem, relative
+from .model import Article, Project
+from .yamlsource import load_yaml
+
+MANIFEST_SUFFIXES = (".yaml", ".yml")
+_KEYS = {"title", "issue", "number", "date", "lang", "cover", "editorial", "articles",
+         "back_cover", "sample"}
+_COVER_KEYS = {"image", "alt", "lines"}
+_NOTE_KEYS = {"title", "author", "lang", "sample"}
+MAX_COVER_LINES = 6
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The front cover: a full-bleed image, its description, and the cover lines."""
+
+    image: Path                 # absolute, inside content/
+    alt: str
+    lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """One issue as its manifest describes it, with every file it names loaded."""
+
+    path: Path                  # relative to the project folder
+    title: str
+    issue: str
+    date: dt.date
+    lang: str
+    cover: Cover
+    editorial: Article          # the editor's letter (title, author, Markdown body)
+    articles: tuple[Article, ...]
+    back_cover: Article | None = None
+    number: int | None = None
+
+    @property
+    def name(self) -> str:
+        """'Cureon Journal · Winter 2026': the running header of left pages."""
+        return f"{self.title} · {self.issue}"
+
+    @property
+    def slugs(self) -> tuple[str, ...]:
+        return tuple(a.slug for a in self.articles)
+
+    def inputs(self, project: Project) -> list[Path]:
+        """Every file the issue is made from (for the render cache)."""
+        from .cache import article_inputs
+
+        files = [project.root / self.path, self.cover.image]
+        for article in (self.editorial, *self.articles, self.back_cover):
+            if article is not None:
+                files += article_inputs(article, project)
+        return files
+
+
+def manifest_paths(project: Project) -> list[Path]:
+    folder = project.content_dir / "issues"
+    return sorted(p for p in folder.glob("*") if p.suffix in MANIFEST_SUFFIXES and p.is_file())
+
+
+def load_manifest(path: Path, project: Project) -> Manifest:
+    """Read and check the manifest at ``path``; raise every problem together."""
+    manifest, problems = _load(path, project)
+    if problems or manifest is None:
+        raise ContentError(sorted(set(problems)))
+    return manifest
+
+
+def check_manifests(project: Project, paths: Sequence[Path] | None = None) -> list[Problem]:
+    """Problems of every manifest in content/issues (or of those among ``paths``)."""
+    wanted = None if paths is None else {p.resolve() for p in paths}
+    problems: list[Problem] = []
+    for path in manifest_paths(project):
+        if wanted is None or path.resolve() in wanted:
+            problems += _load(path, project)[1]
+    return problems
+
+
+def _load(path: Path, project: Project) -> tuple[Manifest | None, list[Problem]]:
+    shown = relative(path, project.root)
+    try:
+        doc = load_yaml(content.read_text(path, project.root), shown)
+    except PrintjournalError as exc:
+        return None, list(exc.problems)
+    if not isinstance(doc.data, dict):
+        return None, [Problem(shown, 1, "a manifest must be a set of 'key: value' lines")]
+    f = Fields(doc)
+    for key in sorted(doc.data.keys() - _KEYS, key=str):
+        f.problem((key,), f"unknown manifest key '{key}' (known: {', '.join(sorted(_KEYS))})")
+    title = f.text("title", required=True)
+    issue = f.text("issue", required=True)
+    date = f.date("date", required=True)
+    lang = f.text("lang") or project.journal.lang
+    number = f.get("number")
+    if number is not None and (isinstance(number, bool) or not isinstance(number, int)
+                               or number < 1):
+        f.problem(("number",), "'number' must be a whole number from 1")
+        number = None
+    sample = f.get("sample")
+    if sample is not None and not isinstance(sample, bool):
+        f.problem(("sample",), "'sample' must be true or false")
+    cover = _cover(f, project)
+    editorial = _note(f, "editorial", project, required=True)
+    back_cover = _note(f, "back_cover", project, required=False)
+    articles, all_articles = _articles(f, project, date)
+    texts = [a for a in (editorial, back_cover) if a is not None]
+    slugs = {a.slug for a in all_articles}
+    for problem in content.check_links([*texts, *articles, *all_articles], project):
+        if problem.path in {a.path for a in (*texts, *articles)} or not slugs:
+            f.problems.append(problem)
+    if f.problems or cover is None or editorial is None or date is None:
+        return None, f.problems
+    return Manifest(path=shown, title=title, issue=issue, date=date, lang=lang, cover=cover,
+                    editorial=editorial, articles=tuple(articles), back_cover=back_cover,
+                    number=number), f.problems
+
+
+def _cover(f: Fields, project: Project) -> Cover | None:
+    value = f.get("cover")
+    if value is None:
+        f.problem(("cover",), "'cover' is required: image, alt and (optionally) lines")
+        return None
+    if not isinstance(value, dict):
+        f.problem(("cover",), "'cover' must have 'image', 'alt' and optional 'lines'")
+        return None
+    for key in sorted(value.keys() - _COVER_KEYS, key=str):
+        f.problem(("cover", key), f"unknown cover key '{key}' (known: image, alt, lines)")
+    image = f.text("cover", "image", required=True)
+    alt = f.text("cover", "alt", required=True)
+    lines = _text_list(f, ("cover", "lines"))
+    if len(lines) > MAX_COVER_LINES:
+        f.problem(("cover", "lines"), f"at most {MAX_COVER_LINES} cover lines fit the cover")
+    if not image:
+        return None
+    message = content.image_problem(project.content_dir, image, project)
+    if message:
+        f.problem(("cover", "image"), f"cover {message}")
+        return None
+    return Cover(image=(project.content_dir / image).resolve(), alt=alt, lines=lines)
+
+
+def _text_list(f: Fields, key: tuple[str, ...]) -> tuple[str, ...]:
+    value = f.get(*key)
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        f.problem(key, f"'{'.'.join(key)}' must be a list of text")
+        return ()
+    return tuple(t for i in range(len(value)) if (t := f.text(*key, i, required=True)))
+
+
+def _content_file(f: Fields, key: str, project: Project, required: bool) -> Path | None:
+    """The file named at ``key`` (relative to content/), if it is there and safe."""
+    name = f.text(key, required=required)
+    if not name:
+        return None
+    folder = project.content_dir.resolve()
+    target = (folder / name).resolve()
+    if name.startswith("/") or not target.is_relative_to(folder):
+        f.problem((key,), f"'{key}' must be a file inside the content folder, not {name!r}")
+        return None
+    if not target.is_file():
+        f.problem((key,), f"'{key}' file not found: content/{name}")
+        return None
+    if target.suffix.lower() != ".md":
+        f.problem((key,), f"'{key}' must be a Markdown file (.md): {name}")
+        return None
+    return target
+
+
+def _note(f: Fields, key: str, project: Project, required: bool) -> Article | None:
+    """The editor's letter or the back cover: Markdown with title (and author) first.
+
+    Its own problems are collected (it is still returned, so that its links get
+    checked too); only an unreadable file gives None.
+    """
+    path = _content_file(f, key, project, required)
+    if path is None:
+        return None
+    try:
+        note, problems = parse_note(path, project, key.replace("_", "-"))
+    except PrintjournalError as exc:
+        f.problems.extend(exc.problems)
+        return None
+    f.problems.extend(problems)
+    return note
+
+
+def parse_note(path: Path, project: Project, slug: str) -> tuple[Article, list[Problem]]:
+    """A Markdown text of the issue (not an article) as an :class:`Article`, and its
+    problems; raises only when the file cannot be read or its front matter parsed."""
+    shown = relative(path, project.root)
+    text = content.read_text(path, project.root)
+    fm = content.split_front_matter(shown, text)
+    nf = Fields(fm.doc)
+    for key in sorted(fm.doc.data.keys() - _NOTE_KEYS, key=str):
+        nf.problem((key,), f"unknown front matter key '{key}' "
+                   f"(known: {', '.join(sorted(_NOTE_KEYS))})")
+    lang = nf.text("lang") or project.journal.lang
+    author = nf.text("author")
+    note = Article(path=shown, slug=slug, title=nf.text("title", required=True), section="",
+                   date=dt.date(1970, 1, 1), lang=lang, url=project.journal.base_url,
+                   body=fm.body, body_line=fm.body_line, authors=(author,) if author else ())
+    nf.problems.extend(content.check_body(note, project))
+    return note, nf.problems
+
+
+def _articles(f: Fields, project: Project, date: dt.date | None
+              ) -> tuple[list[Article], list[Article]]:
+    """The issue's articles in order, and every article of the project."""
+    value = f.get("articles")
+    all_articles, _ = content.load_articles(project)
+    if value is None or value == []:
+        f.problem(("articles",), "'articles' is required: the slugs of the issue's "
+                  "articles, in order")
+        return [], all_articles
+    if not isinstance(value, list):
+        f.problem(("articles",), "'articles' must be a list of article slugs")
+        return [], all_articles
+    by_slug = {a.slug: a for a in all_articles}
+    paths = {p.stem: p for p in content.article_paths(project)}
+    chosen: list[Article] = []
+    seen: dict[str, int] = {}
+    for i in range(len(value)):
+        slug = f.text("articles", i, required=True)
+        if not slug:
+            continue
+        line = f.doc.line("articles", i)
+        if slug in seen:
+            f.problem(("articles", i), f"article '{slug}' is listed twice "
+                      f"(first on line {seen[slug]})")
+            continue
+        seen[slug] = line
+        article = by_slug.get(slug)
+        if article is None:
+            if slug in paths:  # the file is there but has problems: show them
+                try:
+                    content.load_article(paths[slug], project)
+                except PrintjournalError as exc:
+                    f.problem(("articles", i), f"article '{slug}' has problems "
+                              f"({len(exc.problems)}, listed below)")
+                    f.problems.extend(exc.problems)
+                    continue
+            f.problem(("articles", i), f"unknown article '{slug}': no content/articles/"
+                      f"{slug}.md (or front matter slug) in the project")
+            continue
+        if date is not None and article.review is not None \
+                and article.review.next_review < date:
+            f.problem(("articles", i), f"article '{slug}' is due for clinical review on "
+                      f"{article.review.next_review.isoformat()}, before this issue's date "
+                      f"{date.isoformat()}: review it first")
+        chosen.append(article)
+    return chosen, all_articles
+

@@ -1,0 +1,298 @@
+"""Placeholder numbers in rendered parts in, the issue's real page numbers out.
+
+Every part of an issue (an article, the contents, the editor's letter) is
+rendered on its own, before anyone knows on which page of the issue it will
+start: that is what lets parts render in parallel and be reused when they
+have not changed. Two kinds of text depend on where parts land, and both are
+*slots*, placeholders that WeasyPrint lays out and draws like any text:
+
+- **folio**: a page-margin box whose content is ``counter(page)`` (alone) —
+  the page number in the corner;
+- **ref**: an element ``<span data-page-ref="PART">88</span>`` — "p. 14"
+  after a link to another article of the issue, a page number in the
+  contents. The placeholder has as many digits as the real number will have,
+  and the layouts print these digits as tabular figures, so the real number
+  takes exactly the placeholder's room.
+
+At render time :func:`mark_slots` (a WeasyPrint *finisher*) finds each
+placeholder's text in the page's content stream, labels its marked-content
+sequence ``/PjSlot n`` and records the slot (page, baseline position, box,
+alignment, font) in the part PDF itself (catalog key ``/PjSlots``).
+
+At assembly, every number needed is drawn once by WeasyPrint, in each slot's own
+font, on one small sheet (:func:`stamp_sheet_html`, :func:`capture_stamps`), and
+:func:`stamp` puts the
+number's text-showing operators in place of the placeholder's, on the same
+baseline and inside the same marked-content sequence: the structure tree is
+untouched and a screen reader, a search and a copy all get the real number.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pydyf
+import pypdf
+from weasyprint.formatting_structure import boxes
+
+from .errors import LayoutError, Problem
+from .tagging import (
+    compact_structure,
+    leader_positions,
+    margins_as_artifacts,
+    marked_content_by_position,
+    text_as_artifacts,
+)
+
+SLOTS_KEY = "PjSlots"
+STAMPS_KEY = "PjStamps"
+FOLIO_CONTENT = (("counter()", ("page", "decimal")),)
+_STYLE_PROPERTIES = (
+    "font_family", "font_size", "font_weight", "font_style", "font_stretch",
+    "font_variant_numeric", "font_variant_caps", "font_variant_position",
+    "font_variant_ligatures", "font_variant_alternates", "font_variant_east_asian",
+    "font_feature_settings", "font_variation_settings", "font_kerning",
+    "font_language_override", "letter_spacing",
+)
+_SOURCE = Path("layouts")   # slot problems are layout problems
+_SLOT = re.compile(rb"/PjSlot (\d+)")
+_TEXT_OBJECT = re.compile(rb"\bBT\b(.*?)\bET\b", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One placeholder in a rendered part: where it is and how it looks."""
+
+    number: int        # its /PjSlot label
+    page: int          # 0-based page of the part
+    kind: str          # "folio" or "ref"
+    target: str        # the part a ref points at ("" for folios)
+    x: float           # baseline start of the placeholder text (page units, as in Tm)
+    y: float
+    left: float        # the box the text is aligned in
+    right: float
+    align: str         # "left", "right" or "center"
+    style: str         # CSS declarations giving the placeholder's font
+    text: str          # the placeholder text
+
+    def position(self, width: float) -> float:
+        """Where a text ``width`` wide starts, aligned as the placeholder was."""
+        if self.align == "right":
+            return self.right - width
+        if self.align == "center":
+            return (self.left + self.right - width) / 2
+        return self.x
+
+
+# ---------- at render time: a WeasyPrint finisher ----------
+
+def mark_slots(document: Any, pdf: pydyf.PDF) -> None:
+    """Finisher: margins and leader dots become artifacts, every slot is labelled, and
+    the structure tree is compacted (the part is merged afterwards)."""
+    margins_as_artifacts(document, pdf)
+    found = [(list(_placeholders(page._page_box)), leader_positions(page._page_box))
+             for page in document.pages]
+    text_as_artifacts(pdf, {index: leaders for index, (_, leaders) in enumerate(found)
+                            if leaders})
+    objects = {obj.number: obj for obj in pdf.objects if hasattr(obj, "number")}
+    slots: list[Slot] = []
+    for index, (placeholders, _) in enumerate(found):
+        if not placeholders:
+            continue
+        page_dict = objects[_number(pdf.page_references[index])]
+        operations = objects[_number(page_dict["Contents"])].stream
+        where = marked_content_by_position(operations)
+        for kind, target, text_box, align, left, right in placeholders:
+            x, y = text_box.position_x, text_box.position_y + text_box.baseline
+            at = where.get((round(x, 2), round(y, 2)))
+            properties = operations[at - 1] if at is not None else None
+            if not isinstance(properties, pydyf.Dictionary) or "PjSlot" in properties:
+                raise LayoutError([Problem(_SOURCE, 0, f"page {index + 1}: the {kind} "
+                                           f"placeholder {text_box.text!r} was not drawn")])
+            properties["PjSlot"] = len(slots)
+            slots.append(Slot(len(slots), index, kind, target, x, y, left, right, align,
+                              style_of(text_box.style), text_box.text))
+    pdf.catalog[SLOTS_KEY] = pydyf.String(json.dumps([asdict(s) for s in slots]))
+    compact_structure(document, pdf)
+
+
+def _placeholders(page_box: boxes.PageBox
+                  ) -> Iterator[tuple[str, str, boxes.TextBox, str, float, float]]:
+    for box in _walk(page_box):
+        if isinstance(box, boxes.MarginBox):
+            content = box.style["content"]
+            pages = [value for kind, value in content
+                     if kind in ("counter()", "counters()") and value[0] in ("page", "pages")] \
+                if isinstance(content, tuple) else []
+            if not pages:
+                continue
+            if content != FOLIO_CONTENT:
+                raise LayoutError([Problem(_SOURCE, 0, f"{box.at_keyword}: in an issue, the "
+                                           "page number stands alone in its margin box "
+                                           "(content: counter(page)), printed as the issue's "
+                                           "folio; counter(pages) and text around it are not "
+                                           "supported")])
+            texts = [b for b in _walk(box) if isinstance(b, boxes.TextBox)]
+            if len(texts) != 1:
+                continue
+            align = str(box.style["text_align_all"])
+            align = {"start": "left", "end": "right"}.get(align, align)
+            left = box.content_box_x()
+            yield "folio", "", texts[0], align, left, left + box.width
+        elif isinstance(box, boxes.TextBox) and box.element is not None \
+                and box.element.get("data-page-ref") and box.element_tag.find("::") < 0:
+            if not box.text.isdigit():
+                raise LayoutError([Problem(_SOURCE, 0, "a page reference placeholder must be "
+                                           f"digits on one line, not {box.text!r}")])
+            yield ("ref", box.element.get("data-page-ref"), box, "left", box.position_x,
+                   box.position_x + box.width)
+
+
+def _walk(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _walk(child)
+
+
+def style_of(style: Any) -> str:
+    """CSS declarations that draw text in the font of a computed ``style``."""
+    declarations = []
+    for name in _STYLE_PROPERTIES:
+        value = style[name]
+        if name == "font_family":
+            text = ", ".join(json.dumps(family) for family in value)
+        elif name in ("font_feature_settings", "font_variation_settings") \
+                and isinstance(value, tuple):
+            text = ", ".join(f"{json.dumps(tag)} {number}" for tag, number in value)
+        elif isinstance(value, tuple):
+            text = " ".join(str(v) for v in value)
+        elif isinstance(value, float | int) and name in ("font_size", "letter_spacing"):
+            text = f"{value:.4f}px"
+        else:
+            text = str(value)
+        declarations.append(f"{name.replace('_', '-')}: {text}")
+    return "; ".join(declarations)
+
+
+def slots_of(catalog: Any) -> list[Slot]:
+    """The slots a part recorded (read from its catalog with pypdf)."""
+    raw = catalog.get("/" + SLOTS_KEY)
+    return [Slot(**item) for item in json.loads(str(raw))] if raw is not None else []
+
+
+def _number(reference: Any) -> int:
+    return int(bytes(reference).split()[0]) if isinstance(reference, bytes) \
+        else int(str(reference).split()[0])
+
+
+# ---------- at assembly: the numbers, drawn by WeasyPrint, put in place ----------
+
+@dataclass(frozen=True)
+class Stamp:
+    """One number as WeasyPrint draws it: text operators (font names as rendered)."""
+
+    operators: bytes       # Tf and TJ operators, without BT/ET and text matrix
+    width: float           # advance width, page units
+    fonts: tuple[str, ...]  # resource names of the fonts the operators use
+
+
+@dataclass(frozen=True)
+class Stamps:
+    """Rendered numbers by (style, text), and the PDF that holds their fonts."""
+
+    pdf: bytes
+    stamps: dict[tuple[str, str], Stamp]
+
+
+def stamp_sheet_html(requests: Sequence[tuple[str, str]], lang: str) -> str:
+    """One document printing every (style, text), one per line."""
+    requests = list(dict.fromkeys(requests))
+    lines = "\n".join(
+        f'<p><span data-stamp="{i}" style="{html.escape(style)}">{html.escape(text)}</span></p>'
+        for i, (style, text) in enumerate(requests))
+    return (f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
+            '<title>Page numbers</title><link rel="stylesheet" href="fonts.css"><style>'
+            "@page { size: 400mm 2000mm; margin: 5mm }"
+            " p { margin: 0; line-height: 2; white-space: nowrap }</style></head>"
+            f"<body>{lines}</body></html>")
+
+
+def capture_stamps(document: Any, pdf: pydyf.PDF) -> None:
+    """Finisher of the sheet: record each number's text operators in the PDF itself."""
+    found: dict[str, dict[str, Any]] = {}
+    objects = {obj.number: obj for obj in pdf.objects if hasattr(obj, "number")}
+    for index, page in enumerate(document.pages):
+        page_dict = objects[_number(pdf.page_references[index])]
+        operations = objects[_number(page_dict["Contents"])].stream
+        for box in _walk(page._page_box):
+            if isinstance(box, boxes.TextBox) and box.element is not None \
+                    and box.element.get("data-stamp"):
+                stamp = _text_operators(operations, box.position_x,
+                                        box.position_y + box.baseline, box.width)
+                found[box.element.get("data-stamp")] = {
+                    "operators": stamp.operators.decode("latin-1"), "width": stamp.width,
+                    "fonts": list(stamp.fonts)}
+    pdf.catalog[STAMPS_KEY] = pydyf.String(json.dumps(found))
+
+
+def read_stamps(data: bytes, requests: Sequence[tuple[str, str]]) -> Stamps:
+    """The numbers of a sheet made from ``requests`` by :func:`capture_stamps`."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    found = json.loads(str(reader.trailer["/Root"].get("/" + STAMPS_KEY, "{}")))
+    requests = list(dict.fromkeys(requests))
+    missing = [text for i, (_, text) in enumerate(requests) if str(i) not in found]
+    if missing:
+        raise LayoutError([Problem(_SOURCE, 0, f"page numbers not drawn: {missing}")])
+    return Stamps(data, {request: Stamp(found[str(i)]["operators"].encode("latin-1"),
+                                        found[str(i)]["width"], tuple(found[str(i)]["fonts"]))
+                         for i, request in enumerate(requests)})
+
+
+def _text_operators(operations: list[Any], x: float, y: float, width: float) -> Stamp:
+    for index, operation in enumerate(operations):
+        if isinstance(operation, bytes) and operation.endswith(b" Tm"):
+            values = operation.split()[:-1]
+            if abs(float(values[4]) - x) < 0.01 and abs(float(values[5]) - y) < 0.01:
+                end = operations.index(b"ET", index)
+                ops = [op for op in operations[index + 1:end] if isinstance(op, bytes)]
+                fonts = tuple(dict.fromkeys(
+                    op.split()[0].decode()[1:] for op in ops if op.endswith(b" Tf")))
+                return Stamp(b"\n".join(ops), width, fonts)
+    raise LayoutError([Problem(_SOURCE, 0, "a page number was not drawn")])
+
+
+def stamp(data: bytes, texts: dict[int, tuple[bytes, float]]) -> bytes:
+    """Content stream ``data`` with each slot's text replaced.
+
+    ``texts`` maps a slot label to (text operators, x where the text starts); the
+    operators are placed on the slot's own baseline, inside its marked content.
+    """
+    out = bytearray()
+    position = 0
+    for match in _SLOT.finditer(data):
+        number = int(match[1])
+        if number not in texts:
+            raise LayoutError([Problem(_SOURCE, 0, f"no page number for slot {number}")])
+        operators, x = texts[number]
+        text = _TEXT_OBJECT.search(data, match.end())
+        emc = data.find(b"EMC", match.end())
+        if text is None or (emc != -1 and emc < text.start()):
+            raise LayoutError([Problem(_SOURCE, 0, f"slot {number} has no text to replace")])
+        matrix = re.search(rb"([-\d.]+) Tm", text[1])
+        if matrix is None:
+            raise LayoutError([Problem(_SOURCE, 0, f"slot {number} has no text position")])
+        y = matrix[1]
+        out += data[position:match.start()].rstrip(b" ")  # drop the label
+        out += data[match.end():text.start()]
+        out += b"BT\n1 0 0 -1 " + pydyf._to_bytes(float(x)) + b" " + y + b" Tm\n"
+        out += operators + b"\nET"
+        position = text.end()
+    out += data[position:]
+    return bytes(out)
