@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, build, config
+from . import __version__, build, config, progress, site
 from .errors import PrintjournalError
 
 log = logging.getLogger("printjournal")
@@ -55,9 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", type=Path, nargs="*", help="files to check (default: all)")
     check.set_defaults(command=_check)
 
-    articles = commands.add_parser("articles", help="render every article to PDF")
-    articles.add_argument("-o", "--output", type=Path, help="folder (default: dist/articles)")
-    articles.set_defaults(command=_articles)
+    website = commands.add_parser("build", help="build the website's downloads: every PDF, "
+                                  "manifest.json and index.html, only what changed")
+    website.add_argument("-o", "--output", type=Path, help="folder (default: dist)")
+    website.add_argument("-j", "--jobs", type=_positive, default=None,
+                         help="worker processes (default: one per core)")
+    website.add_argument("--clean", action="store_true",
+                         help="first drop the render cache and everything built before")
+    website.set_defaults(command=_build)
     return parser
 
 
@@ -76,18 +81,17 @@ def _article(args: argparse.Namespace) -> int:
     return 0
 
 
-def _articles(args: argparse.Namespace) -> int:
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 up, not {text!r}")
+    return int(text)
+
+
+def _build(args: argparse.Namespace) -> int:
     project = _project(args)
-    problems = build.check(project)
-    if problems:
-        raise PrintjournalError(problems)
-    pipeline = build.Pipeline.load(project)
-    folder = args.output or project.root / "dist" / "articles"
-    for path in build.content.article_paths(project):
-        article = build.load_checked_article(project, path)
-        built = build.build_article(pipeline, path, folder / f"{article.slug}.pdf")
-        print(f"{built.path}  {built.pages} pages  {built.bytes // 1024} KiB")
-    return 0
+    summary = site.build_site(project, args.output or project.root / "dist", jobs=args.jobs,
+                              clean=args.clean, reporter=progress.Progress())
+    return 1 if summary.failed or summary.problems else 0
 
 
 def _check(args: argparse.Namespace) -> int:
