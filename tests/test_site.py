@@ -206,15 +206,16 @@ def test_the_same_inputs_give_the_same_bytes(project, tmp_path):
     assert {p: b for p, (b, _) in third.items()} == {p: b for p, (b, _) in second.items()}
 
 
-def test_a_single_output_to_build_is_rendered_without_workers(project, monkeypatch):
+def test_one_or_two_outputs_to_build_are_rendered_without_workers(project, monkeypatch):
     build(project)
     append(project.root / "content/articles/beta.md", "Edited.\n")
+    append(project.root / "content/articles/gamma.md", "Edited.\n")
 
     def no_pool(*args):
-        raise AssertionError("a pool was started for one output")
+        raise AssertionError("worker processes were started for two outputs")
 
     monkeypatch.setattr(site, "_run_pool", no_pool)
-    assert build(project).paths("built") == {"articles/beta.pdf"}
+    assert build(project).paths("built") == {"articles/beta.pdf", "articles/gamma.pdf"}
 
 
 def test_workers_are_replaced_and_every_output_is_built(project, monkeypatch):

@@ -27,6 +27,7 @@ import io
 import json
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import shutil
 import signal
@@ -50,6 +51,7 @@ from .yamlsource import load_yaml
 log = logging.getLogger(__name__)
 
 TASKS_PER_WORKER = 8     # a worker process is replaced after this many outputs
+IN_PROCESS = 2           # this few outputs to build are rendered without worker processes
 _POLL = 0.2              # seconds between checks on the workers while waiting
 _LOST_AFTER = 10         # polls a task's worker may be gone before the task counts as lost
 
@@ -462,13 +464,28 @@ class Task:
 
 
 def _run(tasks: list[Task], jobs: int, pipeline: Callable[[], Pipeline]) -> Iterator[Outcome]:
-    """Render ``tasks``: a single one here, more in a pool of worker processes."""
-    if not tasks:
-        return
-    if len(tasks) == 1:      # not worth starting workers for
-        yield _work(tasks[0], pipeline())
-        return
-    yield from _run_pool(sorted(tasks, key=lambda t: -t.output.cost), jobs)
+    """Render ``tasks``: up to IN_PROCESS of them here, more in worker processes.
+
+    The workers' forkserver takes about as long to start (it imports WeasyPrint)
+    as a short article takes to render, so the shortest is rendered here meanwhile.
+    """
+    ordered = sorted(tasks, key=lambda t: -t.output.cost)
+    if len(ordered) > IN_PROCESS:
+        _context()
+        multiprocessing.forkserver.ensure_running()   # returns at once; the server starts
+        ordered, here = ordered[:-1], ordered[-1:]
+    else:
+        ordered, here = [], ordered
+    for task in here:
+        yield _work(task, pipeline())
+    if ordered:
+        yield from _run_pool(ordered, jobs)
+
+
+def _context() -> multiprocessing.context.ForkServerContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 def _run_pool(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
@@ -480,8 +497,7 @@ def _run_pool(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
     and they inherit no thread or lock of this process. A worker that dies
     (killed, out of memory) fails the output it was rendering, not the build.
     """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    context = _context()
     events = context.SimpleQueue()          # workers say which output they start
     pending = {t.output.path: t for t in tasks}
     started: dict[str, int] = {}

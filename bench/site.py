@@ -1,0 +1,131 @@
+"""The website build timed side by side, in one run, on the sample content.
+
+    .venv/bin/python bench/site.py [--repeat N] [--article SLUG]
+
+The sample project is copied to a temporary folder; then N rounds, interleaved
+so that noise from other work on the (shared) machine falls on every row alike:
+
+- a cold build (``--clean``: no cache, no outputs) with ``--jobs 1`` and with
+  ``--jobs 2``, each a fresh ``printjournal build`` process (the order alternates);
+- a no-op rebuild, as a process and as a ``site.build_site`` call in this process
+  (the process mostly starts Python and imports WeasyPrint, ~0.6 s);
+- one article edited, then rebuilt, as a process and as a call, against that
+  article's own render: ``printjournal article`` as a process, and a fresh
+  ``Pipeline`` rendering it in this process.
+
+Prints every round, then a table of medians with the spread (min–max) and the
+ratios the issue sets goals for. Issues are not in it until issue 3's builder is
+wired into ``site.ISSUE_BUILDER``; then the edited article's issue is rebuilt too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from printjournal import build, config, content, site
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def cli(root: Path, *args: str) -> float:
+    """Wall time of one ``printjournal`` process."""
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "printjournal", "-C", str(root), *args],
+                            capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"printjournal {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return seconds
+
+
+def timed(call: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--article", default="sleep-and-immunity")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
+        root = Path(tmp) / "project"
+        root.mkdir()
+        for name in ("content", "layouts", "fonts"):
+            shutil.copytree(REPO / name, root / name)
+        shutil.copy(REPO / "printjournal.toml", root)
+        project = config.load_project(root)
+        dist = root / "dist"
+        source = root / "content" / "articles" / f"{args.article}.md"
+        edits = iter(range(1, 10_000))
+
+        def edit() -> None:
+            with source.open("a", encoding="utf-8") as handle:
+                handle.write(f"\nA sentence added for the benchmark, number {next(edits)}.\n")
+
+        def render_alone() -> None:
+            article = content.load_article(source, project)
+            build.Pipeline.load(project).article_pdf(article)
+
+        rows: dict[str, list[float]] = {}
+        for round_ in range(args.repeat):
+            times: dict[str, float] = {}
+            for jobs in ("1", "2") if round_ % 2 == 0 else ("2", "1"):
+                times[f"cold{jobs}"] = cli(root, "build", "--clean", "--jobs", jobs)
+            times["noop"] = cli(root, "build")
+            times["noop_call"] = timed(lambda: site.build_site(project, dist))
+            edit()
+            times["edit"] = cli(root, "build")
+            times["article"] = cli(root, "article", str(source), "-o", str(Path(tmp) / "a.pdf"))
+            edit()
+            summary = site.build_site(project, dist)
+            assert summary.built >= 1 and summary.failed == 0, summary
+            edit()
+            times["edit_call"] = timed(lambda: site.build_site(project, dist))
+            times["render_call"] = timed(render_alone)
+            print(f"round {round_ + 1}: " + "  ".join(f"{k} {v:.2f}" for k, v in times.items()),
+                  flush=True)
+            for key, value in times.items():
+                rows.setdefault(key, []).append(value)
+        planned = len(site.plan(project).outputs)
+
+    med = {key: statistics.median(values) for key, values in rows.items()}
+
+    def spread(key: str) -> str:
+        values = rows[key]
+        return f"{min(values):.2f}–{max(values):.2f}"
+
+    table = [
+        ("cold build --jobs 1 (process)", "cold1", "", ""),
+        ("cold build --jobs 2 (process)", "cold2", f"{med['cold2'] / med['cold1']:.2f} of --jobs 1",
+         "≤ 0.60"),
+        ("no-op rebuild (process)", "noop", f"{med['noop'] / med['cold2']:.1%} of cold --jobs 2",
+         "≤ 2%"),
+        ("no-op rebuild (build_site call)", "noop_call",
+         f"{med['noop_call'] / med['cold2']:.1%} of cold --jobs 2", "≤ 2%"),
+        (f"{args.article} edited (process)", "edit",
+         f"{med['edit'] / med['article']:.2f} × printjournal article", "≤ 1.5"),
+        (f"printjournal article {args.article}", "article", "", ""),
+        (f"{args.article} edited (build_site call)", "edit_call",
+         f"{med['edit_call'] / med['render_call']:.2f} × its render", "≤ 1.5"),
+        (f"{args.article} rendered alone (call)", "render_call", "", ""),
+    ]
+    print(f"\n{planned} outputs, {args.repeat} rounds; seconds: median (min–max)\n")
+    print(f"| {'measurement':44} | {'median':>6} | {'min–max':>11} | {'ratio':32} | goal   |")
+    print(f"|{'-' * 46}|{'-' * 8}|{'-' * 13}|{'-' * 34}|--------|")
+    for label, key, ratio, goal in table:
+        print(f"| {label:44} | {med[key]:6.2f} | {spread(key):>11} | {ratio:32} | {goal:6} |")
+
+
+if __name__ == "__main__":
+    main()
