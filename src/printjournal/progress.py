@@ -7,6 +7,7 @@ as ``path:line: message`` on stderr, then a one-line summary.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -28,7 +29,7 @@ class Progress:
                  bar: bool | None = None) -> None:
         self.out = out or sys.stdout
         self.err = err or sys.stderr
-        self.use_bar = self.err.isatty() if bar is None else bar
+        self.use_bar = _is_terminal(self.err) if bar is None else bar
         self.bar: tqdm | None = None  # type: ignore[type-arg]
 
     def start(self, total: int, todo: int) -> None:
@@ -66,3 +67,11 @@ class Progress:
         print(f"built {summary.built}, reused {summary.reused}, failed {summary.failed}"
               f"{removed} in {summary.seconds:.1f} s → {summary.out}", file=self.out,
               flush=True)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    """A terminal with a width (a pseudo-terminal of width 0 shows no bar: plain lines)."""
+    try:
+        return stream.isatty() and os.get_terminal_size(stream.fileno()).columns > 0
+    except (OSError, ValueError):
+        return False
