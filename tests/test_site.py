@@ -195,6 +195,31 @@ def test_a_lost_output_file_comes_back_from_the_render_cache(project):
     assert (dist / "articles/alpha.pdf").read_bytes().startswith(b"%PDF-")
 
 
+def test_a_broken_downloads_template_fails_the_pages_not_the_pdfs(project):
+    build(project)
+    dist = project.root / "dist"
+    index = (dist / "index.html").read_bytes()
+    template = project.root / "layouts/site-index.html"
+    text = template.read_text()
+    template.write_text(text.replace("{{ words.intro }}", "{{ words.no_such_word }}"))
+    report = build(project)
+    assert report.paths("built") == ALL          # a layout change: every PDF again
+    line = text[: text.index("{{ words.intro }}")].count("\n") + 1
+    assert [str(p) for p in report.other_problems] == [
+        f"layouts/site-index.html:{line}: 'dict object' has no attribute 'no_such_word'"]
+    assert report.summary.failed == 0 and report.summary.problems
+    assert (dist / "index.html").read_bytes() == index          # the last good page stays
+    assert set(manifest(dist)) == ALL
+
+
+def test_an_unreadable_build_record_costs_no_render(project):
+    build(project)
+    for record in (project.root / ".printjournal-cache/site").glob("*.json"):
+        record.write_text("{not json")
+    report = build(project)
+    assert report.outcomes == [] and report.summary.reused == 3
+
+
 def test_the_same_inputs_give_the_same_bytes(project, tmp_path):
     build(project, jobs=1)
     first = files(project.root / "dist")
