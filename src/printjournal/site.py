@@ -298,29 +298,12 @@ def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: b
         reporter.update(outcome)
 
     kept = _record_outputs(the_plan, keys, outcomes, record)
-    removed = 0
-    for path, old in record.outputs.items():
-        if path not in kept and path not in keys:
-            if old.source in the_plan.failed_sources:  # not planned because it failed: keep
-                kept[path] = old
-            else:
-                _unlink(out, path)
-                removed += 1
+    removed = _prune(out, the_plan, record, kept)
     found = tuple(sorted((r.download for r in kept.values()), key=lambda d: d.path))
-    files: dict[str, bytes | None] = {MANIFEST: downloads.manifest_json(project, found)}
-    try:
-        files |= downloads.pages(layouts, found)
-    except PrintjournalError as exc:       # the PDFs stand; the last good pages stay
-        problems += exc.problems
-        reporter.problems(exc.problems)
-        files |= {path: None for path in record.pages if path != MANIFEST}
-    for path, data in files.items():
-        if data is not None:
-            _write_if_changed(out / path, data)
-    for path in set(record.pages) - set(files):
-        _unlink(out, path)
-    _remove_empty_folders(out)
-    Record(kept, sorted(files)).save(record_path)
+    pages, page_problems = _write_pages(out, layouts, found, record)
+    problems += page_problems
+    reporter.problems(page_problems)
+    Record(kept, pages).save(record_path)
 
     statuses = [o.status for o in outcomes.values()]
     summary = Summary(out=out, built=statuses.count("built"), reused=statuses.count("reused"),
@@ -343,6 +326,42 @@ def _record_outputs(the_plan: Plan, keys: dict[str, str], outcomes: dict[str, Ou
         elif output.path in record.outputs:
             kept[output.path] = record.outputs[output.path]
     return kept
+
+
+def _prune(out: Path, the_plan: Plan, record: Record, kept: dict[str, Recorded]) -> int:
+    """Remove the files of outputs that are gone (an article deleted, a slug changed);
+    keep those whose content failed to load, and add them to ``kept``."""
+    removed = 0
+    planned = {o.path for o in the_plan.outputs}
+    for path, old in record.outputs.items():
+        if path in kept or path in planned:
+            continue
+        if old.source in the_plan.failed_sources:
+            kept[path] = old
+        else:
+            _unlink(out, path)
+            removed += 1
+    return removed
+
+
+def _write_pages(out: Path, layouts: Layouts, found: Sequence[Download], record: Record
+                 ) -> tuple[list[str], tuple[Problem, ...]]:
+    """manifest.json and the downloads pages, each written only when it changed; the
+    files of pages no longer made are removed. On a layout error the last good pages stay."""
+    files: dict[str, bytes | None] = {MANIFEST: downloads.manifest_json(layouts.project, found)}
+    problems: tuple[Problem, ...] = ()
+    try:
+        files |= downloads.pages(layouts, found)
+    except PrintjournalError as exc:
+        problems = exc.problems
+        files |= {path: None for path in record.pages if path != MANIFEST}
+    for path, data in files.items():
+        if data is not None:
+            _write_if_changed(out / path, data)
+    for path in set(record.pages) - set(files):
+        _unlink(out, path)
+    _remove_empty_folders(out)
+    return sorted(files), problems
 
 
 def _reuse(output: Output, key: str, out: Path, record: Record,
