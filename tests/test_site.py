@@ -265,7 +265,7 @@ articles: [alpha, beta]
 
 @pytest.fixture
 def with_issue(project):
-    project.write("content/issues/spring.yaml", ISSUE)
+    project.write("content/issues/spring.yaml", ISSUE + LONG_TEXT)
     project.write("content/issues/spring-editorial.md",
                   "---\ntitle: Editorial\n---\nHello.\n\n![a dot](../images/pic.svg)\n")
     project.write("content/images/pic.svg", DOT.format(1))
@@ -274,6 +274,7 @@ def with_issue(project):
 
 
 EDITIONS = {"issues/spring-digital.pdf", "issues/spring-print.pdf"}
+LONG_TEXT = f"note: {'x' * 300}\n"      # too long to be a file name: not an input, no error
 
 
 def test_there_are_no_issue_outputs_until_the_hook_is_wired(with_issue):

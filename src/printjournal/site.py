@@ -89,7 +89,7 @@ class Plan:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one output (or of a content file that could not be planned)."""
+    """What became of one output."""
 
     path: str
     status: str                       # "built", "reused" or "failed"
@@ -178,7 +178,8 @@ def article_outputs(project: Project, articles: Sequence[Article]) -> list[Outpu
 # ─────────────────────────── HOOK: issues (issue 3) ───────────────────────────
 # Each issue (content/issues/<name>.yaml) has two outputs beside the articles:
 # issues/<name>-digital.pdf and issues/<name>-print.pdf, each rebuilt when the
-# manifest, a file it names, or any input of one of its articles changes.
+# manifest, any file it names (any text value that is a file under content/,
+# and the images in those that are Markdown) or any input of its articles changes.
 # Everything is in place but the call that renders an edition. To wire it in
 # when merging issue 3, set ISSUE_BUILDER to a module-level function
 #
@@ -214,12 +215,10 @@ def issue_outputs(project: Project, articles: Sequence[Article], builder: IssueB
         title = fields.text("title") or project.journal.name
         day = fields.date("date", required=True)
         slugs = fields.text_list("articles")
-        named = [fields.text(*key) for key in (("editorial",), ("back_cover",),
-                                              ("cover", "image"))]
         if fields.problems or day is None:
             problems.extend(fields.problems)
             continue
-        inputs = [manifest, *_content_files(project, [n for n in named if n])]
+        inputs = [manifest, *_content_files(project, list(_strings(fields.doc.data)))]
         for slug in slugs:
             article = by_slug.get(slug)
             inputs += cache.article_inputs(article, project) if article else \
@@ -237,15 +236,32 @@ def issue_outputs(project: Project, articles: Sequence[Article], builder: IssueB
     return outputs, problems
 
 
+def _strings(data: Any) -> Iterator[str]:
+    """Every text value in parsed YAML: any of them may name a file (editorial,
+    back_cover, cover.image, whatever issue 3's manifests name)."""
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)
+
+
 def _content_files(project: Project, names: Sequence[str], base: Path | None = None
                    ) -> list[Path]:
-    """The files ``names`` (relative to ``base``, default content/) that exist inside
+    """Those of ``names`` (relative to ``base``, default content/) that are files inside
     content/, and the images named in those that are Markdown."""
     folder = project.content_dir.resolve()
     found = []
     for name in names:
-        path = ((base or folder) / name).resolve()
-        if path.is_relative_to(folder) and path.is_file():
+        try:
+            path = ((base or folder) / name).resolve()
+            is_file = path.is_relative_to(folder) and path.is_file()
+        except (OSError, ValueError):     # text that cannot be a file name
+            continue
+        if name.strip() and is_file:
             found.append(path)
             if path.suffix == ".md":
                 text = path.read_text(encoding="utf-8", errors="replace")
