@@ -400,3 +400,16 @@ def test_progress_bar_on_a_terminal(project):
     assert "building" in err.getvalue() and "2/2" in err.getvalue()
     assert "content/articles/beta.md:8: unknown source 'nope'" in err.getvalue()
     assert out.getvalue().startswith("built 2, reused 0, failed 1 in ")
+
+
+def test_a_downloads_page_naming_a_missing_font_is_an_error_with_its_line(project):
+    base = project.root / "layouts/site-base.html"
+    text = base.read_text().replace("fonts/Inter-SemiBold.otf", "fonts/Inter-Black.otf")
+    base.write_text(text)
+    line = text[: text.index("fonts/Inter-Black.otf")].count("\n") + 1
+    report = build(project)
+    assert report.paths("built") == ALL
+    assert [str(p) for p in report.other_problems] == [
+        f"layouts/site-base.html:{line}: index.html names the font 'fonts/Inter-Black.otf', "
+        "which is not in the project's fonts folder"]
+    assert not (project.root / "dist/index.html").exists()

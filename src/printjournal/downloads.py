@@ -23,6 +23,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .errors import LayoutError, relative
@@ -148,18 +149,28 @@ def pages(layouts: Layouts, downloads: Sequence[Download]) -> dict[str, bytes]:
 def _fonts(project: Project, page: str, html: str) -> dict[str, bytes]:
     """The bundled fonts ``html`` names as ``url(fonts/...)``, and their licences."""
     found: dict[str, bytes] = {}
+    folder = project.fonts_dir.resolve()
     for match in _FONT_URL.finditer(html):
         name = match[2]
-        source = (project.fonts_dir / name).resolve()
-        if not source.is_relative_to(project.fonts_dir.resolve()) or not source.is_file():
-            raise LayoutError.at(relative(project.layouts_dir, project.root), 0,
-                                 f"{page} names the font 'fonts/{name}', which is not "
-                                 "in the project's fonts folder")
+        source = (folder / name).resolve()
+        if not source.is_relative_to(folder) or not source.is_file():
+            path, line = _where(project, f"fonts/{name}")
+            raise LayoutError.at(path, line, f"{page} names the font 'fonts/{name}', which "
+                                 "is not in the project's fonts folder")
         found[f"fonts/{name}"] = source.read_bytes()
-        licence = project.fonts_dir / f"LICENSE-{name.split('-')[0]}.txt"
+        licence = folder / f"LICENSE-{name.split('-')[0]}.txt"
         if licence.is_file():
             found[f"fonts/{licence.name}"] = licence.read_bytes()
     return found
+
+
+def _where(project: Project, text: str) -> tuple[Path, int]:
+    """The first layout file and line that contains ``text``, for an error message."""
+    for path in sorted(project.layouts_dir.glob("site*")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if text in line:
+                return relative(path, project.root), number
+    return relative(project.layouts_dir, project.root), 0
 
 
 def filesize(size: int, decimal_mark: str = ".") -> str:
