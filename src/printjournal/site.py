@@ -281,7 +281,9 @@ def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: b
     """Build every output of ``project`` into ``out`` that is not there already.
 
     ``jobs`` worker processes (default: every core); ``clean`` first drops the
-    render cache and every file an earlier build put into ``out``.
+    render cache and every file an earlier build put into ``out``. The workers
+    import the ``__main__`` module, as multiprocessing's do: a script calling this
+    needs the ``if __name__ == "__main__":`` guard.
     """
     started = time.perf_counter()
     reporter = reporter or LogReporter()
@@ -507,8 +509,8 @@ def _run(tasks: list[Task], jobs: int, pipeline: Callable[[], Pipeline]) -> Iter
     """
     ordered = sorted(tasks, key=lambda t: -t.output.cost)
     if len(ordered) > IN_PROCESS:
-        _context()
-        multiprocessing.forkserver.ensure_running()   # returns at once; the server starts
+        if _context().get_start_method() == "forkserver":
+            multiprocessing.forkserver.ensure_running()   # returns at once; it starts
         ordered, here = ordered[:-1], ordered[-1:]
     else:
         ordered, here = [], ordered
@@ -518,7 +520,11 @@ def _run(tasks: list[Task], jobs: int, pipeline: Callable[[], Pipeline]) -> Iter
         yield from _run_pool(ordered, jobs)
 
 
-def _context() -> multiprocessing.context.ForkServerContext:
+def _context() -> multiprocessing.context.BaseContext:
+    """Worker processes start from a forkserver with printjournal imported (where there
+    is none, on Windows, each starts afresh)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     return context
