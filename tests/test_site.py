@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +16,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from printjournal import site
+from printjournal import config, site
 
+from .conftest import REPO
 from .site_helpers import Collect, crashing_issue, dying_issue, stand_in_issue
 
 ALL = {"articles/alpha.pdf", "articles/beta.pdf", "articles/gamma.pdf"}
@@ -273,20 +275,44 @@ def with_issue(project):
     return project
 
 
-EDITIONS = {"issues/spring-digital.pdf", "issues/spring-print.pdf"}
+EDITIONS = {"issues/spring.pdf", "issues/spring-print.pdf"}
 LONG_TEXT = f"note: {'x' * 300}\n"      # too long to be a file name: not an input, no error
 
 
-def test_there_are_no_issue_outputs_until_the_hook_is_wired(with_issue):
-    assert site.ISSUE_BUILDER is None
+def test_without_an_issue_builder_there_are_no_issue_outputs(with_issue, monkeypatch):
+    monkeypatch.setattr(site, "ISSUE_BUILDER", None)     # as until issue 3 is wired in
     assert build(with_issue).paths("built") == ALL
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(site.ISSUE_BUILDER is None, reason="wired in when issue 3 is merged")
+def test_the_wired_issue_builder_builds_the_sample_issue(tmp_path):
+    """The real issue builder through the hook: both editions, rebuilt with their articles."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("content", "layouts", "fonts"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "printjournal.toml", root)
+    project = config.load_project(root)
+    report = Collect()
+    summary = site.build_site(project, root / "dist", reporter=report)
+    assert summary.failed == 0, summary.problems
+    editions = {"issues/winter-2026.pdf", "issues/winter-2026-print.pdf"}
+    assert editions <= report.paths("built")
+    entries = manifest(root / "dist")
+    for path in editions:
+        assert entries[path]["pages"] == len(pypdf.PdfReader(root / "dist" / path).pages)
+    append(root / "content/articles/fibre-everyday-guide.md", "\nOne more sentence.\n")
+    report = Collect()
+    site.build_site(project, root / "dist", reporter=report)
+    assert report.paths("built") == {"articles/fibre-everyday-guide.pdf"} | editions
 
 
 def test_issue_editions_are_outputs_beside_the_articles(with_issue):
     report = build(with_issue, issue_builder=stand_in_issue)
     assert report.paths("built") == ALL | EDITIONS
     dist = with_issue.root / "dist"
-    entry = manifest(dist)["issues/spring-digital.pdf"]
+    entry = manifest(dist)["issues/spring.pdf"]
     assert {k: entry[k] for k in ("kind", "issue", "edition", "title", "date", "pages")} == {
         "kind": "issue", "issue": "Spring 2026", "edition": "digital",
         "title": "Test Journal", "date": "2026-03-01", "pages": 2}
@@ -339,7 +365,7 @@ def test_an_issue_manifest_that_cannot_be_read_fails_alone(with_issue):
 
 def test_a_worker_that_dies_fails_its_output_only(with_issue):
     report = build(with_issue, issue_builder=dying_issue)
-    assert report.paths("built") == ALL | {"issues/spring-digital.pdf"}
+    assert report.paths("built") == ALL | {"issues/spring.pdf"}
     assert report.paths("failed") == {"issues/spring-print.pdf"}
     [failed] = [o for o in report.outcomes if o.status == "failed"]
     assert str(failed.problems[0]).startswith(

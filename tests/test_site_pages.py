@@ -65,7 +65,7 @@ def test_every_sample_article_and_issue_edition_is_built(built, sample_project):
     slugs = {p.stem for p in sample_project.articles_dir.glob("*.md")}
     assert {e["path"] for e in entries(dist)} == \
         {f"articles/{s}.pdf" for s in slugs} | \
-        {"issues/winter-2026-digital.pdf", "issues/winter-2026-print.pdf"}
+        {"issues/winter-2026.pdf", "issues/winter-2026-print.pdf"}
 
 
 def test_the_manifest_matches_the_files_byte_for_byte(dist):
@@ -91,7 +91,7 @@ def test_the_manifest_says_what_each_file_is(dist, samples):
             "article", slug, article.title, article.section, article.date.isoformat(),
             article.lang)
         assert pypdf.PdfReader(dist / entry["path"]).metadata.title == article.title
-    digital = by_path["issues/winter-2026-digital.pdf"]
+    digital = by_path["issues/winter-2026.pdf"]
     assert (digital["kind"], digital["issue"], digital["edition"], digital["date"]) == \
         ("issue", "Winter 2026", "digital", "2026-12-01")
     assert digital["articles"][0] == "articles/sleep-and-immunity.pdf"

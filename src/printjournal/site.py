@@ -178,20 +178,29 @@ def article_outputs(project: Project, articles: Sequence[Article]) -> list[Outpu
 
 # ─────────────────────────── HOOK: issues (issue 3) ───────────────────────────
 # Each issue (content/issues/<name>.yaml) has two outputs beside the articles:
-# issues/<name>-digital.pdf and issues/<name>-print.pdf, each rebuilt when the
+# issues/<name>.pdf (digital) and issues/<name>-print.pdf, each rebuilt when the
 # manifest, any file it names (any text value that is a file under content/,
 # and the images in those that are Markdown) or any input of its articles changes.
 # Everything is in place but the call that renders an edition. To wire it in
-# when merging issue 3, set ISSUE_BUILDER to a module-level function
+# when merging issue 3, replace the line `ISSUE_BUILDER ... = None` below with
+# (written against branch issue3 at c54c30e; tried there: the sample builds)
 #
 #     def build_issue_edition(pipeline: Pipeline, manifest: Path, edition: str) -> Rendered:
-#         return <issue 3's call>(pipeline, manifest, edition)    # edition: "digital"|"print"
+#         from .issue import IssueBuild, page_count
+#         from .manifest import load_manifest
 #
-#     ISSUE_BUILDER = build_issue_edition
+#         data = IssueBuild(pipeline, load_manifest(manifest, pipeline.project), edition,
+#                           cache.RenderCache.for_project(pipeline.project), workers=1).pdf()
+#         return Rendered(data, page_count(data))
 #
-# It runs in a worker process; its PrintjournalErrors are reported as that
-# edition's failure (its last good PDF stays). tests/test_site.py drives this
-# hook with a stand-in builder (tests/site_helpers.py).
+#     ISSUE_BUILDER: IssueBuilder | None = build_issue_edition
+#
+# workers=1: it runs in one of this build's worker processes, which are daemonic and
+# may not start processes of their own; the other outputs use the other cores. Its
+# PrintjournalErrors are reported as that edition's failure (its last good PDF
+# stays). tests/test_site.py drives this hook with a stand-in builder
+# (tests/site_helpers.py) and, once wired, test_the_wired_issue_builder_builds_the_
+# sample_issue runs the real one.
 
 IssueBuilder = Callable[[Pipeline, Path, str], Rendered]
 ISSUE_BUILDER: IssueBuilder | None = None
@@ -204,7 +213,8 @@ def issue_outputs(project: Project, articles: Sequence[Article], builder: IssueB
     by_slug = {a.slug: a for a in articles}
     outputs: list[Output] = []
     problems: list[Problem] = []
-    for manifest in sorted((project.content_dir / "issues").glob("*.yaml")):
+    for manifest in sorted(p for p in (project.content_dir / "issues").glob("*.y*ml")
+                           if p.suffix in (".yaml", ".yml")):
         shown = relative(manifest, project.root)
         try:
             fields = content.Fields(load_yaml(content.read_text(manifest, project.root),
@@ -225,8 +235,9 @@ def issue_outputs(project: Project, articles: Sequence[Article], builder: IssueB
             inputs += cache.article_inputs(article, project) if article else \
                 [p for p in [project.articles_dir / f"{slug}.md"] if p.is_file()]
         for edition in EDITIONS:
+            suffix = "" if edition == "digital" else f"-{edition}"   # as `printjournal issue`
             outputs.append(Output(
-                path=f"issues/{manifest.stem}-{edition}.pdf", source=shown,
+                path=f"issues/{manifest.stem}{suffix}.pdf", source=shown,
                 inputs=tuple(inputs), options=(ISSUE, edition), make=builder,
                 args=(manifest, edition),
                 listing=Listing(kind=ISSUE, slug=manifest.stem, title=title, date=day,
