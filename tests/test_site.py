@@ -214,6 +214,16 @@ def test_a_broken_downloads_template_fails_the_pages_not_the_pdfs(project):
     assert set(manifest(dist)) == ALL
 
 
+def test_labels_without_the_downloads_words_are_an_error_not_a_crash(project):
+    labels = project.root / "layouts/labels.toml"
+    labels.write_text(labels.read_text().split("[en.site]")[0])
+    report = build(project)
+    assert report.paths("built") == ALL
+    assert [str(p) for p in report.other_problems] == [
+        "layouts/labels.toml:0: the downloads pages need their words: an [en.site] table "
+        "(and one per language, like [de.site])"]
+
+
 def test_an_unreadable_build_record_costs_no_render(project):
     build(project)
     for record in (project.root / ".printjournal-cache/site").glob("*.json"):

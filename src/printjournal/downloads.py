@@ -129,10 +129,16 @@ def pages(layouts: Layouts, downloads: Sequence[Download]) -> dict[str, bytes]:
     project = layouts.project
     layouts.env.filters.setdefault("filesize", filesize)
     labels = layouts.labels(project.journal.lang)
+    try:
+        words = labels.site
+    except AttributeError:
+        raise LayoutError.at(relative(project.layouts_dir / "labels.toml", project.root), 0,
+                             "the downloads pages need their words: an [en.site] table "
+                             "(and one per language, like [de.site])") from None
     articles = sorted((d for d in downloads if d.listing.kind == ARTICLE),
                       key=lambda d: (-d.listing.date.toordinal(), d.listing.title))
     issues = issue_groups(downloads)
-    common = {"journal": project.journal, "labels": labels, "words": labels.site,
+    common = {"journal": project.journal, "labels": labels, "words": words,
               "lang": project.journal.lang,
               "disclaimer": project.journal.disclaimer_for(project.journal.lang)}
     html = {INDEX: layouts.render("site-index.html", root="", articles=articles,

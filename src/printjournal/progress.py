@@ -18,8 +18,8 @@ from .errors import Problem
 from .site import Outcome, Summary
 
 
-class _Bar(tqdm):  # type: ignore[type-arg]
-    monitor_interval = 0     # no monitor thread: worker processes start from a clean state
+class _Bar(tqdm):
+    monitor_interval = 0     # no monitor thread running beside the build
 
 
 class Progress:
@@ -30,7 +30,7 @@ class Progress:
         self.out = out or sys.stdout
         self.err = err or sys.stderr
         self.use_bar = _is_terminal(self.err) if bar is None else bar
-        self.bar: tqdm | None = None  # type: ignore[type-arg]
+        self.bar: tqdm | None = None
 
     def start(self, total: int, todo: int) -> None:
         if self.use_bar and todo:

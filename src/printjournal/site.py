@@ -182,13 +182,15 @@ def article_outputs(project: Project, articles: Sequence[Article]) -> list[Outpu
 # manifest, any file it names (any text value that is a file under content/,
 # and the images in those that are Markdown) or any input of its articles changes.
 # Everything is in place but the call that renders an edition. To wire it in
-# when merging issue 3, replace the line `ISSUE_BUILDER ... = None` below with
-# (written against branch issue3 at c54c30e; tried there: the sample builds)
+# when merging issue 3 (written against branch issue3 at c54c30e, and tried there:
+# the sample's issue builds, and these tests pass), import at the top of this module
+#
+#     from .issue import IssueBuild, page_count      # at the top: the workers' forkserver
+#     from .manifest import load_manifest            # then has them loaded
+#
+# and replace the line `ISSUE_BUILDER ... = None` below with
 #
 #     def build_issue_edition(pipeline: Pipeline, manifest: Path, edition: str) -> Rendered:
-#         from .issue import IssueBuild, page_count
-#         from .manifest import load_manifest
-#
 #         data = IssueBuild(pipeline, load_manifest(manifest, pipeline.project), edition,
 #                           cache.RenderCache.for_project(pipeline.project), workers=1).pdf()
 #         return Rendered(data, page_count(data))
@@ -196,11 +198,11 @@ def article_outputs(project: Project, articles: Sequence[Article]) -> list[Outpu
 #     ISSUE_BUILDER: IssueBuilder | None = build_issue_edition
 #
 # workers=1: it runs in one of this build's worker processes, which are daemonic and
-# may not start processes of their own; the other outputs use the other cores. Its
-# PrintjournalErrors are reported as that edition's failure (its last good PDF
-# stays). tests/test_site.py drives this hook with a stand-in builder
-# (tests/site_helpers.py) and, once wired, test_the_wired_issue_builder_builds_the_
-# sample_issue runs the real one.
+# may not start processes of their own (tried: AssertionError); the other outputs
+# use the other cores. Its PrintjournalErrors are reported as that edition's failure
+# (its last good PDF stays). tests/test_site.py drives this hook with a stand-in
+# builder (tests/site_helpers.py); once wired, test_the_wired_issue_builder_builds_
+# the_sample_issue runs the real one.
 
 IssueBuilder = Callable[[Pipeline, Path, str], Rendered]
 ISSUE_BUILDER: IssueBuilder | None = None
