@@ -13,8 +13,9 @@ so that noise from other work on the (shared) machine falls on every row alike:
   article's own render: ``printjournal article`` as a process, and a fresh
   ``Pipeline`` rendering it in this process.
 
-Prints every round with the machine's load average (other engineers share its two
-cores: a load above ~0.5 from others takes the second core from --jobs 2), then a
+Prints every round with the machine's load average and how much a second core helps
+right now (two processes spinning against one: 0.50 with two free cores, 1.00 with
+one; other engineers share the machine's two cores), then a
 table of medians with the spread (min–max) and the ratios the issue sets goals for,
 of the medians and of the minima (the rounds least disturbed by other work).
 Issues are not in it until issue 3's builder is wired into ``site.ISSUE_BUILDER``;
@@ -24,6 +25,7 @@ then the edited article's issue is rebuilt too.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import shutil
 import statistics
@@ -48,6 +50,21 @@ def cli(root: Path, *args: str) -> float:
     if result.returncode != 0:
         sys.exit(f"printjournal {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
     return seconds
+
+
+def spin(_: int = 0) -> int:
+    """A fixed amount of pure CPU work (about 0.4 s)."""
+    return sum(i * i for i in range(12_000_000))
+
+
+def free_cores_ratio() -> float:
+    """Two processes spinning against one: 0.5 when two cores are free, 1.0 when only
+    one is (the best --jobs 2 against --jobs 1 can do on the machine right now)."""
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pool.map(spin, [0, 0])                       # start the workers
+        one = timed(lambda: pool.map(spin, [0]))
+        two = timed(lambda: pool.map(spin, [0, 0]))
+    return two / (2 * one)
 
 
 def timed(call: Callable[[], object]) -> float:
@@ -86,7 +103,7 @@ def main() -> None:
                   and f"articles/{args.article}.pdf" in o.listing.articles]
         rows: dict[str, list[float]] = {}
         for round_ in range(args.repeat):
-            times: dict[str, float] = {}
+            times: dict[str, float] = {"free": free_cores_ratio()}
             for jobs in ("1", "2") if round_ % 2 == 0 else ("2", "1"):
                 times[f"cold{jobs}"] = cli(root, "build", "--clean", "--jobs", jobs)
             times["noop"] = cli(root, "build")
@@ -126,6 +143,7 @@ def main() -> None:
         ("cold build --jobs 1 (process)", "cold1", "", "", ""),
         ("cold build --jobs 2 (process)", "cold2", ratio("cold2", "cold1"), "of --jobs 1",
          "≤ 0.60"),
+        ("(2 spinning processes against 1: free cores)", "free", "", "", ""),
         ("no-op rebuild (process)", "noop", ratio("noop", "cold2", True), "of cold -j 2", "≤ 2%"),
         ("no-op rebuild (build_site call)", "noop_call", ratio("noop_call", "cold2", True),
          "of cold -j 2", "≤ 2%"),
