@@ -248,10 +248,10 @@ def test_one_or_two_outputs_to_build_are_rendered_without_workers(project, monke
     append(project.root / "content/articles/beta.md", "Edited.\n")
     append(project.root / "content/articles/gamma.md", "Edited.\n")
 
-    def no_pool(*args):
+    def no_workers(*args, **kwargs):
         raise AssertionError("worker processes were started for two outputs")
 
-    monkeypatch.setattr(site, "_run_pool", no_pool)
+    monkeypatch.setattr(site, "_Workers", no_workers)
     assert build(project).paths("built") == {"articles/beta.pdf", "articles/gamma.pdf"}
 
 

@@ -28,9 +28,11 @@ import json
 import logging
 import multiprocessing
 import multiprocessing.forkserver
+import multiprocessing.pool
 import os
 import shutil
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -517,20 +519,19 @@ class Task:
 def _run(tasks: list[Task], jobs: int, pipeline: Callable[[], Pipeline]) -> Iterator[Outcome]:
     """Render ``tasks``: up to IN_PROCESS of them here, more in worker processes.
 
-    The workers' forkserver takes about as long to start (it imports WeasyPrint)
-    as a short article takes to render, so the shortest is rendered here meanwhile.
+    Starting the workers' forkserver imports WeasyPrint (~0.5 s), about as long as a
+    short article takes to render: the shortest is rendered here meanwhile, and with
+    ``jobs`` > 1 the workers start on the others as soon as they are up.
     """
     ordered = sorted(tasks, key=lambda t: -t.output.cost)
-    if len(ordered) > IN_PROCESS:
-        if _context().get_start_method() == "forkserver":
-            multiprocessing.forkserver.ensure_running()   # returns at once; it starts
-        ordered, here = ordered[:-1], ordered[-1:]
-    else:
-        ordered, here = [], ordered
-    for task in here:
-        yield _work(task, pipeline())
-    if ordered:
-        yield from _run_pool(ordered, jobs)
+    if len(ordered) <= IN_PROCESS:
+        for task in reversed(ordered):
+            yield _work(task, pipeline())
+        return
+    here = ordered.pop()
+    with _Workers(ordered, jobs, start_now=jobs > 1) as workers:
+        yield _work(here, pipeline())
+        yield from workers.outcomes()
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -543,8 +544,11 @@ def _context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _run_pool(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
-    """Render in ``jobs`` worker processes, each replaced after TASKS_PER_WORKER outputs.
+class _Workers:
+    """``jobs`` worker processes rendering ``tasks``, each replaced after
+    TASKS_PER_WORKER outputs; started at once in a thread of their own when
+    ``start_now`` (this process forks nothing: the forkserver does), else when
+    their outcomes are asked for.
 
     multiprocessing.Pool rather than ProcessPoolExecutor: the latter's
     max_tasks_per_child deadlocks on Python 3.11 (CPython gh-115634). Workers
@@ -552,20 +556,57 @@ def _run_pool(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
     and they inherit no thread or lock of this process. A worker that dies
     (killed, out of memory) fails the output it was rendering, not the build.
     """
-    context = _context()
-    events = context.SimpleQueue()          # workers say which output they start
-    pending = {t.output.path: t for t in tasks}
-    started: dict[str, int] = {}
-    gone: dict[str, int] = {}
-    with context.Pool(min(jobs, len(tasks)), initializer=_worker_start, initargs=(events,),
-                      maxtasksperchild=TASKS_PER_WORKER) as pool:
-        results = pool.imap_unordered(_work, tasks)
+
+    def __init__(self, tasks: list[Task], jobs: int, start_now: bool) -> None:
+        self.tasks = tasks
+        self.jobs = jobs
+        self.context = _context()
+        self.events = self.context.SimpleQueue()   # workers say which output they start
+        self.pool: multiprocessing.pool.Pool | None = None
+        self.results: multiprocessing.pool.IMapIterator | None = None
+        self.error: BaseException | None = None
+        if self.context.get_start_method() == "forkserver":
+            multiprocessing.forkserver.ensure_running()    # returns at once; it starts
+        self.starter = threading.Thread(target=self._start, daemon=True)
+        if start_now:
+            self.starter.start()
+
+    def _start(self) -> None:
+        try:
+            self.pool = self.context.Pool(
+                min(self.jobs, len(self.tasks)), initializer=_worker_start,
+                initargs=(self.events,), maxtasksperchild=TASKS_PER_WORKER)
+            self.results = self.pool.imap_unordered(_work, self.tasks)
+        except BaseException as exc:  # raised again in outcomes()
+            self.error = exc
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.starter.is_alive():
+            self.starter.join()
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+    def outcomes(self) -> Iterator[Outcome]:
+        if self.starter.ident is None:      # not started in the background: now
+            self._start()
+        else:
+            self.starter.join()
+        if self.error is not None:
+            raise self.error
+        assert self.results is not None
+        pending = {t.output.path: t for t in self.tasks}
+        started: dict[str, int] = {}
+        gone: dict[str, int] = {}
         while pending:
             try:
-                outcome = results.next(timeout=_POLL)
+                outcome = self.results.next(timeout=_POLL)
             except multiprocessing.TimeoutError:
-                while not events.empty():
-                    path, pid = events.get()
+                while not self.events.empty():
+                    path, pid = self.events.get()
                     started[path] = pid
                 for path, pid in started.items():
                     if path in pending and not _alive(pid):
