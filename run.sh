@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian machine. Each command installs what it needs first:
 #   ./run.sh build   the Debian libraries WeasyPrint uses, a virtualenv in .venv,
-#                    then every sample article into dist/
+#                    then the website's downloads (every PDF, manifest.json, index.html)
+#                    into dist/
 #   ./run.sh test    the same plus the test tools (pytest, veraPDF when ../shared has it),
 #                    then the test suite
 # Anything after the command goes to printjournal (build) or pytest (test).
@@ -24,7 +25,8 @@ need_debs() {
 
 # WeasyPrint's libraries; harfbuzz-subset makes font subsetting fast and byte-reproducible.
 RUNTIME_DEBS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1)
-TEST_DEBS=(poppler-utils)
+# chromium: the downloads page is opened in a real browser (tests/test_site_browser.py).
+TEST_DEBS=(poppler-utils chromium)
 
 venv() {
   local extras=$1 stamp
@@ -44,7 +46,7 @@ case "${1:-}" in
     shift
     need_debs "${RUNTIME_DEBS[@]}"
     venv test
-    exec .venv/bin/printjournal articles "$@"
+    exec .venv/bin/printjournal build "$@"
     ;;
   test)
     shift

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, build, config
+from . import __version__, build, config, progress, site
 from .errors import PrintjournalError
 
 log = logging.getLogger("printjournal")
@@ -56,9 +56,6 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", type=Path, nargs="*", help="files to check (default: all)")
     check.set_defaults(command=_check)
 
-    articles = commands.add_parser("articles", help="render every article to PDF")
-    articles.add_argument("-o", "--output", type=Path, help="folder (default: dist/articles)")
-    articles.set_defaults(command=_articles)
     serve = commands.add_parser("serve", help="run the leaflet desk, a local web app")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this machine only)")
@@ -100,6 +97,15 @@ def _parser() -> argparse.ArgumentParser:
     issue.add_argument("-o", "--output", type=Path, help="the PDF to write "
                        "(default: dist/issues/<manifest>.pdf or <manifest>-print.pdf)")
     issue.set_defaults(command=_issue)
+
+    website = commands.add_parser("build", help="build the website's downloads: every PDF, "
+                                  "manifest.json and index.html, only what changed")
+    website.add_argument("-o", "--output", type=Path, help="folder (default: dist)")
+    website.add_argument("-j", "--jobs", type=_positive, default=None,
+                         help="worker processes (default: one per core)")
+    website.add_argument("--clean", action="store_true",
+                         help="first drop the render cache and everything built before")
+    website.set_defaults(command=_build)
     return parser
 
 
@@ -118,18 +124,17 @@ def _article(args: argparse.Namespace) -> int:
     return 0
 
 
-def _articles(args: argparse.Namespace) -> int:
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 up, not {text!r}")
+    return int(text)
+
+
+def _build(args: argparse.Namespace) -> int:
     project = _project(args)
-    problems = build.check(project)
-    if problems:
-        raise PrintjournalError(problems)
-    pipeline = build.Pipeline.load(project)
-    folder = args.output or project.root / "dist" / "articles"
-    for path in build.content.article_paths(project):
-        article = build.load_checked_article(project, path)
-        built = build.build_article(pipeline, path, folder / f"{article.slug}.pdf")
-        print(f"{built.path}  {built.pages} pages  {built.bytes // 1024} KiB")
-    return 0
+    summary = site.build_site(project, args.output or project.root / "dist", jobs=args.jobs,
+                              clean=args.clean, reporter=progress.Progress())
+    return 1 if summary.failed or summary.problems else 0
 
 
 def _serve(args: argparse.Namespace) -> int:

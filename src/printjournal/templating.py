@@ -55,6 +55,7 @@ class Layouts:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True, lstrip_blocks=True)
         self.env.filters["shorten"] = shorten
+        self.env.filters["filesize"] = filesize
         self._labels = self._load_labels()
 
     def _load_labels(self) -> dict[str, dict[str, Any]]:
@@ -126,6 +127,13 @@ def shorten(text: str, limit: int = 48) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–—-")
     return cut + "…"
+
+
+def filesize(size: int, decimal_mark: str = ".") -> str:
+    """A file size as readers read it: '98 KB', '2.4 MB' (1 KB = 1000 bytes)."""
+    if size < 1_000_000:
+        return f"{max(1, round(size / 1000))} KB"
+    return f"{size / 1_000_000:.1f} MB".replace(".", decimal_mark)
 
 
 def article_html(layouts: Layouts, article: Article, body: Body,

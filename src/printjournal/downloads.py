@@ -1,0 +1,179 @@
+"""The files readers download in; ``manifest.json`` and the downloads pages out.
+
+The website build (``site``) makes PDFs; this stage describes them. Each file
+is a :class:`Download`: where it is (relative to the output folder), what it is
+(a :class:`Listing`: kind, title, section or issue, date, ...) and its bytes
+(pages, size, SHA-256). From the list of them come
+
+- ``manifest.json``: one entry per PDF, what the website's own pages read;
+- ``index.html``: every issue and article with its title, section, date, page
+  count, file size and a link, and ``issues/<issue>.html`` per issue, rendered
+  through the designers' ``layouts/site-*.html`` with inline CSS;
+- the bundled font files those pages name (``url(fonts/...)``), copied beside
+  them with their licence, so the pages need nothing from elsewhere.
+
+Everything here is a pure function of its inputs: the same downloads give the
+same bytes, so the website's caches only see a change when content changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import LayoutError, relative
+from .model import Project
+from .templating import Layouts
+
+ARTICLE = "article"
+ISSUE = "issue"
+INDEX = "index.html"
+MANIFEST = "manifest.json"
+_FONT_URL = re.compile(r"url\(\s*[\"']?((?:\.\./)*)fonts/([^\"')\s]+)")
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What the manifest and the downloads pages say about a file, besides its bytes."""
+
+    kind: str                        # ARTICLE or ISSUE
+    slug: str                        # the article's slug, or the issue's manifest name
+    title: str
+    date: dt.date
+    lang: str
+    section: str = ""                # articles: their section
+    issue: str = ""                  # issues: the issue's name, "Winter 2026"
+    edition: str = ""                # issues: "digital" or "print"
+    articles: tuple[str, ...] = ()   # issues: paths of their articles' PDFs, in order
+
+
+@dataclass(frozen=True)
+class Download:
+    """One file of the output folder that readers download."""
+
+    path: str                        # relative to the output folder, with '/'
+    listing: Listing
+    pages: int
+    bytes: int
+    sha256: str
+
+    def to_json(self) -> dict[str, Any]:
+        item = self.listing
+        entry: dict[str, Any] = {"path": self.path, "kind": item.kind, "slug": item.slug,
+                                 "title": item.title}
+        if item.kind == ARTICLE:
+            entry["section"] = item.section
+        else:
+            entry |= {"issue": item.issue, "edition": item.edition,
+                      "articles": list(item.articles)}
+        return entry | {"date": item.date.isoformat(), "lang": item.lang, "pages": self.pages,
+                        "bytes": self.bytes, "sha256": self.sha256}
+
+    @classmethod
+    def from_json(cls, entry: dict[str, Any]) -> Download:
+        listing = Listing(
+            kind=entry["kind"], slug=entry["slug"], title=entry["title"],
+            date=dt.date.fromisoformat(entry["date"]), lang=entry["lang"],
+            section=entry.get("section", ""), issue=entry.get("issue", ""),
+            edition=entry.get("edition", ""), articles=tuple(entry.get("articles", ())))
+        return cls(entry["path"], listing, int(entry["pages"]), int(entry["bytes"]),
+                   entry["sha256"])
+
+
+@dataclass(frozen=True)
+class IssueDownloads:
+    """An issue on the downloads pages: its editions, its page, its articles."""
+
+    slug: str
+    name: str
+    title: str
+    date: dt.date
+    lang: str
+    page: str                                    # "issues/<slug>.html"
+    editions: tuple[Download, ...]               # digital first
+    articles: tuple[Download, ...] = field(default=())
+
+
+def manifest_json(project: Project, downloads: Iterable[Download]) -> bytes:
+    """``manifest.json``: the journal's name and one entry per file, sorted by path."""
+    files = [d.to_json() for d in sorted(downloads, key=lambda d: d.path)]
+    data = {"journal": project.journal.name, "files": files}
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def issue_groups(downloads: Sequence[Download]) -> list[IssueDownloads]:
+    """The issues among ``downloads``, newest first, each with its editions and articles."""
+    by_path = {d.path: d for d in downloads}
+    editions: dict[str, list[Download]] = {}
+    for download in downloads:
+        if download.listing.kind == ISSUE:
+            editions.setdefault(download.listing.slug, []).append(download)
+    groups = []
+    for slug, found in editions.items():
+        found.sort(key=lambda d: (d.listing.edition != "digital", d.listing.edition))
+        first = found[0].listing
+        groups.append(IssueDownloads(
+            slug=slug, name=first.issue, title=first.title, date=first.date, lang=first.lang,
+            page=f"issues/{slug}.html", editions=tuple(found),
+            articles=tuple(by_path[p] for p in first.articles if p in by_path)))
+    return sorted(groups, key=lambda g: (-g.date.toordinal(), g.slug))
+
+
+def pages(layouts: Layouts, downloads: Sequence[Download]) -> dict[str, bytes]:
+    """Every page file of the output folder (HTML, and the fonts they name) by path."""
+    project = layouts.project
+    labels = layouts.labels(project.journal.lang)
+    try:
+        words = labels.site
+    except AttributeError:
+        raise LayoutError.at(relative(project.layouts_dir / "labels.toml", project.root), 0,
+                             "the downloads pages need their words: an [en.site] table "
+                             "(and one per language, like [de.site])") from None
+    articles = sorted((d for d in downloads if d.listing.kind == ARTICLE),
+                      key=lambda d: (-d.listing.date.toordinal(), d.listing.title))
+    issues = issue_groups(downloads)
+    common = {"journal": project.journal, "labels": labels, "words": words,
+              "lang": project.journal.lang,
+              "disclaimer": project.journal.disclaimer_for(project.journal.lang)}
+    html = {INDEX: layouts.render("site-index.html", root="", articles=articles,
+                                  issues=issues, **common)}
+    for issue in issues:
+        html[issue.page] = layouts.render("site-issue.html", root="../", issue=issue,
+                                          **common)
+    files = {path: text.encode("utf-8") for path, text in html.items()}
+    for path, text in html.items():
+        files |= _fonts(project, path, text)
+    return files
+
+
+def _fonts(project: Project, page: str, html: str) -> dict[str, bytes]:
+    """The bundled fonts ``html`` names as ``url(fonts/...)``, and their licences."""
+    found: dict[str, bytes] = {}
+    folder = project.fonts_dir.resolve()
+    for match in _FONT_URL.finditer(html):
+        name = match[2]
+        source = (folder / name).resolve()
+        if not source.is_relative_to(folder) or not source.is_file():
+            path, line = _where(project, f"fonts/{name}")
+            raise LayoutError.at(path, line, f"{page} names the font 'fonts/{name}', which "
+                                 "is not in the project's fonts folder")
+        found[f"fonts/{name}"] = source.read_bytes()
+        licence = folder / f"LICENSE-{name.split('-')[0]}.txt"
+        if licence.is_file():
+            found[f"fonts/{licence.name}"] = licence.read_bytes()
+    return found
+
+
+def _where(project: Project, text: str) -> tuple[Path, int]:
+    """The first layout file and line that contains ``text``, for an error message."""
+    for path in sorted(project.layouts_dir.glob("site*")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if text in line:
+                return relative(path, project.root), number
+    return relative(project.layouts_dir, project.root), 0
+

@@ -1,0 +1,658 @@
+"""A project in, the website's downloads folder out: every PDF readers download.
+
+    plan     project → Outputs: each file's path, the exact input files it is made
+             from and the function that makes it (article PDFs, and both
+             editions of every issue)
+    build    Outputs → PDFs in the output folder: only those whose inputs changed,
+             in parallel worker processes that are replaced every few outputs
+    pages    every PDF → manifest.json, index.html, issues/<issue>.html (downloads)
+
+Incremental: an output's key is :func:`cache.key` over its input files, the
+project fingerprint (layouts, fonts, printjournal.toml, versions) and its
+options. A record per output folder (in .printjournal-cache/site/) remembers
+each output's key and file; an output whose key and file are unchanged is
+reused, anything else is rebuilt, and a PDF whose key is in the render cache
+is copied from there instead of rendered again.
+
+Failures stay local: an article that cannot be loaded or rendered is reported
+as ``path:line: message`` and everything else is built; its last good PDF
+stays in place (every write is atomic) and stays in the manifest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import logging
+import multiprocessing
+import multiprocessing.forkserver
+import multiprocessing.pool
+import os
+import shutil
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import pypdf
+
+from . import cache, content, downloads
+from .build import Pipeline
+from .downloads import ARTICLE, ISSUE, MANIFEST, Download, Listing
+from .errors import PrintjournalError, Problem, relative
+from .issue import IssueBuild, page_count  # imported here so the workers' forkserver has them
+from .manifest import load_manifest
+from .model import Article, Project
+from .render import Rendered, Renderer, write_atomic
+from .templating import Layouts
+from .yamlsource import load_yaml
+
+log = logging.getLogger(__name__)
+
+TASKS_PER_WORKER = 16    # a worker is replaced after this many outputs (its memory levels
+                         # off at ~130 MiB after about ten article renders)
+IN_PROCESS = 2           # this few outputs to build are rendered without worker processes
+_POLL = 0.2              # seconds between checks on the workers while waiting
+_LOST_AFTER = 10         # polls a task's worker may be gone before the task counts as lost
+
+Make = Callable[..., Rendered]   # make(pipeline, *args) → Rendered; module level, so it pickles
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file the build makes, and everything it is made from."""
+
+    path: str                    # relative to the output folder, with '/'
+    source: Path                 # the content file its errors point at (project-relative)
+    inputs: tuple[Path, ...]     # every file it is made from, besides the project fingerprint
+    options: tuple[str, ...]     # whatever else shapes it (kind, edition)
+    make: Make                   # make(pipeline, *args) renders it
+    args: tuple[Any, ...]
+    listing: Listing
+    cost: float = 1.0            # a guess at its render time, to start the longest first
+
+    def key(self, project: Project) -> str:
+        return cache.key(project, self.inputs, *self.options)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The outputs of a project, and the content files that could not be planned."""
+
+    outputs: tuple[Output, ...]
+    problems: tuple[Problem, ...]     # their sources' last good outputs stay
+
+    @property
+    def failed_sources(self) -> frozenset[Path]:
+        return frozenset(p.path for p in self.problems)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one output."""
+
+    path: str
+    status: str                       # "built", "reused" or "failed"
+    seconds: float = 0.0
+    problems: tuple[Problem, ...] = ()
+    download: Download | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A whole build: counts, the time it took, and every problem."""
+
+    out: Path
+    built: int
+    reused: int
+    failed: int
+    removed: int
+    seconds: float
+    problems: tuple[Problem, ...]
+    downloads: tuple[Download, ...] = field(default=(), repr=False)
+
+
+class Reporter(Protocol):
+    """Told about a build as it goes (the CLI shows a progress bar or plain lines)."""
+
+    def start(self, total: int, todo: int) -> None:
+        """``total`` outputs, of which ``todo`` are to be rendered."""
+
+    def update(self, outcome: Outcome) -> None:
+        """One of the ``todo`` outputs was rendered, or failed."""
+
+    def problems(self, problems: Sequence[Problem]) -> None:
+        """Problems of no rendered output: content that could not be planned, the pages."""
+
+    def finish(self, summary: Summary) -> None:
+        """The build is over."""
+
+
+class LogReporter:
+    """The library's default: one log line per output."""
+
+    def start(self, total: int, todo: int) -> None:
+        log.info("%d outputs, %d to build", total, todo)
+
+    def update(self, outcome: Outcome) -> None:
+        self.problems(outcome.problems)
+        log.info("%s %s", outcome.status, outcome.path)
+
+    def problems(self, problems: Sequence[Problem]) -> None:
+        for problem in problems:
+            log.error("%s", problem)
+
+    def finish(self, summary: Summary) -> None:
+        log.info("built %d, reused %d, failed %d in %.1f s", summary.built, summary.reused,
+                 summary.failed, summary.seconds)
+
+
+# ───────────────────────────────── plan ─────────────────────────────────
+
+def plan(project: Project, issue_builder: IssueBuilder | None = None) -> Plan:
+    """Every output of the project; ``issue_builder`` defaults to :data:`ISSUE_BUILDER`."""
+    articles, problems = content.load_articles(project)
+    problems += content.check_links(articles, project)
+    bad = {p.path for p in problems}
+    good = [a for a in articles if a.path not in bad]
+    outputs = article_outputs(project, good)
+    builder = issue_builder or ISSUE_BUILDER
+    if builder is not None:
+        issues, issue_problems = issue_outputs(project, good, builder)
+        outputs += issues
+        problems += issue_problems
+    return Plan(tuple(outputs), tuple(sorted(set(problems))))
+
+
+def article_outputs(project: Project, articles: Sequence[Article]) -> list[Output]:
+    """One PDF per article: ``articles/<slug>.pdf``."""
+    return [Output(
+        path=f"articles/{article.slug}.pdf", source=article.path,
+        inputs=tuple(cache.article_inputs(article, project)), options=(ARTICLE,),
+        make=Pipeline.article_pdf, args=(article,),
+        listing=Listing(kind=ARTICLE, slug=article.slug, title=article.title,
+                        date=article.date, lang=article.lang, section=article.section),
+        cost=len(article.body)) for article in articles]
+
+
+# ─────────────────────────── issues ───────────────────────────
+# Each issue (content/issues/<name>.yaml) has two outputs beside the articles:
+# issues/<name>.pdf (digital) and issues/<name>-print.pdf, each rebuilt when the
+# manifest, any file it names (any text value that is a file under content/,
+# and the images in those that are Markdown) or any input of its articles changes.
+# An edition renders with workers=1: it runs in one of this build's worker processes,
+# which are daemonic and may not start processes of their own; the other outputs use
+# the other cores. Its PrintjournalErrors are reported as that edition's failure (its
+# last good PDF stays).
+
+IssueBuilder = Callable[[Pipeline, Path, str], Rendered]
+
+
+def build_issue_edition(pipeline: Pipeline, manifest: Path, edition: str) -> Rendered:
+    """One edition of the issue ``manifest``, through issue.IssueBuild."""
+    data = IssueBuild(pipeline, load_manifest(manifest, pipeline.project), edition,
+                      cache.RenderCache.for_project(pipeline.project), workers=1).pdf()
+    return Rendered(data, page_count(data))
+
+
+ISSUE_BUILDER: IssueBuilder | None = build_issue_edition
+EDITIONS = ("digital", "print")
+
+
+def issue_outputs(project: Project, articles: Sequence[Article], builder: IssueBuilder
+                  ) -> tuple[list[Output], list[Problem]]:
+    """Both editions of every issue manifest in content/issues/."""
+    by_slug = {a.slug: a for a in articles}
+    outputs: list[Output] = []
+    problems: list[Problem] = []
+    for manifest in sorted(p for p in (project.content_dir / "issues").glob("*.y*ml")
+                           if p.suffix in (".yaml", ".yml")):
+        shown = relative(manifest, project.root)
+        try:
+            fields = content.Fields(load_yaml(content.read_text(manifest, project.root),
+                                              shown, 1))
+        except PrintjournalError as exc:
+            problems.extend(exc.problems)
+            continue
+        name = fields.text("issue", required=True)
+        title = fields.text("title") or project.journal.name
+        day = fields.date("date", required=True)
+        slugs = fields.text_list("articles")
+        if fields.problems or day is None:
+            problems.extend(fields.problems)
+            continue
+        inputs = [manifest, *_content_files(project, list(_strings(fields.doc.data)))]
+        for slug in slugs:
+            article = by_slug.get(slug)
+            inputs += cache.article_inputs(article, project) if article else \
+                [p for p in [project.articles_dir / f"{slug}.md"] if p.is_file()]
+        for edition in EDITIONS:
+            suffix = "" if edition == "digital" else f"-{edition}"   # as `printjournal issue`
+            outputs.append(Output(
+                path=f"issues/{manifest.stem}{suffix}.pdf", source=shown,
+                inputs=tuple(inputs), options=(ISSUE, edition), make=builder,
+                args=(manifest, edition),
+                listing=Listing(kind=ISSUE, slug=manifest.stem, title=title, date=day,
+                                lang=fields.text("lang") or project.journal.lang, issue=name,
+                                edition=edition,
+                                articles=tuple(f"articles/{s}.pdf" for s in slugs)),
+                cost=sum(len(by_slug[s].body) for s in slugs if s in by_slug) + 1e6))
+    return outputs, problems
+
+
+def _strings(data: Any) -> Iterator[str]:
+    """Every text value in parsed YAML: any of them may name a file (editorial,
+    back_cover, cover.image, whatever issue 3's manifests name)."""
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)
+
+
+def _content_files(project: Project, names: Sequence[str], base: Path | None = None
+                   ) -> list[Path]:
+    """Those of ``names`` (relative to ``base``, default content/) that are files inside
+    content/, and the images named in those that are Markdown."""
+    folder = project.content_dir.resolve()
+    found = []
+    for name in names:
+        try:
+            path = ((base or folder) / name).resolve()
+            is_file = path.is_relative_to(folder) and path.is_file()
+        except (OSError, ValueError):     # text that cannot be a file name
+            continue
+        if name.strip() and is_file:
+            found.append(path)
+            if path.suffix == ".md":
+                text = path.read_text(encoding="utf-8", errors="replace")
+                found += _content_files(project, [m[2] for m in content.IMAGE.finditer(text)],
+                                        path.parent)
+    return found
+
+# ───────────────────────────── end of the hook ─────────────────────────────
+
+
+# ───────────────────────────────── build ─────────────────────────────────
+
+def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: bool = False,
+               reporter: Reporter | None = None,
+               issue_builder: IssueBuilder | None = None) -> Summary:
+    """Build every output of ``project`` into ``out`` that is not there already.
+
+    ``jobs`` worker processes (default: every core); ``clean`` first drops the
+    render cache and every file an earlier build put into ``out``. The workers
+    import the ``__main__`` module, as multiprocessing's do: a script calling this
+    needs the ``if __name__ == "__main__":`` guard.
+    """
+    started = time.perf_counter()
+    reporter = reporter or LogReporter()
+    out = out.resolve()
+    store = cache.RenderCache.for_project(project)
+    record_path = store.folder / "site" / f"{_digest(str(out))[:16]}.json"
+    if clean:
+        _clean(out, Record.load(record_path))
+        shutil.rmtree(store.folder, ignore_errors=True)
+    record = Record.load(record_path)
+    layouts = Layouts(project)              # a broken labels.toml stops everything here
+    the_plan = plan(project, issue_builder)
+    keys = {o.path: o.key(project) for o in the_plan.outputs}
+
+    outcomes: dict[str, Outcome] = {}
+    tasks = []
+    for output in the_plan.outputs:
+        download = _reuse(output, keys[output.path], out, record, store)
+        if download is not None:
+            outcomes[output.path] = Outcome(output.path, "reused", download=download)
+        else:
+            tasks.append(Task(output, keys[output.path], project, out / output.path,
+                              store.folder))
+    reporter.start(len(the_plan.outputs), len(tasks))
+    problems = list(the_plan.problems)
+    reporter.problems(problems)
+    for outcome in _run(tasks, jobs or os.cpu_count() or 1,
+                        lambda: Pipeline(project, layouts, Renderer.for_project(project))):
+        outcomes[outcome.path] = outcome
+        problems += outcome.problems
+        reporter.update(outcome)
+
+    kept = _record_outputs(the_plan, keys, outcomes, record)
+    removed = _prune(out, the_plan, record, kept)
+    found = tuple(sorted((r.download for r in kept.values()), key=lambda d: d.path))
+    pages, page_problems = _write_pages(out, layouts, found, record)
+    problems += page_problems
+    reporter.problems(page_problems)
+    Record(kept, pages).save(record_path)
+
+    statuses = [o.status for o in outcomes.values()]
+    summary = Summary(out=out, built=statuses.count("built"), reused=statuses.count("reused"),
+                      failed=statuses.count("failed") + len(the_plan.failed_sources),
+                      removed=removed, seconds=time.perf_counter() - started,
+                      problems=tuple(problems), downloads=found)
+    reporter.finish(summary)
+    return summary
+
+
+def _record_outputs(the_plan: Plan, keys: dict[str, str], outcomes: dict[str, Outcome],
+                    record: Record) -> dict[str, Recorded]:
+    """The record after this build: what was built or reused, and for what failed,
+    its last good file."""
+    kept: dict[str, Recorded] = {}
+    for output in the_plan.outputs:
+        download = outcomes[output.path].download
+        if download is not None:
+            kept[output.path] = Recorded(keys[output.path], output.source, download)
+        elif output.path in record.outputs:
+            kept[output.path] = record.outputs[output.path]
+    return kept
+
+
+def _prune(out: Path, the_plan: Plan, record: Record, kept: dict[str, Recorded]) -> int:
+    """Remove the files of outputs that are gone (an article deleted, a slug changed);
+    keep those whose content failed to load, and add them to ``kept``."""
+    removed = 0
+    planned = {o.path for o in the_plan.outputs}
+    for path, old in record.outputs.items():
+        if path in kept or path in planned:
+            continue
+        if old.source in the_plan.failed_sources:
+            kept[path] = old
+        else:
+            _unlink(out, path)
+            removed += 1
+    return removed
+
+
+def _write_pages(out: Path, layouts: Layouts, found: Sequence[Download], record: Record
+                 ) -> tuple[list[str], tuple[Problem, ...]]:
+    """manifest.json and the downloads pages, each written only when it changed; the
+    files of pages no longer made are removed. On a layout error the last good pages stay."""
+    files: dict[str, bytes | None] = {MANIFEST: downloads.manifest_json(layouts.project, found)}
+    problems: tuple[Problem, ...] = ()
+    try:
+        files |= downloads.pages(layouts, found)
+    except PrintjournalError as exc:
+        problems = exc.problems
+        files |= {path: None for path in record.pages if path != MANIFEST}
+    for path, data in files.items():
+        if data is not None:
+            _write_if_changed(out / path, data)
+    for path in set(record.pages) - set(files):
+        _unlink(out, path)
+    _remove_empty_folders(out)
+    return sorted(files), problems
+
+
+def _reuse(output: Output, key: str, out: Path, record: Record,
+           store: cache.RenderCache) -> Download | None:
+    """The output's file if it is already in ``out``, or copied there from the render cache."""
+    old = record.outputs.get(output.path)
+    dest = out / output.path
+    if old is not None and old.key == key and _intact(dest, old.download):
+        return Download(output.path, output.listing, old.download.pages, old.download.bytes,
+                        old.download.sha256)
+    data = store.get(key)
+    if data is None:
+        return None
+    if old is not None and old.key == key:
+        pages = old.download.pages
+    else:
+        pages = len(pypdf.PdfReader(io.BytesIO(data)).pages)
+    write_atomic(dest, data)
+    log.debug("copied %s from the render cache", output.path)
+    return Download(output.path, output.listing, pages, len(data), _digest(data))
+
+
+def _intact(path: Path, download: Download) -> bool:
+    try:
+        return path.stat().st_size == download.bytes and \
+            cache.file_hash(path) == download.sha256
+    except OSError:
+        return False
+
+
+def _digest(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """Write ``path`` unless it already holds ``data`` (so an unchanged page keeps its time)."""
+    with contextlib.suppress(OSError):
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    write_atomic(path, data)
+
+
+def _unlink(out: Path, path: str) -> None:
+    target = out / path
+    if target.resolve().is_relative_to(out):
+        target.unlink(missing_ok=True)
+
+
+def _remove_empty_folders(out: Path) -> None:
+    if not out.is_dir():
+        return
+    for folder in sorted((p for p in out.rglob("*") if p.is_dir()), reverse=True):
+        with contextlib.suppress(OSError):
+            folder.rmdir()      # only succeeds when empty
+
+
+def _clean(out: Path, record: Record) -> None:
+    """Remove every file an earlier build put into ``out`` (and nothing else)."""
+    paths = {*record.outputs, *record.pages, MANIFEST}
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        listed = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+        paths |= {str(entry["path"]) for entry in listed}
+    for path in paths:
+        _unlink(out, path)
+    _remove_empty_folders(out)
+
+
+# ───────────────────────────────── record ─────────────────────────────────
+
+@dataclass(frozen=True)
+class Recorded:
+    """An output as the last build left it: the key of its inputs, and its file."""
+
+    key: str
+    source: Path
+    download: Download
+
+
+@dataclass
+class Record:
+    """What the builds into one output folder made: each output's key and file, and
+    the page files (manifest, HTML, fonts) written beside them."""
+
+    outputs: dict[str, Recorded]
+    pages: list[str]
+
+    @classmethod
+    def load(cls, path: Path) -> Record:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            outputs = {p: Recorded(e["key"], Path(e["source"]),
+                                   Download.from_json(e["download"]))
+                       for p, e in data["outputs"].items()}
+            return cls(outputs, [str(p) for p in data["pages"]])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            if not isinstance(exc, FileNotFoundError):
+                log.warning("ignoring the unreadable build record %s: %s", path, exc)
+            return cls({}, [])
+
+    def save(self, path: Path) -> None:
+        data = {"outputs": {p: {"key": r.key, "source": str(r.source),
+                                "download": r.download.to_json()}
+                            for p, r in sorted(self.outputs.items())},
+                "pages": sorted(self.pages)}
+        write_atomic(path, json.dumps(data, indent=1, ensure_ascii=False).encode())
+
+
+# ───────────────────────────────── workers ─────────────────────────────────
+
+@dataclass(frozen=True)
+class Task:
+    """One output to render, as sent to a worker process."""
+
+    output: Output
+    key: str
+    project: Project
+    dest: Path
+    store: Path          # the render cache's folder
+
+
+def _run(tasks: list[Task], jobs: int, pipeline: Callable[[], Pipeline]) -> Iterator[Outcome]:
+    """Render ``tasks``: up to IN_PROCESS of them here, more in worker processes.
+
+    Starting the workers' forkserver imports WeasyPrint (~0.5 s), about as long as a
+    short article takes to render: the shortest is rendered here meanwhile, and with
+    ``jobs`` > 1 the workers start on the others as soon as they are up.
+    """
+    ordered = sorted(tasks, key=lambda t: -t.output.cost)
+    if len(ordered) <= IN_PROCESS:
+        for task in reversed(ordered):
+            yield _work(task, pipeline())
+        return
+    here = ordered.pop()
+    with _Workers(ordered, jobs, start_now=jobs > 1) as workers:
+        yield _work(here, pipeline())
+        yield from workers.outcomes()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Worker processes start from a forkserver with printjournal imported (where there
+    is none, on Windows, each starts afresh)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
+class _Workers:
+    """``jobs`` worker processes rendering ``tasks``, each replaced after
+    TASKS_PER_WORKER outputs; started at once in a thread of their own when
+    ``start_now`` (this process forks nothing: the forkserver does), else when
+    their outcomes are asked for.
+
+    multiprocessing.Pool rather than ProcessPoolExecutor: the latter's
+    max_tasks_per_child deadlocks on Python 3.11 (CPython gh-115634). Workers
+    start from a forkserver that has printjournal imported: cheap to replace,
+    and they inherit no thread or lock of this process. A worker that dies
+    (killed, out of memory) fails the output it was rendering, not the build.
+    """
+
+    def __init__(self, tasks: list[Task], jobs: int, start_now: bool) -> None:
+        self.tasks = tasks
+        self.jobs = jobs
+        self.context = _context()
+        self.events = self.context.SimpleQueue()   # workers say which output they start
+        self.pool: multiprocessing.pool.Pool | None = None
+        self.results: multiprocessing.pool.IMapIterator | None = None
+        self.error: BaseException | None = None
+        if self.context.get_start_method() == "forkserver":
+            multiprocessing.forkserver.ensure_running()    # returns at once; it starts
+        self.starter = threading.Thread(target=self._start, daemon=True)
+        if start_now:
+            self.starter.start()
+
+    def _start(self) -> None:
+        try:
+            self.pool = self.context.Pool(
+                min(self.jobs, len(self.tasks)), initializer=_worker_start,
+                initargs=(self.events,), maxtasksperchild=TASKS_PER_WORKER)
+            self.results = self.pool.imap_unordered(_work, self.tasks)
+        except BaseException as exc:  # raised again in outcomes()
+            self.error = exc
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.starter.is_alive():
+            self.starter.join()
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+    def outcomes(self) -> Iterator[Outcome]:
+        if self.starter.ident is None:      # not started in the background: now
+            self._start()
+        else:
+            self.starter.join()
+        if self.error is not None:
+            raise self.error
+        assert self.results is not None
+        pending = {t.output.path: t for t in self.tasks}
+        started: dict[str, int] = {}
+        gone: dict[str, int] = {}
+        while pending:
+            try:
+                outcome = self.results.next(timeout=_POLL)
+            except multiprocessing.TimeoutError:
+                while not self.events.empty():
+                    path, pid = self.events.get()
+                    started[path] = pid
+                for path, pid in started.items():
+                    if path in pending and not _alive(pid):
+                        gone[path] = gone.get(path, 0) + 1
+                        if gone[path] == _LOST_AFTER:
+                            task = pending.pop(path)
+                            yield Outcome(path, "failed", problems=(Problem(
+                                task.output.source, 0,
+                                f"the process building {path} stopped (out of memory?)"),))
+                continue
+            if pending.pop(outcome.path, None) is not None:
+                yield outcome
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_events: Any = None                          # in a worker: where it says what it starts
+_pipelines: dict[Project, Pipeline] = {}     # in a worker: loaded once per project
+
+
+def _worker_start(events: Any) -> None:
+    global _events
+    _events = events
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
+
+
+def _work(task: Task, pipeline: Pipeline | None = None) -> Outcome:
+    """Render one output into its file (and the render cache); never raises."""
+    output = task.output
+    started = time.perf_counter()
+    if _events is not None:
+        _events.put((output.path, os.getpid()))
+    try:
+        if pipeline is None:
+            pipeline = _pipelines.get(task.project) or \
+                _pipelines.setdefault(task.project, Pipeline.load(task.project))
+        rendered = output.make(pipeline, *output.args)
+        cache.RenderCache(task.store).put(task.key, rendered.data)
+        write_atomic(task.dest, rendered.data)
+    except PrintjournalError as exc:
+        return Outcome(output.path, "failed", time.perf_counter() - started, exc.problems)
+    except Exception as exc:  # a bug: fail this output, build the others
+        log.exception("building %s", output.path)
+        return Outcome(output.path, "failed", time.perf_counter() - started, (Problem(
+            output.source, 0, f"could not build {output.path}: {type(exc).__name__}: {exc}"),))
+    download = Download(output.path, output.listing, rendered.pages, len(rendered.data),
+                        _digest(rendered.data))
+    return Outcome(output.path, "built", time.perf_counter() - started, download=download)

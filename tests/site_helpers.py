@@ -1,0 +1,75 @@
+"""Helpers for the website build's tests: stand-ins that run in its worker processes.
+
+They live in a module of their own (not a test file) so that a worker process
+can import them by name, as it imports the real builders.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pypdf
+
+from printjournal.build import Pipeline
+from printjournal.errors import ContentError, Problem
+from printjournal.render import Rendered
+from printjournal.site import Outcome, Summary
+from printjournal.yamlsource import load_yaml
+
+
+def stand_in_issue(pipeline: Pipeline, manifest: Path, edition: str) -> Rendered:
+    """Stands in for issue 3's builder: one blank page per article of the issue,
+    titled with the issue and edition. Fails like the real one on a bad manifest."""
+    data = load_yaml(manifest.read_text(encoding="utf-8"), manifest, 1).data
+    if not isinstance(data, dict) or "fail" in data:
+        raise ContentError([Problem(Path("content/issues") / manifest.name, 1,
+                                    "the issue cannot be built")])
+    writer = pypdf.PdfWriter()
+    for _ in data.get("articles", []):
+        writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": f"{data['issue']} ({edition})"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return Rendered(buffer.getvalue(), len(writer.pages))
+
+
+def dying_issue(pipeline: Pipeline, manifest: Path, edition: str) -> Rendered:
+    """An issue builder whose print edition kills its process, as the kernel's OOM
+    killer would."""
+    if edition == "print":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return stand_in_issue(pipeline, manifest, edition)
+
+
+def crashing_issue(pipeline: Pipeline, manifest: Path, edition: str) -> Rendered:
+    """An issue builder with a bug."""
+    raise RuntimeError("a bug in the issue builder")
+
+
+@dataclass
+class Collect:
+    """A reporter that remembers what it was told."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    other_problems: list[Problem] = field(default_factory=list)
+    started: tuple[int, int] | None = None
+    summary: Summary | None = None
+
+    def start(self, total: int, todo: int) -> None:
+        self.started = (total, todo)
+
+    def update(self, outcome: Outcome) -> None:
+        self.outcomes.append(outcome)
+
+    def problems(self, problems) -> None:
+        self.other_problems.extend(problems)
+
+    def finish(self, summary: Summary) -> None:
+        self.summary = summary
+
+    def paths(self, status: str) -> set[str]:
+        return {o.path for o in self.outcomes if o.status == status}
