@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import textwrap
@@ -149,3 +150,32 @@ def sample_issue(sample_pipeline: build.Pipeline, tmp_path_factory) -> SampleIss
 def sample_print_issue(sample_pipeline: build.Pipeline, tmp_path_factory) -> SampleIssue:
     """The print edition of the sample issue, built once for the whole session."""
     return _build_sample_issue(sample_pipeline, tmp_path_factory.mktemp("issue"), "print")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium through Playwright (never a browser of its own)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is required in CI: ./run.sh test installs it")
+        pytest.skip("chromium is not installed (./run.sh test installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def screenshots(tmp_path: Path) -> Path:
+    """Where screenshots go: $PRINTJOURNAL_SCREENSHOTS if set (to look at them)."""
+    folder = Path(os.environ.get("PRINTJOURNAL_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -139,3 +139,14 @@ def test_paper_size_comes_from_the_project(tmp_project, tmp_path):
     build.build_article(build.Pipeline.load(tmp_project.project()), path, out)
     box = pypdf.PdfReader(out).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_an_image_inside_a_sentence_prints_too(tmp_project, tmp_path):
+    (tmp_project.root / "content/images/dot.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8">'
+        '<circle cx="4" cy="4" r="4"/></svg>')
+    path = tmp_project.article("inline", "---\ntitle: t\nsection: s\ndate: 2026-01-01\n---\n"
+                                         "A dot ![a small dot](../images/dot.svg) in a line.\n")
+    out = tmp_path / "inline.pdf"
+    build.build_article(build.Pipeline.load(tmp_project.project()), path, out)
+    assert any("/XObject" in (p.get("/Resources") or {}) for p in pypdf.PdfReader(out).pages)

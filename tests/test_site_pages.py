@@ -15,7 +15,6 @@ import hashlib
 import http.server
 import itertools
 import json
-import os
 import re
 import shutil
 import threading
@@ -29,13 +28,8 @@ import pytest
 
 from printjournal import config, site, templating
 
-from .conftest import REPO
+from .conftest import REPO, screenshots
 from .site_helpers import stand_in_issue
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -211,22 +205,6 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is required in CI: ./run.sh test installs it")
-        pytest.skip("chromium is not installed (./run.sh test installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                             args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @contextlib.contextmanager
 def opened(browser, url: str, **options) -> Iterator:
     """A page at ``url``; every request that leaves the test server fails the test."""
@@ -257,13 +235,6 @@ def opened(browser, url: str, **options) -> Iterator:
     assert failed == []
 
 
-def screenshot_folder(tmp_path: Path) -> Path:
-    """Where screenshots go: $PRINTJOURNAL_SCREENSHOTS if set (to look at them)."""
-    folder = Path(os.environ.get("PRINTJOURNAL_SCREENSHOTS", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def test_the_downloads_page_in_a_browser_shows_the_articles(browser, server, dist, tmp_path):
     listed = [e for e in entries(dist) if e["kind"] == "article"]
     with opened(browser, f"{server}/index.html", viewport={"width": 1200, "height": 900}) \
@@ -278,7 +249,7 @@ def test_the_downloads_page_in_a_browser_shows_the_articles(browser, server, dis
             link = articles.get_by_role("link", name=entry["title"], exact=True)
             assert link.is_visible(), entry["title"]
         assert page.evaluate("document.fonts.check('1em Inter')")   # the bundled font
-        page.screenshot(path=screenshot_folder(tmp_path) / "downloads-desktop.png",
+        page.screenshot(path=screenshots(tmp_path) / "downloads-desktop.png",
                         full_page=True)
 
 
@@ -312,7 +283,7 @@ def test_the_downloads_pages_fit_a_phone(browser, server, tmp_path):
             size = page.evaluate(
                 "parseFloat(getComputedStyle(document.querySelector('.download a')).fontSize)")
             assert size >= 16
-            page.screenshot(path=screenshot_folder(tmp_path) /
+            page.screenshot(path=screenshots(tmp_path) /
                             f"{name.replace('/', '-')}-phone.png", full_page=True)
 
 

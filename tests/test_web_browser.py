@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import io
-import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pypdf
 import pytest
 
-from .conftest import REPO
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+from .conftest import REPO, screenshots
 
 
 @pytest.fixture(scope="module")
@@ -45,28 +38,6 @@ def desk() -> Iterator[str]:
         output = server.communicate(timeout=30)[0].decode()
         assert "Traceback" not in output, output
         assert "Browser Patient" not in output   # the patient's name is never logged
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is required in CI: ./run.sh test installs it")
-        pytest.skip("chromium is not installed (./run.sh test installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def screenshots(tmp_path: Path) -> Path:
-    """Where screenshots go: $PRINTJOURNAL_SCREENSHOTS if set (to look at them)."""
-    folder = Path(os.environ.get("PRINTJOURNAL_SCREENSHOTS", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def test_search_pick_two_articles_and_print_a_leaflet(browser, desk, samples, tmp_path):

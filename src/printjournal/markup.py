@@ -127,6 +127,9 @@ class _PrintTreeprocessor(Treeprocessor):
             for index, child in reversed(list(enumerate(parent))):
                 if child.tag == "a":
                     self._link(parent, index, child)
+        folder = (self.project.root / self.state.article.path).parent
+        for img in root.iter("img"):   # checked by content.check_body: a project file
+            img.set("src", (folder / img.get("src", "")).resolve().as_uri())
         for p in list(root.iter("p")):
             self._figure(p)
         for dl in root.iter("dl"):
@@ -196,9 +199,6 @@ class _PrintTreeprocessor(Treeprocessor):
                 or (children[0].tail or "").strip():
             return
         img = children[0]
-        src = img.get("src", "")
-        folder = (self.project.root / self.state.article.path).parent
-        img.set("src", (folder / src).resolve().as_uri())
         caption = img.attrib.pop("title", "")
         p.tag = "figure"
         img.tail = None
