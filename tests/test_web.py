@@ -176,3 +176,16 @@ def test_a_bad_leaflet_option_is_a_400(client):
                                              "for_name": "x" * 61})
     assert response.status_code == 400
     assert "at most 60 characters" in response.get_data(as_text=True)
+
+
+def test_the_stylesheet_is_served(client):
+    response = client.get("/desk.css")
+    assert response.status_code == 200 and response.mimetype == "text/css"
+    assert "--brand" in response.get_data(as_text=True)
+
+
+def test_serve_binds_to_this_machine_unless_told_otherwise():
+    from printjournal.cli import _parser
+    args = _parser().parse_args(["serve"])
+    assert (args.host, args.debug) == ("127.0.0.1", False)
+    assert _parser().parse_args(["serve", "--host", "0.0.0.0"]).host == "0.0.0.0"
