@@ -68,20 +68,15 @@ class Pipeline:
 def check(project: Project, paths: Sequence[Path] | None = None) -> list[Problem]:
     """Every problem in the project's content (or in ``paths``), sorted by file and line."""
     articles, problems = content.load_articles(project)
+    problems += content.check_links(articles, project)
     if paths is None:
         try:
             problems += Layouts(project).check()
         except PrintjournalError as exc:
             problems += exc.problems
-    if paths is not None:
+    else:
         wanted = {p.resolve() for p in paths}
         problems = [p for p in problems if (project.root / p.path).resolve() in wanted]
-        articles = [a for a in articles if (project.root / a.path).resolve() in wanted]
-        all_articles, _ = content.load_articles(project)
-        problems += [p for p in content.check_links(all_articles, project)
-                     if (project.root / p.path).resolve() in wanted]
-    else:
-        problems += content.check_links(articles, project)
     problems += manifest.check_manifests(project, paths)
     return sorted(set(problems))
 
