@@ -71,3 +71,14 @@ def test_missing_article_file(tmp_project):
     result = run("article", "content/articles/nothing.md", cwd=tmp_project.root)
     assert result.returncode == 1
     assert result.stderr.startswith("content/articles/nothing.md:0: cannot read")
+
+
+def test_check_named_files_only(tmp_project):
+    tmp_project.article("one", "---\ntitle: t\nsection: s\n---\nx\n")
+    tmp_project.article("two", "---\ntitle: t\nsection: s\ndate: 2026-01-01\n---\n"
+                               "[gone](/journal/nowhere)\n")
+    result = run("check", "content/articles/two.md", cwd=tmp_project.root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == \
+        "content/articles/two.md:6: link to unknown article '/journal/nowhere'"
+    assert "one.md" not in result.stderr
