@@ -90,9 +90,10 @@ def load_checked_article(project: Project, path: Path) -> Article:
     return article
 
 
-def build_article(pipeline: Pipeline, path: Path, out: Path) -> Built:
-    """Render the article at ``path`` into the PDF ``out``."""
+def build_article(pipeline: Pipeline, path: Path, out: Path | None = None) -> Built:
+    """Render the article at ``path`` into the PDF ``out`` (default: dist/articles/<slug>.pdf)."""
     article = load_checked_article(pipeline.project, path)
+    out = out or pipeline.project.root / "dist" / "articles" / f"{article.slug}.pdf"
     rendered = pipeline.article_pdf(article)
     write_atomic(out, rendered.data)
     log.info("wrote %s (%d pages)", out, rendered.pages)

@@ -116,10 +116,7 @@ def _project(args: argparse.Namespace):  # noqa: ANN202
 
 def _article(args: argparse.Namespace) -> int:
     project = _project(args)
-    pipeline = build.Pipeline.load(project)
-    article = build.load_checked_article(project, args.path)
-    out = args.output or project.root / "dist" / "articles" / f"{article.slug}.pdf"
-    built = build.build_article(pipeline, args.path, out)
+    built = build.build_article(build.Pipeline.load(project), args.path, args.output)
     print(f"{built.path}  {built.pages} pages  {built.bytes // 1024} KiB")
     return 0
 

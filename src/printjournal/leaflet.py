@@ -206,7 +206,7 @@ def select_articles(project: Project, slugs: Sequence[str]) -> list[Article]:
                                  "front matter says otherwise)")]
     paths = {a.path for a in chosen}
     found += [p for p in problems if p.path in paths]
-    found += [p for p in content.check_links(articles, project) if p.path in paths]
+    found += content.check_links(chosen, project, set(by_slug))
     if found:
         raise ContentError(sorted(set(found)))
     return chosen
