@@ -17,6 +17,9 @@ are about wall time on two free cores). Peak memory is given two ways:
   for printjournal, its worker processes);
 - pss: the peak of the summed proportional set size of the whole process tree, sampled
   every 10 ms from /proc (shared pages counted once): what the machine really holds.
+Sampling /proc costs a few milliseconds of processor time per process and sample: on
+two cores that would slow a build of three processes more than one of one process. So
+each round runs a/b/c/d twice: timed without sampling, then again sampled for pss.
 Rounds interleave a/b/c/d and alternate which of a and b runs first. Medians are shown,
 and for seconds also the best of the rounds: other work on the machine only ever adds
 time, so the best round is the closest to the build alone (both are reported).
@@ -120,7 +123,9 @@ def _tree_pss(pid: int) -> int:
     return total
 
 
-def measure(kind: str, folder: Path, edition: str, html: Path | None) -> dict[str, float]:
+def measure(kind: str, folder: Path, edition: str, html: Path | None,
+            sampled: bool = False) -> dict[str, float]:
+    """One run of ``kind``; ``sampled``: its peak pss too (and its times are not used)."""
     command = [sys.executable, __file__, "--one", kind, "--folder", str(folder),
                "--edition", edition]
     if html is not None:
@@ -135,9 +140,11 @@ def measure(kind: str, folder: Path, edition: str, html: Path | None) -> dict[st
             time.sleep(0.01)
 
     sampler = threading.Thread(target=sample)
-    sampler.start()
+    if sampled:
+        sampler.start()
     out, err = process.communicate()
-    sampler.join()
+    if sampled:
+        sampler.join()
     if process.returncode:
         raise SystemExit(f"({kind}) failed:\n{err}")
     result = json.loads(out.strip().splitlines()[-1])
@@ -181,16 +188,22 @@ def main() -> None:
         html.write_text(one_document(source, args.edition), encoding="utf-8")
         results: dict[str, list[dict[str, float]]] = {k: [] for k in "abcd"}
         for round_ in range(args.rounds):
-            folder = work / f"round-{round_}"
-            shutil.copytree(source, folder)
-            shutil.rmtree(folder / ".printjournal-cache", ignore_errors=True)
             first = ("b", "a") if round_ % 2 == 0 else ("a", "b")
-            for kind in first:
-                results[kind].append(measure(kind, folder, args.edition,
-                                             html if kind == "b" else None))
-            results["d"].append(measure("d", folder, args.edition, None))
-            edit_article(folder)
-            results["c"].append(measure("c", folder, args.edition, None))
+            runs: dict[bool, dict[str, dict[str, float]]] = {}
+            for sampled in (False, True):
+                folder = work / f"round-{round_}-{'pss' if sampled else 'time'}"
+                shutil.copytree(source, folder)
+                shutil.rmtree(folder / ".printjournal-cache", ignore_errors=True)
+                run = runs[sampled] = {}
+                for kind in first:
+                    run[kind] = measure(kind, folder, args.edition,
+                                        html if kind == "b" else None, sampled)
+                run["d"] = measure("d", folder, args.edition, None, sampled)
+                edit_article(folder)
+                run["c"] = measure("c", folder, args.edition, None, sampled)
+            for kind in "abcd":
+                results[kind].append(runs[False][kind]
+                                     | {"pss_mib": runs[True][kind]["pss_mib"]})
             print(f"round {round_ + 1}: " + "  ".join(
                 f"{k} {results[k][-1]['seconds']:.2f}s" for k in "abcd"), file=sys.stderr)
         report(results, args)

@@ -177,6 +177,9 @@ class Assembler:
             copied.outline = _outline(reader)
         copied.slots = slots.slots_of(catalog)
         self.copied[part.name] = copied
+        # pypdf keeps every reader cloned from (and all it parsed) alive for the
+        # writer's lifetime; nothing more is cloned from this one, so let it go
+        self.writer.reset_translation(reader)
 
     def _merge_maps(self, tree: DictionaryObject, part: Part) -> None:
         """The part's RoleMap and ClassMap join the issue's; a clash is an error."""

@@ -31,7 +31,7 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,6 +124,8 @@ class IssueBuild:
         self.rendered: dict[str, RenderedPart] = {}   # by cache key, for this build
         self.renders = 0                              # parts WeasyPrint rendered
         self._pool: ProcessPoolExecutor | None = None
+        self._running: dict[str, Future[RenderedPart | _Failed]] = {}  # by cache key
+        self._later: dict[str, PartSpec] = {}   # with one worker: rendered when asked for
 
     # ---------- the whole ----------
 
@@ -139,9 +141,7 @@ class IssueBuild:
                          "rendering again")
                 digits = result
         finally:
-            if self._pool is not None:
-                self._pool.shutdown()
-                self._pool = None
+            self._close_pool()
         raise RenderError([Problem(self.manifest.path, 0, "the page numbers do not settle "
                                    f"after {MAX_ROUNDS} rounds")])
 
@@ -153,18 +153,20 @@ class IssueBuild:
         worker processes, while the others are still rendering.
         """
         assembler = self.assembler()
+        fillers = [self.filler(kind, "left") for kind in FILLERS]
+        self.start(fillers)   # the workers begin with these while the others are made
         sequence = self.sequence(digits)
 
         def add(spec: PartSpec, part: RenderedPart) -> None:
             if not spec.name.startswith("filler:"):   # fillers: once they have a place
                 assembler.add(self.part(spec, spec.name, part))
 
-        parts = self.render([*sequence, *(self.filler(kind, "left") for kind in FILLERS)],
-                            add)
+        parts = self.render([*sequence, *fillers], add)
         pages = {n: p.pages if p.pages is not None else assembler.pages(n)
                  for n, p in parts.items()}
         order = self.plan(sequence, pages, self.filler)
         parts.update(self.render([spec for spec in order if spec.name not in parts]))
+        self._close_pool()   # what is left is done here: the workers' memory goes now
         pages.update({n: p.pages or 1 for n, p in parts.items() if n not in pages})
         starts = self.starts(order, pages)
         actual = {spec.target: len(str(start))
@@ -371,20 +373,15 @@ class IssueBuild:
         there: list[PartSpec] = []
         for spec in specs:
             key = keys[spec.name]
-            if key not in self.rendered and key not in waiting and self.store is not None \
-                    and (data := self.store.get(key)) is not None:
-                # counted when the assembly parses it, not twice
-                self.rendered[key] = RenderedPart(data, 1 if spec.one_page else None)
-            if key in self.rendered:
+            if key in self.rendered or (key not in waiting and self._cached(spec, key)):
                 there.append(spec)
             else:
                 waiting.setdefault(key, []).append(spec)
-        jobs = sorted(waiting, key=lambda k: -waiting[k][0].estimate)
-        results = self._start([waiting[k][0] for k in jobs], jobs)
+        self.start(sorted((same[0] for same in waiting.values()), key=lambda s: -s.estimate))
         for spec in there:
             if ready is not None:
                 ready(spec, self.rendered[keys[spec.name]])
-        for key, part in results:
+        for key, part in self._results(list(waiting)):
             spec = waiting[key][0]
             self.renders += 1
             if spec.one_page and part.pages != 1:
@@ -398,34 +395,63 @@ class IssueBuild:
                     ready(same, part)
         return {spec.name: self.rendered[keys[spec.name]] for spec in specs}
 
-    def _start(self, jobs: Sequence[PartSpec], keys: Sequence[str]
-               ) -> Iterator[tuple[str, RenderedPart]]:
-        """Start rendering ``jobs``; (key, part) for each, in the order they finish."""
+    def _cached(self, spec: PartSpec, key: str) -> bool:
+        """Whether the part is in the render cache (then it is taken into this build)."""
+        if key in self._running or self.store is None \
+                or (data := self.store.get(key)) is None:
+            return False
+        # counted when the assembly parses it, not twice
+        self.rendered[key] = RenderedPart(data, 1 if spec.one_page else None)
+        return True
+
+    def start(self, specs: Sequence[PartSpec]) -> None:
+        """Start rendering those of ``specs`` not rendered, cached or running already, in
+        this order, in the worker processes (with one worker, they are rendered here
+        when _results asks for them)."""
         options = DIGITAL_OPTIONS if self.edition == "digital" else {}
-        work = {key: (spec.html, str(spec.source), options)
-                for key, spec in zip(keys, jobs, strict=True)}
-        _WORKER["renderer"] = self.pipeline.renderer   # the workers inherit it
-        if self.workers < 2 or not work:
-            return ((key, self._result(_render_job(job))) for key, job in work.items())
-        first: list[tuple[str, RenderedPart]] = []
-        if self._pool is None:
-            if len(work) > 1:
-                # a small part of running text first, here: the processes forked next
-                # inherit a renderer whose fonts and hyphenation patterns are loaded
-                small = [k for k, spec in zip(keys, jobs, strict=True) if not spec.one_page]
-                key = small[-1] if small else keys[-1]
-                first.append((key, self._result(_render_job(work.pop(key)))))
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("fork"))
-        # the workers are forked at the first submit; with the parent's objects
-        # frozen, their garbage collector does not copy every inherited page
-        gc.freeze()
-        try:
-            futures = {self._pool.submit(_render_job, job): key for key, job in work.items()}
-        finally:
-            gc.unfreeze()
-        return itertools.chain(first, ((futures[f], self._result(f.result()))
-                                       for f in as_completed(futures)))
+        for spec in specs:
+            key = self.key(spec)
+            if key in self.rendered or key in self._running or key in self._later \
+                    or self._cached(spec, key):
+                continue
+            if self.workers < 2:
+                self._later[key] = spec
+                continue
+            if self._pool is None:
+                _WORKER["renderer"] = self.pipeline.renderer   # the workers inherit it
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.workers, mp_context=multiprocessing.get_context("fork"))
+            # the workers are forked at the first submits; with the parent's objects
+            # frozen, their garbage collector does not copy every inherited page
+            gc.freeze()
+            try:
+                self._running[key] = self._pool.submit(
+                    _render_job, (spec.html, str(spec.source), options))
+            finally:
+                gc.unfreeze()
+
+    def _results(self, keys: Sequence[str]) -> Iterator[tuple[str, RenderedPart]]:
+        """(key, part) for each of ``keys`` (started), in the order they finish."""
+        if self.workers < 2:
+            options = DIGITAL_OPTIONS if self.edition == "digital" else {}
+            for key in keys:
+                spec = self._later.pop(key)
+                yield key, self._result(_render_job((spec.html, str(spec.source), options),
+                                                    self.pipeline.renderer))
+            return
+        futures = {self._running[key]: key for key in keys}
+        for future in as_completed(futures):
+            key = futures[future]
+            del self._running[key]
+            yield key, self._result(future.result())
+
+    def _close_pool(self) -> None:
+        if self._pool is not None:
+            for future in self._running.values():
+                future.cancel()
+            self._running.clear()
+            self._pool.shutdown()
+            self._pool = None
 
     @staticmethod
     def _result(result: RenderedPart | _Failed) -> RenderedPart:
@@ -491,12 +517,14 @@ class _Failed:
 _WORKER: dict[str, Renderer] = {}
 
 
-def _render_job(job: tuple[str, str, dict[str, Any]]) -> RenderedPart | _Failed:
-    """Render one part (in a worker process); our errors come back as values."""
+def _render_job(job: tuple[str, str, dict[str, Any]], renderer: Renderer | None = None
+                ) -> RenderedPart | _Failed:
+    """Render one part (in a worker process, with the renderer it inherited, unless
+    given one); our errors come back as values."""
     html, source, options = job
     try:
-        rendered = _WORKER["renderer"].pdf(html, Path(source), finisher=slots.mark_slots,
-                                           **options)
+        rendered = (renderer or _WORKER["renderer"]).pdf(
+            html, Path(source), finisher=slots.mark_slots, **options)
     except PrintjournalError as exc:
         return _Failed(type(exc), exc.problems)
     return RenderedPart(rendered.data, rendered.pages)

@@ -12,13 +12,15 @@ with a hole in it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import mimetypes
 import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -85,14 +87,45 @@ class ProjectFetcher(URLFetcher):
 
 @dataclass(frozen=True)
 class Renderer:
-    """Renders HTML documents of one project. Reuses one font configuration."""
+    """Renders HTML documents of one project.
+
+    Reuses one font configuration, and parses each of the layouts' stylesheets once
+    (the parse is a third of the time of a one-page document): a document's
+    ``<link rel="stylesheet">`` tags are taken out of its HTML and their sheets given
+    to WeasyPrint already parsed, in the same order. WeasyPrint applies given sheets
+    with the *user* origin, below the document's own ``<style>`` (author origin): so
+    a layout's per-document ``<style>`` wins over the shared sheets, as it was meant
+    to; the layouts use no ``!important``, the one thing that origin would change.
+    """
 
     project: Project
     fonts: FontConfiguration
+    sheets: dict[tuple[Path, str], weasyprint.CSS] = field(default_factory=dict,
+                                                           compare=False, repr=False)
 
     @classmethod
     def for_project(cls, project: Project) -> Renderer:
         return cls(project, FontConfiguration())
+
+    def _stylesheets(self, html: str, fetcher: ProjectFetcher
+                     ) -> tuple[str, list[weasyprint.CSS]]:
+        """``html`` without its layout stylesheet links, and those sheets, parsed."""
+        links = _StylesheetLinks.of(html)
+        sheets = []
+        for tag, href in links:
+            path = (self.project.layouts_dir / href).resolve()
+            if not path.is_relative_to(self.project.layouts_dir.resolve()) \
+                    or not path.is_file():
+                continue   # WeasyPrint fetches it, through the fence, and says what is wrong
+            data = path.read_bytes()
+            key = (path, hashlib.sha256(data).hexdigest())
+            if key not in self.sheets:
+                self.sheets[key] = weasyprint.CSS(
+                    string=data.decode("utf-8"), base_url=path.as_uri(), url_fetcher=fetcher,
+                    font_config=self.fonts, media_type="print")
+            sheets.append(self.sheets[key])
+            html = html.replace(tag, "", 1)
+        return html, sheets
 
     def pdf(self, html: str, name: Path, *, finisher: Finisher = margins_as_artifacts,
             **options: Any) -> Rendered:
@@ -106,9 +139,10 @@ class Renderer:
         fetcher = ProjectFetcher(self.project)
         with _collect_errors() as errors:
             try:
+                html, sheets = self._stylesheets(html, fetcher)
                 document = weasyprint.HTML(
                     string=html, base_url=base_url, url_fetcher=fetcher).render(
-                        font_config=self.fonts, pdf_variant=PDF_VARIANT)
+                        stylesheets=sheets, font_config=self.fonts, pdf_variant=PDF_VARIANT)
                 # images, SVG and attachments are fetched while writing, so this
                 # stays inside the fence too
                 data = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=finisher,
@@ -128,6 +162,31 @@ class Rendered:
 
     data: bytes
     pages: int
+
+
+class _StylesheetLinks(HTMLParser):
+    """The ``<link rel="stylesheet" href>`` tags of a document's head, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []   # (the tag as written, its href)
+
+    @classmethod
+    def of(cls, html: str) -> list[tuple[str, str]]:
+        parser = cls()
+        end = html.find("</head>")
+        parser.feed(html[:end] if end != -1 else "")
+        return parser.found
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        rel = values.get("rel", "").lower().split()
+        href = values.get("href", "")
+        media = values.get("media", "all").strip().lower()
+        if tag == "link" and "stylesheet" in rel and "alternate" not in rel and href \
+                and ":" not in href and not href.startswith("/") \
+                and media in ("all", "print") and self.get_starttag_text():
+            self.found.append((self.get_starttag_text() or "", href))
 
 
 @contextmanager
