@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pypdf
@@ -13,6 +14,7 @@ from pypdf.generic import DictionaryObject, NameObject, NumberObject
 
 from printjournal import assemble, slots
 from printjournal.assemble import Assembler, AssemblyError, Metadata, Part
+from printjournal.errors import LayoutError
 
 from .pdfread import structure_check
 
@@ -191,3 +193,42 @@ def test_role_maps_that_agree_are_merged(tiny_part):
     assert dict(tree["/RoleMap"]) == {"/Callout": "/Div"}
     assert structure_check(reader) == []
     assert [p.extract_text().split()[-1] for p in reader.pages] == ["1", "2"]
+
+
+SLOT_STYLES = [  # as slots.mark_slots records them: the layouts' folio and reference faces
+    f'font-family: "{family}"; font-size: {size}px; font-weight: {weight}; '
+    "font-style: normal; font-variant-numeric: lining-nums tabular-nums; font-kerning: auto"
+    for family, size, weight in (("Inter", 14.6667, 700), ("Inter", 10.08, 400),
+                                 ("Charis SIL", 12, 400), ("Charis SIL", 9.5, 700))]
+
+
+def test_numbers_set_from_digits_are_the_numbers_weasyprint_sets(tiny_part):
+    """Page numbers are composed glyph by glyph from one sheet of digits: exactly the
+    glyphs and advances WeasyPrint gives the whole number (tabular figures, no kerning)."""
+    numbers = [(style, str(n)) for style in SLOT_STYLES for n in range(0, 320, 7)]
+
+    def drawn(requests: list[tuple[str, str]]) -> slots.Stamps:
+        sheet = slots.stamp_sheet_html(requests, "en-GB")
+        return slots.read_stamps(tiny_part.renderer.pdf(
+            sheet, Path("t"), finisher=slots.capture_stamps).data, requests)
+
+    whole = drawn(numbers)
+    composed = slots.numbers_from_digits(drawn(slots.digit_requests(numbers)), numbers)
+
+    def glyphs(operators: bytes) -> list[bytes]:
+        return re.findall(rb"<([0-9a-fA-F]+)>", operators)
+
+    def adjustments(operators: bytes) -> set[bytes]:
+        return set(re.findall(rb">\s*(-?[\d.]+)", operators))
+
+    for request in numbers:
+        ours, theirs = composed.stamps[request], whole.stamps[request]
+        assert glyphs(ours.operators) == glyphs(theirs.operators), request
+        assert adjustments(theirs.operators) <= {b"0"}, request   # no kerning to lose
+        assert ours.width == pytest.approx(theirs.width, abs=1e-3), request
+
+
+def test_a_page_number_that_is_not_digits_is_refused():
+    digits = slots.Stamps(b"", {("s", d): slots.Stamp(b"", 1.0, ()) for d in slots.DIGITS})
+    with pytest.raises(LayoutError, match="decimal digits"):
+        slots.numbers_from_digits(digits, [("s", "1a")])

@@ -21,6 +21,7 @@ counts, and the few parts whose prediction was wrong are rendered again.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import io
@@ -461,8 +462,10 @@ class IssueBuild:
         return result
 
     def stamps(self, requests: Sequence[tuple[str, str]]) -> slots.Stamps:
-        """Every page number the slots need, drawn once by WeasyPrint (and cached)."""
-        html = slots.stamp_sheet_html(requests, self.manifest.lang)
+        """Every page number the slots need, set from digits drawn once by WeasyPrint in
+        each slot style (and cached: the sheet does not depend on the numbers)."""
+        digits = slots.digit_requests(requests)
+        html = slots.stamp_sheet_html(digits, self.manifest.lang)
         key = cache.key(self.project, [], "issue-numbers",
                         hashlib.sha256(html.encode()).hexdigest())
         data = self.store.get(key) if self.store is not None else None
@@ -471,7 +474,7 @@ class IssueBuild:
                                               finisher=slots.capture_stamps).data
             if self.store is not None:
                 self.store.put(key, data)
-        return slots.read_stamps(data, requests)
+        return slots.numbers_from_digits(slots.read_stamps(data, digits), requests)
 
 
 @dataclass(frozen=True)
@@ -527,4 +530,22 @@ def _render_job(job: tuple[str, str, dict[str, Any]], renderer: Renderer | None 
             html, Path(source), finisher=slots.mark_slots, **options)
     except PrintjournalError as exc:
         return _Failed(type(exc), exc.problems)
+    finally:
+        if renderer is None:
+            release_memory()
     return RenderedPart(rendered.data, rendered.pages)
+
+
+def release_memory() -> None:
+    """Give the memory a render freed back to the system (glibc keeps it otherwise, and
+    a worker would hold its largest part's worth until it exits)."""
+    gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+try:
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL("libc.so.6")
+    _LIBC.malloc_trim.argtypes = [ctypes.c_size_t]
+except (OSError, AttributeError):   # not glibc: nothing to trim
+    _LIBC = None

@@ -19,12 +19,16 @@ placeholder's text in the page's content stream, labels its marked-content
 sequence ``/PjSlot n`` and records the slot (page, baseline position, box,
 alignment, font) in the part PDF itself (catalog key ``/PjSlots``).
 
-At assembly, every number needed is drawn once by WeasyPrint, in each slot's own
-font, on one small sheet (:func:`stamp_sheet_html`, :func:`capture_stamps`), and
-:func:`stamp` puts the
-number's text-showing operators in place of the placeholder's, on the same
-baseline and inside the same marked-content sequence: the structure tree is
-untouched and a screen reader, a search and a copy all get the real number.
+At assembly, the ten digits are drawn once by WeasyPrint in each slot style on
+one small sheet (:func:`digit_requests`, :func:`stamp_sheet_html`,
+:func:`capture_stamps`); each number is set from its digits, glyph after glyph
+(:func:`numbers_from_digits`: tabular figures have one advance and no kerning,
+so this is how WeasyPrint sets the number too, and a test holds it to that);
+and :func:`stamp` puts the number's text-showing operators in place of the
+placeholder's, on the same baseline and inside the same marked-content sequence:
+the structure tree is untouched and a screen reader, a search and a copy all get
+the real number. The sheet depends only on the slot styles, so it is drawn once
+and then taken from the render cache, whatever the page numbers become.
 """
 
 from __future__ import annotations
@@ -209,6 +213,30 @@ class Stamps:
 
     pdf: bytes
     stamps: dict[tuple[str, str], Stamp]
+
+
+DIGITS = "0123456789"
+
+
+def digit_requests(requests: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The ten digits in every style of ``requests``: what the numbers are set from."""
+    styles = dict.fromkeys(style for style, _ in requests)
+    return [(style, digit) for style in styles for digit in DIGITS]
+
+
+def numbers_from_digits(digits: Stamps, requests: Sequence[tuple[str, str]]) -> Stamps:
+    """Each (style, number) of ``requests``, set from the ``digits`` of its style."""
+    numbers = {}
+    for style, text in dict.fromkeys(requests):
+        if not text or any(c not in DIGITS for c in text):
+            raise LayoutError([Problem(_SOURCE, 0, f"a page number must be decimal digits, "
+                                       f"not {text!r}")])
+        parts = [digits.stamps[(style, c)] for c in text]
+        numbers[(style, text)] = Stamp(
+            b"\n".join(part.operators for part in parts),
+            sum(part.width for part in parts),
+            tuple(dict.fromkeys(font for part in parts for font in part.fonts)))
+    return Stamps(digits.pdf, numbers)
 
 
 def stamp_sheet_html(requests: Sequence[tuple[str, str]], lang: str) -> str:
