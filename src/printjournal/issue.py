@@ -45,7 +45,7 @@ from .build import Built, Pipeline
 from .errors import LayoutError, PrintjournalError, Problem, RenderError
 from .manifest import Manifest, load_manifest
 from .model import Article
-from .render import Renderer, write_atomic
+from .render import Renderer, fewer_collections, write_atomic
 from .templating import Labels, article_html, shorten
 
 log = logging.getLogger(__name__)
@@ -133,16 +133,17 @@ class IssueBuild:
     def pdf(self) -> bytes:
         """The assembled issue."""
         digits = self.predict_digits()
-        try:
-            for _ in range(MAX_ROUNDS):
-                result = self._attempt(digits)
-                if isinstance(result, bytes):
-                    return result
-                log.info("page numbers need other digit counts than predicted: "
-                         "rendering again")
-                digits = result
-        finally:
-            self._close_pool()
+        with fewer_collections():
+            try:
+                for _ in range(MAX_ROUNDS):
+                    result = self._attempt(digits)
+                    if isinstance(result, bytes):
+                        return result
+                    log.info("page numbers need other digit counts than predicted: "
+                             "rendering again")
+                    digits = result
+            finally:
+                self._close_pool()
         raise RenderError([Problem(self.manifest.path, 0, "the page numbers do not settle "
                                    f"after {MAX_ROUNDS} rounds")])
 
