@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -119,6 +120,23 @@ def test_cli_issue_writes_the_pdf(issue_project):  # noqa: F811
     out = issue_project.root / "dist/issues/spring.pdf"
     assert result.stdout.startswith(f"{out}  10 pages")
     assert pypdf.PdfReader(out).metadata.title == "Test Journal — Spring 2027"
+
+
+def test_one_worker_or_two_make_the_same_issue(issue_project):  # noqa: F811
+    """--jobs 1 renders every part in the one process (the least memory): same bytes."""
+    made = []
+    for jobs in ("1", "2"):
+        shutil.rmtree(issue_project.root / ".printjournal-cache", ignore_errors=True)
+        out = issue_project.root / f"jobs-{jobs}.pdf"
+        result = subprocess.run([sys.executable, "-m", "printjournal", "issue", M, "-j", jobs,
+                                 "-o", str(out)], cwd=issue_project.root, capture_output=True,
+                                text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        made.append(out.read_bytes())
+    assert made[0] == made[1]
+    refused = subprocess.run([sys.executable, "-m", "printjournal", "issue", M, "-j", "0"],
+                             cwd=issue_project.root, capture_output=True, text=True)
+    assert refused.returncode == 2 and "from 1 up" in refused.stderr
 
 
 def test_page_numbers_in_margins_must_stand_alone(issue_project):  # noqa: F811

@@ -111,6 +111,21 @@ class AssemblyError(RenderError):
     """The parts cannot be put together (a clash, a missing target, ...)."""
 
 
+@dataclass(frozen=True)
+class Read:
+    """A part whose PDF is parsed (the slower half of adding it), not yet copied."""
+
+    part: Part
+    reader: pypdf.PdfReader
+
+
+def read(part: Part) -> Read:
+    """Parse ``part``'s PDF now; :meth:`Assembler.add` copies it later, in its turn."""
+    reader = pypdf.PdfReader(io.BytesIO(part.data))
+    _ = len(reader.pages), reader.trailer["/Root"].get("/StructTreeRoot")
+    return Read(part, reader)
+
+
 class Assembler:
     """Collects parts (in any order, as they are rendered) and writes the whole."""
 
@@ -123,11 +138,16 @@ class Assembler:
 
     # ---------- reading a part ----------
 
-    def add(self, part: Part) -> None:
-        """Copy ``part``'s pages, annotations and structure into the writer."""
+    def add(self, part: Part | Read) -> None:
+        """Copy ``part``'s pages, annotations and structure into the writer.
+
+        Objects are numbered in the order parts are added: add them in an order that
+        does not depend on timing, and the issue's bytes do not either.
+        """
+        reader = part.reader if isinstance(part, Read) else read(part).reader
+        part = part.part if isinstance(part, Read) else part
         if part.name in self.copied:
             raise AssemblyError.at(_ISSUE, 0, f"part '{part.name}' added twice")
-        reader = pypdf.PdfReader(io.BytesIO(part.data))
         copied = _Copied(part)
         catalog = reader.trailer["/Root"]
         if "/StructTreeRoot" not in catalog:

@@ -96,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
                        "marks, a multiple of 4 pages")
     issue.add_argument("-o", "--output", type=Path, help="the PDF to write "
                        "(default: dist/issues/<manifest>.pdf or <manifest>-print.pdf)")
+    issue.add_argument("-j", "--jobs", type=_positive, default=None,
+                       help="worker processes (default: one per core; 1 renders every part "
+                       "here, slower but in the least memory)")
     issue.set_defaults(command=_issue)
 
     website = commands.add_parser("build", help="build the website's downloads: every PDF, "
@@ -179,7 +182,7 @@ def _issue(args: argparse.Namespace) -> int:
     name = args.manifest.stem + ("-print" if args.edition == "print" else "")
     out = args.output or project.root / "dist" / "issues" / f"{name}.pdf"
     built = issue.build_issue(pipeline, args.manifest, out, edition=args.edition,
-                              store=cache.RenderCache.for_project(project))
+                              store=cache.RenderCache.for_project(project), workers=args.jobs)
     print(f"{built.path}  {built.pages} pages  {built.bytes // 1024} KiB")
     return 0
 
