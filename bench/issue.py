@@ -1,12 +1,15 @@
 """The sample issue: printjournal against one bare WeasyPrint call, side by side.
 
-    .venv/bin/python bench/issue.py [--rounds 3] [--edition digital|print]
+    .venv/bin/python bench/issue.py [--rounds 3] [--edition digital|print] [--jobs N]
 
 (a) cold    printjournal builds the issue with an empty render cache
 (b) bare    the same issue as one HTML document (the same parts, stylesheets and pages),
             rendered by one bare WeasyPrint call, PDF/UA-1 like ours
 (c) edit    printjournal rebuilds after one article's text was edited
 (d) again   printjournal rebuilds with nothing changed
+
+printjournal uses one worker process per core unless --jobs says otherwise (--jobs 1:
+every part rendered in the one process, for the least memory).
 
 Every measurement runs in a process of its own, in a fresh copy of the project (so the
 cache starts empty and the repository is never touched). Seconds are the wall time of
@@ -55,7 +58,8 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def one(kind: str, folder: Path, edition: str, html: Path | None) -> dict[str, float]:
+def one(kind: str, folder: Path, edition: str, html: Path | None,
+        jobs: int | None) -> dict[str, float]:
     cpu = _cpu()
     if kind == "b":
         import weasyprint
@@ -72,7 +76,8 @@ def one(kind: str, folder: Path, edition: str, html: Path | None) -> dict[str, f
         project = config.load_project(folder)
         pipeline = build.Pipeline.load(project)
         issue.build_issue(pipeline, folder / MANIFEST, folder / f"issue-{kind}.pdf",
-                          edition=edition, store=cache.RenderCache.for_project(project))
+                          edition=edition, store=cache.RenderCache.for_project(project),
+                          workers=jobs)
     seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -124,10 +129,12 @@ def _tree_pss(pid: int) -> int:
 
 
 def measure(kind: str, folder: Path, edition: str, html: Path | None,
-            sampled: bool = False) -> dict[str, float]:
+            sampled: bool = False, jobs: int | None = None) -> dict[str, float]:
     """One run of ``kind``; ``sampled``: its peak pss too (and its times are not used)."""
     command = [sys.executable, __file__, "--one", kind, "--folder", str(folder),
                "--edition", edition]
+    if jobs is not None:
+        command += ["--jobs", str(jobs)]
     if html is not None:
         command += ["--html", str(html)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -173,12 +180,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--edition", choices=("digital", "print"), default="digital")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="printjournal's worker processes (default: one per core)")
     parser.add_argument("--one", choices=("a", "b", "c", "d"), help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--html", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.folder, args.edition, args.html)))
+        print(json.dumps(one(args.one, args.folder, args.edition, args.html, args.jobs)))
         return
 
     work = Path(tempfile.mkdtemp(prefix="pj-bench-issue-"))
@@ -197,10 +206,10 @@ def main() -> None:
                 run = runs[sampled] = {}
                 for kind in first:
                     run[kind] = measure(kind, folder, args.edition,
-                                        html if kind == "b" else None, sampled)
-                run["d"] = measure("d", folder, args.edition, None, sampled)
+                                        html if kind == "b" else None, sampled, args.jobs)
+                run["d"] = measure("d", folder, args.edition, None, sampled, args.jobs)
                 edit_article(folder)
-                run["c"] = measure("c", folder, args.edition, None, sampled)
+                run["c"] = measure("c", folder, args.edition, None, sampled, args.jobs)
             for kind in "abcd":
                 results[kind].append(runs[False][kind]
                                      | {"pss_mib": runs[True][kind]["pss_mib"]})
@@ -218,7 +227,8 @@ def report(results: dict[str, list[dict[str, float]]], args: argparse.Namespace)
     names = {"a": "cold build (empty cache)", "b": "bare WeasyPrint, one document",
              "c": "rebuild after editing one article", "d": "rebuild, nothing changed"}
     load = os.getloadavg()[0]
-    print(f"sample issue, {args.edition} edition, {args.rounds} rounds, medians; "
+    print(f"sample issue, {args.edition} edition, jobs {args.jobs or 'one per core'}, "
+          f"{args.rounds} rounds, medians; "
           f"{len(os.sched_getaffinity(0))} cores, load average {load:.2f}")
     def best(kind: str) -> float:
         return min(r["seconds"] for r in results[kind])

@@ -572,7 +572,8 @@ def release_memory() -> None:
     """Give the memory a render freed back to the system (glibc keeps it otherwise: a
     worker would hold its largest part's worth until it exits, and a build with one
     worker would end up holding about 40 MiB more)."""
-    gc.collect()
+    gc.collect(1)   # the young generations, where a render's garbage is: a full collection
+    #                 of a build that renders here would walk the whole assembly each time
     if _LIBC is not None:
         _LIBC.malloc_trim(0)
 
