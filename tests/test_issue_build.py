@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import pypdf
 import pytest
 
 from printjournal import build, cache, issue, manifest
-from printjournal.errors import LayoutError
+from printjournal.errors import LayoutError, RenderError
 
 from .issueread import contents_number, issue_pages, start_page
 from .pdfread import structure_check
@@ -147,3 +148,22 @@ def test_page_numbers_in_margins_must_stand_alone(issue_project):  # noqa: F811
     with pytest.raises(LayoutError, match="@bottom-right: in an issue, the page number "
                        "stands alone in its margin box"):
         run_build(issue_project)
+
+
+def _dies(job, renderer=None):
+    """A worker that is killed while it renders (as the kernel's OOM killer would)."""
+    if "Article 2" in job[0]:
+        os._exit(9)
+    return _render_job(job, renderer)
+
+
+_render_job = issue._render_job
+
+
+def test_a_worker_killed_mid_render_is_an_error_not_a_traceback(issue_project,  # noqa: F811
+                                                                monkeypatch):
+    monkeypatch.setattr(issue, "_render_job", _dies)
+    with pytest.raises(RenderError, match=r"^content/issues/spring.yaml:0: a worker process "
+                       "stopped before its part was rendered"):
+        run_build(issue_project)
+    assert not (issue_project.root / "digital.pdf").exists()

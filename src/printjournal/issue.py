@@ -32,7 +32,7 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -450,7 +450,14 @@ class IssueBuild:
         for future in as_completed(futures):
             key = futures[future]
             del self._running[key]
-            yield key, self._result(future.result())
+            try:
+                result = future.result()
+            except BrokenExecutor:   # which part it was rendering, the pool cannot say
+                self._close_pool()
+                raise RenderError.at(self.manifest.path, 0, "a worker process stopped "
+                                     "before its part was rendered (killed, or out of "
+                                     "memory?)") from None
+            yield key, self._result(result)
 
     def _close_pool(self) -> None:
         if self._pool is not None:
