@@ -77,3 +77,16 @@ def test_a_stylesheet_outside_the_layouts_still_meets_the_fence(tmp_project, tmp
     page = PAGE.format(style=f'<link rel="stylesheet" href="{href}">')
     with pytest.raises(RenderError, match=r"refused to read|not found"):
         renderer.pdf(page, Path("content/articles/x.md"))
+
+
+def test_a_link_in_a_comment_stays_a_comment(tmp_project):
+    """Only the real link is taken out of the HTML: had the commented copy been taken
+    instead, WeasyPrint would apply later.css itself, over the document's <style>."""
+    _probe(tmp_project, ".probe { font-size: 20pt }")
+    (tmp_project.root / "layouts" / "later.css").write_text(".probe { font-size: 11pt }")
+    renderer = build.Pipeline.load(tmp_project.project()).renderer
+    tag = '<link rel="stylesheet" href="later.css">'
+    page = PAGE.format(style=f"<style>.probe {{ font-size: 9pt }}</style>{tag}").replace(
+        '<link rel="stylesheet" href="probe.css">',
+        f'<!-- {tag} --><link rel="stylesheet" href="probe.css">')
+    assert _size(renderer.pdf(page, Path("x")).data) == 9

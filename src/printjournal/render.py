@@ -111,9 +111,8 @@ class Renderer:
     def _stylesheets(self, html: str, fetcher: ProjectFetcher
                      ) -> tuple[str, list[weasyprint.CSS]]:
         """``html`` without its layout stylesheet links, and those sheets, parsed."""
-        links = _StylesheetLinks.of(html)
-        sheets = []
-        for tag, href in links:
+        sheets, kept, position = [], [], 0
+        for start, end, href in _StylesheetLinks.of(html):
             path = (self.project.layouts_dir / href).resolve()
             if not path.is_relative_to(self.project.layouts_dir.resolve()) \
                     or not path.is_file():
@@ -125,8 +124,9 @@ class Renderer:
                     string=data.decode("utf-8"), base_url=path.as_uri(), url_fetcher=fetcher,
                     font_config=self.fonts, media_type="print")
             sheets.append(self.sheets[key])
-            html = html.replace(tag, "", 1)
-        return html, sheets
+            kept.append(html[position:start])
+            position = end
+        return "".join([*kept, html[position:]]), sheets
 
     def pdf(self, html: str, name: Path, *, finisher: Finisher = margins_as_artifacts,
             **options: Any) -> Rendered:
@@ -166,17 +166,23 @@ class Rendered:
 
 
 class _StylesheetLinks(HTMLParser):
-    """The ``<link rel="stylesheet" href>`` tags of a document's head, in order."""
+    """The ``<link rel="stylesheet" href>`` tags of a document's head, in order, as
+    (start, end, href): where each tag is in the text (not in a comment or a title)."""
 
-    def __init__(self) -> None:
+    def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, str]] = []   # (the tag as written, its href)
+        self.lines = [0]
+        for line in text.splitlines(keepends=True):
+            self.lines.append(self.lines[-1] + len(line))
+        self.found: list[tuple[int, int, str]] = []
 
     @classmethod
-    def of(cls, html: str) -> list[tuple[str, str]]:
-        parser = cls()
+    def of(cls, html: str) -> list[tuple[int, int, str]]:
         end = html.find("</head>")
-        parser.feed(html[:end] if end != -1 else "")
+        head = html[:end] if end != -1 else ""
+        parser = cls(head)
+        parser.feed(head)
+        parser.close()
         return parser.found
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -187,7 +193,9 @@ class _StylesheetLinks(HTMLParser):
         if tag == "link" and "stylesheet" in rel and "alternate" not in rel and href \
                 and ":" not in href and not href.startswith("/") \
                 and media in ("all", "print") and self.get_starttag_text():
-            self.found.append((self.get_starttag_text() or "", href))
+            line, column = self.getpos()
+            start = self.lines[line - 1] + column
+            self.found.append((start, start + len(self.get_starttag_text() or ""), href))
 
 
 #: Python's cycle collector runs after every 700 new objects and then often walks the
