@@ -81,6 +81,10 @@ class RenderedPart:
     pages: int | None      # None: not counted yet (a part from the cache; see pdf())
 
 
+#: What a worker renders: the part's HTML, its content file (for errors), write options.
+Job = tuple[str, str, dict[str, Any]]
+
+
 def build_issue(pipeline: Pipeline, manifest_path: Path, out: Path, *,
                 edition: str = "digital", store: cache.RenderCache | None = None,
                 workers: int | None = None) -> Built:
@@ -126,7 +130,7 @@ class IssueBuild:
         self.renders = 0                              # parts WeasyPrint rendered
         self._pool: ProcessPoolExecutor | None = None
         self._running: dict[str, Future[RenderedPart | _Failed]] = {}  # by cache key
-        self._later: dict[str, PartSpec] = {}   # with one worker: rendered when asked for
+        self._here: dict[str, Job] = {}         # with one worker: rendered when asked for
 
     # ---------- the whole ----------
 
@@ -379,7 +383,8 @@ class IssueBuild:
                 there.append(spec)
             else:
                 waiting.setdefault(key, []).append(spec)
-        self.start(self._by_size(same[0] for same in waiting.values()))
+        self._start((keys[spec.name], spec)
+                    for spec in self._by_size(same[0] for same in waiting.values()))
         for spec in there:
             if ready is not None:
                 ready(spec, self.rendered[keys[spec.name]])
@@ -404,7 +409,7 @@ class IssueBuild:
 
     def _cached(self, spec: PartSpec, key: str) -> bool:
         """Whether the part is in the render cache (then it is taken into this build)."""
-        if key in self._running or self.store is None \
+        if key in self._running or key in self._here or self.store is None \
                 or (data := self.store.get(key)) is None:
             return False
         # counted when the assembly parses it, not twice
@@ -412,17 +417,19 @@ class IssueBuild:
         return True
 
     def start(self, specs: Sequence[PartSpec]) -> None:
-        """Start rendering those of ``specs`` not rendered, cached or running already, in
+        """Start rendering those of ``specs`` not rendered, cached or started already, in
         this order, in the worker processes (with one worker, they are rendered here
         when _results asks for them)."""
+        self._start((self.key(spec), spec) for spec in specs)
+
+    def _start(self, keyed: Iterable[tuple[str, PartSpec]]) -> None:
         options = DIGITAL_OPTIONS if self.edition == "digital" else {}
-        for spec in specs:
-            key = self.key(spec)
-            if key in self.rendered or key in self._running or key in self._later \
-                    or self._cached(spec, key):
+        for key, spec in keyed:
+            if key in self.rendered or self._cached(spec, key):
                 continue
+            job = (spec.html, str(spec.source), options)
             if self.workers < 2:
-                self._later[key] = spec
+                self._here[key] = job
                 continue
             if self._pool is None:
                 _WORKER["renderer"] = self.pipeline.renderer   # the workers inherit it
@@ -432,18 +439,15 @@ class IssueBuild:
             # frozen, their garbage collector does not copy every inherited page
             gc.freeze()
             try:
-                self._running[key] = self._pool.submit(
-                    _render_job, (spec.html, str(spec.source), options))
+                self._running[key] = self._pool.submit(_render_job, job)
             finally:
                 gc.unfreeze()
 
     def _results(self, keys: Sequence[str]) -> Iterator[tuple[str, RenderedPart]]:
         """(key, part) for each of ``keys`` (started), in the order they finish."""
         if self.workers < 2:
-            options = DIGITAL_OPTIONS if self.edition == "digital" else {}
             for key in keys:
-                spec = self._later.pop(key)
-                yield key, self._result(_render_job((spec.html, str(spec.source), options),
+                yield key, self._result(_render_job(self._here.pop(key),
                                                     self.pipeline.renderer))
             return
         futures = {self._running[key]: key for key in keys}
@@ -560,8 +564,7 @@ class _Failed:
 _WORKER: dict[str, Renderer] = {}
 
 
-def _render_job(job: tuple[str, str, dict[str, Any]], renderer: Renderer | None = None
-                ) -> RenderedPart | _Failed:
+def _render_job(job: Job, renderer: Renderer | None = None) -> RenderedPart | _Failed:
     """Render one part (in a worker process, with the renderer it inherited, unless
     given one); our errors come back as values."""
     html, source, options = job

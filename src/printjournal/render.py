@@ -13,7 +13,6 @@ with a hole in it.
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 import mimetypes
 import os
@@ -30,6 +29,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from .cache import file_hash
 from .content import IMAGE_TYPES, raster_problem
 from .errors import Problem, RenderError, relative
 from .model import Project
@@ -117,12 +117,11 @@ class Renderer:
             if not path.is_relative_to(self.project.layouts_dir.resolve()) \
                     or not path.is_file():
                 continue   # WeasyPrint fetches it, through the fence, and says what is wrong
-            data = path.read_bytes()
-            key = (path, hashlib.sha256(data).hexdigest())
+            key = (path, file_hash(path))
             if key not in self.sheets:
                 self.sheets[key] = weasyprint.CSS(
-                    string=data.decode("utf-8"), base_url=path.as_uri(), url_fetcher=fetcher,
-                    font_config=self.fonts, media_type="print")
+                    string=path.read_text(encoding="utf-8"), base_url=path.as_uri(),
+                    url_fetcher=fetcher, font_config=self.fonts, media_type="print")
             sheets.append(self.sheets[key])
             kept.append(html[position:start])
             position = end

@@ -36,6 +36,7 @@ from flask import Flask, Response, abort, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from . import cache, config, content
+from .downloads import ARTICLE
 from .errors import PrintjournalError
 from .model import Article, Project
 from .templating import Layouts
@@ -80,7 +81,8 @@ def _article_pdf(slug: str) -> bytes:
     pipeline = _worker["pipeline"]
     project = pipeline.project
     article = _article_by_slug(project, slug)
-    key = cache.key(project, cache.article_inputs(article, project), "article")
+    # the website build's key for the same PDF (site.article_outputs): one cache for both
+    key = cache.key(project, cache.article_inputs(article, project), ARTICLE)
     return pipeline.cached_pdf(_worker["cache"], key, lambda: pipeline.article_html(article),
                                article.path)
 
