@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from printjournal import content
-from printjournal.errors import ContentError
+from printjournal.errors import ContentError, Notices
 
 P = "content/articles/bad.md"
 
@@ -167,7 +167,9 @@ def test_decompression_bomb_is_a_clear_error(problems_of, tmp_project):
                      "at most 40 are printed"]
 
 
-def test_link_to_an_unknown_article(problems_of):
+def test_link_to_an_unknown_article(tmp_project, problems_of):
+    with tmp_project.root.joinpath("printjournal.toml").open("a") as toml:
+        toml.write('[validation]\nunknown_links = "error"\n')
     found = problems_of("---\ntitle: t\nsection: s\ndate: 2026-01-01\n---\n\n"
                         "See [this](/journal/nowhere).\n")
     assert found == [f"{P}:7: link to unknown article '/journal/nowhere'"]
@@ -200,7 +202,8 @@ def test_link_to_an_article_with_its_own_slug(tmp_project):
     path = tmp_project.article("linking", "---\ntitle: t\nsection: s\ndate: 2026-01-01\n---\n"
                                           "See [it](/journal/custom-slug) or "
                                           "[not](/journal/file-name).\n")
-    with pytest.raises(ContentError) as caught:
-        build.load_checked_article(tmp_project.project(), path)
-    assert [str(p) for p in caught.value.problems] == [
-        "content/articles/linking.md:6: link to unknown article '/journal/file-name'"]
+    notices = Notices()
+    build.load_checked_article(tmp_project.project(), path, notices)
+    assert [str(p) for p in notices.found] == [
+        "content/articles/linking.md:6: warning: link to unknown article '/journal/file-name':"
+        " not in this project, printed with its web address"]

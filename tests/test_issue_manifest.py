@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from printjournal import build, manifest
-from printjournal.errors import ContentError
+from printjournal.errors import ContentError, Notices
 
 COVER_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" '
              'viewBox="0 0 210 297"><rect width="210" height="297" fill="#123"/></svg>')
@@ -185,8 +185,12 @@ def test_editorial_problems_name_the_editorial(issue_project):
                         "---\ntitle: Dear\nmood: happy\n---\nSee [x](/journal/nowhere).\n")
     assert problems(issue_project) == [
         "content/issues/letter.md:3: unknown front matter key 'mood' "
-        "(known: author, lang, sample, title)",
-        "content/issues/letter.md:5: link to unknown article '/journal/nowhere'"]
+        "(known: author, lang, sample, title)"]
+    notices = Notices()
+    manifest.check_manifests(issue_project.project(), None, notices)
+    assert [str(n) for n in notices.found] == [
+        "content/issues/letter.md:5: warning: link to unknown article '/journal/nowhere': "
+        "not in this project, printed with its web address"]
 
 
 def test_yaml_syntax_error(issue_project):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import content, manifest, markup
 from .cache import RenderCache
-from .errors import ContentError, PrintjournalError, Problem
+from .errors import ContentError, Notices, PrintjournalError, Problem
 from .model import Article, Project
 from .render import Rendered, Renderer, write_atomic
 from .templating import Layouts, article_html
@@ -65,10 +65,16 @@ class Pipeline:
         return data
 
 
-def check(project: Project, paths: Sequence[Path] | None = None) -> list[Problem]:
-    """Every problem in the project's content (or in ``paths``), sorted by file and line."""
+def check(project: Project, paths: Sequence[Path] | None = None,
+          notices: Notices | None = None) -> list[Problem]:
+    """Every problem in the project's content (or in ``paths``), sorted by file and line.
+
+    Warnings go to ``notices``, those of ``paths`` only when paths are given.
+    """
+    notices = notices if notices is not None else Notices()
+    found = Notices(notices.strict)
     articles, problems = content.load_articles(project)
-    problems += content.check_links(articles, project)
+    problems += content.check_links(articles, project, notices=found)
     if paths is None:
         try:
             problems += Layouts(project).check()
@@ -77,22 +83,26 @@ def check(project: Project, paths: Sequence[Path] | None = None) -> list[Problem
     else:
         wanted = {p.resolve() for p in paths}
         problems = [p for p in problems if (project.root / p.path).resolve() in wanted]
-    problems += manifest.check_manifests(project, paths)
+    notices.extend(n for n in found.found
+                   if paths is None or (project.root / n.path).resolve() in wanted)
+    problems += manifest.check_manifests(project, paths, notices)
     return sorted(set(problems))
 
 
-def load_checked_article(project: Project, path: Path) -> Article:
+def load_checked_article(project: Project, path: Path,
+                         notices: Notices | None = None) -> Article:
     """Load the article at ``path`` and check its links against the project."""
     article = content.load_article(path, project)
-    problems = content.check_links([article], project, content.known_slugs(project))
+    problems = content.check_links([article], project, content.known_slugs(project), notices)
     if problems:
         raise ContentError(problems)
     return article
 
 
-def build_article(pipeline: Pipeline, path: Path, out: Path | None = None) -> Built:
+def build_article(pipeline: Pipeline, path: Path, out: Path | None = None,
+                  notices: Notices | None = None) -> Built:
     """Render the article at ``path`` into the PDF ``out`` (default: dist/articles/<slug>.pdf)."""
-    article = load_checked_article(pipeline.project, path)
+    article = load_checked_article(pipeline.project, path, notices)
     out = out or pipeline.project.root / "dist" / "articles" / f"{article.slug}.pdf"
     rendered = pipeline.article_pdf(article)
     write_atomic(out, rendered.data)

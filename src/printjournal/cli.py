@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, build, config, progress, site
-from .errors import PrintjournalError
+from .errors import Notices, PrintjournalError
 
 log = logging.getLogger("printjournal")
 
@@ -27,9 +27,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(levelname)s: %(message)s")
     logging.getLogger("printjournal").setLevel(
         logging.DEBUG if args.verbose else logging.WARNING)
+    args.notices = Notices(strict=args.strict)
     try:
         return int(args.command(args) or 0)
     except PrintjournalError as exc:
+        _show_warnings(args.notices)
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 1
@@ -45,14 +47,19 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-C", "--project", type=Path, default=None,
                         help="the project folder (default: look upward for printjournal.toml)")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    strict = argparse.ArgumentParser(add_help=False)
+    strict.add_argument("--strict", action="store_true", help="treat warnings as errors "
+                        "(exit status 1, nothing written)")
+    parser.set_defaults(strict=False)
 
-    article = commands.add_parser("article", help="render one article to PDF")
+    article = commands.add_parser("article", help="render one article to PDF", parents=[strict])
     article.add_argument("path", type=Path, help="the article's Markdown file")
     article.add_argument("-o", "--output", type=Path, help="the PDF to write "
                          "(default: dist/articles/<slug>.pdf)")
     article.set_defaults(command=_article)
 
-    check = commands.add_parser("check", help="report every problem in the content")
+    check = commands.add_parser("check", help="report every problem in the content",
+                                parents=[strict])
     check.add_argument("paths", type=Path, nargs="*", help="files to check (default: all)")
     check.set_defaults(command=_check)
 
@@ -66,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(command=_serve)
 
     leaflet = commands.add_parser(
-        "leaflet", help="print a patient leaflet of one or more articles",
+        "leaflet", help="print a patient leaflet of one or more articles", parents=[strict],
         description="A patient leaflet for clinic staff: the clinic's front band, the "
                     "articles, and a closing panel with the clinic's details and QR codes.")
     leaflet.add_argument("slugs", nargs="+", metavar="SLUG", help="the articles, in order")
@@ -89,7 +96,8 @@ def _parser() -> argparse.ArgumentParser:
                          "(default: dist/leaflets/<slugs>-<clinic>.pdf)")
     leaflet.set_defaults(command=_leaflet)
 
-    issue = commands.add_parser("issue", help="build a quarterly issue from its manifest")
+    issue = commands.add_parser("issue", help="build a quarterly issue from its manifest",
+                                parents=[strict])
     issue.add_argument("manifest", type=Path, help="the issue's manifest (content/issues/*.yaml)")
     issue.add_argument("--edition", choices=("digital", "print"), default="digital",
                        help="digital: for readers, PDF/UA (default); print: bleed, crop "
@@ -102,7 +110,8 @@ def _parser() -> argparse.ArgumentParser:
     issue.set_defaults(command=_issue)
 
     website = commands.add_parser("build", help="build the website's downloads: every PDF, "
-                                  "manifest.json and index.html, only what changed")
+                                  "manifest.json and index.html, only what changed",
+                                  parents=[strict])
     website.add_argument("-o", "--output", type=Path, help="folder (default: dist)")
     website.add_argument("-j", "--jobs", type=_positive, default=None,
                          help="worker processes (default: one per core)")
@@ -119,7 +128,9 @@ def _project(args: argparse.Namespace):  # noqa: ANN202
 
 def _article(args: argparse.Namespace) -> int:
     project = _project(args)
-    built = build.build_article(build.Pipeline.load(project), args.path, args.output)
+    built = build.build_article(build.Pipeline.load(project), args.path, args.output,
+                                args.notices)
+    _show_warnings(args.notices)
     print(f"{built.path}  {built.pages} pages  {built.bytes // 1024} KiB")
     return 0
 
@@ -133,7 +144,8 @@ def _positive(text: str) -> int:
 def _build(args: argparse.Namespace) -> int:
     project = _project(args)
     summary = site.build_site(project, args.output or project.root / "dist", jobs=args.jobs,
-                              clean=args.clean, reporter=progress.Progress())
+                              clean=args.clean, reporter=progress.Progress(),
+                              notices=args.notices)
     return 1 if summary.failed or summary.problems else 0
 
 
@@ -160,7 +172,7 @@ def _leaflet(args: argparse.Namespace) -> int:
         personal = leaflet.Personal(args.for_name, args.note)
         clinic = leaflet.find_clinic(project, args.clinic)
         made = leaflet.leaflet(build.Pipeline.load(project), request, dt.date.today(),
-                               personal, RenderCache.for_project(project))
+                               personal, RenderCache.for_project(project), args.notices)
     except leaflet.OptionError as exc:
         print(f"printjournal leaflet: {exc}", file=sys.stderr)
         return 2
@@ -168,6 +180,7 @@ def _leaflet(args: argparse.Namespace) -> int:
     suffix = ("-large-print" if args.large_print else "") + ("-booklet" if args.booklet else "")
     out = args.output or project.root / "dist" / "leaflets" / f"{name}-{clinic.id}{suffix}.pdf"
     build.write_atomic(out, made.data)
+    _show_warnings(args.notices)
     sheets = f" on {made.sheets} sheets, print double-sided, flip on the short edge" \
         if made.sheets else ""
     print(f"{out}  {made.pages} pages{sheets}  {len(made.data) // 1024} KiB")
@@ -182,21 +195,29 @@ def _issue(args: argparse.Namespace) -> int:
     name = args.manifest.stem + ("-print" if args.edition == "print" else "")
     out = args.output or project.root / "dist" / "issues" / f"{name}.pdf"
     built = issue.build_issue(pipeline, args.manifest, out, edition=args.edition,
-                              store=cache.RenderCache.for_project(project), workers=args.jobs)
+                              store=cache.RenderCache.for_project(project), workers=args.jobs,
+                              notices=args.notices)
+    _show_warnings(args.notices)
     print(f"{built.path}  {built.pages} pages  {built.bytes // 1024} KiB")
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
     project = _project(args)
-    problems = build.check(project, args.paths or None)
+    problems = build.check(project, args.paths or None, args.notices)
+    _show_warnings(args.notices)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
         return 1
-    print("no problems")
+    print(f"no problems, {len(args.notices)} warning(s)" if args.notices else "no problems")
     return 0
+
+
+def _show_warnings(notices: Notices) -> None:
+    for notice in notices.found:
+        print(notice, file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, Problem
-from .model import PAPER_SIZES, Clinic, Journal, Project
+from .model import PAPER_SIZES, SEVERITIES, Clinic, Journal, Project, Validation
 
 CONFIG_NAME = "printjournal.toml"
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
@@ -46,12 +46,14 @@ def load_project(root: Path) -> Project:
     checker = _Checker(path, text)
     journal = _journal(checker, data)
     clinics = _clinics(checker, data, root)
-    for key in data.keys() - {"journal", "clinics"}:
+    validation = _validation(checker, data)
+    for key in data.keys() - {"journal", "clinics", "validation"}:
         checker.problem(key, f"unknown section [{key}]")
     if checker.problems:
         raise ConfigError(sorted(checker.problems))
     assert journal is not None
-    return Project(root=root.resolve(), journal=journal, clinics=clinics)
+    return Project(root=root.resolve(), journal=journal, clinics=clinics,
+                   validation=validation)
 
 
 class _Checker:
@@ -159,3 +161,19 @@ def _clinics(c: _Checker, data: dict[str, Any], root: Path) -> tuple[Clinic, ...
     if clinics and sum(k.default for k in clinics) != 1:
         c.problem("clinics", "exactly one clinic must have default = true")
     return tuple(clinics)
+
+
+def _validation(c: _Checker, data: dict[str, Any]) -> Validation:
+    table = data.get("validation", {})
+    if not isinstance(table, dict):
+        c.problem("validation", "validation must be given as a [validation] table")
+        return Validation()
+    start = c.line_of("validation") if "validation" in data else 0
+    for key in table.keys() - {"unknown_links"}:
+        c.problem(key, f"unknown key '{key}' in [validation]", start)
+    unknown_links = table.get("unknown_links", "warn")
+    if unknown_links not in SEVERITIES:
+        c.problem("unknown_links", "'unknown_links' must be one of "
+                  + ", ".join(f'"{s}"' for s in SEVERITIES), start)
+        unknown_links = "warn"
+    return Validation(unknown_links=unknown_links)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ContentError, PrintjournalError, Problem, relative
+from .errors import ContentError, Notices, PrintjournalError, Problem, relative
 from .model import Article, Project, Review, Source
 from .yamlsource import YamlDoc, load_yaml
 
@@ -30,8 +30,7 @@ SOURCE_ID = r"[A-Za-z0-9][\w.:-]*"
 CITATION = re.compile(r"\[(@[^\]]*)\]")
 CITATION_ID = re.compile(rf"^\s*@({SOURCE_ID})\s*$")
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^\s)>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-INTERNAL_LINK = re.compile(r"\]\(\s*<?/journal/([^\s)>#?]*)")
-FENCE = re.compile(r"^\s*(```|~~~)")
+LINK = re.compile(r"(?<!!)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^\s)>]*)")
 
 _KEYS = {"title", "section", "date", "dek", "slug", "lang", "url", "authors",
          "reading_time", "sources", "review", "tags", "sample"}
@@ -253,14 +252,20 @@ def _review(f: Fields) -> Review | None:
 
 
 def body_lines(article: Article) -> Iterable[tuple[int, str]]:
-    """The body's lines with their line numbers in the file, code fences left out."""
-    fenced = False
-    for number, line in enumerate(article.body.split("\n"), start=article.body_line):
-        if FENCE.match(line):
-            fenced = not fenced
-            continue
-        if not fenced:
-            yield number, line
+    """The body's lines with their line numbers in the file, fenced code left out.
+
+    Fences are found by Python-Markdown's own pattern, so what is code here is
+    code in print: an unclosed or indented fence is text, and checked as text.
+    """
+    from markdown.extensions.fenced_code import FencedBlockPreprocessor
+
+    fenced: set[int] = set()
+    for match in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(article.body):
+        first = article.body.count("\n", 0, match.start())
+        fenced.update(range(first, first + match[0].count("\n") + 1))
+    for index, line in enumerate(article.body.split("\n")):
+        if index not in fenced:
+            yield article.body_line + index, line
 
 
 def check_body(article: Article, project: Project) -> list[Problem]:
@@ -337,18 +342,53 @@ def known_slugs(project: Project) -> set[str]:
     return slugs
 
 
+def linked_article(href: str) -> str | None:
+    """The slug of the article a link names, or None when it names none.
+
+    ``/journal/<slug>`` names one, and so does a relative link to one, as
+    editors write them: ``fibre-guide.md``, ``journal/fibre-guide``,
+    ``../articles/fibre-guide.md#diet``.
+    """
+    path = re.split(r"[#?]", href.strip(), maxsplit=1)[0]
+    if path.startswith("/journal/"):
+        return path.removeprefix("/journal/").strip("/")
+    if not path or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^/", path):
+        return None          # a web address, mailto:, a site path or "#part"
+    path = re.sub(r"^(\./|\.\./)*((journal|articles)/)?", "", path).removesuffix(".md")
+    return path.strip("/") if SLUG.match(path.strip("/")) else None
+
+
 def check_links(articles: Sequence[Article], project: Project,
-                slugs: set[str] | None = None) -> list[Problem]:
-    """Every /journal/<slug> link names an article of the project (or of ``slugs``)."""
+                slugs: set[str] | None = None, notices: Notices | None = None
+                ) -> list[Problem]:
+    """Every link leads somewhere in print; a link to an article names one we hold.
+
+    An article the project (or ``slugs``) does not hold lives on the website
+    only: a warning by default (``[validation] unknown_links``), printed with its
+    web address. A relative link that names no article cannot be followed on
+    paper: a warning. Warnings go to ``notices``; errors are returned.
+    """
     if slugs is None:
         slugs = {a.slug for a in articles}
-    problems = []
+    notices = notices if notices is not None else Notices()
+    problems: list[Problem] = []
+    policy = project.validation.unknown_links
     for article in articles:
         for number, line in body_lines(article):
-            for match in INTERNAL_LINK.finditer(line):
-                if match[1] not in slugs:
-                    problems.append(Problem(article.path, number,
-                                            f"link to unknown article '/journal/{match[1]}'"))
+            for match in LINK.finditer(line):
+                href, slug = match[1], linked_article(match[1])
+                if slug is None and not re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|/|#)", href):
+                    notices.warn(problems, article.path, number,
+                                 f"link '{href}' leads nowhere on paper: link an article as "
+                                 "/journal/<slug>, anything else by its https:// address")
+                if slug is None or slug in slugs or policy == "ignore":
+                    continue
+                message = f"link to unknown article '/journal/{slug}'"
+                if policy == "error":
+                    problems.append(Problem(article.path, number, message))
+                else:
+                    notices.warn(problems, article.path, number,
+                                 f"{message}: not in this project, printed with its web address")
     return problems
 
 

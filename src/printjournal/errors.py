@@ -4,6 +4,13 @@ Every stage raises a subclass of :class:`PrintjournalError`. Its ``str()`` reads
 ``path:line: message`` so the CLI can print it as it is, the way a compiler would.
 Stages that check many things at once collect :class:`Problem` records and raise
 them together in one :class:`ProblemsError`.
+
+Warnings are not errors: something that prints, but maybe not as meant (a link
+to an article the project does not hold, ...). A :class:`Notice` records one;
+the command's :class:`Notices` collector, passed explicitly to the stages,
+gathers them for the CLI to print as ``path:line: warning: message``. With
+``strict`` (``--strict``) the collector hands each warning back as a
+:class:`Problem` instead, so it stops the command like any error.
 """
 
 from __future__ import annotations
@@ -23,6 +30,40 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True, order=True)
+class Notice(Problem):
+    """One warning about one file: it prints, but perhaps not as its author meant."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: warning: {self.message}"
+
+
+class Notices:
+    """The warnings one command has found so far, each kept once, in file order."""
+
+    def __init__(self, strict: bool = False) -> None:
+        self.strict = strict
+        self._found: set[Notice] = set()
+
+    def warn(self, problems: list[Problem], path: Path, line: int, message: str) -> None:
+        """Record a warning, or with ``strict`` add it to ``problems`` as an error."""
+        if self.strict:
+            problems.append(Problem(path, line, f"{message} (a warning; --strict makes "
+                                    "it an error)"))
+        else:
+            self._found.add(Notice(path, line, message))
+
+    def extend(self, notices: Iterable[Notice]) -> None:
+        self._found.update(notices)
+
+    @property
+    def found(self) -> tuple[Notice, ...]:
+        return tuple(sorted(self._found))
+
+    def __len__(self) -> int:
+        return len(self._found)
 
 
 class PrintjournalError(Exception):

@@ -42,7 +42,7 @@ from markupsafe import Markup
 
 from . import assemble, cache, markup, slots
 from .build import Built, Pipeline
-from .errors import LayoutError, PrintjournalError, Problem, RenderError
+from .errors import LayoutError, Notices, PrintjournalError, Problem, RenderError
 from .manifest import Manifest, load_manifest
 from .model import Article
 from .render import Renderer, fewer_collections, write_atomic
@@ -87,13 +87,13 @@ Job = tuple[str, str, dict[str, Any]]
 
 def build_issue(pipeline: Pipeline, manifest_path: Path, out: Path, *,
                 edition: str = "digital", store: cache.RenderCache | None = None,
-                workers: int | None = None) -> Built:
+                workers: int | None = None, notices: Notices | None = None) -> Built:
     """Build the issue of the manifest at ``manifest_path`` into the PDF ``out``."""
     if edition not in EDITIONS:
         raise PrintjournalError([Problem(Path(manifest_path), 0, f"unknown edition "
                                          f"'{edition}': digital or print")])
     project = pipeline.project
-    manifest = load_manifest(manifest_path, project)
+    manifest = load_manifest(manifest_path, project, notices)
     final_key = cache.key(project, manifest.inputs(project), "issue", edition)
     data = store.get(final_key) if store is not None else None
     if data is None:

@@ -42,7 +42,7 @@ from markupsafe import Markup
 from . import cache, content, markup
 from .booklet import impose
 from .build import Pipeline
-from .errors import ConfigError, ContentError, Problem, ReviewError, relative
+from .errors import ConfigError, ContentError, Notices, Problem, ReviewError, relative
 from .model import PAPER_SIZES, Article, Clinic, Project
 from .overlay import graft, named_rect
 
@@ -122,13 +122,14 @@ class Leaflet:
 
 def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
             personal: Personal | None = None,
-            store: cache.RenderCache | None = None) -> Leaflet:
+            store: cache.RenderCache | None = None,
+            notices: Notices | None = None) -> Leaflet:
     """Render the leaflet ``request`` asks for, as printed on ``today``."""
     project = pipeline.project
     personal = personal or Personal()
     paper = _paper(project, request)
     clinic = find_clinic(project, request.clinic)
-    articles = select_articles(project, request.slugs)
+    articles = select_articles(project, request.slugs, notices)
     states = governance(project, articles, today, request.allow_overdue)
     files = [f for a in articles for f in cache.article_inputs(a, project)]
     if clinic.logo:
@@ -185,7 +186,8 @@ def find_clinic(project: Project, clinic_id: str | None) -> Clinic:
                          f"no clinic '{clinic_id}' (clinics: {known})")
 
 
-def select_articles(project: Project, slugs: Sequence[str]) -> list[Article]:
+def select_articles(project: Project, slugs: Sequence[str],
+                    notices: Notices | None = None) -> list[Article]:
     """The articles named by ``slugs``, in that order, checked like ``printjournal check``."""
     if not slugs:
         raise OptionError("name at least one article")
@@ -206,7 +208,7 @@ def select_articles(project: Project, slugs: Sequence[str]) -> list[Article]:
                                  "front matter says otherwise)")]
     paths = {a.path for a in chosen}
     found += [p for p in problems if p.path in paths]
-    found += content.check_links(chosen, project, set(by_slug))
+    found += content.check_links(chosen, project, set(by_slug), notices)
     if found:
         raise ContentError(sorted(set(found)))
     return chosen

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from . import content
 from .content import Fields
-from .errors import ContentError, PrintjournalError, Problem, relative
+from .errors import ContentError, Notices, PrintjournalError, Problem, relative
 from .model import Article, Project
 from .yamlsource import load_yaml
 
@@ -91,25 +91,27 @@ def manifest_paths(project: Project) -> list[Path]:
     return sorted(p for p in folder.glob("*") if p.suffix in MANIFEST_SUFFIXES and p.is_file())
 
 
-def load_manifest(path: Path, project: Project) -> Manifest:
+def load_manifest(path: Path, project: Project, notices: Notices | None = None) -> Manifest:
     """Read and check the manifest at ``path``; raise every problem together."""
-    manifest, problems = _load(path, project)
+    manifest, problems = _load(path, project, notices)
     if problems or manifest is None:
         raise ContentError(sorted(set(problems)))
     return manifest
 
 
-def check_manifests(project: Project, paths: Sequence[Path] | None = None) -> list[Problem]:
+def check_manifests(project: Project, paths: Sequence[Path] | None = None,
+                    notices: Notices | None = None) -> list[Problem]:
     """Problems of every manifest in content/issues (or of those among ``paths``)."""
     wanted = None if paths is None else {p.resolve() for p in paths}
     problems: list[Problem] = []
     for path in manifest_paths(project):
         if wanted is None or path.resolve() in wanted:
-            problems += _load(path, project)[1]
+            problems += _load(path, project, notices)[1]
     return problems
 
 
-def _load(path: Path, project: Project) -> tuple[Manifest | None, list[Problem]]:
+def _load(path: Path, project: Project, notices: Notices | None = None
+          ) -> tuple[Manifest | None, list[Problem]]:
     shown = relative(path, project.root)
     try:
         doc = load_yaml(content.read_text(path, project.root), shown)
@@ -137,10 +139,8 @@ def _load(path: Path, project: Project) -> tuple[Manifest | None, list[Problem]]
     back_cover = _note(f, "back_cover", project, required=False)
     articles, all_articles = _articles(f, project, date)
     texts = [a for a in (editorial, back_cover) if a is not None]
-    slugs = {a.slug for a in all_articles}
-    for problem in content.check_links([*texts, *articles, *all_articles], project):
-        if problem.path in {a.path for a in (*texts, *articles)} or not slugs:
-            f.problems.append(problem)
+    slugs = {a.slug for a in (*texts, *articles, *all_articles)}
+    f.problems += content.check_links([*texts, *articles], project, slugs, notices)
     if f.problems or cover is None or editorial is None or date is None:
         return None, f.problems
     return Manifest(path=shown, title=title, issue=issue, date=date, lang=lang, cover=cover,

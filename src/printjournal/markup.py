@@ -9,8 +9,8 @@ three of ours:
   footnote with the source's text, which the print CSS floats to the foot of
   the page;
 - links are made to work on paper: a link to another article
-  (``/journal/<slug>``) gets its web address (or, inside an issue, "p. N")
-  printed after it, and so does an external link;
+  (``/journal/<slug>``, or relative: ``<slug>.md``) gets its web address (or,
+  inside an issue, "p. N") printed after it, and so does an external link;
 - an image alone in its paragraph becomes a figure, its title the caption.
 
 Raw HTML in the Markdown is not passed through: the HTML parsers are removed,
@@ -32,7 +32,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
-from .content import CITATION, CITATION_ID
+from .content import CITATION, CITATION_ID, linked_article
 from .model import Article, Body, Heading, Project
 
 
@@ -163,8 +163,8 @@ class _PrintTreeprocessor(Treeprocessor):
         if "cite-ref" in (a.get("class") or ""):
             return
         note: str | PageRef | None = None
-        if href.startswith("/journal/"):
-            slug = href.removeprefix("/journal/").split("#")[0].split("?")[0].strip("/")
+        slug = linked_article(href)
+        if slug is not None:   # /journal/<slug>, or relative: fibre-guide.md, journal/x
             href, note = self.state.resolve_link(slug)
         elif href.startswith("/"):
             href = self.project.journal.base_url + href
@@ -176,7 +176,7 @@ class _PrintTreeprocessor(Treeprocessor):
         elif href.startswith("mailto:") or href.startswith("#"):
             pass
         else:
-            href = ""  # a relative or other link leads nowhere on paper or in a PDF
+            href = ""  # leads nowhere on paper or in a PDF (content.check_links warns)
         if href:
             a.set("href", href)
         else:

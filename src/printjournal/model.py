@@ -53,6 +53,21 @@ class Clinic:
     default: bool = False
 
 
+#: What ``[validation]`` in printjournal.toml may say about a kind of finding.
+SEVERITIES = ("warn", "error", "ignore")
+
+
+@dataclass(frozen=True)
+class Validation:
+    """How strictly content is judged (printjournal.toml ``[validation]``), as in MkDocs.
+
+    ``unknown_links``: a link to an article the project does not hold (it lives
+    on the website only) is a warning, an error, or let pass.
+    """
+
+    unknown_links: str = "warn"
+
+
 @dataclass(frozen=True)
 class Project:
     """A printjournal project folder and its validated configuration."""
@@ -60,6 +75,7 @@ class Project:
     root: Path
     journal: Journal
     clinics: tuple[Clinic, ...] = ()
+    validation: Validation = field(default_factory=Validation)
 
     @property
     def config_path(self) -> Path:

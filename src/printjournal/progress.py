@@ -2,7 +2,8 @@
 
 On a terminal: a progress bar (tqdm) with each problem printed above it. Not on
 a terminal (CI logs, pipes): one plain line per output. Either way, problems
-as ``path:line: message`` on stderr, then a one-line summary.
+as ``path:line: message`` on stderr (warnings as ``path:line: warning: message``),
+then a one-line summary that counts them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from .errors import Problem
+from .errors import Notice, Problem
 from .site import Outcome, Summary
 
 
@@ -52,7 +53,7 @@ class Progress:
                 line += f"  {d.pages} pages  {d.bytes // 1024} KiB  {outcome.seconds:.1f} s"
             print(line, file=self.out, flush=True)
 
-    def problems(self, problems: Sequence[Problem]) -> None:
+    def problems(self, problems: Sequence[Problem | Notice]) -> None:
         for problem in problems:
             if self.bar is not None:
                 self.bar.write(str(problem), file=self.err)
@@ -64,8 +65,9 @@ class Progress:
             self.bar.close()
             self.bar = None
         removed = f", removed {summary.removed}" if summary.removed else ""
+        warned = f", {len(summary.warnings)} warning(s)" if summary.warnings else ""
         print(f"built {summary.built}, reused {summary.reused}, failed {summary.failed}"
-              f"{removed} in {summary.seconds:.1f} s → {summary.out}", file=self.out,
+              f"{removed}{warned} in {summary.seconds:.1f} s → {summary.out}", file=self.out,
               flush=True)
 
 

@@ -44,7 +44,7 @@ import pypdf
 from . import cache, content, downloads
 from .build import Pipeline
 from .downloads import ARTICLE, ISSUE, MANIFEST, Download, Listing
-from .errors import PrintjournalError, Problem, relative
+from .errors import Notice, Notices, PrintjournalError, Problem, relative
 from .issue import IssueBuild, page_count  # imported here so the workers' forkserver has them
 from .manifest import load_manifest
 from .model import Article, Project
@@ -115,6 +115,7 @@ class Summary:
     seconds: float
     problems: tuple[Problem, ...]
     downloads: tuple[Download, ...] = field(default=(), repr=False)
+    warnings: tuple[Notice, ...] = ()
 
 
 class Reporter(Protocol):
@@ -126,7 +127,7 @@ class Reporter(Protocol):
     def update(self, outcome: Outcome) -> None:
         """One of the ``todo`` outputs was rendered, or failed."""
 
-    def problems(self, problems: Sequence[Problem]) -> None:
+    def problems(self, problems: Sequence[Problem | Notice]) -> None:
         """Problems of no rendered output: content that could not be planned, the pages."""
 
     def finish(self, summary: Summary) -> None:
@@ -143,7 +144,7 @@ class LogReporter:
         self.problems(outcome.problems)
         log.info("%s %s", outcome.status, outcome.path)
 
-    def problems(self, problems: Sequence[Problem]) -> None:
+    def problems(self, problems: Sequence[Problem | Notice]) -> None:
         for problem in problems:
             log.error("%s", problem)
 
@@ -154,10 +155,11 @@ class LogReporter:
 
 # ───────────────────────────────── plan ─────────────────────────────────
 
-def plan(project: Project, issue_builder: IssueBuilder | None = None) -> Plan:
+def plan(project: Project, issue_builder: IssueBuilder | None = None,
+         notices: Notices | None = None) -> Plan:
     """Every output of the project; ``issue_builder`` defaults to :data:`ISSUE_BUILDER`."""
     articles, problems = content.load_articles(project)
-    problems += content.check_links(articles, project)
+    problems += content.check_links(articles, project, notices=notices)
     bad = {p.path for p in problems}
     good = [a for a in articles if a.path not in bad]
     outputs = article_outputs(project, good)
@@ -285,11 +287,13 @@ def _content_files(project: Project, names: Sequence[str], base: Path | None = N
 
 def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: bool = False,
                reporter: Reporter | None = None,
-               issue_builder: IssueBuilder | None = None) -> Summary:
+               issue_builder: IssueBuilder | None = None,
+               notices: Notices | None = None) -> Summary:
     """Build every output of ``project`` into ``out`` that is not there already.
 
     ``jobs`` worker processes (default: every core); ``clean`` first drops the
-    render cache and every file an earlier build put into ``out``. The workers
+    render cache and every file an earlier build put into ``out``. Warnings go to
+    ``notices`` and the summary (with ``notices.strict``, they are errors). The workers
     import the ``__main__`` module, as multiprocessing's do: a script calling this
     needs the ``if __name__ == "__main__":`` guard.
     """
@@ -303,7 +307,8 @@ def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: b
         shutil.rmtree(store.folder, ignore_errors=True)
     record = Record.load(record_path)
     layouts = Layouts(project)              # a broken labels.toml stops everything here
-    the_plan = plan(project, issue_builder)
+    notices = notices if notices is not None else Notices()
+    the_plan = plan(project, issue_builder, notices)
     keys = {o.path: o.key(project) for o in the_plan.outputs}
 
     outcomes: dict[str, Outcome] = {}
@@ -317,7 +322,7 @@ def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: b
                               store.folder))
     reporter.start(len(the_plan.outputs), len(tasks))
     problems = list(the_plan.problems)
-    reporter.problems(problems)
+    reporter.problems([*notices.found, *problems])
     for outcome in _run(tasks, jobs or os.cpu_count() or 1,
                         lambda: Pipeline(project, layouts, Renderer.for_project(project))):
         outcomes[outcome.path] = outcome
@@ -336,7 +341,7 @@ def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: b
     summary = Summary(out=out, built=statuses.count("built"), reused=statuses.count("reused"),
                       failed=statuses.count("failed") + len(the_plan.failed_sources),
                       removed=removed, seconds=time.perf_counter() - started,
-                      problems=tuple(problems), downloads=found)
+                      problems=tuple(problems), downloads=found, warnings=notices.found)
     reporter.finish(summary)
     return summary
 

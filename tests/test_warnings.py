@@ -1,0 +1,132 @@
+"""Warnings: links that print but lead off the project, shown with path:line, --strict."""
+
+from __future__ import annotations
+
+import pypdf
+import pytest
+
+from printjournal import build, config, content
+from printjournal.errors import ConfigError, ContentError, Notices
+
+from .pdfread import pages, uri_links
+from .test_cli import run
+
+HEAD = "---\ntitle: Linking\nsection: s\ndate: 2026-01-01\n---\n"
+OFF = ("warning: link to unknown article '/journal/elsewhere': not in this project, "
+       "printed with its web address")
+
+
+@pytest.fixture
+def linking(tmp_project):
+    tmp_project.article("other", HEAD + "The other article.\n")
+    tmp_project.article("linking", HEAD + "See [a page](/journal/elsewhere).\n\n"
+                        "Read [the other](other.md), [again](journal/other#top)\n"
+                        "and [notes](notes.pdf).\n")
+    return tmp_project
+
+
+def test_check_shows_warnings_with_their_lines_and_passes(linking):
+    result = run("check", cwd=linking.root)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"content/articles/linking.md:6: {OFF}",
+        "content/articles/linking.md:9: warning: link 'notes.pdf' leads nowhere on paper: "
+        "link an article as /journal/<slug>, anything else by its https:// address"]
+    assert result.stdout.strip() == "no problems, 2 warning(s)"
+
+
+def test_strict_check_makes_warnings_errors(linking):
+    result = run("check", "--strict", cwd=linking.root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "content/articles/linking.md:6: link to unknown article '/journal/elsewhere': not in "
+        "this project, printed with its web address (a warning; --strict makes it an error)")
+    assert "2 problem(s)" in result.stderr
+
+
+def test_article_prints_web_address_and_resolves_relative_links(linking):
+    result = run("article", "content/articles/linking.md", cwd=linking.root)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0] == f"content/articles/linking.md:6: {OFF}"
+    pdf = linking.root / "dist/articles/linking.pdf"
+    text = " ".join(p.body for p in pages(pdf)).replace("\n", " ")
+    assert "See a page (test.example/journal/elsewhere)." in text
+    assert "Read the other (test.example/journal/other), again (test.example/journal/other)" \
+        in text
+    assert "and notes." in text
+    targets = {url for _, url in uri_links(pypdf.PdfReader(pdf))}
+    assert targets == {"https://test.example/journal/elsewhere",
+                       "https://test.example/journal/other"}
+
+
+def test_strict_article_writes_nothing(linking):
+    result = run("article", "content/articles/linking.md", "--strict", cwd=linking.root)
+    assert result.returncode == 1
+    assert "(a warning; --strict makes it an error)" in result.stderr
+    assert not (linking.root / "dist").exists()
+
+
+@pytest.mark.parametrize(("setting", "expected"), [
+    ("ignore", []),
+    ("error", ["content/articles/linking.md:6: link to unknown article '/journal/elsewhere'"]),
+])
+def test_unknown_links_setting(linking, setting, expected):
+    with (linking.root / "printjournal.toml").open("a") as toml:
+        toml.write(f'\n[validation]\nunknown_links = "{setting}"\n')
+    notices = Notices()
+    problems = build.check(linking.project(), None, notices)
+    assert [str(p) for p in problems] == expected
+    assert [n.line for n in notices.found] == [9]      # notes.pdf: always a warning
+
+
+def test_validation_settings_are_checked_together(tmp_project):
+    with (tmp_project.root / "printjournal.toml").open("a") as toml:
+        toml.write('\n[validation]\nunknown_links = "maybe"\nbroken_links = "warn"\n')
+    with pytest.raises(ConfigError) as caught:
+        config.load_project(tmp_project.root)
+    path = tmp_project.root / "printjournal.toml"
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:7: 'unknown_links' must be one of \"warn\", \"error\", \"ignore\"",
+        f"{path}:8: unknown key 'broken_links' in [validation]"]
+
+
+def test_leaflet_and_strict_leaflet(linking):
+    with (linking.root / "printjournal.toml").open("a") as toml:
+        toml.write('\n[[clinics]]\nid = "north"\nname = "North"\naddress = "1 Road"\n'
+                   'phone = "0100"\ndefault = true\n')
+    result = run("leaflet", "linking", "-o", "out.pdf", cwd=linking.root)
+    assert result.returncode == 0, result.stderr
+    assert f"content/articles/linking.md:6: {OFF}" in result.stderr.splitlines()
+    result = run("leaflet", "linking", "-o", "strict.pdf", "--strict", cwd=linking.root)
+    assert result.returncode == 1
+    assert not (linking.root / "strict.pdf").exists()
+
+
+def test_code_is_not_checked_for_links(tmp_project):
+    tmp_project.article("code", HEAD + "```\n[x](/journal/nowhere)\n```\n")
+    notices = Notices()
+    assert build.check(tmp_project.project(), None, notices) == []
+    assert notices.found == ()
+
+
+def test_strict_collector_returns_errors_not_warnings(linking):
+    project = linking.project()
+    article = content.load_article(project.articles_dir / "linking.md", project)
+    notices = Notices(strict=True)
+    with pytest.raises(ContentError):
+        build.load_checked_article(project, project.articles_dir / "linking.md", notices)
+    assert notices.found == ()
+    assert article.slug == "linking"
+
+
+def test_build_counts_warnings_and_strict_build_fails(linking):
+    result = run("build", "--jobs", "1", cwd=linking.root)
+    assert result.returncode == 0, result.stderr
+    assert f"content/articles/linking.md:6: {OFF}" in result.stderr.splitlines()
+    assert ", 2 warning(s) in " in result.stdout.splitlines()[-1]
+    assert (linking.root / "dist/articles/linking.pdf").is_file()
+    result = run("build", "--jobs", "1", "-o", "strict", "--strict", cwd=linking.root)
+    assert result.returncode == 1
+    assert "--strict makes it an error" in result.stderr
+    assert not (linking.root / "strict/articles/linking.pdf").exists()
+    assert (linking.root / "strict/articles/other.pdf").is_file()
