@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, manifest, markup
+from . import content, links, manifest, markup
 from .cache import RenderCache
 from .errors import ContentError, Notices, PrintjournalError, Problem
 from .model import Article, Project
@@ -74,7 +74,7 @@ def check(project: Project, paths: Sequence[Path] | None = None,
     notices = notices if notices is not None else Notices()
     found = Notices(notices.strict)
     articles, problems = content.load_articles(project)
-    problems += content.check_links(articles, project, notices=found)
+    problems += links.check_links(articles, project, notices=found)
     if paths is None:
         try:
             problems += Layouts(project).check()
@@ -93,7 +93,7 @@ def load_checked_article(project: Project, path: Path,
                          notices: Notices | None = None) -> Article:
     """Load the article at ``path`` and check its links against the project."""
     article = content.load_article(path, project)
-    problems = content.check_links([article], project, content.known_slugs(project), notices)
+    problems = links.check_links([article], project, content.known_slugs(project), notices)
     if problems:
         raise ContentError(problems)
     return article

@@ -5,7 +5,8 @@ lines, then Markdown. Everything that can be checked without rendering is
 checked here, so ``printjournal check`` and every build see the same
 problems: front matter keys and types, dates, sources and the citations that
 name them, images (present, inside the project, not a decompression bomb)
-and links to other articles. Every problem names its file and line.
+and the nesting of lists and quotes (links to other articles: links.py).
+Every problem names its file and line.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ContentError, Notices, PrintjournalError, Problem, relative
+from .errors import ContentError, PrintjournalError, Problem, relative
 from .model import Article, Project, Review, Source
+from .structure import fenced_lines, structure_problems
 from .yamlsource import YamlDoc, load_yaml
 
 WORDS_PER_MINUTE = 200
@@ -30,7 +32,6 @@ SOURCE_ID = r"[A-Za-z0-9][\w.:-]*"
 CITATION = re.compile(r"\[(@[^\]]*)\]")
 CITATION_ID = re.compile(rf"^\s*@({SOURCE_ID})\s*$")
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^\s)>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-LINK = re.compile(r"(?<!!)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^\s)>]*)")
 
 _KEYS = {"title", "section", "date", "dek", "slug", "lang", "url", "authors",
          "reading_time", "sources", "review", "tags", "sample"}
@@ -252,27 +253,21 @@ def _review(f: Fields) -> Review | None:
 
 
 def body_lines(article: Article) -> Iterable[tuple[int, str]]:
-    """The body's lines with their line numbers in the file, fenced code left out.
-
-    Fences are found by Python-Markdown's own pattern, so what is code here is
-    code in print: an unclosed or indented fence is text, and checked as text.
-    """
-    from markdown.extensions.fenced_code import FencedBlockPreprocessor
-
-    fenced: set[int] = set()
-    for match in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(article.body):
-        first = article.body.count("\n", 0, match.start())
-        fenced.update(range(first, first + match[0].count("\n") + 1))
+    """The body's lines with their line numbers in the file, fenced code left out."""
+    fenced = fenced_lines(article.body)
     for index, line in enumerate(article.body.split("\n")):
         if index not in fenced:
             yield article.body_line + index, line
 
 
 def check_body(article: Article, project: Project) -> list[Problem]:
-    """Citations name known sources; images are present, safe and described."""
+    """Citations name known sources; images are present, safe and described; lists
+    and quotes are not nested too deep."""
     problems: list[Problem] = []
     path = article.path
     known = {s.id for s in article.sources}
+    problems += [Problem(path, article.body_line + index, message)
+                 for index, message in structure_problems(article.body)]
     for number, line in body_lines(article):
         if re.match(r"^#(?!#)\s", line):
             problems.append(Problem(path, number, "the title comes from the front matter: "
@@ -340,56 +335,6 @@ def known_slugs(project: Project) -> set[str]:
                           re.MULTILINE)
         slugs.add(match[1] if match else path.stem)
     return slugs
-
-
-def linked_article(href: str) -> str | None:
-    """The slug of the article a link names, or None when it names none.
-
-    ``/journal/<slug>`` names one, and so does a relative link to one, as
-    editors write them: ``fibre-guide.md``, ``journal/fibre-guide``,
-    ``../articles/fibre-guide.md#diet``.
-    """
-    path = re.split(r"[#?]", href.strip(), maxsplit=1)[0]
-    if path.startswith("/journal/"):
-        return path.removeprefix("/journal/").strip("/")
-    if not path or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^/", path):
-        return None          # a web address, mailto:, a site path or "#part"
-    path = re.sub(r"^(\./|\.\./)*((journal|articles)/)?", "", path).removesuffix(".md")
-    return path.strip("/") if SLUG.match(path.strip("/")) else None
-
-
-def check_links(articles: Sequence[Article], project: Project,
-                slugs: set[str] | None = None, notices: Notices | None = None
-                ) -> list[Problem]:
-    """Every link leads somewhere in print; a link to an article names one we hold.
-
-    An article the project (or ``slugs``) does not hold lives on the website
-    only: a warning by default (``[validation] unknown_links``), printed with its
-    web address. A relative link that names no article cannot be followed on
-    paper: a warning. Warnings go to ``notices``; errors are returned.
-    """
-    if slugs is None:
-        slugs = {a.slug for a in articles}
-    notices = notices if notices is not None else Notices()
-    problems: list[Problem] = []
-    policy = project.validation.unknown_links
-    for article in articles:
-        for number, line in body_lines(article):
-            for match in LINK.finditer(line):
-                href, slug = match[1], linked_article(match[1])
-                if slug is None and not re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|/|#)", href):
-                    notices.warn(problems, article.path, number,
-                                 f"link '{href}' leads nowhere on paper: link an article as "
-                                 "/journal/<slug>, anything else by its https:// address")
-                if slug is None or slug in slugs or policy == "ignore":
-                    continue
-                message = f"link to unknown article '/journal/{slug}'"
-                if policy == "error":
-                    problems.append(Problem(article.path, number, message))
-                else:
-                    notices.warn(problems, article.path, number,
-                                 f"{message}: not in this project, printed with its web address")
-    return problems
 
 
 def article_paths(project: Project) -> list[Path]:

@@ -39,7 +39,7 @@ import pypdf
 import segno
 from markupsafe import Markup
 
-from . import cache, content, markup
+from . import cache, content, links, markup
 from .booklet import impose
 from .build import Pipeline
 from .errors import ConfigError, ContentError, Notices, Problem, ReviewError, relative
@@ -208,7 +208,7 @@ def select_articles(project: Project, slugs: Sequence[str],
                                  "front matter says otherwise)")]
     paths = {a.path for a in chosen}
     found += [p for p in problems if p.path in paths]
-    found += content.check_links(chosen, project, set(by_slug), notices)
+    found += links.check_links(chosen, project, set(by_slug), notices)
     if found:
         raise ContentError(sorted(set(found)))
     return chosen

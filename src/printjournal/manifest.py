@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content
+from . import content, links
 from .content import Fields
 from .errors import ContentError, Notices, PrintjournalError, Problem, relative
 from .model import Article, Project
@@ -140,7 +140,7 @@ def _load(path: Path, project: Project, notices: Notices | None = None
     articles, all_articles = _articles(f, project, date)
     texts = [a for a in (editorial, back_cover) if a is not None]
     slugs = {a.slug for a in (*texts, *articles, *all_articles)}
-    f.problems += content.check_links([*texts, *articles], project, slugs, notices)
+    f.problems += links.check_links([*texts, *articles], project, slugs, notices)
     if f.problems or cover is None or editorial is None or date is None:
         return None, f.problems
     return Manifest(path=shown, title=title, issue=issue, date=date, lang=lang, cover=cover,

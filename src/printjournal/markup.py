@@ -32,8 +32,10 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
-from .content import CITATION, CITATION_ID, linked_article
+from .content import CITATION, CITATION_ID
+from .links import linked_article
 from .model import Article, Body, Heading, Project
+from .structure import normalise
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ _TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "b
 _ATTRIBUTES = {
     "*": {"class", "id", "lang"},
     "span": {"data-page-ref"},
+    "h2": {"data-bookmark"}, "h3": {"data-bookmark"}, "h4": {"data-bookmark"},
     "a": {"href", "title"},
     "img": {"src", "alt", "width", "height"},
     "th": {"align", "style", "scope"},
@@ -135,9 +138,14 @@ class _PrintTreeprocessor(Treeprocessor):
         for dl in root.iter("dl"):
             self._group_questions(dl)
         for element in root.iter():
+            if element.tag not in ("code", "pre") and element.text:
+                element.text = _RANGE.sub("\\1\u2013\\2", element.text)
+            if element.tail:
+                element.tail = _RANGE.sub("\\1\u2013\\2", element.tail)
             if element.tag in ("h2", "h3", "h4"):
-                text = "".join(element.itertext()).strip()
+                text = " ".join(_own_text(element).split())
                 element.set("id", f"h-{len(self.headings) + 1}")
+                element.set("data-bookmark", text)     # print.css: the bookmark's label
                 self.headings.append(Heading(int(element.tag[1]), text, element.get("id", "")))
 
     def _footnotes(self, citation: etree.Element) -> None:
@@ -233,6 +241,39 @@ class _PrintExtension(Extension):
             _PrintTreeprocessor(md, self.state, self.project, self.headings), "print", 5)
 
 
+def _own_text(element: etree.Element) -> str:
+    """The text a reader sees as the element's own: no citation numbers, footnotes,
+    printed web addresses or page references."""
+    if element.get("class") in ("citation", "link-address", "footnote"):
+        return element.tail or ""
+    inner = "".join(_own_text(child) for child in element)
+    return (element.text or "") + inner + (element.tail or "")
+
+
+def _typography(lang: str) -> dict[str, dict[str, object]]:
+    """Smart quotes, dashes and ellipses as the article's language writes them.
+
+    A language not in :data:`QUOTES` keeps straight quotes: never another
+    language's. ``--`` is an en dash, ``---`` an em dash, ``...`` an ellipsis.
+    """
+    quotes = QUOTES.get(lang.split("-")[0].lower())
+    names = ("left-double-quote", "right-double-quote", "left-single-quote",
+             "right-single-quote")
+    return {"smarty": {"smart_quotes": quotes is not None, "smart_dashes": True,
+                       "smart_ellipses": True, "smart_angled_quotes": False,
+                       "substitutions": dict(zip(names, quotes or names, strict=True))
+                       if quotes else {}}}
+
+
+#: Opening and closing double quotes, then single quotes, per language.
+QUOTES = {
+    "en": ("&ldquo;", "&rdquo;", "&lsquo;", "&rsquo;"),
+    "de": ("&bdquo;", "&ldquo;", "&sbquo;", "&lsquo;"),
+}
+#: A number range (8-10, 1990-2000) takes an en dash; a date (2026-01-01) is left.
+_RANGE = re.compile(r"(?<![\d.,-])(\d+)-(\d+)(?![\d-]|[.,]\d)")
+
+
 def _short_url(url: str) -> str:
     return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
 
@@ -251,10 +292,12 @@ def to_html(article: Article, project: Project,
     state = _State(article, resolve_link or web_links(project), [])
     headings: list[Heading] = []
     md = markdown.Markdown(
-        extensions=["tables", "def_list", "admonition", "sane_lists",
+        extensions=["tables", "def_list", "admonition", "sane_lists", "fenced_code", "smarty",
                     _PrintExtension(state, project, headings)],
-        output_format="html")
-    html = md.convert(article.body)
+        extension_configs=_typography(article.lang), output_format="html")
+    html = md.convert(normalise(article.body))
+    if article.lang.lower().startswith("de"):   # an apostrophe is ’ in German too
+        html = re.sub(r"(?<=\w)&lsquo;(?=\w)", "&rsquo;", html)
     clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES,
                       link_rel=None, strip_comments=True)
     return Body(html=clean, headings=tuple(headings), cited=tuple(state.cited))

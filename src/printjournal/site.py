@@ -41,7 +41,7 @@ from typing import Any, Protocol
 
 import pypdf
 
-from . import cache, content, downloads
+from . import cache, content, downloads, links
 from .build import Pipeline
 from .downloads import ARTICLE, ISSUE, MANIFEST, Download, Listing
 from .errors import Notice, Notices, PrintjournalError, Problem, relative
@@ -159,7 +159,7 @@ def plan(project: Project, issue_builder: IssueBuilder | None = None,
          notices: Notices | None = None) -> Plan:
     """Every output of the project; ``issue_builder`` defaults to :data:`ISSUE_BUILDER`."""
     articles, problems = content.load_articles(project)
-    problems += content.check_links(articles, project, notices=notices)
+    problems += links.check_links(articles, project, notices=notices)
     bad = {p.path for p in problems}
     good = [a for a in articles if a.path not in bad]
     outputs = article_outputs(project, good)

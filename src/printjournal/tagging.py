@@ -34,6 +34,7 @@ def margins_as_artifacts(document: Any, pdf: pydyf.PDF) -> None:
     if root_number is None:
         return
     root = objects[root_number]
+    _list_bodies(objects, pdf)
     reachable: set[int] = set()
     stack = [n for n in map(_number, _array(root["K"])) if n is not None]
     while stack:
@@ -58,6 +59,36 @@ def margins_as_artifacts(document: Any, pdf: pydyf.PDF) -> None:
             elements[mcid] = "null"
         page = _resolve(objects, pdf.page_references[page_number])
         _rewrite(_resolve(objects, page["Contents"]).stream, orphans)
+
+
+def _list_bodies(objects: dict[int, Any], pdf: pydyf.PDF) -> None:
+    """Each list item holds only its label and one body (PDF/UA-1 7.2-20).
+
+    WeasyPrint puts an item's block children (the paragraphs of a loose list, a
+    nested list, code) straight into the ``LI``; they move into the item's
+    ``LBody`` before them, or a new one.
+    """
+    for item in list(objects.values()):
+        if not isinstance(item, pydyf.Dictionary) or item.get("S") != "/LI":
+            continue
+        kids, body = [], None
+        for kid in _array(item["K"]):
+            child = objects.get(_number(kid)) if _number(kid) is not None else None
+            role = child.get("S") if isinstance(child, pydyf.Dictionary) else None
+            if role in (None, "/Lbl", "/LBody"):
+                kids.append(kid)
+                body = child if role == "/LBody" else body if role is None else None
+                continue
+            if body is None:
+                body = pydyf.Dictionary({"Type": "/StructElem", "S": "/LBody",
+                                         "K": pydyf.Array([]), "P": item.reference})
+                if "Pg" in item:
+                    body["Pg"] = item["Pg"]
+                pdf.add_object(body)
+                kids.append(body.reference)
+            body["K"] = pydyf.Array([*_array(body["K"]), kid])
+            child["P"] = body.reference
+        item["K"] = pydyf.Array(kids)
 
 
 def _resolve(objects: dict[int, Any], value: Any) -> Any:
