@@ -57,7 +57,11 @@ def test_check_reports_every_file_and_exits_1(tmp_project):
 def test_check_passes_on_the_sample_content(sample_project):
     result = run("check", cwd=sample_project.root)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "no problems"
+    assert result.stdout.strip() == "no problems, 4 warning(s)"
+    # the real article's links to journal pages that live on the website only
+    assert [line.split(": warning: ")[0] for line in result.stderr.splitlines()] == [
+        "content/articles/car-t-autoimmune.md:29", "content/articles/car-t-autoimmune.md:78",
+        "content/articles/car-t-autoimmune.md:78", "content/articles/car-t-autoimmune.md:82"]
 
 
 def test_no_project_folder(tmp_path):
