@@ -56,6 +56,10 @@ def entries(dist: Path) -> list[dict]:
 def test_every_sample_article_and_issue_edition_is_built(built, sample_project):
     dist, summary = built
     assert summary.failed == 0 and summary.problems == ()
+    # the real article's four links to journal pages outside the project: built, counted
+    assert [(str(w.path), w.line) for w in summary.warnings] == [
+        ("content/articles/car-t-autoimmune.md", line) for line in (29, 78, 78, 82)]
+    assert (dist / "articles/car-t-autoimmune.pdf").is_file()
     slugs = {p.stem for p in sample_project.articles_dir.glob("*.md")}
     assert {e["path"] for e in entries(dist)} == \
         {f"articles/{s}.pdf" for s in slugs} | \

@@ -1,0 +1,111 @@
+"""The real article (content/articles/car-t-autoimmune.md) through every command.
+
+It links to four journal pages that live on the website, not in the project:
+each command warns about them, at their lines, and still builds; every PDF is
+PDF/UA-1 (veraPDF).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from .conftest import REPO
+from .pdfread import outline, pages, uri_links
+from .test_accessibility import vera  # noqa: F401
+from .test_cli import run
+
+ARTICLE = "content/articles/car-t-autoimmune.md"
+OFF_PROJECT = {29: ["car-t-therapy"], 78: ["autoimmune-disease", "lupus-sle"],
+               82: ["regenerative-medicine"]}
+WARNINGS = [f"{ARTICLE}:{line}: warning: link to unknown article '/journal/{slug}': not in "
+            "this project, printed with its web address"
+            for line, slugs in OFF_PROJECT.items() for slug in slugs]
+ISSUE = """\
+title: "Cureon Journal"
+issue: "Seed 2026"
+date: 2026-07-01
+cover:
+  image: images/winter-2026.svg
+  alt: "An abstract winter night"
+editorial: issues/winter-2026-editorial.md
+articles: [car-t-autoimmune, walking-for-health]
+"""
+
+
+@dataclass(frozen=True)
+class Made:
+    stderr: str
+    pdf: Path
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory) -> dict[str, Made]:
+    """The seed article as an article, a leaflet and an issue, by the CLI."""
+    root = tmp_path_factory.mktemp("seed") / "project"
+    root.mkdir()
+    for name in ("content", "layouts", "fonts"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "printjournal.toml", root)
+    (root / "content/issues/seed.yaml").write_text(ISSUE, encoding="utf-8")
+    commands = {"article": ["article", ARTICLE, "-o", "article.pdf"],
+                "leaflet": ["leaflet", "car-t-autoimmune", "-o", "leaflet.pdf"],
+                "issue": ["issue", "content/issues/seed.yaml", "-o", "issue.pdf", "-j", "1"]}
+    found = {}
+    for name, args in commands.items():
+        result = run(*args, cwd=root)
+        assert result.returncode == 0, result.stderr
+        found[name] = Made(result.stderr, root / f"{name}.pdf")
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["article", "leaflet", "issue"])
+def test_each_command_warns_about_the_four_off_project_links(made, command):
+    assert [line for line in made[command].stderr.splitlines() if "warning:" in line] == \
+        WARNINGS
+
+
+@pytest.mark.slow
+def test_the_seed_pdfs_pass_verapdf_ua1(vera, made):  # noqa: F811
+    pdfs = [str(m.pdf) for m in made.values()]
+    result = subprocess.run([vera, "ua1", *pdfs], capture_output=True, text=True, timeout=600)
+    verdicts = re.findall(r"^(\S+) \[ua1\] compliant=(\w+)", result.stdout, re.MULTILINE)
+    assert sorted(verdicts) == sorted((p, "true") for p in pdfs), result.stdout
+
+
+@pytest.mark.slow
+def test_the_article_prints_its_links_citations_table_and_questions(made):
+    pdf = made["article"].pdf
+    text = " ".join(p.body for p in pages(pdf))
+    flat = " ".join(text.split())
+    for slugs in OFF_PROJECT.values():
+        for slug in slugs:
+            assert f"(cureon.example/journal/{slug})" in flat.replace("- ", "-"), slug
+    assert "Severe autoimmune disease (lupus, myositis, systemic" in flat     # the table
+    assert "Does Cureon offer CAR-T?" in flat                                # the questions
+    assert "No. Cureon does not provide CAR-T therapy." in flat
+    assert "“reset”" in flat and "patient’s own" in flat                     # curly quotes
+    targets = {url for _, url in uri_links(pypdf.PdfReader(pdf))}
+    assert "https://doi.org/10.1056/NEJMoa2308917" in targets
+    assert {f"https://cureon.example/journal/{s}" for v in OFF_PROJECT.values() for s in v} \
+        <= targets
+    titles = [title for _, title, _ in outline(pypdf.PdfReader(pdf))]
+    assert titles[:3] == ["CAR-T Beyond Cancer: the Autoimmune Frontier",
+                          "The idea: from killing cancer to calming autoimmunity",
+                          "What the early studies actually found"]
+    assert "Why a “reset” might work where suppression doesn’t" in titles
+
+
+@pytest.mark.slow
+def test_the_issue_holds_the_article_and_its_bookmark(made):
+    reader = pypdf.PdfReader(made["issue"].pdf)
+    titles = [title for _, title, _ in outline(reader)]
+    assert "CAR-T Beyond Cancer: the Autoimmune Frontier" in titles
+    assert not any(re.search(r"\(p\.|\d$", t) for t in titles), titles
