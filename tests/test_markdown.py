@@ -13,6 +13,7 @@ from printjournal import build, markup
 from printjournal.errors import ContentError, Notices
 from printjournal.markup import PageRef
 from printjournal.structure import MAX_DEPTH
+from printjournal.typography import typeset
 
 from .conftest import TmpProject
 from .pdfread import outline, pages
@@ -62,7 +63,7 @@ Intro "quoted" and it's 8-10 hours... not 2026-01-01.
 def rendered(tmp_path_factory):
     project = TmpProject(tmp_path_factory.mktemp("md") / "project")
     project.article("other", HEAD.format(extra="") + "Other.\n")
-    project.article("md", HEAD.format(extra="") + BODY)
+    project.article("md", HEAD.format(extra='dek: "It doesn\'t \\"hurt\\"."\n') + BODY)
     project.article("de", HEAD.format(extra="lang: de\n") +
                     'Schon gut: "zitiert" und geht\'s.\n')
     pipeline = build.Pipeline.load(project.project())
@@ -116,6 +117,7 @@ def test_a_callout_body_indented_two_spaces_stays_in_its_box(rendered):
 def test_smart_typography_follows_the_language(rendered):
     english = " ".join(p.body for p in pages(rendered["md"]))
     assert "Intro “quoted” and it’s 8–10 hours… not 2026-01-01." in english
+    assert "It doesn’t “hurt”." in english                       # the dek, from front matter
     german = " ".join(p.body for p in pages(rendered["de"]))
     assert "„zitiert“ und geht’s." in german
 
@@ -175,3 +177,12 @@ def test_an_unknown_callout_type_warns_and_styled_ones_do_not(tmp_project):
     assert [str(n) for n in notices.found] == [
         "content/articles/c.md:11: warning: callout type 'caution' has no style in layouts/: "
         "it prints as a plain box (styled: danger, note, tip, warning)"]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), [
+    ("en-GB", "It's \"quoted\" -- 8-10...", "It’s “quoted” – 8–10…"),
+    ("de", "\"Im Winter\", sagt sie. Wer's weiß.", "„Im Winter“, sagt sie. Wer’s weiß."),
+    ("fr", "\"Bonjour\" -- 2026-01-01", "\"Bonjour\" – 2026-01-01"),
+])
+def test_titles_and_deks_are_set_like_the_body(lang, text, expected):
+    assert typeset(text, lang) == expected

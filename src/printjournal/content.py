@@ -22,6 +22,7 @@ from typing import Any
 from .errors import ContentError, PrintjournalError, Problem, relative
 from .model import Article, Project, Review, Source
 from .structure import fenced_lines, structure_problems
+from .typography import typeset
 from .yamlsource import YamlDoc, load_yaml
 
 WORDS_PER_MINUTE = 200
@@ -180,10 +181,10 @@ def parse_article(path: Path, text: str, project: Project) -> Article:
         f.problem(("sample",), "'sample' must be true or false")
     article = Article(
         path=path, slug=slug, lang=lang, url=url,
-        title=f.text("title", required=True),
+        title=typeset(f.text("title", required=True), lang),
         section=f.text("section", required=True),
         date=f.date("date", required=True) or dt.date(1970, 1, 1),
-        dek=f.text("dek"),
+        dek=typeset(f.text("dek"), lang),
         authors=f.text_list("authors"),
         reading_time=reading_time,
         sources=_sources(f),

@@ -36,6 +36,7 @@ from .content import CITATION, CITATION_ID
 from .links import linked_article
 from .model import Article, Body, Heading, Project
 from .structure import normalise
+from .typography import apostrophes, en_dash_ranges, smarty_config
 
 
 @dataclass(frozen=True)
@@ -139,9 +140,9 @@ class _PrintTreeprocessor(Treeprocessor):
             self._group_questions(dl)
         for element in root.iter():
             if element.tag not in ("code", "pre") and element.text:
-                element.text = _RANGE.sub("\\1\u2013\\2", element.text)
+                element.text = en_dash_ranges(element.text)
             if element.tail:
-                element.tail = _RANGE.sub("\\1\u2013\\2", element.tail)
+                element.tail = en_dash_ranges(element.tail)
             if element.tag in ("h2", "h3", "h4"):
                 text = " ".join(_own_text(element).split())
                 element.set("id", f"h-{len(self.headings) + 1}")
@@ -250,30 +251,6 @@ def _own_text(element: etree.Element) -> str:
     return (element.text or "") + inner + (element.tail or "")
 
 
-def _typography(lang: str) -> dict[str, dict[str, object]]:
-    """Smart quotes, dashes and ellipses as the article's language writes them.
-
-    A language not in :data:`QUOTES` keeps straight quotes: never another
-    language's. ``--`` is an en dash, ``---`` an em dash, ``...`` an ellipsis.
-    """
-    quotes = QUOTES.get(lang.split("-")[0].lower())
-    names = ("left-double-quote", "right-double-quote", "left-single-quote",
-             "right-single-quote")
-    return {"smarty": {"smart_quotes": quotes is not None, "smart_dashes": True,
-                       "smart_ellipses": True, "smart_angled_quotes": False,
-                       "substitutions": dict(zip(names, quotes or names, strict=True))
-                       if quotes else {}}}
-
-
-#: Opening and closing double quotes, then single quotes, per language.
-QUOTES = {
-    "en": ("&ldquo;", "&rdquo;", "&lsquo;", "&rsquo;"),
-    "de": ("&bdquo;", "&ldquo;", "&sbquo;", "&lsquo;"),
-}
-#: A number range (8-10, 1990-2000) takes an en dash; a date (2026-01-01) is left.
-_RANGE = re.compile(r"(?<![\d.,-])(\d+)-(\d+)(?![\d-]|[.,]\d)")
-
-
 def _short_url(url: str) -> str:
     return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
 
@@ -294,10 +271,9 @@ def to_html(article: Article, project: Project,
     md = markdown.Markdown(
         extensions=["tables", "def_list", "admonition", "sane_lists", "fenced_code", "smarty",
                     _PrintExtension(state, project, headings)],
-        extension_configs=_typography(article.lang), output_format="html")
+        extension_configs=smarty_config(article.lang), output_format="html")
     html = md.convert(normalise(article.body))
-    if article.lang.lower().startswith("de"):   # an apostrophe is ’ in German too
-        html = re.sub(r"(?<=\w)&lsquo;(?=\w)", "&rsquo;", html)
+    html = apostrophes(html, article.lang)
     clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES,
                       link_rel=None, strip_comments=True)
     return Body(html=clean, headings=tuple(headings), cited=tuple(state.cited))
