@@ -10,6 +10,7 @@ from printjournal.errors import ConfigError, ContentError, Notices
 
 from .pdfread import pages, uri_links
 from .test_cli import run
+from .test_issue_manifest import M, issue_project  # noqa: F401
 
 HEAD = "---\ntitle: Linking\nsection: s\ndate: 2026-01-01\n---\n"
 OFF = ("warning: link to unknown article '/journal/elsewhere': not in this project, "
@@ -130,3 +131,15 @@ def test_build_counts_warnings_and_strict_build_fails(linking):
     assert "--strict makes it an error" in result.stderr
     assert not (linking.root / "strict/articles/linking.pdf").exists()
     assert (linking.root / "strict/articles/other.pdf").is_file()
+
+
+def test_strict_issue_stops_before_rendering(issue_project):  # noqa: F811
+    issue_project.write("content/issues/letter.md",
+                        "---\ntitle: Dear\n---\nSee [x](/journal/nowhere).\n")
+    result = run("issue", M, "-o", "strict.pdf", "--strict",
+                 cwd=issue_project.root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "content/issues/letter.md:4: link to unknown article '/journal/nowhere': not in this "
+        "project, printed with its web address (a warning; --strict makes it an error)"]
+    assert not (issue_project.root / "strict.pdf").exists()
