@@ -186,3 +186,22 @@ def test_an_unknown_callout_type_warns_and_styled_ones_do_not(tmp_project):
 ])
 def test_titles_and_deks_are_set_like_the_body(lang, text, expected):
     assert typeset(text, lang) == expected
+
+
+def test_check_reads_code_as_the_parser_does(problems_of):
+    body = textwrap.dedent("""\
+        Question?
+        :   Answer.
+
+            Second paragraph [@missing].
+
+        Text `[@in-code]` here.
+
+            [@indented-code]
+
+        ```
+        [@fenced]
+        ```
+        """)
+    assert problems_of(HEAD.format(extra="") + body) == [
+        "content/articles/bad.md:11: unknown source 'missing'"]

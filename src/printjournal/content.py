@@ -21,7 +21,7 @@ from typing import Any
 
 from .errors import ContentError, PrintjournalError, Problem, relative
 from .model import Article, Project, Review, Source
-from .structure import fenced_lines, structure_problems
+from .structure import lines, structure_problems
 from .typography import typeset
 from .yamlsource import YamlDoc, load_yaml
 
@@ -32,6 +32,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SOURCE_ID = r"[A-Za-z0-9][\w.:-]*"
 CITATION = re.compile(r"\[(@[^\]]*)\]")
 CITATION_ID = re.compile(rf"^\s*@({SOURCE_ID})\s*$")
+CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)")   # as Python-Markdown finds them
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^\s)>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 _KEYS = {"title", "section", "date", "dek", "slug", "lang", "url", "authors",
@@ -254,11 +255,11 @@ def _review(f: Fields) -> Review | None:
 
 
 def body_lines(article: Article) -> Iterable[tuple[int, str]]:
-    """The body's lines with their line numbers in the file, fenced code left out."""
-    fenced = fenced_lines(article.body)
-    for index, line in enumerate(article.body.split("\n")):
-        if index not in fenced:
-            yield article.body_line + index, line
+    """The body's lines with their line numbers in the file, as checks should read them:
+    code (fenced, indented, or `in a line`) left out, since it prints as typed."""
+    for line in lines(article.body):
+        if not line.code:
+            yield article.body_line + line.index, CODE_SPAN.sub("", line.text)
 
 
 def check_body(article: Article, project: Project) -> list[Problem]:

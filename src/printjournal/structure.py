@@ -2,6 +2,7 @@
 
 Editors nest lists by 2 spaces (3 under ``1.``), the CommonMark habit, as often
 as by Python-Markdown's 4; they indent a callout's body by 2 as often as by 4.
+(An answer, ``:   ...``, holds what is indented under it, as in def_list.)
 :func:`normalise` rewrites that indentation to Python-Markdown's 4 spaces a
 level, line for line (line numbers stay), so markup.py parses what the editor
 meant. The same pass gives :func:`structure_problems`, for ``check`` and every
@@ -23,6 +24,7 @@ from pathlib import Path
 MAX_DEPTH = 8
 _ITEM = re.compile(r"^( *)([-*+]|\d{1,9}\.)( +|$)")
 _CALLOUT = re.compile(r"^( *)!!! *([\w-]+)")
+_ANSWER = re.compile(r"^( *):( +)")        # a definition list's answer
 _QUOTE = re.compile(r"^ {0,3}((?:> ?)+)")
 _BREAK = re.compile(r"^ *(#|\||>|:)")     # a heading, table, quote or answer: no lazy text
 _STYLED = re.compile(r"\.admonition\.([a-z][\w-]*)")
@@ -37,6 +39,7 @@ class Line:
     lists: int          # list levels it is inside (an item line: its own included)
     quotes: int         # ">" levels
     callout: str | None  # the type of a callout that starts on this line
+    code: bool = False  # fenced or indented code: printed as typed
 
 
 @dataclass
@@ -62,18 +65,23 @@ def lines(body: str) -> Iterator[Line]:
     """Every line of ``body``, indentation rewritten, with its nesting."""
     fenced = fenced_lines(body)
     stack: list[_Block] = []
-    blank = True
+    blank = code = True
     for index, raw in enumerate(body.split("\n")):
         text = raw.expandtabs(4)
         if index in fenced:          # fences start at column 0: they end every block
             stack.clear()
         if index in fenced or not text.strip():
             blank = index not in fenced
-            yield Line(index, raw, sum(b.is_list for b in stack), 0, None)
+            yield Line(index, raw, sum(b.is_list for b in stack), 0, None, index in fenced)
             continue
         indent = len(text) - len(text.lstrip(" "))
-        item, callout = _ITEM.match(text), _CALLOUT.match(text)
-        opener = item or callout
+        code = not stack and indent >= 4 and (blank or code)   # an indented code block
+        if code:
+            blank = False
+            yield Line(index, raw, 0, 0, None, True)
+            continue
+        item, callout, answer = _ITEM.match(text), _CALLOUT.match(text), _ANSWER.match(text)
+        opener = item or callout or answer
         lazy = not blank and not opener and not _BREAK.match(text)
         while stack and indent < stack[-1].marker + 2 and not lazy:
             stack.pop()
@@ -83,8 +91,8 @@ def lines(body: str) -> Iterator[Line]:
             new = 4 * len(stack)
             stack.append(_Block(indent, -1, new + 4, item is not None))
             text = " " * new + text.lstrip(" ")
-            if item:
-                stack[-1].content = indent + len(item[0])
+            if item or answer:
+                stack[-1].content = indent + len((item or answer)[0])
         elif stack:
             top = stack[-1]
             if top.content < 0:
