@@ -18,7 +18,8 @@ BUNDLED_FONTS = {"Charis-SIL", "Charis-SIL-Italic", "Charis-SIL-Bold", "Charis-S
 
 
 def _words(text: str) -> str:
-    """Text with hyphenation and line breaks undone, for comparisons."""
+    """Text with hyphenation, line breaks and smart typography undone, for comparisons."""
+    text = text.translate(str.maketrans("‘’“”„–", "''\"\"\"-")).replace("…", "...")
     return re.sub(r"\s+", " ", re.sub(r"[‐-]\n", "", text)).strip()
 
 
