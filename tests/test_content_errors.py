@@ -24,7 +24,8 @@ def test_a_good_article_has_no_problems(problems_of):
 @pytest.mark.parametrize(("text", "expected"), [
     ("Just text, no front matter.\n", f"{P}:1: must start with a '---' line"),
     ("---\ntitle: x\nsection: y\n", f"{P}:1: front matter is not closed"),
-    ("---\ntitle: [unclosed\nsection: s\ndate: 2026-01-01\n---\nx\n", f"{P}:3: YAML"),
+    ("---\ntitle: [unclosed\nsection: s\ndate: 2026-01-01\n---\nx\n",
+     f"{P}:2: the list opened with '[' here is not closed"),
     ("---\n- a\n- b\n---\nx\n", f"{P}:2: front matter must be a set of 'key: value' lines"),
     ("---\nsection: s\ndate: 2026-01-01\n---\nx\n", f"{P}:2: 'title' is required"),
     ("---\ntitle: t\ndate: 2026-01-01\n---\nx\n", f"{P}:2: 'section' is required"),
