@@ -67,7 +67,8 @@ sources:
 
 def test_unknown_source_names_the_line(problems_of):
     found = problems_of(SOURCES + "First line [@smith2020].\n\nSecond [@jones2021].\n")
-    assert found == [f"{P}:12: unknown source 'jones2021'"]
+    assert found == [f"{P}:12: unknown source 'jones2021': this article's sources are "
+                     "smith2020"]
 
 
 def test_malformed_citation(problems_of):
@@ -131,7 +132,8 @@ def test_every_problem_in_every_file_at_once(tmp_project, problems_of):
     assert any(p.startswith("content/articles/first.md:2: 'section' is required") for p in found)
     assert any(p.startswith("content/articles/second.md:4: 'date' is not a real date")
                for p in found)
-    assert "content/articles/second.md:6: unknown source 'x'" in found
+    assert "content/articles/second.md:6: unknown source 'x': this article has no sources " \
+           "(list them under 'sources:' in the front matter)" in found
 
 
 def test_image_needs_alt_text_and_must_exist(problems_of):
