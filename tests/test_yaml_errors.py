@@ -120,3 +120,109 @@ def test_a_yaml_mistake_is_one_plain_message_at_its_line(problems_of, name):
     assert found[0].startswith(f"{P}:{line}: {message}"), found
     for jargon in ("but found", "<block", "token", "scalar", "mapping", "YAML:"):
         assert jargon not in found[0].removeprefix(f"{P}:{line}: "), found
+
+
+HEAD = "---\ntitle: t\nsection: Sleep\ndate: 2026-01-01\n"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("---\ntitle: t\nsection: s\ndate: 2026-01-01\nsorces:\n  - {id: a, text: A}\n---\n"
+     "Cited [@a].\n",
+     [f"{P}:5: unknown front matter key 'sorces': did you mean 'sources'?"]),
+    ("---\ntittle: t\nsection: s\ndate: 2026-01-01\n---\nx\n",
+     [f"{P}:2: unknown front matter key 'tittle': did you mean 'title'?"]),
+    ("---\nTitle: t\nsection: s\ndate: 2026-01-01\n---\nx\n",
+     [f"{P}:2: unknown front matter key 'Title': did you mean 'title'?"]),
+    (HEAD + "sources:\n  - {id: a, txt: A}\n---\nCited [@a].\n",
+     [f"{P}:6: unknown source key 'txt': did you mean 'text'?"]),
+    (HEAD + "review: {version: 1, reviewed: 2026-01-01, next_reveiw: 2027-01-01, owner: o}\n"
+     "---\nx\n",
+     [f"{P}:5: unknown review key 'next_reveiw': did you mean 'next_review'?"]),
+    (HEAD + "colour: red\n---\nx\n",
+     [f"{P}:5: unknown front matter key 'colour' (known: authors, date, dek, lang, "
+      "reading_time, review, sample, section, slug, sources, tags, title, url)"]),
+])
+def test_a_misspelt_key_is_one_problem_naming_the_likely_key(problems_of, text, expected):
+    assert problems_of(text) == expected
+
+
+SOURCES = HEAD + "sources:\n  - {id: smith2020, text: Smith}\n  - {id: nhs, text: NHS}\n---\n"
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("See [@smith2021].\n", "unknown source 'smith2021': did you mean 'smith2020'? this "
+                            "article's sources are nhs, smith2020"),
+    ("See [@who].\n", "unknown source 'who': this article's sources are nhs, smith2020"),
+])
+def test_an_unknown_source_lists_the_ids(problems_of, body, expected):
+    assert problems_of(SOURCES + body) == [f"{P}:9: {expected}"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (HEAD + "\nSleep is the body's repair time.\n\nMore text.\n",
+     f"{P}:6: front matter is not closed by a '---' line: put one above this line"),
+    (HEAD + "\nSleep, the body's repair time.\n\n---\n\nMore text.\n",
+     f"{P}:6: front matter is not closed by a '---' line: put one above this line"),
+])
+def test_an_unclosed_front_matter_points_where_the_line_belongs(problems_of, text, expected):
+    assert problems_of(text) == [expected]
+
+
+def test_a_body_line_read_as_a_key_says_the_front_matter_may_be_open(problems_of):
+    found = problems_of(HEAD + "\nSleep matters: here is why\n\n---\n\nMore.\n")
+    assert found == [f"{P}:6: unknown front matter key 'Sleep matters': a key is one word; "
+                     "if this line is body text, the front matter needs its closing '---' "
+                     "line above it"]
+
+
+@pytest.mark.parametrize(("line", "expected", "at"), [
+    ("title: " + "Sleep " * 30, "'title' is 179 characters long; at most 150 fit: shorten it",
+     2),
+    ("dek: " + "d" * 401, "'dek' is 401 characters long; at most 400 fit", 2),
+    ("tags: [" + ", ".join(f"t{i}" for i in range(21)) + "]",
+     "'tags' has 21 items; at most 20 are allowed", 2),
+    ("tags: [sleep, " + "x" * 41 + "]", "'tags.1' is 41 characters long; at most 40 fit", 2),
+    ("authors: [" + ", ".join(f"A{i}" for i in range(11)) + "]",
+     "'authors' has 11 items; at most 10 are allowed", 2),
+    ("sources:\n  - {id: a, text: " + "s" * 501 + "}",
+     "'sources.0.text' is 501 characters long; at most 500 fit", 3),
+    ("slug: " + "a" * 81, "'slug' is 81 characters long; at most 80 fit", 2),
+    ("lang: en" + "-abc" * 80, "'lang' is 322 characters long; at most 300 fit", 2),
+    ("tags: sleep, immunity", "'tags' is one text with commas: write a list, [sleep, immunity]",
+     2),
+    ("reading_time: " + "9" * 5000, "'reading_time' must be a whole number of minutes", 2),
+])
+def test_limits_and_shapes_are_errors_at_their_line(problems_of, line, expected, at):
+    text = "---\n" + line + "\ntitle: t\nsection: s\ndate: 2026-01-01\n---\nx\n"
+    found = problems_of(text.replace("title: t\n", "") if line.startswith("title") else text)
+    assert len(found) == 1 and found[0].startswith(f"{P}:{at}: {expected}"), found
+
+
+def test_numbers_are_read_as_written(tmp_project):
+    from printjournal import content
+
+    path = tmp_project.article("n", HEAD + "reading_time: 012\nreview: {version: 1.10, reviewed: "
+                               "2026-01-01, next_review: 2027-01-01, owner: o}\n---\nx\n")
+    article = content.load_article(path, tmp_project.project())
+    assert article.reading_time == 12            # YAML 1.1 read 012 as octal ten
+    assert article.review.version == "1.10"       # not the number 1.1
+
+
+def test_a_byte_order_mark_first_is_fine_inside_it_is_named(tmp_project):
+    from printjournal import build
+
+    tmp_project.article("bom", "\ufeff" + HEAD + "---\nx\n")
+    tmp_project.article("pasted", HEAD + "\ufefftags: [a]\n---\nx\n")
+    assert [str(p) for p in build.check(tmp_project.project())] == [
+        "content/articles/pasted.md:5: an invisible byte-order mark (U+FEFF) inside the text, "
+        "often pasted with text from another file: delete it"]
+
+
+def test_not_utf8_names_the_byte_and_what_to_do(tmp_project):
+    from printjournal import build
+
+    (tmp_project.root / "content/articles/latin1.md").write_bytes(
+        b"---\ntitle: t\nsection: caf\xe9\ndate: 2026-01-01\n---\nx\n")
+    assert [str(p) for p in build.check(tmp_project.project())] == [
+        "content/articles/latin1.md:3: not UTF-8 text (a byte 0xE9 on this line): save the "
+        "file as UTF-8"]
