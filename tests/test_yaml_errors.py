@@ -7,7 +7,14 @@ errors after a YAML mistake).
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+
+from .conftest import TmpProject
+from .test_issue_manifest import MANIFEST, M, issue_project  # noqa: F401
+from .test_issue_manifest import problems as manifest_problems
 
 P = "content/articles/bad.md"
 TAIL = "section: Sleep\ndate: 2026-01-01\n---\nBody.\n"
@@ -226,3 +233,67 @@ def test_not_utf8_names_the_byte_and_what_to_do(tmp_project):
     assert [str(p) for p in build.check(tmp_project.project())] == [
         "content/articles/latin1.md:3: not UTF-8 text (a byte 0xE9 on this line): save the "
         "file as UTF-8"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (MANIFEST.replace("articles:", "artciles:"),
+     [f"{M}:10: unknown manifest key 'artciles': did you mean 'articles'?"]),
+    (MANIFEST.replace("  alt:", "  atl:"),
+     [f"{M}:7: unknown cover key 'atl': did you mean 'alt'?"]),
+    (MANIFEST.replace('issue: "Spring 2027"', 'issue: "Spring 2027'),
+     [f"{M}:2: 'issue' has an opening quote (\") but no closing one: end the text with \" "
+      "on the same line"]),
+    (MANIFEST + "---\ntitle: again\n",
+     [f"{M}:12: a second '---' line: the file holds one block of 'key: value' lines"]),
+    (MANIFEST.replace("number: 3", "number: &n 3"),
+     [f"{M}:3: '&n' is a YAML anchor, which printjournal does not accept (editors never "
+      "need one, and a few can make a file expand without limit): if '&' belongs to the "
+      "text, put the whole value in quotes"]),
+    ("\ufeff" + MANIFEST.replace("number: 3", "number: 012"), []),
+])
+def test_manifest_mistakes_read_the_same(issue_project, text, expected):  # noqa: F811
+    assert manifest_problems(issue_project, text) == expected
+
+
+def test_a_manifest_number_is_read_as_written(issue_project):  # noqa: F811
+    from printjournal import manifest
+
+    manifest_problems(issue_project, MANIFEST.replace("number: 3", "number: 012"))
+    loaded = manifest.load_manifest(issue_project.root / M, issue_project.project())
+    assert loaded.number == 12
+
+
+REFUSED = sorted((Path(__file__).parent / "corpus" / "refused").glob("yaml-*.md"))
+
+
+@pytest.fixture(scope="module")
+def refused_project(tmp_path_factory) -> TmpProject:
+    """This module's refused corpus cases, all in one project (the corpus harness checks
+    every case against every invariant; this checks only these, cheaply)."""
+    project = TmpProject(tmp_path_factory.mktemp("refused") / "project")
+    for case in REFUSED:
+        project.article(case.stem, case.read_text(encoding="utf-8"))
+    return project
+
+
+@pytest.fixture(scope="module")
+def refused_problems(refused_project) -> list[str]:
+    from printjournal import build
+
+    return [str(p) for p in build.check(refused_project.project())]
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=lambda p: p.stem)
+def test_refused_corpus_case(refused_project, refused_problems, case, tmp_path):
+    from printjournal import build
+    from printjournal.errors import ContentError
+
+    expected = re.search(r"# expect-error: (.*)", case.read_text(encoding="utf-8"))[1].strip()
+    mine = [p for p in refused_problems if p.startswith(f"content/articles/{case.name}:")]
+    assert len(mine) == 1 and expected in mine[0], mine
+    assert int(mine[0].split(":")[1]) > 1
+    path = refused_project.root / "content" / "articles" / case.name
+    with pytest.raises(ContentError, match=re.escape(expected)):
+        build.build_article(build.Pipeline.load(refused_project.project()), path,
+                            tmp_path / "out.pdf")
+    assert not list(tmp_path.iterdir())

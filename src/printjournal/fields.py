@@ -45,7 +45,7 @@ class Fields:
         for name in sorted(given.keys() - set(known), key=str):
             close = difflib.get_close_matches(str(name).lower(),
                                               [k for k in known if k not in given],
-                                              n=1, cutoff=0.7)
+                                              n=1, cutoff=0.6)
             if close:
                 self.misspelt.add(".".join(str(k) for k in (*key, close[0])))
                 hint = f": did you mean '{close[0]}'?"

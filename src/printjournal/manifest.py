@@ -152,7 +152,7 @@ def _load(path: Path, project: Project) -> tuple[Manifest | None, list[Problem]]
 def _cover(f: Fields, project: Project) -> Cover | None:
     value = f.get("cover")
     if value is None:
-        f.problem(("cover",), "'cover' is required: image, alt and (optionally) lines")
+        f.missing(("cover",), "'cover' is required: image, alt and (optionally) lines")
         return None
     if not isinstance(value, dict):
         f.problem(("cover",), "'cover' must have 'image', 'alt' and optional 'lines'")
@@ -242,7 +242,7 @@ def _articles(f: Fields, project: Project, date: dt.date | None
     value = f.get("articles")
     all_articles, _ = content.load_articles(project)
     if value is None or value == []:
-        f.problem(("articles",), "'articles' is required: the slugs of the issue's "
+        f.missing(("articles",), "'articles' is required: the slugs of the issue's "
                   "articles, in order")
         return [], all_articles
     if not isinstance(value, list):
