@@ -142,3 +142,13 @@ def test_build_builds_the_rest(poisoned):
     reader = pypdf.PdfReader(poisoned / "dist" / "articles" / "small.pdf")
     assert "Some text that cites a source" in reader.pages[0].extract_text()
     assert sorted(p.name for p in (poisoned / "dist" / "articles").iterdir()) == ["small.pdf"]
+
+
+@pytest.mark.parametrize("name", ["laughs", "longname"])
+def test_rendering_one_poisoned_article_is_its_error(poisoned, name, tmp_path):
+    result = run("article", f"content/articles/{name}.md", "-o", str(tmp_path / "x.pdf"),
+                 cwd=poisoned)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.startswith(EXPECTED[name]), result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list(tmp_path.iterdir())

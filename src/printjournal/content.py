@@ -323,8 +323,14 @@ def article_paths(project: Project) -> list[Path]:
 
 
 def load_article(path: Path, project: Project) -> Article:
+    """The article at ``path``; every failure is a :class:`ContentError` for this file."""
     shown = relative(path, project.root)
-    return parse_article(shown, read_text(path, project.root), project)
+    try:
+        return parse_article(shown, read_text(path, project.root), project)
+    except PrintjournalError:
+        raise
+    except Exception as exc:  # a last resort: one article never stops the others
+        raise ContentError([internal_problem(shown, exc)]) from exc
 
 
 def load_articles(project: Project, paths: Sequence[Path] | None = None
@@ -337,8 +343,6 @@ def load_articles(project: Project, paths: Sequence[Path] | None = None
             articles.append(load_article(path, project))
         except PrintjournalError as exc:
             problems.extend(exc.problems)
-        except Exception as exc:  # one article never stops the others
-            problems.append(internal_problem(relative(path, project.root), exc))
     seen: dict[str, Article] = {}
     for article in articles:
         if article.slug in seen:
