@@ -58,9 +58,21 @@ CASES = {
         "a list item under 'tags', which already has a value on line 3: either leave "
         "'tags' with nothing after its colon and put each item on its own '- ' line, or "
         "write [item, item]"),
-    "list item under a list item": (
+    "list item indented under a list item": (
         "---\ntitle: t\ntags:\n  - sleep\n    - immunity\n" + TAIL, 5,
-        "a list item under the value, which already has a value on line 4"),
+        "this list item is indented more than the one on line 4: items of one list start "
+        "in the same column"),
+    "no space after a list dash": (
+        "---\ntitle: t\ntags:\n  -sleep\n  -immunity\n" + TAIL, 4,
+        "a list item needs a space after its '-': write '- sleep'"),
+    "a list where text belongs": (
+        "---\ntitle: [Sleep, rest]\n" + TAIL, 2,
+        "'title' must be text, not a list: write one text on the line of its key, in quotes "
+        "if it holds ': ' or ' #'"),
+    "a group where a list belongs": (
+        "---\ntitle: t\nsources:\n  id: nhs\n  text: NHS\n" + TAIL, 3,
+        "'sources' must be a list, each source starting with '- ': - {id: nhs, text: "
+        "\"NHS: Sleep\", url: \"https://www.nhs.uk/\"}"),
     "list item where a key belongs": (
         "---\ntitle: t\ntags: sleep\n- immunity\n" + TAIL, 4,
         "a list item ('- ') where a key was expected"),

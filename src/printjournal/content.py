@@ -152,7 +152,8 @@ def _sources(f: Fields) -> tuple[Source, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        f.problem(("sources",), "'sources' must be a list of {id, text, url}")
+        f.problem(("sources",), "'sources' must be a list, each source starting with '- ': "
+                  "- {id: nhs, text: \"NHS: Sleep\", url: \"https://www.nhs.uk/\"}")
         return ()
     sources: list[Source] = []
     for i, item in enumerate(value):

@@ -27,6 +27,10 @@ TEXT_LIMITS = {"title": 150, "dek": 400, "section": 60, "tags": 40, "authors": 1
 MAX_TEXT = 300
 MAX_ITEMS = {"tags": 20, "authors": 10}
 COMMA_LISTS = {"tags"}      # "tags: sleep, rest" means two tags, not one
+_ONE_TEXT = "write one text on the line of its key, in quotes if it holds ': ' or ' #'"
+NOT_TEXT = {bool: "true/false (put it in quotes)", int: "a number (put it in quotes)",
+            float: "a number (put it in quotes)", list: f"a list: {_ONE_TEXT}",
+            dict: f"a group of 'key: value' lines: {_ONE_TEXT}"}
 
 
 class Fields:
@@ -83,9 +87,8 @@ class Fields:
                 self.missing(key, f"'{name}' is required")
             return ""
         if isinstance(value, bool) or not isinstance(value, str):
-            kind = {bool: "true/false", int: "a number", float: "a number",
-                    list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
-            self.problem(key, f"'{name}' must be text, not {kind} (put it in quotes)")
+            kind = NOT_TEXT.get(type(value), NOT_TEXT[int])
+            self.problem(key, f"'{name}' must be text, not {kind}")
             return ""
         if required and not value.strip():
             self.problem(key, f"'{name}' must not be empty")

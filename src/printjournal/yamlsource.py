@@ -185,12 +185,19 @@ def _walk(node: yaml.Node, key: Key, walk: _Walk) -> None:
 def _plain_mistakes(node: yaml.ScalarNode, walk: _Walk) -> None:
     """The mistakes PyYAML reads without complaint in an unquoted value."""
     start, end = node.start_mark, node.end_mark
-    what = yamlwords.what(walk.text_lines[start.line])
+    first = walk.text_lines[start.line]
+    pattern, message = yamlwords.NO_SPACE_AFTER_DASH
+    if pattern.match(first) and not first[: start.column].strip():
+        walk.problem(start.line, message.format(rest=first.strip()[1:40]))
+        return
     pattern, message = yamlwords.LIST_UNDER_VALUE
+    if re.match(r"^\s*- ", first):
+        message = yamlwords.LIST_ITEM_INDENT
     for number in range(start.line + 1, end.line + 1):
         if pattern.match(walk.text_lines[number]):
-            walk.problem(number, message.format(what=what, start=start.line + 1 + walk.offset))
+            walk.problem(number, message.format(what=yamlwords.what(first),
+                                                start=start.line + 1 + walk.offset))
             return
     pattern, message = yamlwords.COMMENT_CUTS
     if pattern.match(walk.text_lines[end.line][end.column:]):
-        walk.problem(end.line, message.format(what=what))
+        walk.problem(end.line, message.format(what=yamlwords.what(first)))

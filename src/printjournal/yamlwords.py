@@ -120,6 +120,10 @@ LIST_UNDER_VALUE = (re.compile(r"^\s*- "),
                     "a list item under {what}, which already has a value on line {start}: "
                     "either leave {what} with nothing after its colon and put each item on "
                     "its own '- ' line, or write [item, item]")
+LIST_ITEM_INDENT = "this list item is indented more than the one on line {start}: items " \
+                   "of one list start in the same column"
+NO_SPACE_AFTER_DASH = (re.compile(r"^\s*-[^\s\-]"),
+                       "a list item needs a space after its '-': write '- {rest}'")
 COMMENT_CUTS = (re.compile(r"^\s+#\S"),
                 "' #' starts a comment in YAML, so {what} stops before it: put the whole "
                 "value in quotes")
