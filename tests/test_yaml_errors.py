@@ -30,6 +30,9 @@ CASES = {
     "unclosed double quote, quotes below": (
         '---\ntitle: "Sleep well\nsection: "Sleep"\ndate: 2026-01-01\n---\nBody.\n', 2,
         "'title' has an opening quote (\") but no closing one"),
+    "unclosed double quote, @ below": (
+        '---\ntitle: "Sleep well\nsection: s\ndek: "@home"\ndate: 2026-01-01\n---\nBody.\n', 2,
+        "'title' has an opening quote (\") but no closing one"),
     "unclosed single quote": (
         "---\ntitle: 'Sleep well\nsection: 'Sleep'\ndate: 2026-01-01\n---\nBody.\n", 2,
         "'title' has an opening quote (') but no closing one: end the text with ' on "

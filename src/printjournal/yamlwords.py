@@ -47,6 +47,7 @@ _INDENT = "this line does not line up with the lines above it: keys of one group
           "in the same column, and what belongs to a key is indented under it, with spaces"
 
 MISTAKES: tuple[Mistake, ...] = (
+    Mistake(r".", OPEN_QUOTE, TOKEN, _QUOTES),   # whatever PyYAML trips on next
     Mistake(r"found character '\\t'", ANY, PROBLEM,
             "a tab character: YAML is indented and separated with spaces only; replace "
             "the tab with spaces"),
@@ -57,7 +58,6 @@ MISTAKES: tuple[Mistake, ...] = (
             "'{char}' at the start of a value means 'the text follows on the lines "
             "below': put the whole value in quotes"),
     Mistake(r"scanning a quoted scalar", ANY, CONTEXT, _QUOTES),
-    Mistake(r".", OPEN_QUOTE, TOKEN, _QUOTES),
     Mistake(r"expected <block end>, but found '<scalar>'", AFTER_QUOTE, PROBLEM,
             "the text of {what} goes on after its closing quote: put the whole value in "
             "one pair of quotes, and for quotes inside it use the other kind outside: "
