@@ -152,3 +152,20 @@ def test_rendering_one_poisoned_article_is_its_error(poisoned, name, tmp_path):
     assert result.stderr.startswith(EXPECTED[name]), result.stderr
     assert "Traceback" not in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_the_desk_stays_up_with_poisoned_articles(poisoned, tmp_path):
+    from printjournal import config, web
+
+    from .test_web import TODAY, InlinePool
+
+    project = config.load_project(poisoned)
+    app = web.create_app(project, web.DeskSettings(dist=tmp_path), pool=InlinePool(project),
+                         today=lambda: TODAY)
+    client = app.test_client()
+    library = client.get("/")
+    assert library.status_code == 200
+    assert "A small article" in library.get_data(as_text=True)
+    assert client.get("/articles/small").status_code == 200
+    for name in POISONS:
+        assert client.get(f"/articles/{name}").status_code == 404
