@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .conftest import TmpProject
 from .test_issue_manifest import MANIFEST, M, issue_project  # noqa: F401
@@ -116,6 +118,12 @@ CASES = {
         + QUOTES_HINT),
     "value starts with >": ("---\ntitle: > 5 hours of sleep\n" + TAIL, 2,
                             "'>' at the start of a value means"),
+    "value starts with }": ("---\ntitle: } curly\n" + TAIL, 2,
+                            "a value cannot start with '}': " + QUOTES_HINT),
+    "line starts with %": ("---\ntitle: t\n%YAML\n" + TAIL, 3,
+                           "a value cannot start with '%': " + QUOTES_HINT),
+    "value starts with !x}": ("---\ntitle: !b} x\n" + TAIL, 2,
+                              "a value cannot start with '!': " + QUOTES_HINT),
     "value starts with ?": ("---\ntitle: ? why\n" + TAIL, 2,
                             "a value cannot start with '?': " + QUOTES_HINT),
     "# inside a value": (
@@ -312,3 +320,22 @@ def test_refused_corpus_case(refused_project, refused_problems, case, tmp_path):
         build.build_article(build.Pipeline.load(refused_project.project()), path,
                             tmp_path / "out.pdf")
     assert not list(tmp_path.iterdir())
+
+
+YAMLISH = st.lists(st.text(alphabet=" \t:-#\"'[]{},&*!|>?@%`ab\u00e9", max_size=16),
+                   max_size=8).map("\n".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(YAMLISH)
+def test_any_yaml_text_is_values_or_plain_errors_at_real_lines(text):
+    from printjournal.errors import ContentError
+    from printjournal.yamlsource import load_yaml
+
+    try:
+        load_yaml(text, Path("x.yaml"), first_line=2)
+    except ContentError as exc:
+        for problem in exc.problems:
+            assert 2 <= problem.line <= text.count("\n") + 2, (problem, text)
+            assert not re.search(r"<\w|but found|expected '|token|scalar|mapping|YAML:",
+                                 problem.message), problem

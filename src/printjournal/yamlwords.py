@@ -53,7 +53,8 @@ MISTAKES: tuple[Mistake, ...] = (
             "the tab with spaces"),
     Mistake(r"found character '(?P<char>.)' that cannot start any token", ANY, PROBLEM,
             _START),
-    Mistake(r"scanning an? (alias|anchor)", ANY, CONTEXT, _START),
+    Mistake(r"scanning an? (alias|anchor|directive|tag)|parsing a tag", ANY, CONTEXT, _START),
+    Mistake(r"expected the node content, but found '(?P<char>.)'", ANY, PROBLEM, _START),
     Mistake(r"scanning a block scalar", ANY, CONTEXT,
             "'{char}' at the start of a value means 'the text follows on the lines "
             "below': put the whole value in quotes"),
