@@ -53,12 +53,12 @@ class Fields:
             if close:
                 self.misspelt.add(".".join(str(k) for k in (*key, close[0])))
                 hint = f": did you mean '{close[0]}'?"
-            elif " " in str(name).strip():
+            elif " " in str(name).strip() and what == "front matter key":
                 hint = ": a key is one word; if this line is body text, the front matter " \
                        "needs its closing '---' line above it"
             else:
                 hint = f" (known: {', '.join(known)})"
-            self.problem((*key, str(name)), f"unknown {what} '{name}'{hint}")
+            self.problem((*key, str(name)), f"unknown {what} '{str(name)[:60]}'{hint}")
 
     def missing(self, key: tuple[str | int, ...], message: str) -> None:
         """Report a required value as missing, unless it was given under a misspelt key."""
