@@ -37,7 +37,8 @@ def test_content_error_exits_1_without_traceback(tmp_project):
     assert result.stderr.splitlines() == [
         "content/articles/bad.md:4: 'date' is not a real date: 2026-02-30 "
         "(day is out of range for month)",
-        "content/articles/bad.md:6: unknown source 'nope'",
+        "content/articles/bad.md:6: unknown source 'nope': this article has no sources "
+        "(list them under 'sources:' in the front matter)",
     ]
     assert not (tmp_project.root / "dist").exists()
 

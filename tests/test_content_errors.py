@@ -24,7 +24,8 @@ def test_a_good_article_has_no_problems(problems_of):
 @pytest.mark.parametrize(("text", "expected"), [
     ("Just text, no front matter.\n", f"{P}:1: must start with a '---' line"),
     ("---\ntitle: x\nsection: y\n", f"{P}:1: front matter is not closed"),
-    ("---\ntitle: [unclosed\nsection: s\ndate: 2026-01-01\n---\nx\n", f"{P}:3: YAML"),
+    ("---\ntitle: [unclosed\nsection: s\ndate: 2026-01-01\n---\nx\n",
+     f"{P}:2: the list opened with '[' here is not closed"),
     ("---\n- a\n- b\n---\nx\n", f"{P}:2: front matter must be a set of 'key: value' lines"),
     ("---\nsection: s\ndate: 2026-01-01\n---\nx\n", f"{P}:2: 'title' is required"),
     ("---\ntitle: t\ndate: 2026-01-01\n---\nx\n", f"{P}:2: 'section' is required"),
@@ -66,7 +67,8 @@ sources:
 
 def test_unknown_source_names_the_line(problems_of):
     found = problems_of(SOURCES + "First line [@smith2020].\n\nSecond [@jones2021].\n")
-    assert found == [f"{P}:12: unknown source 'jones2021'"]
+    assert found == [f"{P}:12: unknown source 'jones2021': this article's sources are "
+                     "smith2020"]
 
 
 def test_malformed_citation(problems_of):
@@ -130,7 +132,8 @@ def test_every_problem_in_every_file_at_once(tmp_project, problems_of):
     assert any(p.startswith("content/articles/first.md:2: 'section' is required") for p in found)
     assert any(p.startswith("content/articles/second.md:4: 'date' is not a real date")
                for p in found)
-    assert "content/articles/second.md:6: unknown source 'x'" in found
+    assert "content/articles/second.md:6: unknown source 'x': this article has no sources " \
+           "(list them under 'sources:' in the front matter)" in found
 
 
 def test_image_needs_alt_text_and_must_exist(problems_of):

@@ -195,7 +195,8 @@ def test_editorial_problems_name_the_editorial(issue_project):
 
 def test_yaml_syntax_error(issue_project):
     assert problems(issue_project, MANIFEST + "articles: [one\n") == [
-        f"{M}:13: YAML: expected ',' or ']', but got '<stream end>'"]
+        f"{M}:12: the list opened with '[' here is not closed: end it with ']' (and put "
+        "items that hold ':' or ',' in quotes)"]
 
 
 def test_a_key_given_twice(issue_project):

@@ -143,7 +143,8 @@ def test_a_failing_article_leaves_the_others_built_and_its_old_pdf(project):
     assert report.paths("failed") == {"articles/gamma.pdf"}
     assert report.summary.failed == 2
     assert [str(p) for p in report.other_problems] == [
-        "content/articles/beta.md:8: unknown source 'nope'"]
+        "content/articles/beta.md:8: unknown source 'nope': "
+        "this article's sources are one"]
     [gamma] = [o for o in report.outcomes if o.status == "failed"]
     assert [str(p).split(": ")[0] for p in gamma.problems] == ["content/articles/gamma.md:0"]
     assert "broken.svg" in str(gamma.problems[0])
@@ -403,7 +404,8 @@ def test_build_command_reports_plainly_and_exits_1_on_a_failure(project):
     result = run("build", "--jobs", "2", cwd=project.root)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert result.stderr.splitlines() == ["content/articles/beta.md:8: unknown source 'nope'"]
+    assert result.stderr.splitlines() == ["content/articles/beta.md:8: unknown source 'nope': "
+                                          "this article's sources are one"]
     lines = result.stdout.splitlines()
     assert lines[0] == "2 outputs: 0 up to date, 2 to build"
     assert sorted(line.split()[:2] for line in lines[1:3]) == [
@@ -434,7 +436,8 @@ def test_progress_bar_on_a_terminal(project):
                               reporter=Progress(out, err, bar=True))
     assert summary.failed == 1
     assert "building" in err.getvalue() and "2/2" in err.getvalue()
-    assert "content/articles/beta.md:8: unknown source 'nope'" in err.getvalue()
+    assert "content/articles/beta.md:8: unknown source 'nope': this article's sources are " \
+           "one" in err.getvalue()
     assert out.getvalue().startswith("built 2, reused 0, failed 1 in ")
 
 

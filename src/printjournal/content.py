@@ -12,14 +12,15 @@ Every problem names its file and line.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .errors import ContentError, PrintjournalError, Problem, relative
+from .fields import Fields
 from .model import Article, Project, Review, Source
 from .structure import lines, structure_problems
 from .typography import typeset
@@ -34,6 +35,13 @@ CITATION = re.compile(r"\[(@[^\]]*)\]")
 CITATION_ID = re.compile(rf"^\s*@({SOURCE_ID})\s*$")
 CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)")   # as Python-Markdown finds them
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^\s)>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+INVISIBLE = {"\x00": "contains a NUL character",
+             "\ufeff": "an invisible byte-order mark (U+FEFF) inside the text, often pasted "
+                       "with text from another file: delete it"}
+# A line that cannot belong to front matter: not indented, not a comment, a list item
+# or a 'key:' line. The first one shows where a missing closing '---' belongs.
+UNCLOSED, ABOVE = "front matter is not closed by a '---' line", ": put one above this line"
+NOT_FRONT_MATTER = re.compile(r"^(?![ \t#]|-(?:\s|$)|[^\s:]+\s*:(?:\s|$)|[\"'].*:)\S")
 
 _KEYS = {"title", "section", "date", "dek", "slug", "lang", "url", "authors",
          "reading_time", "sources", "review", "tags", "sample"}
@@ -61,10 +69,11 @@ def read_text(path: Path, root: Path) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ContentError.at(shown, line, "not UTF-8 text") from None
-    if "\x00" in text:
-        raise ContentError.at(shown, text[: text.index("\x00")].count("\n") + 1,
-                              "contains a NUL character")
+        raise ContentError.at(shown, line, f"not UTF-8 text (a byte 0x{raw[exc.start]:02X} "
+                              "on this line): save the file as UTF-8") from None
+    for char, message in INVISIBLE.items():
+        if char in text:
+            raise ContentError.at(shown, text[: text.index(char)].count("\n") + 1, message)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -73,94 +82,35 @@ def split_front_matter(path: Path, text: str) -> FrontMatter:
     if not text.startswith("---\n"):
         raise ContentError.at(path, 1, "must start with a '---' line and YAML front matter")
     end = re.search(r"^---[ \t]*$", text[4:], re.MULTILINE)
+    lines = text.split("\n")
     if end is None:
-        raise ContentError.at(path, 1, "front matter is not closed by a '---' line")
+        line = next((n for n, t in enumerate(lines[1:], start=2) if NOT_FRONT_MATTER.match(t)),
+                    1)
+        raise ContentError.at(path, line, UNCLOSED + ("" if line == 1 else ABOVE))
     yaml_text = text[4: 4 + end.start()]
     body = text[4 + end.end():].removeprefix("\n")
     body_line = 2 + yaml_text.count("\n") + 1
-    doc = load_yaml(yaml_text, path, first_line=2)
+    try:
+        doc = load_yaml(yaml_text, path, first_line=2)
+    except ContentError as exc:
+        # A '---' further down (a rule in the body) closed it: body text after a blank
+        # line, at or before the YAML mistake, is where the real closing line belongs.
+        upto = exc.problems[0].line
+        line = next((n for n in range(3, upto + 1) if not lines[n - 2].strip()
+                     and NOT_FRONT_MATTER.match(lines[n - 1])), None)
+        if line is None:
+            raise
+        raise ContentError.at(path, line, UNCLOSED + ABOVE) from None
     if not isinstance(doc.data, dict):
         raise ContentError.at(path, 2, "front matter must be a set of 'key: value' lines")
     return FrontMatter(doc, body, body_line)
-
-
-class Fields:
-    """Typed access to front matter values, collecting every problem."""
-
-    def __init__(self, doc: YamlDoc) -> None:
-        self.doc = doc
-        self.problems: list[Problem] = []
-
-    def problem(self, key: tuple[str | int, ...], message: str) -> None:
-        self.problems.append(Problem(self.doc.path, self.doc.line(*key), message))
-
-    def get(self, *key: str | int) -> Any:
-        value: Any = self.doc.data
-        for part in key:
-            if isinstance(value, dict) and isinstance(part, str):
-                value = value.get(part)
-            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
-                value = value[part]
-            else:
-                return None
-        return value
-
-    def text(self, *key: str | int, required: bool = False) -> str:
-        value = self.get(*key)
-        name = ".".join(str(k) for k in key)
-        if value is None:
-            if required:
-                self.problem(key, f"'{name}' is required")
-            return ""
-        if isinstance(value, bool) or not isinstance(value, str):
-            kind = {bool: "true/false", int: "a number", float: "a number",
-                    list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
-            self.problem(key, f"'{name}' must be text, not {kind} (put it in quotes)")
-            return ""
-        if required and not value.strip():
-            self.problem(key, f"'{name}' must not be empty")
-        return value.strip()
-
-    def date(self, *key: str | int, required: bool = False) -> dt.date | None:
-        value = self.get(*key)
-        name = ".".join(str(k) for k in key)
-        if value is None:
-            if required:
-                self.problem(key, f"'{name}' is required")
-            return None
-        text = str(value).strip()
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            self.problem(key, f"'{name}' must be a date as YYYY-MM-DD, not {text!r}")
-            return None
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError as exc:
-            self.problem(key, f"'{name}' is not a real date: {text} ({exc})")
-            return None
-
-    def text_list(self, key: str) -> tuple[str, ...]:
-        value = self.get(key)
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            self.problem((key,), f"'{key}' must be a list of text")
-            return ()
-        items = []
-        for i in range(len(value)):
-            item = self.text(key, i)
-            if item:
-                items.append(item)
-        return tuple(items)
 
 
 def parse_article(path: Path, text: str, project: Project) -> Article:
     """Validate one article's text; raise every problem in it together."""
     fm = split_front_matter(path, text)
     f = Fields(fm.doc)
-    for key in sorted(fm.doc.data.keys() - _KEYS, key=str):
-        f.problem((key,), f"unknown front matter key '{key}'")
+    f.unknown_keys((), sorted(_KEYS), "front matter key")
     slug = f.text("slug") or path.stem
     if not SLUG.match(slug):
         f.problem(("slug",), f"slug {slug!r} must be lowercase letters, digits and hyphens")
@@ -193,7 +143,7 @@ def parse_article(path: Path, text: str, project: Project) -> Article:
         tags=f.text_list("tags"),
         sample=sample is True,
         body=fm.body, body_line=fm.body_line)
-    f.problems.extend(check_body(article, project))
+    f.problems.extend(check_body(article, project, cite="sources" not in f.misspelt))
     if f.problems:
         raise ContentError(sorted(set(f.problems)))
     return article
@@ -204,15 +154,15 @@ def _sources(f: Fields) -> tuple[Source, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        f.problem(("sources",), "'sources' must be a list of {id, text, url}")
+        f.problem(("sources",), "'sources' must be a list, each source starting with '- ': "
+                  "- {id: nhs, text: \"NHS: Sleep\", url: \"https://www.nhs.uk/\"}")
         return ()
     sources: list[Source] = []
     for i, item in enumerate(value):
         if not isinstance(item, dict):
             f.problem(("sources", i), "each source needs 'id', 'text' and 'url'")
             continue
-        for key in sorted(item.keys() - {"id", "text", "url"}, key=str):
-            f.problem(("sources", i, key), f"unknown source key '{key}'")
+        f.unknown_keys(("sources", i), ("id", "text", "url"), "source key")
         source_id = f.text("sources", i, "id", required=True)
         if source_id and not re.fullmatch(SOURCE_ID, source_id):
             f.problem(("sources", i, "id"), f"source id {source_id!r} may only use "
@@ -235,15 +185,14 @@ def _review(f: Fields) -> Review | None:
     if not isinstance(value, dict):
         f.problem(("review",), "'review' must have version, reviewed, next_review and owner")
         return None
-    for key in sorted(value.keys() - {"version", "reviewed", "next_review", "owner"}, key=str):
-        f.problem(("review", key), f"unknown review key '{key}'")
+    f.unknown_keys(("review",), ("version", "reviewed", "next_review", "owner"), "review key")
     version = f.get("review", "version")
     if isinstance(version, (int, float)) and not isinstance(version, bool):
-        version = str(version)
+        version = f.doc.written.get(("review", "version"), str(version))  # 1.10, not 1.1
     elif version is not None:
         version = f.text("review", "version")
     else:
-        f.problem(("review",), "'review.version' is required")
+        f.missing(("review", "version"), "'review.version' is required")
     reviewed = f.date("review", "reviewed", required=True)
     next_review = f.date("review", "next_review", required=True)
     owner = f.text("review", "owner", required=True)
@@ -262,8 +211,9 @@ def body_lines(article: Article) -> Iterable[tuple[int, str]]:
             yield article.body_line + line.index, CODE_SPAN.sub("", line.text)
 
 
-def check_body(article: Article, project: Project) -> list[Problem]:
-    """Citations name known sources; images are present, safe and described; lists
+def check_body(article: Article, project: Project, cite: bool = True) -> list[Problem]:
+    """Citations name known sources (unless not ``cite``: the sources were given under
+    a misspelt key, already reported); images are present, safe and described; lists
     and quotes are not nested too deep."""
     problems: list[Problem] = []
     path = article.path
@@ -280,8 +230,8 @@ def check_body(article: Article, project: Project) -> list[Problem]:
                 if not cited:
                     problems.append(Problem(path, number, f"malformed citation '{match[0]}': "
                                             "write [@id] or [@id1; @id2]"))
-                elif cited[1] not in known:
-                    problems.append(Problem(path, number, f"unknown source '{cited[1]}'"))
+                elif cited[1] not in known and cite:
+                    problems.append(Problem(path, number, unknown_source(cited[1], known)))
         for match in IMAGE.finditer(line):
             alt, src = match[1].strip(), match[2]
             if not alt:
@@ -291,6 +241,17 @@ def check_body(article: Article, project: Project) -> list[Problem]:
             if message:
                 problems.append(Problem(path, number, message))
     return problems
+
+
+def unknown_source(cited: str, known: set[str]) -> str:
+    """Why ``[@cited]`` names no source, and which ids there are."""
+    if not known:
+        return f"unknown source '{cited}': this article has no sources (list them under " \
+               "'sources:' in the front matter)"
+    close = difflib.get_close_matches(cited, sorted(known), n=1, cutoff=0.7)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return f"unknown source '{cited}': {hint}this article's sources are " \
+           f"{', '.join(sorted(known))}"
 
 
 def image_problem(folder: Path, src: str, project: Project) -> str | None:
@@ -339,13 +300,25 @@ def known_slugs(project: Project) -> set[str]:
     return slugs
 
 
+def internal_problem(path: Path, exc: Exception) -> Problem:
+    """A last resort: an unexpected failure reading the file at ``path``, told plainly."""
+    return Problem(path, 1, f"could not read this file (internal error: "
+                   f"{type(exc).__name__}: {str(exc)[:200]}); please report it")
+
+
 def article_paths(project: Project) -> list[Path]:
     return sorted(project.articles_dir.glob("*.md"))
 
 
 def load_article(path: Path, project: Project) -> Article:
+    """The article at ``path``; every failure is a :class:`ContentError` for this file."""
     shown = relative(path, project.root)
-    return parse_article(shown, read_text(path, project.root), project)
+    try:
+        return parse_article(shown, read_text(path, project.root), project)
+    except PrintjournalError:
+        raise
+    except Exception as exc:  # a last resort: one article never stops the others
+        raise ContentError([internal_problem(shown, exc)]) from exc
 
 
 def load_articles(project: Project, paths: Sequence[Path] | None = None

@@ -37,7 +37,6 @@ from .yamlsource import load_yaml
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 _KEYS = {"title", "issue", "number", "date", "lang", "cover", "editorial", "articles",
          "back_cover", "sample"}
-_COVER_KEYS = {"image", "alt", "lines"}
 _NOTE_KEYS = {"title", "author", "lang", "sample"}
 MAX_COVER_LINES = 6
 
@@ -106,7 +105,10 @@ def check_manifests(project: Project, paths: Sequence[Path] | None = None,
     problems: list[Problem] = []
     for path in manifest_paths(project):
         if wanted is None or path.resolve() in wanted:
-            problems += _load(path, project, notices)[1]
+            try:
+                problems += _load(path, project, notices)[1]
+            except Exception as exc:  # one manifest never stops the others
+                problems.append(content.internal_problem(relative(path, project.root), exc))
     return problems
 
 
@@ -120,8 +122,7 @@ def _load(path: Path, project: Project, notices: Notices | None = None
     if not isinstance(doc.data, dict):
         return None, [Problem(shown, 1, "a manifest must be a set of 'key: value' lines")]
     f = Fields(doc)
-    for key in sorted(doc.data.keys() - _KEYS, key=str):
-        f.problem((key,), f"unknown manifest key '{key}' (known: {', '.join(sorted(_KEYS))})")
+    f.unknown_keys((), sorted(_KEYS), "manifest key")
     title = f.text("title", required=True)
     issue = f.text("issue", required=True)
     date = f.date("date", required=True)
@@ -151,13 +152,12 @@ def _load(path: Path, project: Project, notices: Notices | None = None
 def _cover(f: Fields, project: Project) -> Cover | None:
     value = f.get("cover")
     if value is None:
-        f.problem(("cover",), "'cover' is required: image, alt and (optionally) lines")
+        f.missing(("cover",), "'cover' is required: image, alt and (optionally) lines")
         return None
     if not isinstance(value, dict):
         f.problem(("cover",), "'cover' must have 'image', 'alt' and optional 'lines'")
         return None
-    for key in sorted(value.keys() - _COVER_KEYS, key=str):
-        f.problem(("cover", key), f"unknown cover key '{key}' (known: image, alt, lines)")
+    f.unknown_keys(("cover",), ("image", "alt", "lines"), "cover key")
     image = f.text("cover", "image", required=True)
     alt = f.text("cover", "alt", required=True)
     lines = _text_list(f, ("cover", "lines"))
@@ -226,9 +226,7 @@ def parse_note(path: Path, project: Project, slug: str) -> tuple[Article, list[P
     text = content.read_text(path, project.root)
     fm = content.split_front_matter(shown, text)
     nf = Fields(fm.doc)
-    for key in sorted(fm.doc.data.keys() - _NOTE_KEYS, key=str):
-        nf.problem((key,), f"unknown front matter key '{key}' "
-                   f"(known: {', '.join(sorted(_NOTE_KEYS))})")
+    nf.unknown_keys((), sorted(_NOTE_KEYS), "front matter key")
     lang = nf.text("lang") or project.journal.lang
     author = nf.text("author")
     note = Article(path=shown, slug=slug, title=nf.text("title", required=True), section="",
@@ -244,7 +242,7 @@ def _articles(f: Fields, project: Project, date: dt.date | None
     value = f.get("articles")
     all_articles, _ = content.load_articles(project)
     if value is None or value == []:
-        f.problem(("articles",), "'articles' is required: the slugs of the issue's "
+        f.missing(("articles",), "'articles' is required: the slugs of the issue's "
                   "articles, in order")
         return [], all_articles
     if not isinstance(value, list):
