@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import fonts
 from .errors import ContentError, PrintjournalError, Problem, relative
 from .model import Article, Project, Review, Source
 from .yamlsource import YamlDoc, load_yaml
@@ -192,6 +193,8 @@ def parse_article(path: Path, text: str, project: Project) -> Article:
         sample=sample is True,
         body=fm.body, body_line=fm.body_line)
     f.problems.extend(check_body(article, project))
+    f.problems.extend(fonts.check_article(fm.doc, fm.body, fm.body_line,
+                                          fonts.coverage(project.fonts_dir)))
     if f.problems:
         raise ContentError(sorted(set(f.problems)))
     return article
