@@ -4,7 +4,9 @@ character no bundled font has is a path:line error, never an empty box."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import io
 import re
 import shutil
 import subprocess
@@ -272,3 +274,53 @@ def test_no_fonts_at_all_is_one_plain_error(tmp_project):
                              tmp_project.project())
     assert str(caught.value) == ("content/articles/small.md:1: there are no fonts in the "
                                  "project's fonts/ folder: nothing can be printed")
+
+
+@pytest.fixture(scope="module")
+def long_arabic(tmp_path_factory) -> tuple[TmpProject, Path]:
+    """The Arabic case, its body four times over (two pages), reviewed: as an article PDF."""
+    project_dir = TmpProject(tmp_path_factory.mktemp("long-ar") / "project")
+    with (project_dir.root / "printjournal.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[[clinics]]\nid = "c"\nname = "Clinic"\naddress = "1 Road"\n'
+                   'phone = "0100 000000"\ndefault = true\n')
+    text = (CORPUS / "script-arabic.md").read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    front += ('review: {version: "2.0", reviewed: 2026-05-01, next_review: 2099-05-01, '
+              'owner: "د. سلمى حداد"}\n')
+    path = project_dir.article("long-ar", f"---\n{front}---\n" + body * 4)
+    pipeline = build.Pipeline.load(project_dir.project())
+    out = project_dir.root / "long-ar.pdf"
+    out.write_bytes(pipeline.article_pdf(content.load_article(path, pipeline.project)).data)
+    return project_dir, out
+
+
+@pytest.mark.slow
+def test_rtl_running_header_starts_on_the_right(long_arabic):
+    _, pdf = long_arabic
+    with pdfplumber.open(pdf) as doc:
+        assert len(doc.pages) >= 2
+        first = [c for c in doc.pages[0].chars if c["top"] < 20 * MM]
+        header = [c for c in doc.pages[1].chars if c["top"] < 20 * MM]
+        width = doc.pages[1].width
+    assert not first                                   # no running header on page 1
+    section = [c for c in header if c["x0"] > width / 2]
+    title = [c for c in header if c["x1"] < width / 2]
+    assert "Test Journal" in "".join(c["text"] for c in section)          # on the right
+    assert "اليدين" in pypdf.PdfReader(pdf).pages[1].extract_text()
+    assert title and all(c["fontname"].endswith("Noto-Sans-Arabic") for c in title
+                         if c["text"].strip() and ord(c["text"][0]) >= 0x600)
+
+
+@pytest.mark.slow
+def test_an_arabic_leaflet_keeps_the_governance_stamp_on_every_page(long_arabic):
+    from printjournal import leaflet
+
+    project_dir, _ = long_arabic
+    pipeline = build.Pipeline.load(project_dir.project())
+    made = leaflet.leaflet(pipeline, leaflet.LeafletRequest(("long-ar",)),
+                           dt.date(2026, 11, 21))
+    reader = pypdf.PdfReader(io.BytesIO(made.data))
+    assert made.pages >= 2
+    for page in reader.pages:
+        text = page.extract_text()
+        assert "2.0" in text and "الإصدار" in text and "آخر مراجعة" in text, text[:200]
