@@ -25,8 +25,9 @@ need_debs() {
 
 # WeasyPrint's libraries; harfbuzz-subset makes font subsetting fast and byte-reproducible.
 RUNTIME_DEBS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1)
-# chromium: the downloads page is opened in a real browser (tests/test_site_browser.py).
-TEST_DEBS=(poppler-utils chromium)
+# chromium: the downloads page is opened in a real browser (tests/test_site_browser.py);
+# fonts-dejavu-core: a system font the tests prove never reaches a PDF (tests/test_fonts.py).
+TEST_DEBS=(poppler-utils chromium fonts-dejavu-core)
 
 venv() {
   local extras=$1 stamp

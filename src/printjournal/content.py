@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import fonts
 from .errors import ContentError, PrintjournalError, Problem, relative
 from .fields import Fields
 from .model import Article, Project, Review, Source
@@ -144,6 +145,8 @@ def parse_article(path: Path, text: str, project: Project) -> Article:
         sample=sample is True,
         body=fm.body, body_line=fm.body_line)
     f.problems.extend(check_body(article, project, cite="sources" not in f.misspelt))
+    f.problems.extend(fonts.check_article(fm.doc, fm.body, fm.body_line,
+                                          fonts.coverage(project.fonts_dir)))
     if f.problems:
         raise ContentError(sorted(set(f.problems)))
     return article

@@ -32,6 +32,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from .cache import file_hash
 from .content import IMAGE_TYPES, raster_problem
 from .errors import Problem, RenderError, relative
+from .fonts import is_missing_glyph, isolate, missing_glyph_problem
 from .model import Project
 from .tagging import margins_as_artifacts
 
@@ -106,6 +107,7 @@ class Renderer:
 
     @classmethod
     def for_project(cls, project: Project) -> Renderer:
+        isolate(project.fonts_dir)   # fontconfig sees the bundled fonts only
         return cls(project, FontConfiguration())
 
     def _stylesheets(self, html: str, fetcher: ProjectFetcher
@@ -151,7 +153,8 @@ class Renderer:
                 raise RenderError.at(name, 0, str(exc)) from None
         messages = dict.fromkeys([*fetcher.refused, *errors])
         if messages:
-            raise RenderError([Problem(name, 0, message) for message in messages])
+            raise RenderError([missing_glyph_problem(message, name, self.project.root)
+                               or Problem(name, 0, message) for message in messages])
         assert data is not None
         return Rendered(data, len(document.pages))
 
@@ -223,7 +226,7 @@ def _collect_errors() -> Iterator[list[str]]:
 
     class Handler(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            if record.levelno >= logging.ERROR:
+            if record.levelno >= logging.ERROR or is_missing_glyph(record):
                 messages.append(record.getMessage())
             else:
                 log.debug("weasyprint: %s", record.getMessage())

@@ -56,6 +56,7 @@ class Layouts:
             trim_blocks=True, lstrip_blocks=True)
         self.env.filters["shorten"] = shorten
         self.env.filters["filesize"] = filesize
+        self.env.filters["direction"] = direction
         self._labels = self._load_labels()
 
     def _load_labels(self) -> dict[str, dict[str, Any]]:
@@ -127,6 +128,16 @@ def shorten(text: str, limit: int = 48) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–—-")
     return cut + "…"
+
+
+#: Languages written right to left (ISO 639 codes): Arabic, Urdu, Persian, Pashto,
+#: Sindhi, Kurdish (Sorani), Uyghur, Hebrew, Yiddish, Dhivehi.
+RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "ps", "sd", "ckb", "ug", "he", "yi", "dv"})
+
+
+def direction(lang: str) -> str:
+    """The HTML ``dir`` of a language tag: 'rtl' for ar, ur-PK, he, ...; else 'ltr'."""
+    return "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
 
 
 def filesize(size: int, decimal_mark: str = ".") -> str:
