@@ -204,4 +204,4 @@ def test_check_reads_code_as_the_parser_does(problems_of):
         ```
         """)
     assert problems_of(HEAD.format(extra="") + body) == [
-        "content/articles/bad.md:11: unknown source 'missing'"]
+        "content/articles/bad.md:11: unknown source 'missing': this article's sources are salt"]
