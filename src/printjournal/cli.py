@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -63,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--debug", action="store_true", help="Flask's debug server, not waitress")
     serve.add_argument("--dist", type=Path, help="the website build to offer for download "
                        "(default: dist/)")
+    serve.add_argument("--insecure", action="store_true", help="allow a --host beyond this "
+                       "machine without a password (PRINTJOURNAL_DESK_PASSWORD_HASH)")
     serve.set_defaults(command=_serve)
 
     leaflet = commands.add_parser(
@@ -139,10 +142,17 @@ def _build(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from . import web
+    from .deskguard import PASSWORD_VARIABLE, AccessError, DeskAccess
 
     project = _project(args)
     settings = web.DeskSettings(dist=args.dist or project.root / "dist")
-    web.serve(project, settings, args.host, args.port, args.debug)
+    access = DeskAccess(args.host, args.port, os.environ.get(PASSWORD_VARIABLE, ""),
+                        args.insecure)
+    try:
+        web.serve(project, settings, access, args.debug)
+    except AccessError as exc:
+        print(f"printjournal serve: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
