@@ -88,8 +88,13 @@ def _parser() -> argparse.ArgumentParser:
                          help="the patient's name, printed on the front only")
     leaflet.add_argument("--note", default="", metavar="TEXT",
                          help="a clinician's note, printed on the front only")
-    leaflet.add_argument("-o", "--output", type=Path, help="the PDF to write "
-                         "(default: dist/leaflets/<slugs>-<clinic>.pdf)")
+    leaflet.add_argument("-o", "--output", type=Path, help="the PDF to write (default: "
+                         "dist/leaflets/<slugs>-<clinic>-<paper>[-<options>].pdf; with "
+                         "--for or --note, -o or --printouts is required)")
+    leaflet.add_argument("--printouts", action="store_true", help="write to printouts/ "
+                         "(outside dist/, never published): for leaflets with --for, --note")
+    leaflet.add_argument("--force", action="store_true",
+                         help="replace an existing file with a leaflet for a patient")
     leaflet.set_defaults(command=_leaflet)
 
     issue = commands.add_parser("issue", help="build a quarterly issue from its manifest")
@@ -168,15 +173,13 @@ def _leaflet(args: argparse.Namespace) -> int:
         large_print=args.large_print, booklet=args.booklet, allow_overdue=args.allow_overdue)
     try:
         personal = leaflet.Personal(args.for_name, args.note)
-        clinic = leaflet.find_clinic(project, args.clinic)
+        out = leaflet.output_path(project, request, personal, args.output, args.printouts,
+                                  args.force)
         made = leaflet.leaflet(build.Pipeline.load(project), request, dt.date.today(),
                                personal, RenderCache.for_project(project))
     except leaflet.OptionError as exc:
         print(f"printjournal leaflet: {exc}", file=sys.stderr)
         return 2
-    name = "-".join(args.slugs) if len(args.slugs) <= 3 else f"{args.slugs[0]}-and-more"
-    suffix = ("-large-print" if args.large_print else "") + ("-booklet" if args.booklet else "")
-    out = args.output or project.root / "dist" / "leaflets" / f"{name}-{clinic.id}{suffix}.pdf"
     build.write_atomic(out, made.data)
     sheets = f" on {made.sheets} sheets, print double-sided, flip on the short edge" \
         if made.sheets else ""

@@ -27,6 +27,7 @@ a print-only file; the accessible PDF/UA leaflet is the same request without ``b
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
 import unicodedata
@@ -48,6 +49,8 @@ from .overlay import graft, named_rect
 
 log = logging.getLogger(__name__)
 
+PUBLISHED = "dist"          # the folder the website build publishes (printjournal build)
+PRINTOUTS = "printouts"     # the default folder for leaflets with personal details
 MAX_NAME = 60       # characters of --for
 MAX_NOTE = 200      # characters of --note
 SLOT, SLOT_END = "personal-slot", "personal-slot-end"   # anchors in leaflet.html
@@ -168,6 +171,51 @@ def _paper(project: Project, request: LeafletRequest) -> str:
         raise OptionError("--booklet prints A5 pages on A4 sheets: leave out --paper "
                           "or give --paper a5")
     return paper
+
+
+def file_name(project: Project, request: LeafletRequest, clinic: Clinic) -> str:
+    """The leaflet's file name: every option that shapes the file, never personal text."""
+    slugs = request.slugs
+    name = "-".join(slugs) if len(slugs) <= 3 else \
+        f"{slugs[0]}-and-{len(slugs) - 1}-more-{_short_hash(','.join(slugs))}"
+    options = [clinic.id, _paper(project, request).lower()]
+    options += [flag for flag, on in (("large-print", request.large_print),
+                                      ("booklet", request.booklet),
+                                      ("overdue-marked", request.allow_overdue)) if on]
+    return f"{name}-{'-'.join(options)}.pdf"
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def output_path(project: Project, request: LeafletRequest, personal: Personal,
+                output: Path | None, printouts: bool, force: bool) -> Path:
+    """Where the leaflet goes, decided before it is made.
+
+    Without personal text: ``output``, or dist/leaflets/<file_name>. With a name or note:
+    only where the user says (``output``, or ``printouts`` for printouts/<file_name>),
+    never under the published folder (dist/), and never over an existing file unless
+    ``force``."""
+    clinic = find_clinic(project, request.clinic)
+    name = file_name(project, request, clinic)
+    if not personal:
+        return output or project.root / PUBLISHED / "leaflets" / name
+    if output is None and not printouts:
+        raise OptionError("a leaflet with --for or --note carries personal details, so it "
+                          f"is written only where you say: give -o FILE, or --printouts "
+                          f"for {PRINTOUTS}/{name}")
+    out = output or project.root / PRINTOUTS / name
+    published = (project.root / PUBLISHED).resolve()
+    if out.resolve().is_relative_to(published):
+        raise OptionError(f"{relative(out, project.root)} is in {PUBLISHED}/, which the "
+                          "website publishes: a leaflet with --for or --note must be "
+                          f"written elsewhere (--printouts writes to {PRINTOUTS}/)")
+    if out.exists() and not force:
+        raise OptionError(f"{relative(out, project.root)} already exists (perhaps a leaflet "
+                          "printed for someone else): give --force to replace it, or -o "
+                          "another file")
+    return out
 
 
 def find_clinic(project: Project, clinic_id: str | None) -> Clinic:
