@@ -33,10 +33,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 
-import pypdf
 import segno
 from markupsafe import Markup
 
@@ -45,7 +43,7 @@ from .booklet import impose
 from .build import Pipeline
 from .errors import ConfigError, ContentError, Problem, ReviewError, relative
 from .model import PAPER_SIZES, Article, Clinic, Project
-from .overlay import graft, named_rect
+from .overlay import graft, named_rect, open_pdf
 
 log = logging.getLogger(__name__)
 
@@ -125,13 +123,15 @@ class Leaflet:
 
 def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
             personal: Personal | None = None,
-            store: cache.RenderCache | None = None) -> Leaflet:
-    """Render the leaflet ``request`` asks for, as printed on ``today``."""
+            store: cache.RenderCache | None = None,
+            loaded: tuple[list[Article], list[Problem]] | None = None) -> Leaflet:
+    """Render the leaflet ``request`` asks for, as printed on ``today``; ``loaded``: the
+    project's articles and problems when already loaded (the desk keeps them)."""
     project = pipeline.project
     personal = personal or Personal()
     paper = _paper(project, request)
     clinic = find_clinic(project, request.clinic)
-    articles = select_articles(project, request.slugs)
+    articles = select_articles(project, request.slugs, loaded)
     states = governance(project, articles, today, request.allow_overdue)
     files = [f for a in articles for f in cache.article_inputs(a, project)]
     if clinic.logo:
@@ -152,7 +152,8 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
     if slot:
         data = _with_personal(pipeline, data, personal, _lang(project, articles),
                               request.large_print)
-    pages = len(pypdf.PdfReader(BytesIO(data)).pages)
+    with open_pdf(data) as pdf:
+        pages = len(pdf.pages)
     sheets = 0
     if request.booklet:
         data, sheets = impose(data, title=title, lang=_lang(project, articles))
@@ -233,11 +234,12 @@ def find_clinic(project: Project, clinic_id: str | None) -> Clinic:
                          f"no clinic '{clinic_id}' (clinics: {known})")
 
 
-def select_articles(project: Project, slugs: Sequence[str]) -> list[Article]:
+def select_articles(project: Project, slugs: Sequence[str],
+                    loaded: tuple[list[Article], list[Problem]] | None = None) -> list[Article]:
     """The articles named by ``slugs``, in that order, checked like ``printjournal check``."""
     if not slugs:
         raise OptionError("name at least one article")
-    articles, problems = content.load_articles(project)
+    articles, problems = loaded or content.load_articles(project)
     by_slug = {a.slug: a for a in articles}
     chosen: list[Article] = []
     found: list[Problem] = []
@@ -335,14 +337,14 @@ def leaflet_html(pipeline: Pipeline, articles: Sequence[Article], states: Sequen
 def _with_personal(pipeline: Pipeline, data: bytes, personal: Personal, lang: str,
                    large_print: bool) -> bytes:
     """``data`` with the personal layer rendered into the front box (never stored)."""
-    reader = pypdf.PdfReader(BytesIO(data))
-    page, rect = named_rect(reader, SLOT, SLOT_END)
-    html = pipeline.layouts.render(
-        "leaflet-personal.html", for_name=personal.for_name.strip(),
-        note=personal.note.strip(), labels=pipeline.layouts.labels(lang), lang=lang,
-        width=round(rect.width, 3), height=round(rect.height, 3), large_print=large_print)
-    layer = pipeline.renderer.pdf(html, Path("layouts/leaflet-personal.html"))
-    if layer.pages != 1:
-        raise OptionError("the name and note do not fit in the box on the front: "
-                          "shorten the note")
-    return graft(reader, layer.data, page, rect)
+    with open_pdf(data) as pdf:
+        page, rect = named_rect(pdf, SLOT, SLOT_END)
+        html = pipeline.layouts.render(
+            "leaflet-personal.html", for_name=personal.for_name.strip(),
+            note=personal.note.strip(), labels=pipeline.layouts.labels(lang), lang=lang,
+            width=round(rect.width, 3), height=round(rect.height, 3), large_print=large_print)
+        layer = pipeline.renderer.pdf(html, Path("layouts/leaflet-personal.html"))
+        if layer.pages != 1:
+            raise OptionError("the name and note do not fit in the box on the front: "
+                              "shorten the note")
+        return graft(pdf, layer.data, page, rect)

@@ -38,7 +38,7 @@ from typing import Any
 from flask import Flask, Response, abort, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from . import cache, config, content
+from . import cache, config
 from .deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
 from .deskpool import (
     PoolBusyError,
@@ -50,6 +50,7 @@ from .deskpool import (
 from .downloads import ARTICLE, INDEX, ISSUE, MANIFEST
 from .errors import PrintjournalError
 from .model import Article, Project
+from .shelf import Shelf
 from .templating import Layouts
 
 log = logging.getLogger(__name__)
@@ -66,13 +67,15 @@ class DeskWorker:
 
     pipeline: Any               # build.Pipeline (imported in the worker only)
     store: cache.RenderCache
+    shelf: Shelf
 
 
 def start_worker(root: str) -> DeskWorker:
     from .build import Pipeline
 
     project = config.load_project(Path(root))
-    return DeskWorker(Pipeline.load(project), cache.RenderCache.for_project(project))
+    return DeskWorker(Pipeline.load(project), cache.RenderCache.for_project(project),
+                      Shelf(project))
 
 
 def _article_pdf(worker: DeskWorker, slug: str) -> bytes:
@@ -81,7 +84,7 @@ def _article_pdf(worker: DeskWorker, slug: str) -> bytes:
     build rendered is previewed from it, without rendering again)."""
     pipeline = worker.pipeline
     project = pipeline.project
-    article = _article_by_slug(project, slug)
+    article = next(a for a in worker.shelf.load()[0] if a.slug == slug)
     # the website build's key for the same PDF (site.article_outputs): one cache for both
     key = cache.key(project, cache.article_inputs(article, project), ARTICLE)
     return pipeline.cached_pdf(worker.store, key, lambda: pipeline.article_html(article),
@@ -118,12 +121,7 @@ def _leaflet(worker: DeskWorker, fields: dict[str, Any], today: dt.date) -> byte
 
     personal = Personal(for_name=fields.pop("for_name"), note=fields.pop("note"))
     return leaflet(worker.pipeline, LeafletRequest(**fields), today, personal,
-                   worker.store).data
-
-
-def _article_by_slug(project: Project, slug: str) -> Article:
-    articles, _problems = content.load_articles(project)
-    return next(a for a in articles if a.slug == slug)
+                   worker.store, worker.shelf.load()).data
 
 
 # ---------- the web side ----------
@@ -157,13 +155,14 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
     pool = pool or render_pool(project, settings)
     app.extensions["printjournal.pool"] = pool
     page_counts: dict[str, tuple[tuple[int, int], int]] = {}   # slug → (file stat, pages)
+    shelf = Shelf(project)
 
     def page(template: str, status: int = 200, **context: Any) -> Response:
         html = layouts.render(f"desk/{template}", journal=project.journal, **context)
         return Response(html, status=status, mimetype="text/html")
 
     def articles() -> list[Article]:
-        loaded, _problems = content.load_articles(project)
+        loaded, _problems = shelf.load()
         return sorted(loaded, key=lambda a: (a.section, a.title))
 
     def unavailable(title: str, message: str, retry_after: int) -> Response:
