@@ -114,7 +114,7 @@ def test_duplicate_and_empty_names(project, capsys):
 
 
 def test_too_long_a_note_for_the_box_is_refused_without_repeating_it(project, capsys):
-    note = "Take one tablet every morning with food, and another at night. " * 3
+    note = "Take one tablet every morning with food, and another at night: " + "M" * 200
     name = f"{NAME} Montgomery-Fairweather Smythe"
     assert run(project, "small", "--paper", "a5", "--large-print", "--for", name,
                "--note", note[:200], "--printouts") == 2

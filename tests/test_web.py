@@ -390,3 +390,23 @@ def test_a_network_desk_with_its_password_works(guarded):
     response = client.get("/", headers={**_basic("desk", "correct horse"),
                                         "Host": "clinic-pc.example"})
     assert response.status_code == 200 and "Print a leaflet" in text(response)
+
+
+@pytest.mark.parametrize(("name", "note", "message"), [
+    ("山田太郎", "", "The patient's name has a character the journal's fonts cannot print"),
+    ("Ada", "😀 soon", "The note has a character the journal's fonts cannot print"),
+])
+def test_an_unprintable_name_is_refused_before_any_render(client, inline_pool, name, note,
+                                                          message):
+    before = len(inline_pool.jobs)
+    response = post(client, {"slug": "sleep-and-immunity", "for_name": name, "note": note})
+    assert response.status_code == 400
+    assert message in text(response)
+    assert len(inline_pool.jobs) == before
+
+
+def test_a_note_too_big_for_the_box_is_refused_plainly(client):
+    response = post(client, {"slug": "sleep-and-immunity", "for_name": "Ada",
+                             "note": "M" * 200})
+    assert response.status_code == 400
+    assert "The name and note do not fit in the box on the front" in text(response)

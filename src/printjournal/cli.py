@@ -177,7 +177,7 @@ def _leaflet(args: argparse.Namespace) -> int:
                                   args.force)
         made = leaflet.leaflet(build.Pipeline.load(project), request, dt.date.today(),
                                personal, RenderCache.for_project(project))
-    except leaflet.OptionError as exc:
+    except (leaflet.OptionError, leaflet.UnprintableError) as exc:
         print(f"printjournal leaflet: {exc}", file=sys.stderr)
         return 2
     build.write_atomic(out, made.data)

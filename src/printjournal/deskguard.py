@@ -16,8 +16,10 @@ inline script and with ``frame-ancestors 'none'``, and ``Referrer-Policy``.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import secrets
+import socket
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -52,12 +54,29 @@ class DeskAccess:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
 
     def check(self) -> None:
-        """Refuse to open the desk beyond this machine without a password or --insecure."""
+        """Refuse to open the desk beyond this machine without a password or --insecure,
+        or on a port that is taken."""
         if not is_loopback(self.host) and not self.password_hash and not self.insecure:
             raise AccessError(
                 f"--host {self.host} lets anyone on the network print leaflets. Set "
                 f"{PASSWORD_VARIABLE} to a password hash (see the README, 'The leaflet "
                 "desk'), or give --insecure if the network is trusted")
+        try:
+            infos = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            raise AccessError(f"--host {self.host} is not an address of this machine "
+                              f"({exc.strerror})") from None
+        family, kind, proto, _name, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise AccessError(f"port {self.port} is in use: is the desk already "
+                                      "running? Try --port") from None
+                raise AccessError(f"cannot listen on {self.host} port {self.port}: "
+                                  f"{exc.strerror}") from None
 
     def host_allowed(self, host_header: str) -> bool:
         """Whether a request's Host header names this desk."""

@@ -43,7 +43,9 @@ from .booklet import impose
 from .build import Pipeline
 from .errors import ConfigError, ContentError, Problem, ReviewError, relative
 from .model import PAPER_SIZES, Article, Clinic, Project
-from .overlay import graft, named_rect, open_pdf
+from .overlay import graft, named_rect, open_pdf, page_count
+from .personal import Box, DoesNotFitError, check_printable, render_layer
+from .personal import UnprintableError as UnprintableError  # raised by leaflet() too
 
 log = logging.getLogger(__name__)
 
@@ -131,29 +133,38 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
     personal = personal or Personal()
     paper = _paper(project, request)
     clinic = find_clinic(project, request.clinic)
+    check_printable(project.fonts_dir, "The patient's name", personal.for_name)
+    check_printable(project.fonts_dir, "The note", personal.note)
     articles = select_articles(project, request.slugs, loaded)
     states = governance(project, articles, today, request.allow_overdue)
     files = [f for a in articles for f in cache.article_inputs(a, project)]
     if clinic.logo:
         files.append(clinic.logo)
-    slot = ("note" if personal.note.strip() else "name") if personal else ""
-    key = cache.key(project, files, "leaflet", tuple(a.slug for a in articles), clinic, paper,
-                    request.large_print, states, today.isoformat(), slot)
     title = leaflet_title(articles, clinic)
     rendered: list[bool] = []
+    # a name alone goes into the small box; one too long for it, into the note's box
+    slots = (("note",) if personal.note.strip() else ("name", "note")) if personal else ("",)
+    for slot in slots:
+        key = cache.key(project, files, "leaflet", tuple(a.slug for a in articles), clinic,
+                        paper, request.large_print, states, today.isoformat(), slot)
 
-    def make_html() -> str:
-        rendered.append(True)
-        return leaflet_html(pipeline, articles, states, clinic, paper, today,
-                            large_print=request.large_print, personal_slot=slot)
+        def make_html(slot: str = slot) -> str:
+            rendered.append(True)
+            return leaflet_html(pipeline, articles, states, clinic, paper, today,
+                                large_print=request.large_print, personal_slot=slot)
 
-    data = pipeline.cached_pdf(store, key, make_html, articles[0].path)
+        data = pipeline.cached_pdf(store, key, make_html, articles[0].path)
+        if not slot:
+            break
+        try:
+            data = _with_personal(pipeline, data, personal, _lang(project, articles),
+                                  request.large_print)
+            break
+        except DoesNotFitError:
+            if slot == slots[-1]:
+                raise
     reused = not rendered
-    if slot:
-        data = _with_personal(pipeline, data, personal, _lang(project, articles),
-                              request.large_print)
-    with open_pdf(data) as pdf:
-        pages = len(pdf.pages)
+    pages = page_count(data)
     sheets = 0
     if request.booklet:
         data, sheets = impose(data, title=title, lang=_lang(project, articles))
@@ -339,12 +350,6 @@ def _with_personal(pipeline: Pipeline, data: bytes, personal: Personal, lang: st
     """``data`` with the personal layer rendered into the front box (never stored)."""
     with open_pdf(data) as pdf:
         page, rect = named_rect(pdf, SLOT, SLOT_END)
-        html = pipeline.layouts.render(
-            "leaflet-personal.html", for_name=personal.for_name.strip(),
-            note=personal.note.strip(), labels=pipeline.layouts.labels(lang), lang=lang,
-            width=round(rect.width, 3), height=round(rect.height, 3), large_print=large_print)
-        layer = pipeline.renderer.pdf(html, Path("layouts/leaflet-personal.html"))
-        if layer.pages != 1:
-            raise OptionError("the name and note do not fit in the box on the front: "
-                              "shorten the note")
-        return graft(pdf, layer.data, page, rect)
+        layer = render_layer(pipeline, personal.for_name.strip(), personal.note.strip(), lang,
+                             Box(rect.width, rect.height), large_print)
+        return graft(pdf, layer, page, rect)

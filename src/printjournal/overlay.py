@@ -53,6 +53,17 @@ def open_pdf(data: bytes) -> pikepdf.Pdf:
     return pikepdf.open(BytesIO(data))
 
 
+def page_count(data: bytes) -> int:
+    """The number of pages of a PDF, read from its page tree alone."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
 def named_rect(pdf: pikepdf.Pdf, top_left: str, bottom_right: str) -> tuple[int, Rect]:
     """The page index and rectangle between two named destinations."""
     names = pdf.Root.get("/Names")
@@ -95,7 +106,8 @@ def graft(pdf: pikepdf.Pdf, layer: bytes, page_index: int, rect: Rect) -> bytes:
                     kids.append(_copy(pdf, source, kid, slot, page.obj, offset, owners))
         slot.K = kids
     out = BytesIO()
-    pdf.save(out, deterministic_id=True)
+    # streams already compressed are copied as they are, not decoded and compressed again
+    pdf.save(out, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
     return out.getvalue()
 
 

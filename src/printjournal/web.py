@@ -50,6 +50,7 @@ from .deskpool import (
 from .downloads import ARTICLE, INDEX, ISSUE, MANIFEST
 from .errors import PrintjournalError
 from .model import Article, Project
+from .personal import UnprintableError, check_printable
 from .shelf import Shelf
 from .templating import Layouts
 
@@ -92,13 +93,9 @@ def _article_pdf(worker: DeskWorker, slug: str) -> bytes:
 
 
 def _page_count(worker: DeskWorker, slug: str) -> int:
-    import pypdfium2
+    from .overlay import page_count
 
-    document = pypdfium2.PdfDocument(_article_pdf(worker, slug))
-    try:
-        return len(document)
-    finally:
-        document.close()
+    return page_count(_article_pdf(worker, slug))
 
 
 def _page_png(worker: DeskWorker, slug: str, number: int) -> bytes | None:
@@ -216,7 +213,10 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
     @app.post("/leaflet")
     def make_leaflet() -> Response:
         fields = leaflet_fields(project, articles(), request.form, today())
-        data = pool.run(_leaflet, fields, today())
+        try:
+            data = pool.run(_leaflet, fields, today())
+        except ValueError as exc:   # the text does not fit, a bad option: said plainly
+            abort(400, _sentence(str(exc)))
         response = Response(data, mimetype="application/pdf")
         response.headers["Content-Disposition"] = 'inline; filename="leaflet.pdf"'
         response.headers["Cache-Control"] = "no-store"
@@ -303,11 +303,19 @@ def leaflet_fields(project: Project, known: list[Article], form: Any,
                   f"{len(text)}).")
         if any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") for c in text):
             abort(400, f"{label} has characters that cannot be printed.")
+        try:
+            check_printable(project.fonts_dir, label, text)
+        except UnprintableError as exc:
+            abort(400, _sentence(str(exc)))
         texts[name] = text
     # a booklet is A5 pages on A4 sheets whatever the paper list shows
     return {"slugs": slugs, "clinic": clinic, "paper": None if booklet else paper,
             "large_print": form.get("large_print") == "on", "booklet": booklet,
             "allow_overdue": allow_overdue, **texts}
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def published(project: Project, dist: Path) -> set[str]:
@@ -347,7 +355,6 @@ def serve(project: Project, settings: DeskSettings, access: DeskAccess, debug: b
     Raises :class:`~printjournal.deskguard.AccessError` (said as a usage error) when the
     desk would be open to the network unprotected, or its port is taken."""
     access.check()
-    _check_port(access)
     app = create_app(project, settings, access=access)
     log.warning("leaflet desk on http://%s:%d/", access.host, access.port)
     signal.signal(signal.SIGTERM, _stop)   # a service manager's stop: shut the pool down too
@@ -362,27 +369,3 @@ def serve(project: Project, settings: DeskSettings, access: DeskAccess, debug: b
                            max_request_body_size=access.max_body)
     finally:
         app.extensions["printjournal.pool"].close()
-
-
-def _check_port(access: DeskAccess) -> None:
-    import errno
-    import socket
-
-    from .deskguard import AccessError
-
-    try:
-        infos = socket.getaddrinfo(access.host, access.port, type=socket.SOCK_STREAM)
-    except OSError as exc:
-        raise AccessError(f"--host {access.host} is not an address of this machine "
-                          f"({exc.strerror})") from None
-    family, kind, proto, _name, address = infos[0]
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(address)
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise AccessError(f"port {access.port} is in use: is the desk already "
-                                  "running? Try --port") from None
-            raise AccessError(f"cannot listen on {access.host} port {access.port}: "
-                              f"{exc.strerror}") from None
