@@ -153,6 +153,9 @@ def test_create_leaflet_returns_the_pdf_inline(client, samples, caplog):
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == 'inline; filename="leaflet.pdf"'
     assert response.headers["Cache-Control"] == "no-store"
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
     text = " ".join(_pdf_text(response.data).split())
     for slug in ("sleep-and-immunity", "eating-for-your-heart"):
         assert " ".join(samples[slug].article.title.split()) in text
@@ -232,7 +235,7 @@ def test_every_response_carries_the_security_headers(client, url):
     policy = headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in policy and "script-src 'none'" in policy
     assert "unsafe-inline" not in policy
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"
 
 
 def test_the_pages_have_no_inline_script_or_style(client):

@@ -11,7 +11,8 @@ Installed on the Flask app by :func:`guard`, before any route runs:
   names the desk, and it carries the form's CSRF token (:func:`csrf_token`);
 
 and every response carries ``X-Content-Type-Options``, a Content-Security-Policy without
-inline script and with ``frame-ancestors 'none'``, and ``Referrer-Policy``.
+inline script and with ``frame-ancestors 'none'`` (for a PDF, one that leaves the browser's
+PDF viewer alone), and ``Referrer-Policy``.
 """
 
 from __future__ import annotations
@@ -33,9 +34,12 @@ HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
                                "script-src 'none'; base-uri 'none'; form-action 'self'; "
                                "frame-ancestors 'none'",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",   # "no-referrer" would make a POST's Origin "null"
     "X-Frame-Options": "DENY",
 }
+# a PDF is shown by the browser's own viewer, which an object-src or default-src limit can
+# stop: its policy keeps the rest (no script, no framing, no forms, no base)
+PDF_POLICY = "script-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 
 class AccessError(ValueError):
@@ -125,6 +129,8 @@ def guard(app: Flask, access: DeskAccess) -> None:
 
     @app.after_request
     def headers(response: Response) -> Response:
+        if response.mimetype == "application/pdf":
+            response.headers.setdefault("Content-Security-Policy", PDF_POLICY)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         if response.status_code == 401:
