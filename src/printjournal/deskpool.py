@@ -15,7 +15,8 @@ down:
 - a worker is replaced after ``max_jobs`` jobs, so memory stays bounded.
 
 The standard library's ProcessPoolExecutor breaks for good when one worker dies, and
-pebble's pool breaks when an idle worker dies; hence this module.
+pebble 5.2's pool goes into its error state when a worker dies while no task runs (its
+PoolManager.find_expired_task); hence this module.
 
 A job is a picklable function ``job(state, *args)``: ``state`` is what ``start(*start_args)``
 made once in that worker process (the desk's pipeline and render cache), never a global.
