@@ -91,7 +91,7 @@ def main() -> None:
         shutil.copy(ROOT / "printjournal.toml", copy)
         command = [sys.executable, "-m", "printjournal", "-C", str(copy), "leaflet", *SLUGS,
                    "--for", "Ada Example", "--note", "Back in two weeks.",
-                   "-o", str(Path(folder) / "leaflet.pdf")]
+                   "-o", str(Path(folder) / "leaflet.pdf"), "--force"]
 
         def cli_cold() -> None:
             shutil.rmtree(copy / ".printjournal-cache", ignore_errors=True)

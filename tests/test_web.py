@@ -3,37 +3,67 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 import re
 
 import pytest
 
 from printjournal import web
+from printjournal.deskguard import CSRF_FIELD, DeskAccess
 
 TODAY = dt.date(2026, 11, 21)
 
 
 class InlinePool:
-    """Runs the desk's real worker jobs in this process (the test client is synchronous)."""
+    """Runs the desk's real worker jobs in this process (the test client is synchronous),
+    counting them."""
 
     def __init__(self, project) -> None:
-        web._start_worker(str(project.root), 0)
+        self.worker = web.start_worker(str(project.root))
+        self.jobs: list[str] = []
 
     def run(self, job, *args):
-        return web._bounded(120, job, *args)
+        self.jobs.append(job.__name__)
+        return job(self.worker, *args)
 
     def close(self) -> None:
         pass
 
 
+ACCESS = DeskAccess(host="127.0.0.1", port=80)
+
+
 @pytest.fixture(scope="module")
-def client(sample_project, tmp_path_factory):
+def inline_pool(sample_project):
+    return InlinePool(sample_project)
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory):
     dist = tmp_path_factory.mktemp("dist")
     (dist / "index.html").write_text("<!DOCTYPE html><title>Downloads</title><h1>Downloads</h1>")
     (dist / "articles").mkdir()
     (dist / "articles" / "a.pdf").write_bytes(b"%PDF-1.7 test")
-    app = web.create_app(sample_project, web.DeskSettings(dist=dist),
-                         pool=InlinePool(sample_project), today=lambda: TODAY)
+    (dist / "manifest.json").write_text(json.dumps({"files": [{
+        "path": "articles/a.pdf", "kind": "article", "slug": "a"}]}))
+    return dist
+
+
+@pytest.fixture(scope="module")
+def client(sample_project, dist, inline_pool):
+    app = web.create_app(sample_project, web.DeskSettings(dist=dist), pool=inline_pool,
+                         today=lambda: TODAY, access=ACCESS)
     return app.test_client()
+
+
+def text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def post(client, data, **kwargs):
+    """POST the leaflet form as the library page sends it (with its CSRF token)."""
+    return client.post("/leaflet", data={CSRF_FIELD: ACCESS.csrf, **data}, **kwargs)
 
 
 def test_library_lists_every_article_with_its_review_status(client, samples):
@@ -100,45 +130,13 @@ def test_downloads_serve_the_website_build(client):
     ({"slug": "walking-for-health", "paper": "A3"}, 400, "Paper must be A4, A5 or Letter."),
 ])
 def test_bad_leaflet_requests_say_what_is_wrong(client, form, status, message):
-    response = client.post("/leaflet", data=form)
+    response = post(client, form)
     assert response.status_code == status
     assert message in response.get_data(as_text=True)
 
 
 def test_leaflet_is_post_only(client):
     assert client.get("/leaflet").status_code == 405
-
-
-@pytest.fixture(scope="module")
-def real_pool(sample_project, tmp_path_factory):
-    settings = web.DeskSettings(dist=tmp_path_factory.mktemp("d"), workers=2, render_seconds=2,
-                                render_memory=1 * 2**30)
-    pool = web.RenderPool(sample_project, settings)
-    yield pool
-    pool.close()
-
-
-def test_a_render_past_its_time_limit_is_stopped(real_pool):
-    import time
-    with pytest.raises(web.RenderTimeoutError):
-        real_pool.run(time.sleep, 30)
-
-
-def test_a_render_past_its_memory_limit_fails_alone(real_pool):
-    with pytest.raises(MemoryError):
-        real_pool.run(bytearray, 2 * 2**30)
-    assert real_pool.run(len, "still working") == 13
-
-
-def test_the_pool_serves_requests_at_once(real_pool):
-    """Two jobs that each wait for the other can only finish if they run side by side."""
-    from concurrent.futures import ThreadPoolExecutor
-    from multiprocessing import Manager
-    with Manager() as manager:
-        barrier = manager.Barrier(2)
-        with ThreadPoolExecutor(2) as threads:
-            results = list(threads.map(lambda _: real_pool.run(barrier.wait, 1.5), range(2)))
-    assert sorted(results) == [0, 1]
 
 
 def _pdf_text(data: bytes) -> str:
@@ -150,13 +148,16 @@ def _pdf_text(data: bytes) -> str:
 
 def test_create_leaflet_returns_the_pdf_inline(client, samples, caplog):
     caplog.set_level("DEBUG")
-    response = client.post("/leaflet", data={
+    response = post(client, {
         "slug": ["sleep-and-immunity", "eating-for-your-heart"], "clinic": "riverside",
         "paper": "A4", "for_name": "Alexandra Testpatient", "note": "Walk daily"})
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == 'inline; filename="leaflet.pdf"'
     assert response.headers["Cache-Control"] == "no-store"
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
     text = " ".join(_pdf_text(response.data).split())
     for slug in ("sleep-and-immunity", "eating-for-your-heart"):
         assert " ".join(samples[slug].article.title.split()) in text
@@ -165,19 +166,18 @@ def test_create_leaflet_returns_the_pdf_inline(client, samples, caplog):
 
 
 def test_overdue_article_is_refused_plainly_unless_allowed(client):
-    refused = client.post("/leaflet", data={"slug": "walking-for-health"})
+    refused = post(client, {"slug": "walking-for-health"})
     assert refused.status_code == 400
     assert "review" in refused.get_data(as_text=True).lower()
-    allowed = client.post("/leaflet", data={"slug": "walking-for-health", "allow_overdue": "on"})
+    allowed = post(client, {"slug": "walking-for-health", "allow_overdue": "on"})
     assert allowed.status_code == 200
     assert "Review overdue" in _pdf_text(allowed.data)
 
 
 def test_a_bad_leaflet_option_is_a_400(client):
-    response = client.post("/leaflet", data={"slug": "sleep-and-immunity",
-                                             "for_name": "x" * 61})
+    response = post(client, {"slug": "sleep-and-immunity", "for_name": "x" * 61})
     assert response.status_code == 400
-    assert "at most 60 characters" in response.get_data(as_text=True)
+    assert "The patient's name can have at most 60 characters" in text(response)
 
 
 def test_the_stylesheet_is_served(client):
@@ -191,3 +191,227 @@ def test_serve_binds_to_this_machine_unless_told_otherwise():
     args = _parser().parse_args(["serve"])
     assert (args.host, args.debug) == ("127.0.0.1", False)
     assert _parser().parse_args(["serve", "--host", "0.0.0.0"]).host == "0.0.0.0"
+
+
+# ---------- what the desk checks before any work ----------
+
+def test_the_form_carries_its_csrf_token_and_a_post_without_it_is_refused(client, inline_pool):
+    page = client.get("/").get_data(as_text=True)
+    assert f'name="{CSRF_FIELD}" value="{ACCESS.csrf}"' in page
+    before = len(inline_pool.jobs)
+    for token in ("", "not-the-token"):
+        response = client.post("/leaflet", data={CSRF_FIELD: token,
+                                                 "slug": "sleep-and-immunity"})
+        assert response.status_code == 403
+        assert "reload the library page" in text(response)
+    assert len(inline_pool.jobs) == before
+
+
+@pytest.mark.parametrize("headers", [{"Origin": "http://evil.example"},
+                                     {"Origin": "http://localhost:8041"},
+                                     {"Sec-Fetch-Site": "cross-site"}])
+def test_a_post_from_another_site_is_refused(client, inline_pool, headers):
+    before = len(inline_pool.jobs)
+    response = post(client, {"slug": "sleep-and-immunity"}, headers=headers)
+    assert response.status_code == 403
+    assert "did not come from the leaflet desk" in text(response)
+    assert len(inline_pool.jobs) == before
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:80", "localhost:8041",
+                                  "127.0.0.1.evil.example"])
+def test_a_request_for_another_host_is_refused(client, host):
+    """DNS rebinding: a page on evil.example that resolves to 127.0.0.1 reaches the desk
+    with its own name in Host."""
+    response = client.get("/", headers={"Host": host})
+    assert response.status_code == 400
+    assert "not the leaflet desk" in text(response)
+    assert post(client, {"slug": "sleep-and-immunity"},
+                headers={"Host": host}).status_code == 400
+
+
+@pytest.mark.parametrize("url", ["/", "/nowhere", "/desk.css", "/downloads/articles/a.pdf"])
+def test_every_response_carries_the_security_headers(client, url):
+    headers = client.get(url).headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    policy = headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_the_pages_have_no_inline_script_or_style(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "<script" not in page and "<style" not in page and " style=" not in page
+
+
+@pytest.mark.parametrize("size", [20_000, 300_000, 3_000_000])
+def test_a_large_body_is_refused_before_it_is_read(client, inline_pool, size):
+    before = len(inline_pool.jobs)
+    response = post(client, {"slug": "sleep-and-immunity", "for_name": "A" * size})
+    assert response.status_code == 413
+    assert "too large" in text(response)
+    assert len(inline_pool.jobs) == before
+
+
+@pytest.mark.parametrize(("form", "message"), [
+    ({"note": "n" * 201}, "The note can have at most 200 characters (this one has 201)"),
+    ({"for_name": "Ada\u0000Example"}, "The patient's name has characters that cannot"),
+    ({"note": "Ada\u202eelpmaxE"}, "The note has characters that cannot be printed"),
+    ({"slug": ["sleep-and-immunity", "x" * 5000]}, "There is no article"),
+])
+def test_each_field_is_checked_in_the_forms_words_before_any_render(client, inline_pool,
+                                                                    form, message):
+    before = len(inline_pool.jobs)
+    response = post(client, {"slug": "sleep-and-immunity", **form})
+    assert response.status_code in (400, 404)
+    assert message in text(response)
+    assert "--" not in text(response)
+    assert len(inline_pool.jobs) == before
+
+
+def test_the_overdue_message_speaks_the_forms_words(client, inline_pool):
+    before = len(inline_pool.jobs)
+    response = post(client, {"slug": "walking-for-health"})
+    assert response.status_code == 400
+    message = text(response)
+    assert "tick “Print articles past their review date”" in message
+    assert "--allow-overdue" not in message
+    page = client.get("/").get_data(as_text=True)
+    assert "Print articles past their review date" in page   # the checkbox it names
+    assert len(inline_pool.jobs) == before
+
+
+def test_ticking_booklet_alone_makes_a_booklet(client):
+    """The form always posts its paper (A4 preselected): a booklet is still A5 on A4."""
+    import io
+
+    import pypdf
+    response = post(client, {"slug": "sleep-and-immunity", "paper": "A4", "booklet": "on"})
+    assert response.status_code == 200, text(response)
+    sheet = pypdf.PdfReader(io.BytesIO(response.data)).pages[0]
+    width, height = float(sheet.mediabox.width), float(sheet.mediabox.height)
+    assert (round(width), round(height)) == (842, 595)      # A4 landscape sheets
+
+
+def test_a_missing_page_is_refused_without_rendering(client, inline_pool):
+    assert client.get("/articles/sleep-and-immunity").status_code == 200
+    before = list(inline_pool.jobs)
+    for url in ("/articles/sleep-and-immunity/99.png", "/articles/sleep-and-immunity/0.png",
+                "/articles/sleep-and-immunity/123456789.png"):
+        assert client.get(url).status_code == 404
+    assert inline_pool.jobs == before
+
+
+def test_a_page_asked_for_first_is_counted_before_it_is_drawn(client, inline_pool,
+                                                               sample_project):
+    """No preview opened: the page count comes first, and a missing page is not drawn."""
+    before = len(inline_pool.jobs)
+    assert client.get("/articles/winter-skin-eczema/40.png").status_code == 404
+    assert inline_pool.jobs[before:] == ["_page_count"]
+
+
+def test_downloads_serve_only_what_the_manifest_lists(client, dist):
+    (dist / "leaflets").mkdir(exist_ok=True)
+    (dist / "leaflets" / "x.pdf").write_bytes(b"%PDF-1.7 Prepared for: A Patient")
+    (dist / "notes.txt").write_text("private")
+    for url in ("/downloads/leaflets/x.pdf", "/downloads/notes.txt"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert b"A Patient" not in response.data and b"private" not in response.data
+    assert client.get("/downloads/articles/a.pdf").status_code == 200
+    assert client.get("/downloads/manifest.json").status_code == 200
+    (dist / "fonts").mkdir(exist_ok=True)
+    (dist / "fonts" / "Inter-Regular.otf").write_bytes(b"font")
+    (dist / "fonts" / "x.pdf").write_bytes(b"%PDF-1.7 Prepared for: A Patient")
+    assert client.get("/downloads/fonts/Inter-Regular.otf").status_code == 200
+    assert client.get("/downloads/fonts/x.pdf").status_code == 404
+
+
+# ---------- how the desk is reached ----------
+
+def test_serve_on_a_port_in_use_says_so(capsys):
+    import socket
+
+    from printjournal.cli import main
+    from tests.conftest import REPO
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        status = main(["-C", str(REPO), "serve", "--port", str(port)])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert f"port {port} is in use: is the desk already running? Try --port" in err
+    assert "Traceback" not in err
+
+
+def test_serve_beyond_this_machine_needs_a_password_or_insecure(capsys, monkeypatch):
+    from printjournal.cli import main
+    from printjournal.deskguard import PASSWORD_VARIABLE, AccessError
+    from tests.conftest import REPO
+    monkeypatch.delenv(PASSWORD_VARIABLE, raising=False)
+    assert main(["-C", str(REPO), "serve", "--host", "0.0.0.0", "--port", "1"]) == 2
+    assert PASSWORD_VARIABLE in capsys.readouterr().err
+    DeskAccess(host="0.0.0.0", insecure=True).check()
+    DeskAccess(host="0.0.0.0", password_hash="scrypt:...").check()
+    DeskAccess(host="::1").check()
+    with pytest.raises(AccessError):
+        DeskAccess(host="192.0.2.7").check()
+
+
+@pytest.fixture(scope="module")
+def guarded(sample_project, dist, inline_pool):
+    from werkzeug.security import generate_password_hash
+    access = DeskAccess(host="0.0.0.0", port=80,
+                        password_hash=generate_password_hash("correct horse"))
+    app = web.create_app(sample_project, web.DeskSettings(dist=dist), pool=inline_pool,
+                         today=lambda: TODAY, access=access)
+    return app.test_client(), access
+
+
+def _basic(user: str, password: str) -> dict[str, str]:
+    import base64
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+@pytest.mark.parametrize("headers", [{}, _basic("desk", "wrong"), _basic("desk", "")])
+def test_a_network_desk_asks_for_its_password(guarded, inline_pool, headers):
+    client, access = guarded
+    before = len(inline_pool.jobs)
+    for response in (client.get("/", headers=headers),
+                     client.get("/downloads/articles/a.pdf", headers=headers),
+                     client.post("/leaflet", headers=headers, data={
+                         CSRF_FIELD: access.csrf, "slug": "sleep-and-immunity"})):
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"].startswith("Basic ")
+        assert b"%PDF" not in response.data
+    assert len(inline_pool.jobs) == before
+
+
+def test_a_network_desk_with_its_password_works(guarded):
+    client, _access = guarded
+    response = client.get("/", headers={**_basic("desk", "correct horse"),
+                                        "Host": "clinic-pc.example"})
+    assert response.status_code == 200 and "Print a leaflet" in text(response)
+
+
+@pytest.mark.parametrize(("name", "note", "message"), [
+    ("山田太郎", "", "The patient's name has a character the journal's fonts cannot print"),
+    ("Ada", "😀 soon", "The note has a character the journal's fonts cannot print"),
+])
+def test_an_unprintable_name_is_refused_before_any_render(client, inline_pool, name, note,
+                                                          message):
+    before = len(inline_pool.jobs)
+    response = post(client, {"slug": "sleep-and-immunity", "for_name": name, "note": note})
+    assert response.status_code == 400
+    assert message in text(response)
+    assert len(inline_pool.jobs) == before
+
+
+def test_a_note_too_big_for_the_box_is_refused_plainly(client):
+    response = post(client, {"slug": "sleep-and-immunity", "for_name": "Ada",
+                             "note": "M" * 200})
+    assert response.status_code == 400
+    assert "The name and note do not fit in the box on the front" in text(response)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -70,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--debug", action="store_true", help="Flask's debug server, not waitress")
     serve.add_argument("--dist", type=Path, help="the website build to offer for download "
                        "(default: dist/)")
+    serve.add_argument("--insecure", action="store_true", help="allow a --host beyond this "
+                       "machine without a password (PRINTJOURNAL_DESK_PASSWORD_HASH)")
     serve.set_defaults(command=_serve)
 
     leaflet = commands.add_parser(
@@ -92,8 +95,13 @@ def _parser() -> argparse.ArgumentParser:
                          help="the patient's name, printed on the front only")
     leaflet.add_argument("--note", default="", metavar="TEXT",
                          help="a clinician's note, printed on the front only")
-    leaflet.add_argument("-o", "--output", type=Path, help="the PDF to write "
-                         "(default: dist/leaflets/<slugs>-<clinic>.pdf)")
+    leaflet.add_argument("-o", "--output", type=Path, help="the PDF to write (default: "
+                         "dist/leaflets/<slugs>-<clinic>-<paper>[-<options>].pdf; with "
+                         "--for or --note, -o or --printouts is required)")
+    leaflet.add_argument("--printouts", action="store_true", help="write to printouts/ "
+                         "(outside dist/, never published): for leaflets with --for, --note")
+    leaflet.add_argument("--force", action="store_true",
+                         help="replace an existing file with a leaflet for a patient")
     leaflet.set_defaults(command=_leaflet)
 
     issue = commands.add_parser("issue", help="build a quarterly issue from its manifest",
@@ -151,10 +159,17 @@ def _build(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from . import web
+    from .deskguard import PASSWORD_VARIABLE, AccessError, DeskAccess
 
     project = _project(args)
     settings = web.DeskSettings(dist=args.dist or project.root / "dist")
-    web.serve(project, settings, args.host, args.port, args.debug)
+    access = DeskAccess(args.host, args.port, os.environ.get(PASSWORD_VARIABLE, ""),
+                        args.insecure)
+    try:
+        web.serve(project, settings, access, args.debug)
+    except AccessError as exc:
+        print(f"printjournal serve: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -170,15 +185,14 @@ def _leaflet(args: argparse.Namespace) -> int:
         large_print=args.large_print, booklet=args.booklet, allow_overdue=args.allow_overdue)
     try:
         personal = leaflet.Personal(args.for_name, args.note)
-        clinic = leaflet.find_clinic(project, args.clinic)
+        out = leaflet.output_path(project, request, personal, args.output, args.printouts,
+                                  args.force)
         made = leaflet.leaflet(build.Pipeline.load(project), request, dt.date.today(),
-                               personal, RenderCache.for_project(project), args.notices)
-    except leaflet.OptionError as exc:
+                               personal, RenderCache.for_project(project),
+                               notices=args.notices)
+    except (leaflet.OptionError, leaflet.UnprintableError) as exc:
         print(f"printjournal leaflet: {exc}", file=sys.stderr)
         return 2
-    name = "-".join(args.slugs) if len(args.slugs) <= 3 else f"{args.slugs[0]}-and-more"
-    suffix = ("-large-print" if args.large_print else "") + ("-booklet" if args.booklet else "")
-    out = args.output or project.root / "dist" / "leaflets" / f"{name}-{clinic.id}{suffix}.pdf"
     build.write_atomic(out, made.data)
     _show_warnings(args.notices)
     sheets = f" on {made.sheets} sheets, print double-sided, flip on the short edge" \

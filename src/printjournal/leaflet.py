@@ -27,15 +27,14 @@ a print-only file; the accessible PDF/UA leaflet is the same request without ``b
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 
-import pypdf
 import segno
 from markupsafe import Markup
 
@@ -44,10 +43,14 @@ from .booklet import impose
 from .build import Pipeline
 from .errors import ConfigError, ContentError, Notices, Problem, ReviewError, relative
 from .model import PAPER_SIZES, Article, Clinic, Project
-from .overlay import graft, named_rect
+from .overlay import graft, named_rect, open_pdf, page_count
+from .personal import Box, DoesNotFitError, check_printable, render_layer
+from .personal import UnprintableError as UnprintableError  # raised by leaflet() too
 
 log = logging.getLogger(__name__)
 
+PUBLISHED = "dist"          # the folder the website build publishes (printjournal build)
+PRINTOUTS = "printouts"     # the default folder for leaflets with personal details
 MAX_NAME = 60       # characters of --for
 MAX_NOTE = 200      # characters of --note
 SLOT, SLOT_END = "personal-slot", "personal-slot-end"   # anchors in leaflet.html
@@ -123,34 +126,47 @@ class Leaflet:
 def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
             personal: Personal | None = None,
             store: cache.RenderCache | None = None,
+            loaded: tuple[list[Article], list[Problem]] | None = None,
             notices: Notices | None = None) -> Leaflet:
-    """Render the leaflet ``request`` asks for, as printed on ``today``."""
+    """Render the leaflet ``request`` asks for, as printed on ``today``; ``loaded``: the
+    project's articles and problems when already loaded (the desk keeps them); warnings
+    go to ``notices``."""
     project = pipeline.project
     personal = personal or Personal()
     paper = _paper(project, request)
     clinic = find_clinic(project, request.clinic)
-    articles = select_articles(project, request.slugs, notices)
+    check_printable(project.fonts_dir, "The patient's name", personal.for_name)
+    check_printable(project.fonts_dir, "The note", personal.note)
+    articles = select_articles(project, request.slugs, notices, loaded)
     states = governance(project, articles, today, request.allow_overdue)
     files = [f for a in articles for f in cache.article_inputs(a, project)]
     if clinic.logo:
         files.append(clinic.logo)
-    slot = ("note" if personal.note.strip() else "name") if personal else ""
-    key = cache.key(project, files, "leaflet", tuple(a.slug for a in articles), clinic, paper,
-                    request.large_print, states, today.isoformat(), slot)
     title = leaflet_title(articles, clinic)
     rendered: list[bool] = []
+    # a name alone goes into the small box; one too long for it, into the note's box
+    slots = (("note",) if personal.note.strip() else ("name", "note")) if personal else ("",)
+    for slot in slots:
+        key = cache.key(project, files, "leaflet", tuple(a.slug for a in articles), clinic,
+                        paper, request.large_print, states, today.isoformat(), slot)
 
-    def make_html() -> str:
-        rendered.append(True)
-        return leaflet_html(pipeline, articles, states, clinic, paper, today,
-                            large_print=request.large_print, personal_slot=slot)
+        def make_html(slot: str = slot) -> str:
+            rendered.append(True)
+            return leaflet_html(pipeline, articles, states, clinic, paper, today,
+                                large_print=request.large_print, personal_slot=slot)
 
-    data = pipeline.cached_pdf(store, key, make_html, articles[0].path)
+        data = pipeline.cached_pdf(store, key, make_html, articles[0].path)
+        if not slot:
+            break
+        try:
+            data = _with_personal(pipeline, data, personal, _lang(project, articles),
+                                  request.large_print)
+            break
+        except DoesNotFitError:
+            if slot == slots[-1]:
+                raise
     reused = not rendered
-    if slot:
-        data = _with_personal(pipeline, data, personal, _lang(project, articles),
-                              request.large_print)
-    pages = len(pypdf.PdfReader(BytesIO(data)).pages)
+    pages = page_count(data)
     sheets = 0
     if request.booklet:
         data, sheets = impose(data, title=title, lang=_lang(project, articles))
@@ -171,6 +187,51 @@ def _paper(project: Project, request: LeafletRequest) -> str:
     return paper
 
 
+def file_name(project: Project, request: LeafletRequest, clinic: Clinic) -> str:
+    """The leaflet's file name: every option that shapes the file, never personal text."""
+    slugs = request.slugs
+    name = "-".join(slugs) if len(slugs) <= 3 else \
+        f"{slugs[0]}-and-{len(slugs) - 1}-more-{_short_hash(','.join(slugs))}"
+    options = [clinic.id, _paper(project, request).lower()]
+    options += [flag for flag, on in (("large-print", request.large_print),
+                                      ("booklet", request.booklet),
+                                      ("overdue-marked", request.allow_overdue)) if on]
+    return f"{name}-{'-'.join(options)}.pdf"
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def output_path(project: Project, request: LeafletRequest, personal: Personal,
+                output: Path | None, printouts: bool, force: bool) -> Path:
+    """Where the leaflet goes, decided before it is made.
+
+    Without personal text: ``output``, or dist/leaflets/<file_name>. With a name or note:
+    only where the user says (``output``, or ``printouts`` for printouts/<file_name>),
+    never under the published folder (dist/), and never over an existing file unless
+    ``force``."""
+    clinic = find_clinic(project, request.clinic)
+    name = file_name(project, request, clinic)
+    if not personal:
+        return output or project.root / PUBLISHED / "leaflets" / name
+    if output is None and not printouts:
+        raise OptionError("a leaflet with --for or --note carries personal details, so it "
+                          f"is written only where you say: give -o FILE, or --printouts "
+                          f"for {PRINTOUTS}/{name}")
+    out = output or project.root / PRINTOUTS / name
+    published = (project.root / PUBLISHED).resolve()
+    if out.resolve().is_relative_to(published):
+        raise OptionError(f"{relative(out, project.root)} is in {PUBLISHED}/, which the "
+                          "website publishes: a leaflet with --for or --note must be "
+                          f"written elsewhere (--printouts writes to {PRINTOUTS}/)")
+    if out.exists() and not force:
+        raise OptionError(f"{relative(out, project.root)} already exists (perhaps a leaflet "
+                          "printed for someone else): give --force to replace it, or -o "
+                          "another file")
+    return out
+
+
 def find_clinic(project: Project, clinic_id: str | None) -> Clinic:
     """The clinic with ``clinic_id``, or the project's default clinic."""
     if not project.clinics:
@@ -187,11 +248,12 @@ def find_clinic(project: Project, clinic_id: str | None) -> Clinic:
 
 
 def select_articles(project: Project, slugs: Sequence[str],
-                    notices: Notices | None = None) -> list[Article]:
+                    notices: Notices | None = None,
+                    loaded: tuple[list[Article], list[Problem]] | None = None) -> list[Article]:
     """The articles named by ``slugs``, in that order, checked like ``printjournal check``."""
     if not slugs:
         raise OptionError("name at least one article")
-    articles, problems = content.load_articles(project)
+    articles, problems = loaded or content.load_articles(project)
     by_slug = {a.slug: a for a in articles}
     chosen: list[Article] = []
     found: list[Problem] = []
@@ -289,14 +351,8 @@ def leaflet_html(pipeline: Pipeline, articles: Sequence[Article], states: Sequen
 def _with_personal(pipeline: Pipeline, data: bytes, personal: Personal, lang: str,
                    large_print: bool) -> bytes:
     """``data`` with the personal layer rendered into the front box (never stored)."""
-    reader = pypdf.PdfReader(BytesIO(data))
-    page, rect = named_rect(reader, SLOT, SLOT_END)
-    html = pipeline.layouts.render(
-        "leaflet-personal.html", for_name=personal.for_name.strip(),
-        note=personal.note.strip(), labels=pipeline.layouts.labels(lang), lang=lang,
-        width=round(rect.width, 3), height=round(rect.height, 3), large_print=large_print)
-    layer = pipeline.renderer.pdf(html, Path("layouts/leaflet-personal.html"))
-    if layer.pages != 1:
-        raise OptionError("the name and note do not fit in the box on the front: "
-                          "shorten the note")
-    return graft(reader, layer.data, page, rect)
+    with open_pdf(data) as pdf:
+        page, rect = named_rect(pdf, SLOT, SLOT_END)
+        layer = render_layer(pipeline, personal.for_name.strip(), personal.note.strip(), lang,
+                             Box(rect.width, rect.height), large_print)
+        return graft(pdf, layer, page, rect)

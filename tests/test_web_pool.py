@@ -1,0 +1,157 @@
+"""The desk's worker pool under faults: killed workers, full queues, time and memory limits.
+
+The pool's workers here load nothing (``start`` is ``dict``), so the tests are quick; the
+desk's own jobs run through the same pool in tests/test_web.py and bench/desk.py."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from printjournal.deskpool import (
+    PoolBusyError,
+    PoolLimits,
+    RenderTimeoutError,
+    WorkerLostError,
+    WorkerPool,
+)
+
+
+def pid(state, seconds=0.0):
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def allocate(state, size):
+    return len(bytearray(size))
+
+
+def divide(state, a, b):
+    return a / b
+
+
+def wait_for(condition, seconds=30):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the condition did not come true"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def pool():
+    made = WorkerPool(PoolLimits(workers=2, seconds=3, memory=1 * 2**30, queue=4), dict)
+    yield made
+    made.close()
+
+
+def test_a_killed_busy_worker_fails_only_its_own_job(pool):
+    with ThreadPoolExecutor(2) as threads:
+        doomed = threads.submit(pool.run, pid, 20)
+        other = threads.submit(pool.run, pid, 1.5)
+        wait_for(lambda: len(pool.pids()) == 2)
+        time.sleep(0.8)                               # both jobs are running now
+        victims = set(pool.pids())
+        # the worker that runs the long job is the one still busy after the short one
+        survivor = other.result(timeout=30)
+        (busy,) = victims - {survivor}
+        os.kill(busy, signal.SIGKILL)                 # as the OOM killer would
+        with pytest.raises(WorkerLostError):
+            doomed.result(timeout=30)
+    assert busy not in pool.pids()
+    # every later job goes on: both workers answer, one of them new
+    with ThreadPoolExecutor(4) as threads:
+        answered = set(threads.map(lambda _: pool.run(pid, 0.3), range(8)))
+    assert busy not in answered and answered <= set(pool.pids())
+
+
+def test_a_killed_idle_worker_is_replaced_before_its_next_job(pool):
+    first = {pool.run(pid) for _ in range(4)}
+    for worker in pool.pids():
+        os.kill(worker, signal.SIGKILL)
+    time.sleep(0.3)
+    with ThreadPoolExecutor(2) as threads:
+        answered = set(threads.map(lambda _: pool.run(pid, 0.2), range(6)))
+    assert answered and not answered & first
+
+
+def test_a_full_queue_is_refused_at_once(pool):
+    """2 workers busy, 4 waiting: the seventh job is told to come back, not kept waiting."""
+    with ThreadPoolExecutor(6) as threads:
+        running = [threads.submit(pool.run, pid, 1.5) for _ in range(6)]
+        wait_for(lambda: pool.load() == 6)
+        started = time.monotonic()
+        with pytest.raises(PoolBusyError) as refused:
+            pool.run(pid)
+        assert time.monotonic() - started < 1
+        assert refused.value.retry_after > 0
+        assert all(job.result(timeout=30) for job in running)
+    assert pool.run(pid)
+
+
+def test_a_job_past_its_time_limit_is_stopped_and_the_pool_goes_on(pool):
+    with pytest.raises(RenderTimeoutError):
+        pool.run(pid, 30)
+    assert pool.run(pid)
+
+
+def test_a_job_past_its_memory_limit_fails_alone(pool):
+    with pytest.raises(MemoryError):
+        pool.run(allocate, 2 * 2**30)
+    assert pool.run(allocate, 1000) == 1000
+
+
+def test_a_job_that_raises_raises_in_the_server(pool):
+    with pytest.raises(ZeroDivisionError):
+        pool.run(divide, 1, 0)
+
+
+# ---------- the desk itself, with its real worker processes ----------
+
+@pytest.fixture(scope="module")
+def desk(sample_project, tmp_path_factory):
+    from printjournal import web
+    from printjournal.deskguard import DeskAccess
+
+    settings = web.DeskSettings(dist=tmp_path_factory.mktemp("dist"), workers=1, queue=0,
+                                render_seconds=60)
+    pool = web.render_pool(sample_project, settings)
+    access = DeskAccess(port=80)
+    app = web.create_app(sample_project, settings, pool=pool, access=access)
+    yield app.test_client(), pool, access
+    pool.close()
+
+
+def test_a_worker_killed_mid_leaflet_gives_that_request_a_503_and_the_desk_goes_on(desk):
+    client, pool, access = desk
+    form = {"csrf": access.csrf, "slug": "sleep-and-immunity", "for_name": "Ada Example"}
+    assert client.post("/leaflet", data=form).status_code == 200   # worker started, warm
+    (worker,) = pool.pids()
+    with ThreadPoolExecutor(1) as threads:
+        # a preview of an article not rendered yet keeps the worker busy for a while
+        killed = threads.submit(client.get, "/articles/understanding-blood-pressure")
+        time.sleep(1.0)
+        os.kill(worker, signal.SIGKILL)
+        response = killed.result(timeout=60)
+    assert response.status_code == 503
+    assert "stopped unexpectedly" in response.get_data(as_text=True)
+    assert int(response.headers["Retry-After"]) > 0
+    again = client.post("/leaflet", data=form)
+    assert again.status_code == 200 and again.data.startswith(b"%PDF")
+    assert worker not in pool.pids()
+
+
+def test_a_full_desk_answers_503_with_retry_after(desk):
+    client, pool, access = desk
+    form = {"csrf": access.csrf, "slug": "eating-for-your-heart"}
+    with ThreadPoolExecutor(2) as threads:
+        first = threads.submit(client.post, "/leaflet", data=form)
+        wait_for(lambda: pool.load() == 1)
+        second = client.post("/leaflet", data=form)      # one worker, no queue: refused
+        assert second.status_code == 503
+        assert second.headers["Retry-After"].isdigit()
+        assert "try again" in second.get_data(as_text=True)
+        assert first.result(timeout=60).status_code == 200
