@@ -45,11 +45,10 @@ def first_unprintable(fonts_dir: Path, text: str) -> str | None:
     """The first character of ``text`` that no bundled font has (spaces aside), or None.
 
     The one place the leaflet asks "can our fonts print this?"."""
-    covered, _families = _bundled(fonts_dir, _folder_state(fonts_dir))
-    for char in text:
-        if not char.isspace() and ord(char) not in covered:
-            return char
-    return None
+    from .fonts import coverage, first_uncovered
+
+    bad = first_uncovered(text, coverage(fonts_dir))
+    return None if bad is None else bad.char
 
 
 def describe(char: str) -> str:
@@ -106,7 +105,7 @@ def _check_fonts(data: bytes, fonts_dir: Path) -> None:
     """Refuse a layer that uses a font not bundled (a system font filling in)."""
     from .overlay import open_pdf
 
-    _covered, families = _bundled(fonts_dir, _folder_state(fonts_dir))
+    families = _families(fonts_dir, _folder_state(fonts_dir))
     with open_pdf(data) as pdf:
         for font in pdf.pages[0].obj.get("/Resources", {}).get("/Font", {}).values():
             name = str(font.get("/BaseFont", "")).lstrip("/").split("+", 1)[-1]
@@ -121,20 +120,17 @@ def _folder_state(fonts_dir: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 @functools.lru_cache(maxsize=4)
-def _bundled(fonts_dir: Path, state: tuple[tuple[str, int, int], ...]
-             ) -> tuple[frozenset[int], tuple[str, ...]]:
-    """Every code point the bundled fonts map, and their family names as WeasyPrint writes
-    them into a PDF (spaces as hyphens). ``state`` keys the cache on the files' stats."""
+def _families(fonts_dir: Path, state: tuple[tuple[str, int, int], ...]) -> tuple[str, ...]:
+    """The bundled fonts' family names as WeasyPrint writes them into a PDF (spaces as
+    hyphens). ``state`` keys the cache on the files' stats."""
     from fontTools.ttLib import TTFont
 
-    covered: set[int] = set()
     families: set[str] = set()
     for name, _size, _mtime in state:
         font = TTFont(fonts_dir / name, lazy=True)
-        covered |= set(font.getBestCmap() or {})
         table = font["name"]
         family = table.getDebugName(16) or table.getDebugName(1) or ""
         if family:
             families.add(family.replace(" ", "-"))
         font.close()
-    return frozenset(covered), tuple(sorted(families))
+    return tuple(sorted(families))
