@@ -413,7 +413,8 @@ def test_the_patients_name_is_only_in_the_page_content(made, store, sample_pipel
                 text = " ".join(page.extract_text() or "" for page in pdf.pages)
             assert "Zebedee" not in text and "Walk for twenty" not in text, path
     # not in the log, at any level
-    with caplog.at_level(logging.DEBUG):
+    # (the printjournal logger's own level: a CLI run in this process may have raised it)
+    with caplog.at_level(logging.DEBUG, logger="printjournal"):
         leaflet.leaflet(sample_pipeline, m.request, TODAY, leaflet.Personal(PATIENT, NOTE),
                         store)
     assert caplog.records

@@ -398,7 +398,7 @@ def test_a_network_desk_with_its_password_works(guarded):
 
 
 @pytest.mark.parametrize(("name", "note", "message"), [
-    ("山田太郎", "", "The patient's name has a character the journal's fonts cannot print"),
+    ("สมชาย", "", "The patient's name has a character the journal's fonts cannot print"),
     ("Ada", "😀 soon", "The note has a character the journal's fonts cannot print"),
 ])
 def test_an_unprintable_name_is_refused_before_any_render(client, inline_pool, name, note,
