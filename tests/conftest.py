@@ -36,6 +36,17 @@ def sample_project() -> Project:
 
 
 @pytest.fixture(scope="session")
+def fresh_sample_project(tmp_path_factory) -> Project:
+    """A copy of the sample project with an empty render cache of its own (the desk's
+    tests: a warm cache in the repository must never answer for the code under test)."""
+    root = tmp_path_factory.mktemp("sample") / "project"
+    for name in ("content", "layouts", "fonts"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "printjournal.toml", root)
+    return config.load_project(root)
+
+
+@pytest.fixture(scope="session")
 def sample_pipeline(sample_project: Project) -> build.Pipeline:
     return build.Pipeline.load(sample_project)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -10,6 +11,15 @@ import pytest
 from printjournal import web
 
 TODAY = dt.date(2026, 11, 21)
+DOWNLOADS_PAGE = "<!DOCTYPE html><title>Downloads</title><h1>Downloads of the build</h1>"
+
+
+def error_page(response) -> tuple[str, str]:
+    """The heading and the message of an error page, as the browser shows them."""
+    text = response.get_data(as_text=True)
+    [heading] = re.findall(r"<h1>(.*?)</h1>", text, re.DOTALL)
+    [message] = re.findall(r'<p class="error-message">(.*?)</p>', text, re.DOTALL)
+    return html.unescape(heading), html.unescape(message)
 
 
 class InlinePool:
@@ -26,9 +36,10 @@ class InlinePool:
 
 
 @pytest.fixture(scope="module")
-def client(sample_project, tmp_path_factory):
+def client(fresh_sample_project, tmp_path_factory):
+    sample_project = fresh_sample_project      # a render cache of its own, empty at first
     dist = tmp_path_factory.mktemp("dist")
-    (dist / "index.html").write_text("<!DOCTYPE html><title>Downloads</title><h1>Downloads</h1>")
+    (dist / "index.html").write_text(DOWNLOADS_PAGE)
     (dist / "articles").mkdir()
     (dist / "articles" / "a.pdf").write_bytes(b"%PDF-1.7 test")
     app = web.create_app(sample_project, web.DeskSettings(dist=dist),
@@ -82,25 +93,28 @@ def test_preview_shows_every_page_as_an_image(client, samples):
 def test_unknown_things_get_a_404_page(client, url):
     response = client.get(url)
     assert response.status_code == 404
+    assert error_page(response)[0] == "Not Found"
     assert "Back to the library" in response.get_data(as_text=True)
 
 
 def test_downloads_serve_the_website_build(client):
-    assert client.get("/downloads/").get_data(as_text=True).count("Downloads") >= 1
+    index = client.get("/downloads/")
+    assert index.status_code == 200 and index.mimetype == "text/html"
+    assert index.get_data(as_text=True) == DOWNLOADS_PAGE     # the build's page, as it is
     response = client.get("/downloads/articles/a.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
 
 
 @pytest.mark.parametrize(("form", "status", "message"), [
     ({}, 400, "Choose at least one article."),
-    ({"slug": "no-such-article"}, 404, "There is no article"),
-    ({"slug": "walking-for-health", "clinic": "nowhere"}, 400, "There is no clinic"),
+    ({"slug": "no-such-article"}, 404, "There is no article 'no-such-article'."),
+    ({"slug": "walking-for-health", "clinic": "nowhere"}, 400, "There is no clinic 'nowhere'."),
     ({"slug": "walking-for-health", "paper": "A3"}, 400, "Paper must be A4, A5 or Letter."),
 ])
 def test_bad_leaflet_requests_say_what_is_wrong(client, form, status, message):
     response = client.post("/leaflet", data=form)
     assert response.status_code == status
-    assert message in response.get_data(as_text=True)
+    assert error_page(response) == ({400: "Bad Request", 404: "Not Found"}[status], message)
 
 
 def test_leaflet_is_post_only(client):
@@ -108,10 +122,10 @@ def test_leaflet_is_post_only(client):
 
 
 @pytest.fixture(scope="module")
-def real_pool(sample_project, tmp_path_factory):
+def real_pool(fresh_sample_project, tmp_path_factory):
     settings = web.DeskSettings(dist=tmp_path_factory.mktemp("d"), workers=2, render_seconds=2,
                                 render_memory=1 * 2**30)
-    pool = web.RenderPool(sample_project, settings)
+    pool = web.RenderPool(fresh_sample_project, settings)
     yield pool
     pool.close()
 
@@ -162,10 +176,16 @@ def test_create_leaflet_returns_the_pdf_inline(client, samples, caplog):
     assert "Alexandra" not in caplog.text and "Walk daily" not in caplog.text
 
 
+OVERDUE = ("'Walking for Health: The Underrated Everyday Exercise' is past its clinical review: "
+           "its next review was due on 2026-10-01 (owner: Dr Samuel Okafor, Cardiology Lead). "
+           "Ask the owner to review it, or print it marked 'Review overdue' with "
+           "--allow-overdue")
+
+
 def test_overdue_article_is_refused_plainly_unless_allowed(client):
     refused = client.post("/leaflet", data={"slug": "walking-for-health"})
     assert refused.status_code == 400
-    assert "review" in refused.get_data(as_text=True).lower()
+    assert error_page(refused) == ("Cannot make this leaflet", OVERDUE)
     allowed = client.post("/leaflet", data={"slug": "walking-for-health", "allow_overdue": "on"})
     assert allowed.status_code == 200
     assert "Review overdue" in _pdf_text(allowed.data)
@@ -175,7 +195,8 @@ def test_a_bad_leaflet_option_is_a_400(client):
     response = client.post("/leaflet", data={"slug": "sleep-and-immunity",
                                              "for_name": "x" * 61})
     assert response.status_code == 400
-    assert "at most 60 characters" in response.get_data(as_text=True)
+    assert error_page(response) == ("Bad Request",
+                                    "--for takes at most 60 characters (this one has 61)")
 
 
 def test_the_stylesheet_is_served(client):
