@@ -254,10 +254,14 @@ def to_html(article: Article, project: Project,
         extensions=["tables", "def_list", "admonition", "sane_lists",
                     _PrintExtension(state, project, headings)],
         output_format="html")
-    html = md.convert(article.body)
-    clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES,
-                      link_rel=None, strip_comments=True)
+    clean = sanitise(md.convert(article.body))
     return Body(html=clean, headings=tuple(headings), cited=tuple(state.cited))
+
+
+def sanitise(html: str) -> str:
+    """The second layer: only the tags, attributes and URL schemes an article prints."""
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES,
+                     link_rel=None, strip_comments=True)
 
 
 def image_path(article: Article, project: Project, src: str) -> Path:
