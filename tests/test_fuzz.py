@@ -80,7 +80,7 @@ def attempt(project: TmpProject, text: str, render: bool) -> None:
     except PrintjournalError as exc:
         for problem in exc.problems:
             assert str(problem.path) == "content/articles/fuzz.md"
-            assert problem.message
+            assert problem.message and problem.line > 0, str(problem)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
