@@ -107,7 +107,8 @@ reviews = st.builds(lambda reviewed, gap, version, owner: {
     st.dates(dt.date(2000, 1, 1), dt.date(2090, 12, 31)), st.integers(1, 3000),
     st.sampled_from(["1", "2.3", "10.0.1"]), plain)
 optional = {"dek": plain, "authors": st.lists(plain, min_size=1, max_size=3),
-            "tags": st.lists(plain, min_size=1, max_size=4), "lang": st.sampled_from(["en-GB", "de-DE"]),
+            "tags": st.lists(plain, min_size=1, max_size=4),
+            "lang": st.sampled_from(["en-GB", "de-DE"]),
             "reading_time": st.integers(1, 90), "review": reviews,
             "url": st.just("https://example.org/a/valid-page"), "sample": st.booleans()}
 valid_front = st.builds(

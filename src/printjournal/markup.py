@@ -251,7 +251,7 @@ def to_html(article: Article, project: Project,
     state = _State(article, resolve_link or web_links(project), [])
     headings: list[Heading] = []
     md = markdown.Markdown(
-        extensions=["tables", "def_list", "admonition", "sane_lists",
+        extensions=["tables", "def_list", "admonition", "sane_lists", "fenced_code",
                     _PrintExtension(state, project, headings)],
         output_format="html")
     clean = sanitise(md.convert(article.body))
