@@ -3,8 +3,8 @@
 #   ./run.sh build   the Debian libraries WeasyPrint uses, a virtualenv in .venv,
 #                    then the website's downloads (every PDF, manifest.json, index.html)
 #                    into dist/
-#   ./run.sh test    the same plus the test tools (pytest, veraPDF when ../shared has it),
-#                    then the test suite
+#   ./run.sh test    the same plus the test tools (pytest, chromium, veraPDF from
+#                    ../shared/tools/verapdf: without it the tests do not run), then the suite
 # Anything after the command goes to printjournal (build) or pytest (test).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -53,9 +53,14 @@ case "${1:-}" in
     shift
     need_debs "${RUNTIME_DEBS[@]}" "${TEST_DEBS[@]}"
     venv test
-    if [ -z "${PRINTJOURNAL_VERAPDF:-}" ] && [ -x ../shared/tools/verapdf/setup.sh ]; then
-      PRINTJOURNAL_VERAPDF=$(bash ../shared/tools/verapdf/setup.sh | tail -n1) \
-        || echo "veraPDF could not be set up; its tests will say so" >&2
+    # veraPDF proves the PDFs accessible: no veraPDF, no test run (the tests fail without it
+    # too, unless PRINTJOURNAL_ALLOW_SKIP=verapdf says to skip it on purpose: see conftest.py)
+    if [ -z "${PRINTJOURNAL_VERAPDF:-}" ]; then
+      setup=../shared/tools/verapdf/setup.sh
+      [ -f "$setup" ] || { echo "veraPDF: $setup not found (or set PRINTJOURNAL_VERAPDF" \
+                                "to a vera command)" >&2; exit 1; }
+      PRINTJOURNAL_VERAPDF=$(bash "$setup" | tail -n1) && [ -x "$PRINTJOURNAL_VERAPDF" ] \
+        || { echo "veraPDF could not be set up (by $setup)" >&2; exit 1; }
       export PRINTJOURNAL_VERAPDF
     fi
     .venv/bin/ruff check src tests bench

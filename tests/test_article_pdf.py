@@ -11,7 +11,7 @@ import pytest
 from printjournal.templating import shorten
 
 from .conftest import REPO
-from .pdfread import destination_pages, fonts, link_pages, outline, pages, uri_links
+from .pdfread import MM, destination_pages, fonts, link_pages, outline, pages, uri_links
 
 BUNDLED_FONTS = {"Charis-SIL", "Charis-SIL-Italic", "Charis-SIL-Bold", "Charis-SIL-Bold-Italic",
                  "Inter", "Inter-Italic", "Inter-Semi-Bold", "Inter-Bold"}
@@ -170,13 +170,34 @@ def test_long_article_runs_to_eight_pages_and_tables_repeat_headers(samples):
 
 
 def test_a_figure_with_caption_is_scaled_to_the_text_width(samples):
+    """The sample figures are SVGs 680 px (180 mm) wide, wider than the 172 mm text: each is
+    drawn exactly as wide as the text, between the page's margins (22 mm on the binding
+    side of a right-hand page, 16 mm on a left-hand one: print.css), in proportion, with
+    its caption right below it. Found by the white background each SVG draws first."""
+    import pdfplumber
+
     with_images = [s for s in samples.values() if "![" in s.article.body]
-    assert with_images
+    assert len(with_images) == 2
     for sample in with_images:
         assert "<figure>" in sample.html and "<figcaption>" in sample.html
-        reader = pypdf.PdfReader(sample.pdf)
-        page = next(p for p in reader.pages if "/XObject" in (p.get("/Resources") or {}))
-        assert page is not None
+        [src] = re.findall(r"!\[[^\]]*\]\(\.\./images/([^ )]+)", sample.article.body)
+        svg = (REPO / "content/images" / src).read_text()
+        width, height = (float(v) for v in re.search(r'width="(\d+)" height="(\d+)"', svg).groups())
+        found = []
+        with pdfplumber.open(sample.pdf) as pdf:
+            for page in pdf.pages:
+                for rect in page.rects:
+                    if rect["non_stroking_color"] in ((1, 1, 1), (1.0, 1.0, 1.0)) \
+                            and rect["width"] > 50 * MM:
+                        caption = [w for w in page.extract_words() if w["text"] == "Figure"
+                                   and 0 <= w["top"] - rect["bottom"] < 8 * MM]
+                        found.append((page.page_number, rect, caption))
+        [(number, rect, caption)] = found
+        left = 22 if number % 2 else 16
+        assert rect["x0"] / MM == pytest.approx(left, abs=0.3), (sample.article.slug, number)
+        assert rect["width"] / MM == pytest.approx(210 - 38, abs=0.3), sample.article.slug
+        assert rect["height"] == pytest.approx(rect["width"] * height / width, abs=0.5)
+        assert caption, f"{sample.article.slug}: no caption right below the figure"
 
 
 def test_creation_date_comes_from_the_article_not_the_clock(samples):

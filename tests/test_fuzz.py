@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import shutil
 from pathlib import Path
 
+import pypdf
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -77,7 +80,7 @@ def attempt(project: TmpProject, text: str, render: bool) -> None:
     except PrintjournalError as exc:
         for problem in exc.problems:
             assert str(problem.path) == "content/articles/fuzz.md"
-            assert problem.message
+            assert problem.message and problem.line > 0, str(problem)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
@@ -90,3 +93,64 @@ def test_any_front_matter_gives_a_clear_error_or_an_article(fuzz_project, fm, bo
 @given(body=bodies)
 def test_any_markdown_renders_or_gives_a_clear_error(fuzz_project, body):
     attempt(fuzz_project, VALID_HEAD + body, render=True)
+
+
+# ---------- valid articles: each must give a PDF, never a refusal ----------
+
+plain = st.text(st.sampled_from(list("abcdefghijklmnopqrstuvwxyz ABCXYZ 0123456789 ,.;:?'\"()&<>—"
+                                     "–éüßøåçñ€%/+=")), min_size=1, max_size=40
+                ).map(str.strip).filter(lambda t: t and t[0].isalnum())
+days = st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31))
+reviews = st.builds(lambda reviewed, gap, version, owner: {
+    "version": version, "reviewed": reviewed.isoformat(),
+    "next_review": (reviewed + dt.timedelta(days=gap)).isoformat(), "owner": owner},
+    st.dates(dt.date(2000, 1, 1), dt.date(2090, 12, 31)), st.integers(1, 3000),
+    st.sampled_from(["1", "2.3", "10.0.1"]), plain)
+optional = {"dek": plain, "authors": st.lists(plain, min_size=1, max_size=3),
+            "tags": st.lists(plain, min_size=1, max_size=4),
+            "lang": st.sampled_from(["en-GB", "de-DE"]),
+            "reading_time": st.integers(1, 90), "review": reviews,
+            "url": st.just("https://example.org/a/valid-page"), "sample": st.booleans()}
+valid_front = st.builds(
+    lambda title, section, day, extra: {"title": title, "section": section,
+                                        "date": day.isoformat(), **extra},
+    plain, plain, days, st.fixed_dictionaries({}, optional=optional))
+CONSTRUCTS = [
+    " [@a]", " [@a; @b]", " [@b]", " **bold words**", " *emphasis*", " `code`",
+    "\n\n## A heading\n\n", "\n\n### A smaller heading\n\n", "\n\n- one\n- two\n\n",
+    "\n\n1. first\n2. second\n\n", "\n\n| a | b |\n|---|---:|\n| 1 | 2 |\n\n",
+    '\n\n!!! warning "Careful"\n    Seek help early.\n\n', "\n\nA question?\n:   An answer.\n\n",
+    "\n\n![A bar chart of fibre](../images/x.svg)\n\n",
+    '\n\n![A bar chart of fibre](../images/x.svg "Figure 1. A caption.")\n\n',
+    " [another article](/journal/other)", " [a web page](https://example.org/page)",
+    "\n\n```\n[@not-a-citation] # not a heading\n```\n\n", " <b>raw</b> &amp; <br>",
+]
+#: every construct an article may use, each once, in any order, between any plain words
+valid_bodies = st.builds(lambda order, words: "".join(f"{w} {c}" for w, c in zip(
+    words, order, strict=True)), st.permutations(CONSTRUCTS),
+    st.lists(plain, min_size=len(CONSTRUCTS), max_size=len(CONSTRUCTS)))
+
+
+def valid_article(front: dict, body: str) -> str:
+    import json
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items()]
+    lines.append('sources: [{id: a, text: "Source A", url: "https://example.org/a"}, '
+                 '{id: b, text: "Source B", url: "https://example.org/b"}]')
+    return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@given(front=valid_front, body=valid_bodies)
+def test_a_valid_article_always_gives_a_pdf(fuzz_project, front, body):
+    """A regression that refuses good articles fails here: no error is accepted."""
+    path = fuzz_project.write("content/articles/fuzz.md", "")
+    path.write_text(valid_article(front, body), encoding="utf-8")
+    project = fuzz_project.project()
+    article = content.load_article(path, project)
+    assert article.title == front["title"]
+    pipeline = build.Pipeline.load(project)
+    rendered = pipeline.renderer.pdf(pipeline.article_html(article), article.path)
+    reader = pypdf.PdfReader(io.BytesIO(rendered.data))
+    assert rendered.pages == len(reader.pages) >= 1
+    assert reader.metadata.title == front["title"]
+    assert (reader.pages[0].extract_text() or "").strip()

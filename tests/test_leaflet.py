@@ -301,22 +301,41 @@ def test_leaflets_pass_verapdf_ua1(vera, made):  # noqa: F811
 
 # ---------- the booklet ----------
 
-def test_booklet_sides_are_in_folding_order():
-    assert booklet.sides(4) == [(4, 1), (2, 3)]
-    assert booklet.sides(6) == [(8, 1), (2, 7), (6, 3), (4, 5)]
-    assert len(booklet.sides(9)) == 6
+#: Sheet sides (front, back of the outer sheet first), as (left half, right half), worked
+#: out by hand: nest the sheets, fold, and number the pages 1, 2, 3, ... as they are read.
+FOLDING = {
+    4: [(4, 1), (2, 3)],
+    8: [(8, 1), (2, 7), (6, 3), (4, 5)],
+    12: [(12, 1), (2, 11), (10, 3), (4, 9), (8, 5), (6, 7)],
+    20: [(20, 1), (2, 19), (18, 3), (4, 17), (16, 5), (6, 15), (14, 7), (8, 13), (12, 9),
+         (10, 11)],
+}
+
+
+@pytest.mark.parametrize("pages", [4, 8, 12, 20])
+def test_booklet_sides_are_in_folding_order(pages):
+    assert booklet.sides(pages) == FOLDING[pages]
+    # a booklet one to three pages short of a multiple of four uses the same sheets
+    assert booklet.sides(pages - 3) == booklet.sides(pages - 1) == FOLDING[pages]
+
+
+def _printed_at(slot: int, pages: int) -> int | None:
+    """The leaflet page at booklet position ``slot``: padding goes before the back cover."""
+    padded = -(-pages // 4) * 4
+    return pages if slot == padded else slot if slot < pages else None
 
 
 def test_booklet_pages_land_on_the_right_half_of_the_right_side(made):
     m = made["booklet"]
-    pages_count, sides = m.result.pages, booklet.sides(m.result.pages)
+    pages_count = m.result.pages
+    sides = FOLDING[-(-pages_count // 4) * 4]
     assert pages_count > 4 and m.result.sheets == len(sides) // 2
     with pdfplumber.open(m.pdf) as pdf:
         assert len(pdf.pages) == len(sides)
         for sheet_side, (page, expected) in enumerate(zip(pdf.pages, sides, strict=True)):
             assert abs(page.width - 297 * MM) < 1 and abs(page.height - 210 * MM) < 1
             for half, slot in zip((0, 1), expected, strict=True):
-                number = booklet.page_at(slot, pages_count)
+                number = _printed_at(slot, pages_count)
                 crop = page.crop((half * page.width / 2, 0, (half + 1) * page.width / 2,
                                   page.height))
                 text = _words(crop.extract_text() or "")
@@ -341,6 +360,8 @@ def test_booklet_pages_land_on_the_right_half_of_the_right_side(made):
 def test_booklet_padding_goes_before_the_back_cover():
     assert [booklet.page_at(slot, 6) for slot in range(1, 9)] == [1, 2, 3, 4, 5, None, None, 6]
     assert [booklet.page_at(slot, 8) for slot in range(1, 9)] == list(range(1, 9))
+    assert [booklet.page_at(slot, 17) for slot in range(1, 21)] == [
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, None, None, None, 17]
 
 
 def test_booklet_is_a_print_file_with_title_and_language(made):

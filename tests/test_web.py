@@ -13,6 +13,15 @@ from printjournal import web
 from printjournal.deskguard import CSRF_FIELD, DeskAccess
 
 TODAY = dt.date(2026, 11, 21)
+DOWNLOADS_PAGE = "<!DOCTYPE html><title>Downloads</title><h1>Downloads of the build</h1>"
+
+
+def error_page(response) -> tuple[str, str]:
+    """The heading and the message of an error page, as the browser shows them."""
+    text = response.get_data(as_text=True)
+    [heading] = re.findall(r"<h1>(.*?)</h1>", text, re.DOTALL)
+    [message] = re.findall(r'<p class="error-message">(.*?)</p>', text, re.DOTALL)
+    return html.unescape(heading), html.unescape(message)
 
 
 class InlinePool:
@@ -35,14 +44,14 @@ ACCESS = DeskAccess(host="127.0.0.1", port=80)
 
 
 @pytest.fixture(scope="module")
-def inline_pool(sample_project):
-    return InlinePool(sample_project)
+def inline_pool(fresh_sample_project):
+    return InlinePool(fresh_sample_project)     # a render cache of its own, empty at first
 
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory):
     dist = tmp_path_factory.mktemp("dist")
-    (dist / "index.html").write_text("<!DOCTYPE html><title>Downloads</title><h1>Downloads</h1>")
+    (dist / "index.html").write_text(DOWNLOADS_PAGE)
     (dist / "articles").mkdir()
     (dist / "articles" / "a.pdf").write_bytes(b"%PDF-1.7 test")
     (dist / "manifest.json").write_text(json.dumps({"files": [{
@@ -51,8 +60,8 @@ def dist(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def client(sample_project, dist, inline_pool):
-    app = web.create_app(sample_project, web.DeskSettings(dist=dist), pool=inline_pool,
+def client(fresh_sample_project, dist, inline_pool):
+    app = web.create_app(fresh_sample_project, web.DeskSettings(dist=dist), pool=inline_pool,
                          today=lambda: TODAY, access=ACCESS)
     return app.test_client()
 
@@ -114,25 +123,28 @@ def test_preview_shows_every_page_as_an_image(client, samples):
 def test_unknown_things_get_a_404_page(client, url):
     response = client.get(url)
     assert response.status_code == 404
+    assert error_page(response)[0] == "Not Found"
     assert "Back to the library" in response.get_data(as_text=True)
 
 
 def test_downloads_serve_the_website_build(client):
-    assert client.get("/downloads/").get_data(as_text=True).count("Downloads") >= 1
+    index = client.get("/downloads/")
+    assert index.status_code == 200 and index.mimetype == "text/html"
+    assert index.get_data(as_text=True) == DOWNLOADS_PAGE     # the build's page, as it is
     response = client.get("/downloads/articles/a.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
 
 
 @pytest.mark.parametrize(("form", "status", "message"), [
     ({}, 400, "Choose at least one article."),
-    ({"slug": "no-such-article"}, 404, "There is no article"),
-    ({"slug": "walking-for-health", "clinic": "nowhere"}, 400, "There is no clinic"),
+    ({"slug": "no-such-article"}, 404, "There is no article 'no-such-article'."),
+    ({"slug": "walking-for-health", "clinic": "nowhere"}, 400, "There is no clinic 'nowhere'."),
     ({"slug": "walking-for-health", "paper": "A3"}, 400, "Paper must be A4, A5 or Letter."),
 ])
 def test_bad_leaflet_requests_say_what_is_wrong(client, form, status, message):
     response = post(client, form)
     assert response.status_code == status
-    assert message in response.get_data(as_text=True)
+    assert error_page(response) == ({400: "Bad Request", 404: "Not Found"}[status], message)
 
 
 def test_leaflet_is_post_only(client):
@@ -165,10 +177,16 @@ def test_create_leaflet_returns_the_pdf_inline(client, samples, caplog):
     assert "Alexandra" not in caplog.text and "Walk daily" not in caplog.text
 
 
+OVERDUE = ("“Walking for Health: The Underrated Everyday Exercise” is past its clinical review: "
+           "its next review was due on 2026-10-01 (owner: Dr Samuel Okafor, Cardiology Lead). "
+           "Ask the owner to review it, or tick “Print articles past their review date” to "
+           "print it marked “Review overdue”.")
+
+
 def test_overdue_article_is_refused_plainly_unless_allowed(client):
     refused = post(client, {"slug": "walking-for-health"})
     assert refused.status_code == 400
-    assert "review" in refused.get_data(as_text=True).lower()
+    assert error_page(refused) == ("Bad Request", OVERDUE)
     allowed = post(client, {"slug": "walking-for-health", "allow_overdue": "on"})
     assert allowed.status_code == 200
     assert "Review overdue" in _pdf_text(allowed.data)
@@ -177,7 +195,9 @@ def test_overdue_article_is_refused_plainly_unless_allowed(client):
 def test_a_bad_leaflet_option_is_a_400(client):
     response = post(client, {"slug": "sleep-and-immunity", "for_name": "x" * 61})
     assert response.status_code == 400
-    assert "The patient's name can have at most 60 characters" in text(response)
+    assert error_page(response) == ("Bad Request",
+                                    "The patient's name can have at most 60 characters "
+                                    "(this one has 61).")
 
 
 def test_the_stylesheet_is_served(client):

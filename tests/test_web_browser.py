@@ -13,17 +13,19 @@ from collections.abc import Iterator
 import pypdf
 import pytest
 
-from .conftest import REPO, screenshots
+from .conftest import screenshots
 
 
 @pytest.fixture(scope="module")
-def desk() -> Iterator[str]:
-    """``printjournal serve`` (waitress and the real process pool) on a free loopback port."""
+def desk(fresh_sample_project) -> Iterator[str]:
+    """``printjournal serve`` (waitress and the real process pool) on a free loopback port,
+    in a copy of the sample project: its render cache starts empty."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "printjournal", "serve", "--port", str(port)],
-                              cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                              cwd=fresh_sample_project.root, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):

@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from .content import raster_problem
 from .errors import ConfigError, Problem
 from .model import PAPER_SIZES, SEVERITIES, Clinic, Journal, Project, Validation
 
@@ -146,6 +147,9 @@ def _clinics(c: _Checker, data: dict[str, Any], root: Path) -> tuple[Clinic, ...
             logo = (root / c.text(table, "logo", after=after)).resolve()
             if not logo.is_relative_to(root.resolve()) or not logo.is_file():
                 c.problem("logo", f"clinic logo not found in the project: {table['logo']}", after)
+            elif logo.suffix.lower() != ".svg" and (
+                    problem := raster_problem(logo, str(table["logo"]))):
+                c.problem("logo", f"clinic logo {problem}", after)   # a bomb, an unreadable file
         default = table.get("default", False)
         if not isinstance(default, bool):
             c.problem("default", "'default' must be true or false", after)

@@ -273,10 +273,14 @@ def to_html(article: Article, project: Project,
                     _PrintExtension(state, project, headings)],
         extension_configs=smarty_config(article.lang), output_format="html")
     html = md.convert(normalise(article.body))
-    html = apostrophes(html, article.lang)
-    clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES,
-                      link_rel=None, strip_comments=True)
+    clean = sanitise(apostrophes(html, article.lang))
     return Body(html=clean, headings=tuple(headings), cited=tuple(state.cited))
+
+
+def sanitise(html: str) -> str:
+    """The second layer: only the tags, attributes and URL schemes an article prints."""
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES,
+                     link_rel=None, strip_comments=True)
 
 
 def image_path(article: Article, project: Project, src: str) -> Path:
