@@ -155,3 +155,27 @@ def test_a_full_desk_answers_503_with_retry_after(desk):
         assert second.headers["Retry-After"].isdigit()
         assert "try again" in second.get_data(as_text=True)
         assert first.result(timeout=60).status_code == 200
+
+
+def wait_at(state, barrier, seconds):
+    return barrier.wait(seconds)
+
+
+def test_the_pool_serves_requests_at_once():
+    """Two jobs that each wait for the other can only finish if they run side by side.
+
+    Not timed: the waits are long enough for a worker to start on a busy machine, so only
+    a pool that runs one job at a time fails (when the wait runs out)."""
+    from multiprocessing import Manager
+
+    side_by_side = WorkerPool(PoolLimits(workers=2, seconds=180, memory=1 * 2**30, queue=4),
+                              dict)
+    try:
+        with Manager() as manager:
+            barrier = manager.Barrier(2)
+            with ThreadPoolExecutor(2) as threads:
+                results = list(threads.map(
+                    lambda _: side_by_side.run(wait_at, barrier, 120), range(2)))
+    finally:
+        side_by_side.close()
+    assert sorted(results) == [0, 1]
