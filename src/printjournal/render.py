@@ -29,7 +29,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from . import placement
+from . import images, placement
 from .cache import file_hash
 from .content import IMAGE_TYPES, raster_problem
 from .errors import Problem, RenderError, relative
@@ -82,6 +82,11 @@ class ProjectFetcher(URLFetcher):
             raise RefusedResourceError(f"file not found: {relative(path, self.root)}")
         if path.suffix.lower() in IMAGE_TYPES - {".svg"}:
             problem = raster_problem(path, str(relative(path, self.root)))
+            if problem:
+                raise RefusedResourceError(problem)
+            path = images.printable(path, self.root / ".printjournal-cache")
+        elif path.suffix.lower() == ".svg":
+            problem = images.svg_problem(path, str(relative(path, self.root)))
             if problem:
                 raise RefusedResourceError(problem)
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
