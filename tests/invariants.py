@@ -106,13 +106,13 @@ def footnotes_away_from_calls(pdf: Path, prefix: str = "") -> list[str]:
 
 
 def printed_text(pdf: Path) -> str:
-    """Every character the PDF prints, in one string without spaces or line breaks:
-    hyphenation undone, ligatures and compatibility forms spelled out."""
+    """Every character the PDF prints, in the order it is drawn (cell by cell in a table,
+    not across the columns), in one string without spaces, line breaks or hyphens
+    (hyphenation undone), ligatures and compatibility forms spelled out."""
     with pdfplumber.open(pdf) as document:
-        text = "\n".join(page.extract_text() or "" for page in document.pages)
+        text = "".join(char["text"] for page in document.pages for char in page.chars)
     text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"[-‐]\n", "", text)
-    return re.sub(r"\s+", "", text).casefold()
+    return re.sub(r"[\s\-‐]+", "", text).casefold()
 
 
 def missing_words(pdf: Path, words: list[str]) -> list[str]:
