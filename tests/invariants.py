@@ -40,8 +40,11 @@ class PageArea:
 
     @classmethod
     def of(cls, *stylesheets: Path) -> PageArea:
-        """Later sheets override earlier ones, as in the cascade of the layouts."""
+        """Later sheets override earlier ones, as in the cascade of the layouts; an
+        ``@page :right`` rule is more specific than ``@page`` and wins over it wherever
+        it comes from."""
         top = right = bottom = left = 0.0
+        sides: tuple[float, float] | None = None
         for sheet in stylesheets:
             css = re.sub(r"/\*.*?\*/", "", sheet.read_text(encoding="utf-8"), flags=re.S)
             plain = re.search(r"@page\s*\{[^}]*?\bmargin:\s*([\d.]+)mm\s+([\d.]+)mm\s+"
@@ -51,7 +54,9 @@ class PageArea:
             right_page = re.search(r"@page\s*:right\s*\{\s*margin-left:\s*([\d.]+)mm;\s*"
                                    r"margin-right:\s*([\d.]+)mm", css)
             if right_page:
-                left, right = (float(v) for v in right_page.groups())
+                sides = (float(right_page[1]), float(right_page[2]))
+        if sides:
+            left, right = sides
         return cls(top, right, bottom, left)
 
     def box(self, number: int, width: float, height: float) -> tuple[float, float, float, float]:
@@ -60,16 +65,17 @@ class PageArea:
         return left * MM, self.top * MM, width - right * MM, height - self.bottom * MM
 
 
-def glyphs_outside(pdf: Path, area: PageArea) -> list[str]:
+def glyphs_outside(pdf: Path, area: PageArea, furniture: float = FURNITURE_SIZE) -> list[str]:
     """Glyphs and images that leave the page area: sideways past the margins at all, or
-    up or down into the margins when they are not page furniture."""
+    up or down into the margins when they are not page furniture (text no larger than
+    ``furniture`` points)."""
     problems: list[str] = []
     with pdfplumber.open(pdf) as document:
         for number, page in enumerate(document.pages, start=1):
             x0, top, x1, bottom = area.box(number, float(page.width), float(page.height))
             stray = [c for c in page.chars if c["text"].strip() and (
                 c["x0"] < x0 - SLACK or c["x1"] > x1 + SLACK
-                or (c["size"] > FURNITURE_SIZE
+                or (c["size"] > furniture
                     and (c["top"] < top - SLACK or c["bottom"] > bottom + SLACK)))]
             if stray:
                 text = "".join(c["text"] for c in stray[:40])
