@@ -149,3 +149,18 @@ def test_refused_by_check_and_render_at_its_line(corpus, case):
         assert matching, [str(p) for p in reported]
         assert all(p.line > 0 and str(p).startswith(f"content/articles/{case}.md:{p.line}: ")
                    for p in matching), [str(p) for p in matching]
+
+
+@pytest.mark.parametrize("case", ["table-long-with-tall-rows", "table-row-taller-than-a-page"])
+def test_a_table_repeats_its_header_on_every_page_it_continues_onto(corpus, case):
+    import pdfplumber
+
+    with pdfplumber.open(_pdf(corpus, case)) as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    header = {"table-long-with-tall-rows": "What was checked",
+              "table-row-taller-than-a-page": "Notes"}[case]
+    body = "Blood pressure" if case == "table-long-with-tall-rows" else "The nurse explained"
+    with_rows = [n for n, text in enumerate(pages, start=1) if body in text]
+    assert len(with_rows) >= 2, "the table no longer runs over several pages"
+    for number in with_rows:
+        assert header in pages[number - 1], f"page {number} has rows but no header"
