@@ -7,7 +7,8 @@ resolving symlinks and ``..``; anything else stops the render with an error
 naming the document. Images are checked for decompression bombs before
 WeasyPrint decodes them, and every error WeasyPrint logs while rendering (a
 broken image, an unreadable SVG) fails the render instead of printing a PDF
-with a hole in it.
+with a hole in it. After each layout, every footnote is checked to be on the page
+of its source's first citation (placement.py), and the layout redone or refused.
 """
 
 from __future__ import annotations
