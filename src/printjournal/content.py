@@ -271,7 +271,8 @@ def image_problem(folder: Path, src: str, project: Project) -> str | None:
         return f"image '{src}' is not a PNG, JPEG, GIF, WebP or SVG file"
     if target.suffix.lower() != ".svg":
         return raster_problem(target, src)
-    return None
+    from .images import svg_problem
+    return svg_problem(target, src)
 
 
 def raster_problem(target: Path, shown: str) -> str | None:

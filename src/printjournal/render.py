@@ -7,7 +7,8 @@ resolving symlinks and ``..``; anything else stops the render with an error
 naming the document. Images are checked for decompression bombs before
 WeasyPrint decodes them, and every error WeasyPrint logs while rendering (a
 broken image, an unreadable SVG) fails the render instead of printing a PDF
-with a hole in it.
+with a hole in it. After each layout, every footnote is checked to be on the page
+of its source's first citation (placement.py), and the layout redone or refused.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from . import images, placement
 from .cache import file_hash
 from .content import IMAGE_TYPES, raster_problem
 from .errors import Problem, RenderError, relative
@@ -39,6 +41,8 @@ from .tagging import margins_as_artifacts
 log = logging.getLogger(__name__)
 
 PDF_VARIANT = "pdf/ua-1"
+#: How many citing blocks of one document may be moved to a new page to keep their notes.
+MAX_FOOTNOTE_MOVES = 8
 
 #: Edits WeasyPrint's PDF objects before they are written: ``finisher(document, pdf)``.
 Finisher = Callable[[Any, Any], None]
@@ -80,6 +84,11 @@ class ProjectFetcher(URLFetcher):
             raise RefusedResourceError(f"file not found: {relative(path, self.root)}")
         if path.suffix.lower() in IMAGE_TYPES - {".svg"}:
             problem = raster_problem(path, str(relative(path, self.root)))
+            if problem:
+                raise RefusedResourceError(problem)
+            path = images.printable(path, self.root / ".printjournal-cache")
+        elif path.suffix.lower() == ".svg":
+            problem = images.svg_problem(path, str(relative(path, self.root)))
             if problem:
                 raise RefusedResourceError(problem)
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -129,6 +138,25 @@ class Renderer:
             position = end
         return "".join([*kept, html[position:]]), sheets
 
+    def _layout(self, html: str, base_url: str, fetcher: ProjectFetcher,
+                sheets: list[weasyprint.CSS], name: Path) -> weasyprint.Document:
+        """Lay ``html`` out with every footnote on the page of its first citation: a
+        misplaced note's citing block is moved to the next page and the document laid
+        out again (see placement.py); a note no move places is an error."""
+        misplaced: list[placement.Misplaced] = []
+        for _attempt in range(MAX_FOOTNOTE_MOVES + 1):
+            document = weasyprint.HTML(
+                string=html, base_url=base_url, url_fetcher=fetcher).render(
+                    stylesheets=sheets, font_config=self.fonts, pdf_variant=PDF_VARIANT)
+            misplaced = placement.misplaced_notes(document.pages)
+            moved = placement.keep_with_call(html, misplaced[0].anchor) if misplaced else None
+            if moved is None:
+                break
+            html = moved
+        if misplaced:
+            raise RenderError(placement.problems(self.project, name, misplaced))
+        return document
+
     def pdf(self, html: str, name: Path, *, finisher: Finisher = margins_as_artifacts,
             **options: Any) -> Rendered:
         """Render ``html`` to tagged PDF/UA-1; ``name`` is its content file, for errors.
@@ -142,9 +170,7 @@ class Renderer:
         with _collect_errors() as errors, fewer_collections():
             try:
                 html, sheets = self._stylesheets(html, fetcher)
-                document = weasyprint.HTML(
-                    string=html, base_url=base_url, url_fetcher=fetcher).render(
-                        stylesheets=sheets, font_config=self.fonts, pdf_variant=PDF_VARIANT)
+                document = self._layout(html, base_url, fetcher, sheets, name)
                 # images, SVG and attachments are fetched while writing, so this
                 # stays inside the fence too
                 data = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=finisher,

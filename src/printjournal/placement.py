@@ -1,0 +1,150 @@
+"""Laid-out pages in, footnotes printed away from their citation out (and a remedy).
+
+The promise: a source's footnote prints on the page of its first citation. The
+print CSS asks WeasyPrint for it (``footnote-policy: line``: a note that does not
+fit takes its call's line to the next page), but WeasyPrint 70 does not always
+keep it (with several notes on one line it can leave the line and move some of
+them). So the renderer checks every layout with :func:`misplaced_notes`, which
+reads WeasyPrint's public ``Page.anchors`` and ``Page.links`` (gathered during
+layout anyway: no second walk over the boxes). A note is the element
+``<prefix>note-N``; its calls are the links to ``#<prefix>source-N``, the first
+of which carries the note.
+
+Where a note is misplaced, :func:`keep_with_call` gives the block holding its
+call (paragraph, list item, table row, ...) ``break-before: page``, so the call
+and its note start the next page together; the renderer lays the document out
+again and checks again. What still fails becomes an error at the citation's line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from .errors import PrintjournalError, Problem
+from .model import Project
+
+NOTE = re.compile(r"^(?P<prefix>.*?)note-(?P<number>\d+)$")
+SOURCE = re.compile(r"^#?(?P<prefix>.*?)source-(?P<number>\d+)$")
+
+#: The blocks a call can be moved with: the nearest one around it is given a page break.
+#: A cell cannot start a page on its own, so a table's call moves its row.
+_BLOCKS = ("p", "li", "dt", "dd", "tr", "blockquote", "figure", "h2", "h3", "h4", "h5",
+           "h6", "pre", "div")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+         "source", "track", "wbr"}
+MOVE = ' style="break-before: page"'
+
+
+@dataclass(frozen=True)
+class Misplaced:
+    """A footnote (``anchor``, e.g. ``note-3``) not on the page of its first call."""
+
+    anchor: str
+    number: int
+    call_page: int          # 1-based
+    note_page: int | None   # None: the note is on no page at all
+
+
+def misplaced_notes(pages: Sequence[Any]) -> list[Misplaced]:
+    """Every note of WeasyPrint's laid-out ``pages`` that is not on its call's page."""
+    notes: dict[str, int] = {}
+    calls: dict[str, int] = {}
+    for number, page in enumerate(pages, start=1):
+        for anchor in page.anchors:
+            if NOTE.match(anchor):
+                notes.setdefault(anchor, number)
+        for link_type, target, *_ in page.links:
+            match = SOURCE.match(target) if link_type == "internal" else None
+            if match:
+                calls.setdefault(f"{match['prefix']}note-{match['number']}", number)
+    return [Misplaced(anchor, int(NOTE.match(anchor)["number"]),  # type: ignore[index]
+                      page, notes.get(anchor))
+            for anchor, page in calls.items()
+            if anchor in notes and notes[anchor] != page]
+
+
+def keep_with_call(html: str, anchor: str) -> str | None:
+    """``html`` with a page break before the block holding the note ``anchor`` (and so
+    its call), or None when there is no such block or it already has its break."""
+    finder = _BlockOf(html, anchor)
+    finder.feed(html)
+    finder.close()
+    if finder.found is None:
+        return None
+    start, tag = finder.found
+    head = start + 1 + len(tag)
+    if html.startswith(MOVE, head):
+        return None
+    return html[:head] + MOVE + html[head:]
+
+
+class _BlockOf(HTMLParser):
+    """Finds the start (offset, tag) of the nearest block around the element ``anchor``."""
+
+    def __init__(self, html: str, anchor: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.anchor = anchor
+        self.offsets = [0]
+        for line in html.splitlines(keepends=True):
+            self.offsets.append(self.offsets[-1] + len(line))
+        self.open: list[tuple[str, int]] = []
+        self.found: tuple[int, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.found is not None:
+            return
+        line, column = self.getpos()
+        offset = self.offsets[line - 1] + column
+        if dict(attrs).get("id") == self.anchor:
+            blocks = [(o, t) for t, o in self.open if t in _BLOCKS]
+            if blocks:
+                self.found = blocks[-1]
+            return
+        if tag not in _VOID:
+            self.open.append((tag, offset))
+
+    def handle_endtag(self, tag: str) -> None:
+        for index in range(len(self.open) - 1, -1, -1):
+            if self.open[index][0] == tag:
+                del self.open[index:]
+                return
+
+
+def problems(project: Project, name: Path, misplaced: Iterable[Misplaced]) -> list[Problem]:
+    """Notes no remedy could place, each at the line of its first citation in ``name``
+    (an article's file) where that can be found, in plain words."""
+    found = []
+    for note in misplaced:
+        where = f"page {note.note_page}" if note.note_page is not None else "no page"
+        found.append(Problem(name, citation_line(project, name, note), (
+            f"the footnote of source {note.number} would print on {where}, but it is first "
+            f"cited on page {note.call_page}: shorten the source's text or the paragraph "
+            "that cites it")))
+    return found
+
+
+def citation_line(project: Project, name: Path, note: Misplaced) -> int:
+    """The line of ``name`` where the note's source is first cited (1 if not found)."""
+    from .content import CITATION, CITATION_ID, body_lines, load_article
+
+    if name.suffix != ".md" or not NOTE.match(note.anchor) \
+            or NOTE.match(note.anchor)["prefix"] not in ("", "a1-"):  # type: ignore[index]
+        return 1
+    try:
+        article = load_article(project.root / name, project)
+    except PrintjournalError:
+        return 1
+    if not 0 < note.number <= len(article.sources):
+        return 1
+    wanted = article.sources[note.number - 1].id
+    for number, line in body_lines(article):
+        for match in CITATION.finditer(line):
+            if any((cited := CITATION_ID.match(part)) and cited[1] == wanted
+                   for part in match[1].split(";")):
+                return number
+    return article.sources[note.number - 1].line

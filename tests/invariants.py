@@ -1,0 +1,143 @@
+"""What must hold for every PDF printjournal makes: shared by the corpus and sample tests.
+
+Each function opens a PDF (pdfplumber, pypdf) and returns the problems it finds, as
+plain sentences (an empty list: all is well), so a test can assert ``== []`` and show
+them all. The page area comes from the layouts' own CSS (:class:`PageArea`), never from
+numbers copied here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+
+from .pdfread import destination_pages, fonts, link_pages
+
+MM = 72 / 25.4
+#: how far a glyph's box may stick out (accents, italics' overhang, rounding)
+SLACK = 1.5
+#: what the layouts print in the margins (running heads, footers, page numbers) is
+#: set this small; text larger than it in a margin has overflowed out of the page area
+FURNITURE_SIZE = 7.6
+BUNDLED_FONTS = {"Charis-SIL", "Charis-SIL-Italic", "Charis-SIL-Bold", "Charis-SIL-Bold-Italic",
+                 "Inter", "Inter-Italic", "Inter-Semi-Bold", "Inter-Bold"}
+
+
+@dataclass(frozen=True)
+class PageArea:
+    """The margins (in mm) of a layout's pages, read from its stylesheets' @page rules:
+    ``top, right, bottom, left`` of a right-hand page; left-hand pages are mirrored."""
+
+    top: float
+    right: float
+    bottom: float
+    left: float
+
+    @classmethod
+    def of(cls, *stylesheets: Path) -> PageArea:
+        """Later sheets override earlier ones, as in the cascade of the layouts; an
+        ``@page :right`` rule is more specific than ``@page`` and wins over it wherever
+        it comes from."""
+        top = right = bottom = left = 0.0
+        sides: tuple[float, float] | None = None
+        for sheet in stylesheets:
+            css = re.sub(r"/\*.*?\*/", "", sheet.read_text(encoding="utf-8"), flags=re.S)
+            plain = re.search(r"@page\s*\{[^}]*?\bmargin:\s*([\d.]+)mm\s+([\d.]+)mm\s+"
+                              r"([\d.]+)mm\s+([\d.]+)mm", css)
+            if plain:
+                top, right, bottom, left = (float(v) for v in plain.groups())
+            right_page = re.search(r"@page\s*:right\s*\{\s*margin-left:\s*([\d.]+)mm;\s*"
+                                   r"margin-right:\s*([\d.]+)mm", css)
+            if right_page:
+                sides = (float(right_page[1]), float(right_page[2]))
+        if sides:
+            left, right = sides
+        return cls(top, right, bottom, left)
+
+    def box(self, number: int, width: float, height: float) -> tuple[float, float, float, float]:
+        """(x0, top, x1, bottom) of page ``number`` (1-based; odd pages are right-hand)."""
+        left, right = (self.left, self.right) if number % 2 else (self.right, self.left)
+        return left * MM, self.top * MM, width - right * MM, height - self.bottom * MM
+
+
+def glyphs_outside(pdf: Path, area: PageArea, furniture: float = FURNITURE_SIZE) -> list[str]:
+    """Glyphs and images that leave the page area: sideways past the margins at all, or
+    up or down into the margins when they are not page furniture (text no larger than
+    ``furniture`` points)."""
+    problems: list[str] = []
+    with pdfplumber.open(pdf) as document:
+        for number, page in enumerate(document.pages, start=1):
+            x0, top, x1, bottom = area.box(number, float(page.width), float(page.height))
+            stray = [c for c in page.chars if c["text"].strip() and (
+                c["x0"] < x0 - SLACK or c["x1"] > x1 + SLACK
+                or (c["size"] > furniture
+                    and (c["top"] < top - SLACK or c["bottom"] > bottom + SLACK)))]
+            if stray:
+                text = "".join(c["text"] for c in stray[:40])
+                problems.append(f"page {number}: {len(stray)} glyphs outside the page area, "
+                                f"e.g. {text!r} at x={stray[0]['x0']:.0f}..{stray[-1]['x1']:.0f}")
+            for image in page.images:
+                if image["x0"] < x0 - SLACK or image["x1"] > x1 + SLACK \
+                        or image["top"] < top - SLACK or image["bottom"] > bottom + SLACK:
+                    problems.append(
+                        f"page {number}: an image at ({image['x0']:.0f}, {image['top']:.0f})-"
+                        f"({image['x1']:.0f}, {image['bottom']:.0f}) leaves the page area "
+                        f"({x0:.0f}, {top:.0f})-({x1:.0f}, {bottom:.0f})")
+    return problems
+
+
+def foreign_fonts(pdf: Path) -> list[str]:
+    """Fonts that are not the bundled ones, or not embedded."""
+    found = fonts(pypdf.PdfReader(pdf))
+    return [f"font {name} is {'not bundled' if name not in BUNDLED_FONTS else 'not embedded'}"
+            for name, embedded in sorted(found.items())
+            if name not in BUNDLED_FONTS or not embedded]
+
+
+def footnotes_away_from_calls(pdf: Path, prefix: str = "") -> list[str]:
+    """Every footnote on the page of its source's first citation."""
+    reader = pypdf.PdfReader(pdf)
+    calls = link_pages(reader, f"{prefix}source-")
+    notes = destination_pages(reader, f"{prefix}note-")
+    problems = [f"source {key}: cited first on page {min(pages)}, its footnote on page "
+                f"{notes.get(key)}" for key, pages in sorted(calls.items())
+                if notes.get(key) != min(pages)]
+    problems += [f"footnote {key} has no citation" for key in sorted(set(notes) - set(calls))]
+    return problems
+
+
+def printed_text(pdf: Path) -> str:
+    """Every character the PDF prints, in the order it is drawn (cell by cell in a table,
+    not across the columns), in one string without spaces, line breaks or hyphens
+    (hyphenation undone), ligatures and compatibility forms spelled out."""
+    with pdfplumber.open(pdf) as document:
+        text = "".join(char["text"] for page in document.pages for char in page.chars)
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s\-‐]+", "", text).casefold()
+
+
+def missing_words(pdf: Path, words: list[str]) -> list[str]:
+    """``words`` not found in what the PDF prints (long words may be broken anywhere)."""
+    printed = printed_text(pdf)
+    return [w for w in dict.fromkeys(words)
+            if unicodedata.normalize("NFKC", w).casefold() not in printed]
+
+
+def markdown_words(text: str) -> list[str]:
+    """The words a reader should find on paper for an article's front matter and
+    Markdown: title, standfirst, source texts and body, without the markup."""
+    front, _, body = text.partition("\n---\n")
+    printed = []
+    for key in ("title", "dek", "text"):
+        printed += re.findall(rf"\b{key}:\s*\"([^\"]*)\"", front)
+    body = re.sub(r"\[@[^\]]*\]", " ", body)                       # citations
+    body = re.sub(r"!\[[^\]]*\]\(\s*\S+(?:\s+\"([^\"]*)\")?\s*\)", r" \1 ", body)  # images
+    body = re.sub(r"\]\([^)]*\)", "] ", body)                      # link targets
+    body = re.sub(r"^!!!\s*\w+", " ", body, flags=re.M)            # callout kind
+    body = re.sub(r"^```.*$", " ", body, flags=re.M)
+    return re.findall(r"\w+", " ".join([*printed, body]))

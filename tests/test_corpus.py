@@ -1,0 +1,166 @@
+"""The corpus of tricky articles: each renders right, or is refused at its line.
+
+The convention, the same for everyone who adds a case (one file per case, in your own
+words):
+
+- ``tests/corpus/<case>.md``: a whole article (front matter and Markdown) that must
+  render to a PDF meeting every invariant of tests/invariants.py: ``check`` finds
+  nothing; no glyph or image outside the page area; only the bundled fonts, embedded;
+  every footnote on the page of its source's first citation; every word of the article
+  printed (hyphenation aside); veraPDF PDF/UA-1.
+- ``tests/corpus/refused/<case>.md``: an article that must be refused, by ``check`` and
+  by rendering, with a ``path:line: message`` error (line > 0) containing the text after
+  ``# expect-error:`` in a YAML comment of its front matter; no PDF is written.
+- Images the cases use go in ``tests/corpus/images/`` and are referenced as
+  ``../images/<file>``: the whole folder is copied to ``content/images/``.
+
+All cases live in one project (the sample printjournal.toml, layouts/, fonts/) and are
+rendered once, in this process, with one pipeline (fonts loaded once).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from printjournal import build, config
+from printjournal.errors import PrintjournalError, Problem
+
+from .conftest import REPO
+from .invariants import (
+    PageArea,
+    footnotes_away_from_calls,
+    foreign_fonts,
+    glyphs_outside,
+    markdown_words,
+    missing_words,
+)
+from .test_accessibility import vera  # noqa: F401 (the veraPDF fixture)
+
+pytestmark = pytest.mark.slow
+
+CORPUS = REPO / "tests" / "corpus"
+CASES = sorted(p.stem for p in CORPUS.glob("*.md"))
+REFUSED = sorted(p.stem for p in (CORPUS / "refused").glob("*.md"))
+EXPECT = re.compile(r"^#\s*expect-error:\s*(.+?)\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one case: its PDF (or None) and every problem reported."""
+
+    pdf: Path | None
+    checked: tuple[Problem, ...]
+    rendered: tuple[Problem, ...]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> dict[str, Outcome]:
+    root = tmp_path_factory.mktemp("corpus") / "project"
+    for folder in ("layouts", "fonts", "content/clinics"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "printjournal.toml", root / "printjournal.toml")
+    shutil.copytree(CORPUS / "images", root / "content" / "images")
+    articles = root / "content" / "articles"
+    articles.mkdir()
+    for name in CASES:
+        shutil.copy(CORPUS / f"{name}.md", articles / f"{name}.md")
+    for name in REFUSED:
+        shutil.copy(CORPUS / "refused" / f"{name}.md", articles / f"{name}.md")
+    project = config.load_project(root)
+    checked: dict[str, list[Problem]] = {}
+    for problem in build.check(project):
+        checked.setdefault(Path(problem.path).stem, []).append(problem)
+    pipeline = build.Pipeline.load(project)
+    outcomes = {}
+    for name in [*CASES, *REFUSED]:
+        out = root / "dist" / f"{name}.pdf"
+        try:
+            build.build_article(pipeline, articles / f"{name}.md", out)
+            rendered: tuple[Problem, ...] = ()
+        except PrintjournalError as exc:
+            rendered = exc.problems
+        outcomes[name] = Outcome(out if out.exists() else None,
+                                 tuple(checked.get(name, ())), rendered)
+    return outcomes
+
+
+@pytest.fixture(scope="module")
+def area() -> PageArea:
+    return PageArea.of(REPO / "layouts" / "print.css")
+
+
+def _pdf(corpus: dict[str, Outcome], case: str) -> Path:
+    outcome = corpus[case]
+    assert outcome.checked == () and outcome.rendered == (), \
+        [str(p) for p in outcome.checked + outcome.rendered]
+    assert outcome.pdf is not None
+    return outcome.pdf
+
+
+def test_the_corpus_is_large_enough():
+    assert len(CASES) + len(REFUSED) >= 30
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_renders_with_nothing_outside_the_text_area(corpus, area, case):
+    assert glyphs_outside(_pdf(corpus, case), area) == []
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_only_bundled_fonts(corpus, case):
+    assert foreign_fonts(_pdf(corpus, case)) == []
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_footnotes_on_the_page_of_their_first_call(corpus, case):
+    assert footnotes_away_from_calls(_pdf(corpus, case)) == []
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_every_word_is_printed(corpus, case):
+    words = markdown_words((CORPUS / f"{case}.md").read_text(encoding="utf-8"))
+    assert words
+    assert missing_words(_pdf(corpus, case), words) == []
+
+
+def test_every_case_passes_verapdf_ua1(vera, corpus):  # noqa: F811
+    pdfs = [str(_pdf(corpus, case)) for case in CASES]
+    result = subprocess.run([vera, "ua1", *pdfs], capture_output=True, text=True, timeout=900)
+    verdicts = re.findall(r"^(\S+) \[ua1\] compliant=(\w+)", result.stdout, re.MULTILINE)
+    assert len(verdicts) == len(pdfs), result.stdout + result.stderr
+    assert [name for name, ok in verdicts if ok != "true"] == []
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_refused_by_check_and_render_at_its_line(corpus, case):
+    text = (CORPUS / "refused" / f"{case}.md").read_text(encoding="utf-8")
+    expected = EXPECT.search(text.partition("\n---\n")[0])
+    assert expected, f"{case}: no '# expect-error: ...' comment in its front matter"
+    outcome = corpus[case]
+    assert outcome.pdf is None
+    for reported in (outcome.checked, outcome.rendered):
+        matching = [p for p in reported if expected[1] in p.message]
+        assert matching, [str(p) for p in reported]
+        assert all(p.line > 0 and str(p).startswith(f"content/articles/{case}.md:{p.line}: ")
+                   for p in matching), [str(p) for p in matching]
+
+
+@pytest.mark.parametrize("case", ["table-long-with-tall-rows", "table-row-taller-than-a-page"])
+def test_a_table_repeats_its_header_on_every_page_it_continues_onto(corpus, case):
+    import pdfplumber
+
+    with pdfplumber.open(_pdf(corpus, case)) as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    header = {"table-long-with-tall-rows": "What was checked",
+              "table-row-taller-than-a-page": "Notes"}[case]
+    body = "Blood pressure" if case == "table-long-with-tall-rows" else "The nurse explained"
+    with_rows = [n for n, text in enumerate(pages, start=1) if body in text]
+    assert len(with_rows) >= 2, "the table no longer runs over several pages"
+    for number in with_rows:
+        assert header in pages[number - 1], f"page {number} has rows but no header"
