@@ -63,9 +63,12 @@ class Progress:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+        for fault in summary.faults:
+            print(f"warning: {fault}", file=self.err, flush=True)
         removed = f", removed {summary.removed}" if summary.removed else ""
+        warned = f", {len(summary.faults)} warning(s) above" if summary.faults else ""
         print(f"built {summary.built}, reused {summary.reused}, failed {summary.failed}"
-              f"{removed} in {summary.seconds:.1f} s → {summary.out}", file=self.out,
+              f"{removed}{warned} in {summary.seconds:.1f} s → {summary.out}", file=self.out,
               flush=True)
 
 

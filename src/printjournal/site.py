@@ -41,7 +41,7 @@ from typing import Any, Protocol
 
 import pypdf
 
-from . import cache, content, downloads
+from . import cache, content, downloads, files, workers
 from .build import Pipeline
 from .downloads import ARTICLE, ISSUE, MANIFEST, Download, Listing
 from .errors import PrintjournalError, Problem, relative
@@ -115,6 +115,7 @@ class Summary:
     seconds: float
     problems: tuple[Problem, ...]
     downloads: tuple[Download, ...] = field(default=(), repr=False)
+    faults: tuple[str, ...] = ()      # damaged files found (and rebuilt), foreign PDFs
 
 
 class Reporter(Protocol):
@@ -148,6 +149,8 @@ class LogReporter:
             log.error("%s", problem)
 
     def finish(self, summary: Summary) -> None:
+        for fault in summary.faults:
+            log.warning("%s", fault)
         log.info("built %d, reused %d, failed %d in %.1f s", summary.built, summary.reused,
                  summary.failed, summary.seconds)
 
@@ -292,15 +295,34 @@ def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: b
     render cache and every file an earlier build put into ``out``. The workers
     import the ``__main__`` module, as multiprocessing's do: a script calling this
     needs the ``if __name__ == "__main__":`` guard.
+
+    Raises OutputError, naming the folder, when ``out`` or the render cache cannot be
+    written (a full disk, a read-only folder): the build stops there, every file it
+    had not replaced yet stays as it was.
     """
-    started = time.perf_counter()
-    reporter = reporter or LogReporter()
     out = out.resolve()
     store = cache.RenderCache.for_project(project)
+    try:
+        return _build_site(project, out, store, jobs, clean, reporter or LogReporter(),
+                           issue_builder)
+    except OSError as exc:
+        if not _ours(exc, (out, store.folder)):
+            raise
+        shown = {out: relative(out, project.root), store.folder: Path(store.folder.name)}
+        raise files.output_error(exc, shown, project.root) from None
+
+
+def _build_site(project: Project, out: Path, store: cache.RenderCache, jobs: int | None,
+                clean: bool, reporter: Reporter, issue_builder: IssueBuilder | None
+                ) -> Summary:
+    started = time.perf_counter()
     record_path = store.folder / "site" / f"{_digest(str(out))[:16]}.json"
     if clean:
         _clean(out, Record.load(record_path))
         shutil.rmtree(store.folder, ignore_errors=True)
+    for folder in (out, store.folder):
+        files.remove_stale_temps(folder)
+    workers.remove_stale_folders()
     record = Record.load(record_path)
     layouts = Layouts(project)              # a broken labels.toml stops everything here
     the_plan = plan(project, issue_builder)
@@ -308,8 +330,9 @@ def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: b
 
     outcomes: dict[str, Outcome] = {}
     tasks = []
+    faults: list[str] = []
     for output in the_plan.outputs:
-        download = _reuse(output, keys[output.path], out, record, store)
+        download = _reuse(output, keys[output.path], out, record, store, faults)
         if download is not None:
             outcomes[output.path] = Outcome(output.path, "reused", download=download)
         else:
@@ -324,9 +347,10 @@ def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: b
         problems += outcome.problems
         reporter.update(outcome)
 
-    kept = _record_outputs(the_plan, keys, outcomes, record)
+    kept = _record_outputs(the_plan, keys, outcomes, record, out)
     removed = _prune(out, the_plan, record, kept)
     found = tuple(sorted((r.download for r in kept.values()), key=lambda d: d.path))
+    faults += _foreign(out, kept)
     pages, page_problems = _write_pages(out, layouts, found, record)
     problems += page_problems
     reporter.problems(page_problems)
@@ -336,22 +360,39 @@ def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: b
     summary = Summary(out=out, built=statuses.count("built"), reused=statuses.count("reused"),
                       failed=statuses.count("failed") + len(the_plan.failed_sources),
                       removed=removed, seconds=time.perf_counter() - started,
-                      problems=tuple(problems), downloads=found)
+                      problems=tuple(problems), downloads=found, faults=tuple(faults))
     reporter.finish(summary)
     return summary
 
 
+def _ours(exc: OSError, folders: Sequence[Path]) -> bool:
+    """Whether ``exc`` was raised on a file in one of ``folders`` (our own writes)."""
+    if not exc.filename:
+        return False
+    where = Path(os.fsdecode(exc.filename)).absolute()
+    return any(where.is_relative_to(f) or f.is_relative_to(where) for f in folders)
+
+
+def _foreign(out: Path, kept: dict[str, Recorded]) -> list[str]:
+    """A line for each PDF in ``out`` that no build put there (not listed anywhere)."""
+    ours = set(kept)
+    return [f"{path} is not made by this build: it is not in manifest.json"
+            for path in sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
+            if path not in ours]
+
+
 def _record_outputs(the_plan: Plan, keys: dict[str, str], outcomes: dict[str, Outcome],
-                    record: Record) -> dict[str, Recorded]:
+                    record: Record, out: Path) -> dict[str, Recorded]:
     """The record after this build: what was built or reused, and for what failed,
-    its last good file."""
+    its last good file (if it is still there as it was)."""
     kept: dict[str, Recorded] = {}
     for output in the_plan.outputs:
         download = outcomes[output.path].download
+        old = record.outputs.get(output.path)
         if download is not None:
             kept[output.path] = Recorded(keys[output.path], output.source, download)
-        elif output.path in record.outputs:
-            kept[output.path] = record.outputs[output.path]
+        elif old is not None and _intact(out / output.path, old.download):
+            kept[output.path] = old
     return kept
 
 
@@ -364,7 +405,8 @@ def _prune(out: Path, the_plan: Plan, record: Record, kept: dict[str, Recorded])
         if path in kept or path in planned:
             continue
         if old.source in the_plan.failed_sources:
-            kept[path] = old
+            if _intact(out / path, old.download):
+                kept[path] = old
         else:
             _unlink(out, path)
             removed += 1
@@ -392,20 +434,27 @@ def _write_pages(out: Path, layouts: Layouts, found: Sequence[Download], record:
 
 
 def _reuse(output: Output, key: str, out: Path, record: Record,
-           store: cache.RenderCache) -> Download | None:
-    """The output's file if it is already in ``out``, or copied there from the render cache."""
+           store: cache.RenderCache, faults: list[str]) -> Download | None:
+    """The output's file if it is already in ``out`` as it was written, or copied there
+    from the render cache if its entry there is intact; a damaged file or entry is
+    said in ``faults`` and rebuilt."""
     old = record.outputs.get(output.path)
     dest = out / output.path
-    if old is not None and old.key == key and _intact(dest, old.download):
-        return Download(output.path, output.listing, old.download.pages, old.download.bytes,
-                        old.download.sha256)
-    data = store.get(key)
-    if data is None:
-        return None
     if old is not None and old.key == key:
-        pages = old.download.pages
-    else:
-        pages = len(pypdf.PdfReader(io.BytesIO(data)).pages)
+        if _intact(dest, old.download):
+            return Download(output.path, output.listing, old.download.pages,
+                            old.download.bytes, old.download.sha256)
+        if dest.exists():
+            faults.append(f"{output.path} was changed or damaged since it was built: rebuilt")
+    try:
+        data = store.verified(key)
+        if data is None:
+            return None
+        pages = old.download.pages if old is not None and old.key == key else \
+            len(pypdf.PdfReader(io.BytesIO(data)).pages)
+    except (cache.DamagedEntryError, pypdf.errors.PdfReadError):
+        faults.append(f"the render cache entry for {output.path} was damaged: rebuilt")
+        return None
     write_atomic(dest, data)
     log.debug("copied %s from the render cache", output.path)
     return Download(output.path, output.listing, pages, len(data), _digest(data))
@@ -558,6 +607,7 @@ class _Workers:
         self.pool: multiprocessing.pool.Pool | None = None
         self.results: multiprocessing.pool.IMapIterator | None = None
         self.error: BaseException | None = None
+        self.temp = workers.TempFolder()            # the workers' temporary files
         if self.context.get_start_method() == "forkserver":
             multiprocessing.forkserver.ensure_running()    # returns at once; it starts
         self.starter = threading.Thread(target=self._start, daemon=True)
@@ -568,7 +618,8 @@ class _Workers:
         try:
             self.pool = self.context.Pool(
                 min(self.jobs, len(self.tasks)), initializer=_worker_start,
-                initargs=(self.events,), maxtasksperchild=TASKS_PER_WORKER)
+                initargs=(self.events, os.getpid(), self.temp.path),
+                maxtasksperchild=TASKS_PER_WORKER)
             self.results = self.pool.imap_unordered(_work, self.tasks)
         except BaseException as exc:  # raised again in outcomes()
             self.error = exc
@@ -582,6 +633,7 @@ class _Workers:
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
+        self.temp.__exit__()
 
     def outcomes(self) -> Iterator[Outcome]:
         if self.starter.ident is None:      # not started in the background: now
@@ -602,7 +654,7 @@ class _Workers:
                     path, pid = self.events.get()
                     started[path] = pid
                 for path, pid in started.items():
-                    if path in pending and not _alive(pid):
+                    if path in pending and not files.alive(pid):
                         gone[path] = gone.get(path, 0) + 1
                         if gone[path] == _LOST_AFTER:
                             task = pending.pop(path)
@@ -614,28 +666,21 @@ class _Workers:
                 yield outcome
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 _events: Any = None                          # in a worker: where it says what it starts
 _pipelines: dict[Project, Pipeline] = {}     # in a worker: loaded once per project
 
 
-def _worker_start(events: Any) -> None:
+def _worker_start(events: Any, parent: int, temp: str) -> None:
     global _events
     _events = events
+    workers.start_worker(parent, temp)
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
 
 
 def _work(task: Task, pipeline: Pipeline | None = None) -> Outcome:
-    """Render one output into its file (and the render cache); never raises."""
+    """Render one output into its file (and the render cache). Raises only OSError on
+    a write into the output folder or the render cache (a full disk, a read-only
+    folder): that stops the build; any other failure fails this output alone."""
     output = task.output
     started = time.perf_counter()
     if _events is not None:
@@ -650,6 +695,9 @@ def _work(task: Task, pipeline: Pipeline | None = None) -> Outcome:
     except PrintjournalError as exc:
         return Outcome(output.path, "failed", time.perf_counter() - started, exc.problems)
     except Exception as exc:  # a bug: fail this output, build the others
+        if isinstance(exc, OSError) and _ours(exc, (
+                task.store, task.dest.parents[output.path.count("/")])):
+            raise
         log.exception("building %s", output.path)
         return Outcome(output.path, "failed", time.perf_counter() - started, (Problem(
             output.source, 0, f"could not build {output.path}: {type(exc).__name__}: {exc}"),))

@@ -1,0 +1,80 @@
+"""A worker process's start in, a worker that leaves nothing behind out.
+
+Every pool of render workers (the website build's, an issue's, the leaflet desk's)
+calls :func:`start_worker` in its initializer:
+
+- the worker ends with its parent: the kernel sends it SIGKILL when the process
+  that started it dies (Linux ``prctl(PR_SET_PDEATHSIG)``), so a killed build's
+  workers stop at once instead of rendering into the output folder for seconds
+  more; where that call does not exist, nothing changes;
+- its temporary files go into a folder of its own: WeasyPrint's font configuration
+  makes a ``weasyprint-*`` folder of font files (~4 MB) and removes it only when
+  the configuration is collected, which a worker's exit skips. Given ``folder``
+  (a :class:`TempFolder` of the parent, which removes it when the pool is done) the
+  worker uses that; else it makes ``printjournal-worker-<pid>-*`` and removes it
+  when it exits normally; one left by a killed worker is removed by the next
+  :func:`remove_stale_folders`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import re
+import shutil
+import signal
+import tempfile
+from multiprocessing import util
+from pathlib import Path
+
+from .files import alive
+
+PREFIX = "printjournal-worker-"
+_PR_SET_PDEATHSIG = 1
+_OURS = re.compile(rf"^{PREFIX}(\d+)-")
+
+
+def start_worker(parent: int, folder: str | None = None) -> None:
+    """Make this worker end with its parent (pid ``parent``) and keep its temporary
+    files in ``folder``, or in a folder of its own."""
+    end_with_parent(parent)
+    if folder is None:
+        folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
+        util.Finalize(None, shutil.rmtree, args=(folder, True), exitpriority=0)
+    tempfile.tempdir = folder
+
+
+def end_with_parent(parent: int) -> None:
+    """Ask the kernel to kill this process when its parent dies; exit now if the
+    process ``parent`` (which started the pool) is gone already."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):    # not Linux: the pool's own shutdown it is
+        return
+    if not alive(parent):                # it died before the call above: no signal comes
+        os._exit(1)
+
+
+class TempFolder:
+    """A temporary folder for a pool's workers, removed with everything in it on exit."""
+
+    def __init__(self) -> None:
+        self.path = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
+
+    def __enter__(self) -> TempFolder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def remove_stale_folders() -> None:
+    """Remove the workers' temporary folders whose process is gone (killed)."""
+    with contextlib.suppress(OSError):
+        for path in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
+            match = _OURS.match(path.name)
+            if match and not alive(int(match[1])):
+                shutil.rmtree(path, ignore_errors=True)
