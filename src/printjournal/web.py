@@ -35,7 +35,7 @@ from typing import Any
 from flask import Flask, Response, abort, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from . import cache, config, content
+from . import cache, config, content, workers
 from .downloads import ARTICLE
 from .errors import PrintjournalError
 from .model import Article, Project
@@ -56,6 +56,7 @@ _worker: dict[str, Any] = {}   # one pipeline per worker process, made by _start
 def _start_worker(root: str, memory_limit: int) -> None:
     from .build import Pipeline
 
+    workers.start_worker(os.getppid())     # ends with the desk, leaves no temp files
     if memory_limit:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     signal.signal(signal.SIGALRM, _alarm)

@@ -3,10 +3,10 @@
 Every pool of render workers (the website build's, an issue's, the leaflet desk's)
 calls :func:`start_worker` in its initializer:
 
-- the worker ends with its parent: the kernel sends it SIGKILL when the process
-  that started it dies (Linux ``prctl(PR_SET_PDEATHSIG)``), so a killed build's
+- the worker ends with the process that started its pool: a thread waits on a
+  pidfd of that process and kills the worker when it dies, so a killed build's
   workers stop at once instead of rendering into the output folder for seconds
-  more; where that call does not exist, nothing changes;
+  more (Linux; elsewhere nothing changes);
 - its temporary files go into a folder of its own: WeasyPrint's font configuration
   makes a ``weasyprint-*`` folder of font files (~4 MB) and removes it only when
   the configuration is collected, which a worker's exit skips. Given ``folder``
@@ -19,20 +19,19 @@ calls :func:`start_worker` in its initializer:
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import os
 import re
+import select
 import shutil
 import signal
 import tempfile
+import threading
 from multiprocessing import util
 from pathlib import Path
 
 from .files import alive
 
 PREFIX = "printjournal-worker-"
-_PR_SET_PDEATHSIG = 1
 _OURS = re.compile(rf"^{PREFIX}(\d+)-")
 
 
@@ -41,21 +40,34 @@ def start_worker(parent: int, folder: str | None = None) -> None:
     files in ``folder``, or in a folder of its own."""
     end_with_parent(parent)
     if folder is None:
+        remove_stale_folders()
         folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
         util.Finalize(None, shutil.rmtree, args=(folder, True), exitpriority=0)
     tempfile.tempdir = folder
 
 
 def end_with_parent(parent: int) -> None:
-    """Ask the kernel to kill this process when its parent dies; exit now if the
-    process ``parent`` (which started the pool) is gone already."""
+    """End this process (SIGKILL) as soon as the process ``parent``, which started its
+    pool, dies; at once if it is gone already.
+
+    The website build's workers are children of multiprocessing's forkserver, not of
+    the build, and every worker holds the forkserver open: so the kernel's parent-death
+    signal alone would never come. A thread waits on a pidfd of ``parent`` instead;
+    where there are no pidfds (not Linux), the pool's own shutdown it is.
+    """
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):    # not Linux: the pool's own shutdown it is
-        return
-    if not alive(parent):                # it died before the call above: no signal comes
+        watched = os.pidfd_open(parent)
+    except ProcessLookupError:
         os._exit(1)
+    except (AttributeError, OSError):
+        return
+    threading.Thread(target=_end_with, args=(watched,), daemon=True,
+                     name="end-with-parent").start()
+
+
+def _end_with(watched: int) -> None:
+    select.select([watched], [], [])     # readable when the process has ended
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 class TempFolder:
