@@ -377,3 +377,23 @@ def test_a_real_full_or_read_only_disk(project, small_disk, fault):
     assert result.stderr.splitlines() == [f"{dist}/: cannot write the output: {message}"]
     assert snapshot(dist) == before
     json.loads((dist / "manifest.json").read_text())
+
+
+# ---- a bug while reading one article
+
+def test_a_bug_reading_one_article_fails_that_article_only(project, monkeypatch):
+    from printjournal import content
+
+    parse = content.parse_article
+
+    def buggy(shown, text, loaded):
+        if shown.name == "beta.md":
+            raise IndexError("list index out of range")
+        return parse(shown, text, loaded)
+    monkeypatch.setattr(content, "parse_article", buggy)
+    report = build(project, jobs=1)
+    assert report.paths("built") == {"articles/alpha.pdf", "articles/gamma.pdf"}
+    assert [str(p) for p in report.other_problems] == [
+        "content/articles/beta.md:1: could not read this article (IndexError: list index "
+        "out of range): a bug in printjournal, please report it"]
+    assert report.summary.failed == 1
