@@ -20,6 +20,7 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import OutputError, relative
@@ -95,6 +96,15 @@ def alive(pid: int) -> bool:
     except OverflowError:
         return False
     return True
+
+
+def under(exc: OSError, folders: Iterable[Path]) -> bool:
+    """Whether ``exc`` was raised on a path in (or above) one of ``folders``: on a write
+    of our own there, not on reading content."""
+    if not exc.filename:
+        return False
+    where = Path(os.fsdecode(exc.filename)).absolute()
+    return any(where.is_relative_to(f) or f.is_relative_to(where) for f in folders)
 
 
 def output_error(exc: OSError, folders: dict[Path, Path], root: Path) -> OutputError:

@@ -5,6 +5,7 @@
              editions of every issue)
     build    Outputs → PDFs in the output folder: only those whose inputs changed,
              in parallel worker processes that are replaced every few outputs
+             (sitework.py)
     pages    every PDF → manifest.json, index.html, issues/<issue>.html (downloads)
 
 Incremental: an output's key is :func:`cache.key` over its input files, the
@@ -26,13 +27,8 @@ import hashlib
 import io
 import json
 import logging
-import multiprocessing
-import multiprocessing.forkserver
-import multiprocessing.pool
 import os
 import shutil
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +37,7 @@ from typing import Any, Protocol
 
 import pypdf
 
-from . import cache, content, downloads, files, workers
+from . import cache, content, downloads, files, sitework, workers
 from .build import Pipeline
 from .downloads import ARTICLE, ISSUE, MANIFEST, Download, Listing
 from .errors import PrintjournalError, Problem, relative
@@ -49,16 +45,11 @@ from .issue import IssueBuild, page_count  # imported here so the workers' forks
 from .manifest import load_manifest
 from .model import Article, Project
 from .render import Rendered, Renderer, write_atomic
+from .sitework import Outcome, Task
 from .templating import Layouts
 from .yamlsource import load_yaml
 
 log = logging.getLogger(__name__)
-
-TASKS_PER_WORKER = 16    # a worker is replaced after this many outputs (its memory levels
-                         # off at ~130 MiB after about ten article renders)
-IN_PROCESS = 2           # this few outputs to build are rendered without worker processes
-_POLL = 0.2              # seconds between checks on the workers while waiting
-_LOST_AFTER = 10         # polls a task's worker may be gone before the task counts as lost
 
 Make = Callable[..., Rendered]   # make(pipeline, *args) → Rendered; module level, so it pickles
 
@@ -90,17 +81,6 @@ class Plan:
     @property
     def failed_sources(self) -> frozenset[Path]:
         return frozenset(p.path for p in self.problems)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one output."""
-
-    path: str
-    status: str                       # "built", "reused" or "failed"
-    seconds: float = 0.0
-    problems: tuple[Problem, ...] = ()
-    download: Download | None = None
 
 
 @dataclass(frozen=True)
@@ -326,7 +306,7 @@ def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: b
         return _build_site(project, out, store, jobs, clean, reporter or LogReporter(),
                            issue_builder)
     except OSError as exc:
-        if not _ours(exc, (out, store.folder)):
+        if not files.under(exc, (out, store.folder)):
             raise
         shown = {out: relative(out, project.root), store.folder: Path(store.folder.name)}
         raise files.output_error(exc, shown, project.root) from None
@@ -349,7 +329,7 @@ def _build_site(project: Project, out: Path, store: cache.RenderCache, jobs: int
     keys = {o.path: o.key(project) for o in the_plan.outputs}
 
     outcomes: dict[str, Outcome] = {}
-    tasks = []
+    tasks: list[Task] = []
     faults: list[str] = []
     for output in the_plan.outputs:
         download = _reuse(output, keys[output.path], out, record, store, faults)
@@ -361,7 +341,7 @@ def _build_site(project: Project, out: Path, store: cache.RenderCache, jobs: int
     reporter.start(len(the_plan.outputs), len(tasks))
     problems = list(the_plan.problems)
     reporter.problems(problems)
-    for outcome in _run(tasks, jobs or os.cpu_count() or 1,
+    for outcome in sitework.run(tasks, jobs or os.cpu_count() or 1,
                         lambda: Pipeline(project, layouts, Renderer.for_project(project))):
         outcomes[outcome.path] = outcome
         problems += outcome.problems
@@ -383,14 +363,6 @@ def _build_site(project: Project, out: Path, store: cache.RenderCache, jobs: int
                       problems=tuple(problems), downloads=found, faults=tuple(faults))
     reporter.finish(summary)
     return summary
-
-
-def _ours(exc: OSError, folders: Sequence[Path]) -> bool:
-    """Whether ``exc`` was raised on a file in one of ``folders`` (our own writes)."""
-    if not exc.filename:
-        return False
-    where = Path(os.fsdecode(exc.filename)).absolute()
-    return any(where.is_relative_to(f) or f.is_relative_to(where) for f in folders)
 
 
 def _foreign(out: Path, kept: dict[str, Recorded]) -> list[str]:
@@ -563,164 +535,3 @@ class Record:
                             for p, r in sorted(self.outputs.items())},
                 "pages": sorted(self.pages)}
         write_atomic(path, json.dumps(data, indent=1, ensure_ascii=False).encode())
-
-
-# ───────────────────────────────── workers ─────────────────────────────────
-
-@dataclass(frozen=True)
-class Task:
-    """One output to render, as sent to a worker process."""
-
-    output: Output
-    key: str
-    project: Project
-    dest: Path
-    store: Path          # the render cache's folder
-
-
-def _run(tasks: list[Task], jobs: int, pipeline: Callable[[], Pipeline]) -> Iterator[Outcome]:
-    """Render ``tasks``: up to IN_PROCESS of them here, more in worker processes.
-
-    Starting the workers' forkserver imports WeasyPrint (~0.5 s), about as long as a
-    short article takes to render: the shortest is rendered here meanwhile, and with
-    ``jobs`` > 1 the workers start on the others as soon as they are up.
-    """
-    ordered = sorted(tasks, key=lambda t: -t.output.cost)
-    if len(ordered) <= IN_PROCESS:
-        for task in reversed(ordered):
-            yield _work(task, pipeline())
-        return
-    here = ordered.pop()
-    with _Workers(ordered, jobs, start_now=jobs > 1) as workers:
-        yield _work(here, pipeline())
-        yield from workers.outcomes()
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """Worker processes start from a forkserver with printjournal imported (where there
-    is none, on Windows, each starts afresh)."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return context
-
-
-class _Workers:
-    """``jobs`` worker processes rendering ``tasks``, each replaced after
-    TASKS_PER_WORKER outputs; started at once in a thread of their own when
-    ``start_now`` (this process forks nothing: the forkserver does), else when
-    their outcomes are asked for.
-
-    multiprocessing.Pool rather than ProcessPoolExecutor: the latter's
-    max_tasks_per_child deadlocks on Python 3.11 (CPython gh-115634). Workers
-    start from a forkserver that has printjournal imported: cheap to replace,
-    and they inherit no thread or lock of this process. A worker that dies
-    (killed, out of memory) fails the output it was rendering, not the build.
-    """
-
-    def __init__(self, tasks: list[Task], jobs: int, start_now: bool) -> None:
-        self.tasks = tasks
-        self.jobs = jobs
-        self.context = _context()
-        self.events = self.context.SimpleQueue()   # workers say which output they start
-        self.pool: multiprocessing.pool.Pool | None = None
-        self.results: multiprocessing.pool.IMapIterator | None = None
-        self.error: BaseException | None = None
-        self.temp = workers.TempFolder()            # the workers' temporary files
-        if self.context.get_start_method() == "forkserver":
-            multiprocessing.forkserver.ensure_running()    # returns at once; it starts
-        self.starter = threading.Thread(target=self._start, daemon=True)
-        if start_now:
-            self.starter.start()
-
-    def _start(self) -> None:
-        try:
-            self.pool = self.context.Pool(
-                min(self.jobs, len(self.tasks)), initializer=_worker_start,
-                initargs=(self.events, os.getpid(), self.temp.path),
-                maxtasksperchild=TASKS_PER_WORKER)
-            self.results = self.pool.imap_unordered(_work, self.tasks)
-        except BaseException as exc:  # raised again in outcomes()
-            self.error = exc
-
-    def __enter__(self) -> _Workers:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.starter.is_alive():
-            self.starter.join()
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-        self.temp.__exit__()
-
-    def outcomes(self) -> Iterator[Outcome]:
-        if self.starter.ident is None:      # not started in the background: now
-            self._start()
-        else:
-            self.starter.join()
-        if self.error is not None:
-            raise self.error
-        assert self.results is not None
-        pending = {t.output.path: t for t in self.tasks}
-        started: dict[str, int] = {}
-        gone: dict[str, int] = {}
-        while pending:
-            try:
-                outcome = self.results.next(timeout=_POLL)
-            except multiprocessing.TimeoutError:
-                while not self.events.empty():
-                    path, pid = self.events.get()
-                    started[path] = pid
-                for path, pid in started.items():
-                    if path in pending and not files.alive(pid):
-                        gone[path] = gone.get(path, 0) + 1
-                        if gone[path] == _LOST_AFTER:
-                            task = pending.pop(path)
-                            yield Outcome(path, "failed", problems=(Problem(
-                                task.output.source, 0,
-                                f"the process building {path} stopped (out of memory?)"),))
-                continue
-            if pending.pop(outcome.path, None) is not None:
-                yield outcome
-
-
-_events: Any = None                          # in a worker: where it says what it starts
-_pipelines: dict[Project, Pipeline] = {}     # in a worker: loaded once per project
-
-
-def _worker_start(events: Any, parent: int, temp: str) -> None:
-    global _events
-    _events = events
-    workers.start_worker(parent, temp)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
-
-
-def _work(task: Task, pipeline: Pipeline | None = None) -> Outcome:
-    """Render one output into its file (and the render cache). Raises only OSError on
-    a write into the output folder or the render cache (a full disk, a read-only
-    folder): that stops the build; any other failure fails this output alone."""
-    output = task.output
-    started = time.perf_counter()
-    if _events is not None:
-        _events.put((output.path, os.getpid()))
-    try:
-        if pipeline is None:
-            pipeline = _pipelines.get(task.project) or \
-                _pipelines.setdefault(task.project, Pipeline.load(task.project))
-        rendered = output.make(pipeline, *output.args)
-        cache.RenderCache(task.store).put(task.key, rendered.data)
-        write_atomic(task.dest, rendered.data)
-    except PrintjournalError as exc:
-        return Outcome(output.path, "failed", time.perf_counter() - started, exc.problems)
-    except Exception as exc:  # a bug: fail this output, build the others
-        if isinstance(exc, OSError) and _ours(exc, (
-                task.store, task.dest.parents[output.path.count("/")])):
-            raise
-        log.exception("building %s", output.path)
-        return Outcome(output.path, "failed", time.perf_counter() - started, (Problem(
-            output.source, 0, f"could not build {output.path}: {type(exc).__name__}: {exc}"),))
-    download = Download(output.path, output.listing, rendered.pages, len(rendered.data),
-                        _digest(rendered.data))
-    return Outcome(output.path, "built", time.perf_counter() - started, download=download)
