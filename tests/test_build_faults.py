@@ -23,18 +23,12 @@ import pytest
 from printjournal import files, site
 from printjournal.errors import OutputError
 
+from . import test_site
 from .conftest import REPO
 from .site_helpers import stand_in_issue
 from .test_site import ALL, DOT, ISSUE, article, build, manifest, run
 
-
-@pytest.fixture
-def project(tmp_project):
-    tmp_project.write("content/images/dot.svg", DOT.format(3))
-    tmp_project.article("alpha", article("Alpha", "A dot:\n\n![a dot](../images/dot.svg)"))
-    tmp_project.article("beta", article("Beta"))
-    tmp_project.article("gamma", article("Gamma"))
-    return tmp_project
+project = test_site.project         # the fixture: a project of three small articles
 
 
 def cache_entry(project, path: str) -> Path:
