@@ -10,7 +10,7 @@ so that noise from other work on the (shared) machine falls on every row alike:
 - a no-op rebuild, as a process and as a ``site.build_site`` call in this process
   (the process mostly starts Python and imports WeasyPrint, ~0.6 s); and a call
   building into a new folder, every PDF copied from the render cache (each entry's
-  SHA-256 checked against its seal);
+  SHA-256 checked against the one in its name);
 - one article edited, then rebuilt, as a process and as a call, against that
   article's own render: ``printjournal article`` as a process, and a fresh
   ``Pipeline`` rendering it in this process.

@@ -4,7 +4,7 @@ An output is reused only when every input that shaped it is byte for byte
 the same: the article's file and the images it uses, everything in layouts/
 and fonts/, printjournal.toml, printjournal's and WeasyPrint's versions, and
 whatever options the caller adds (edition, folio, clinic, ...). Keys are
-SHA-256 hex digests; entries are written atomically and sealed with the SHA-256
+SHA-256 hex digests; entries are written atomically and named with the SHA-256
 of their bytes, checked on every read, so neither a crash nor a damaged disk
 gives a later run bytes it would trust wrongly.
 """
@@ -82,9 +82,9 @@ class DamagedEntryError(Exception):
 class RenderCache:
     """Rendered PDFs by key, in a folder (default: .printjournal-cache/ in the project).
 
-    Each entry ``<key>.pdf`` has a seal beside it, ``<key>.sha256``: the SHA-256 and
-    size of the bytes written. An entry is only ever returned as it was written; one
-    that is not (a truncated file, other bytes, no seal) is removed and is a miss.
+    An entry is sealed by its name, ``<key>.<sha256 of its bytes>.pdf``, written
+    in one atomic rename, and returned only if its bytes still have that SHA-256;
+    one that does not (a truncated file, other bytes) is removed and is a miss.
     """
 
     folder: Path
@@ -93,8 +93,12 @@ class RenderCache:
     def for_project(cls, project: Project) -> RenderCache:
         return cls(project.root / ".printjournal-cache")
 
-    def _path(self, cache_key: str) -> Path:
-        return self.folder / cache_key[:2] / f"{cache_key}.pdf"
+    def _entries(self, cache_key: str) -> list[Path]:
+        """The files of the entry (one, unless a put was cut short removing an older one)."""
+        try:
+            return sorted((self.folder / cache_key[:2]).glob(f"{cache_key}.*.pdf"))
+        except OSError:
+            return []
 
     def get(self, cache_key: str) -> bytes | None:
         """The entry's bytes; None when there is none, or it was damaged (then logged)."""
@@ -106,34 +110,24 @@ class RenderCache:
 
     def verified(self, cache_key: str) -> bytes | None:
         """The entry's bytes, None when there is none; raises DamagedEntryError (the entry
-        removed) when its bytes are not those its seal records. An entry without a seal
-        (a put cut short) is removed quietly: a miss."""
-        path = self._path(cache_key)
-        seal = path.with_suffix(".sha256")
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        try:
-            digest, size = seal.read_text(encoding="ascii").split()
-            intact = int(size) == len(data) and hashlib.sha256(data).hexdigest() == digest
-        except FileNotFoundError:   # a put cut short, or an entry from before seals: a miss
+        removed) when its bytes do not have the SHA-256 its name says."""
+        for path in self._entries(cache_key):
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                continue
+            if hashlib.sha256(data).hexdigest() == path.suffixes[-2][1:]:
+                return data
             _remove(path)
-            return None
-        except (OSError, ValueError):
-            intact = False
-        if not intact:
-            _remove(path, seal)
             raise DamagedEntryError(f"the render cache entry {relative(path, self.folder)} "
                                     "was damaged: it is rendered again")
-        return data
+        return None
 
     def put(self, cache_key: str, data: bytes) -> None:
-        path = self._path(cache_key)
-        seal = path.with_suffix(".sha256")
-        seal.unlink(missing_ok=True)        # no moment where an old seal vouches for new bytes
+        digest = hashlib.sha256(data).hexdigest()
+        path = self.folder / cache_key[:2] / f"{cache_key}.{digest}.pdf"
         write_atomic(path, data)
-        write_atomic(seal, f"{hashlib.sha256(data).hexdigest()} {len(data)}\n".encode())
+        _remove(*(p for p in self._entries(cache_key) if p != path))
 
 
 def _remove(*paths: Path) -> None:

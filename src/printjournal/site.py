@@ -20,7 +20,7 @@ as ``path:line: message`` and everything else is built; its last good PDF
 stays in place (every write is atomic) and stays in the manifest.
 
 Nothing is trusted blindly: a file in the output folder is reused only if its
-bytes are those recorded, a render cache entry only if they match its seal;
+bytes are those recorded, a render cache entry only if they have the SHA-256 in its name;
 anything else is rebuilt and said in the summary's ``faults``, as is a PDF in
 the folder that the build did not make (never listed). A write that fails (a
 full disk, a read-only folder) stops the build with one OutputError naming the
