@@ -61,8 +61,14 @@ def end_with_parent(parent: int) -> None:
         os._exit(1)
     except (AttributeError, OSError):
         return
-    threading.Thread(target=_end_with, args=(watched,), daemon=True,
-                     name="end-with-parent").start()
+    # the thread blocks every signal (it inherits the mask): a signal for the process,
+    # like the desk's SIGALRM time limit, must interrupt the main thread, not this one
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+    try:
+        threading.Thread(target=_end_with, args=(watched,), daemon=True,
+                         name="end-with-parent").start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _end_with(watched: int) -> None:
