@@ -8,7 +8,9 @@ so that noise from other work on the (shared) machine falls on every row alike:
 - a cold build (``--clean``: no cache, no outputs) with ``--jobs 1`` and with
   ``--jobs 2``, each a fresh ``printjournal build`` process (the order alternates);
 - a no-op rebuild, as a process and as a ``site.build_site`` call in this process
-  (the process mostly starts Python and imports WeasyPrint, ~0.6 s);
+  (the process mostly starts Python and imports WeasyPrint, ~0.6 s); and a call
+  building into a new folder, every PDF copied from the render cache (each entry's
+  SHA-256 checked against the one in its name);
 - one article edited, then rebuilt, as a process and as a call, against that
   article's own render: ``printjournal article`` as a process, and a fresh
   ``Pipeline`` rendering it in this process.
@@ -108,6 +110,8 @@ def main() -> None:
                 times[f"cold{jobs}"] = cli(root, "build", "--clean", "--jobs", jobs)
             times["noop"] = cli(root, "build")
             times["noop_call"] = timed(lambda: site.build_site(project, dist))
+            fresh = Path(tmp) / f"fresh{round_}"
+            times["fresh_call"] = timed(lambda f=fresh: site.build_site(project, f))
             edit()
             times["edit"] = cli(root, "build")
             times["article"] = cli(root, "article", str(source), "-o", str(Path(tmp) / "a.pdf"))
@@ -147,6 +151,8 @@ def main() -> None:
         ("no-op rebuild (process)", "noop", ratio("noop", "cold2", True), "of cold -j 2", "≤ 2%"),
         ("no-op rebuild (build_site call)", "noop_call", ratio("noop_call", "cold2", True),
          "of cold -j 2", "≤ 2%"),
+        ("into a new folder, all from the cache (call)", "fresh_call",
+         ratio("fresh_call", "cold2", True), "of cold -j 2", ""),
         (f"{args.article} edited (process)", "edit", ratio("edit", "article"),
          "× printjournal article", "≤ 1.5"),
         (f"printjournal article {args.article}", "article", "", "", ""),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import signal
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,16 @@ def dying_issue(pipeline: Pipeline, manifest: Path, edition: str) -> Rendered:
     killer would."""
     if edition == "print":
         os.kill(os.getpid(), signal.SIGKILL)
+    return stand_in_issue(pipeline, manifest, edition)
+
+
+def sleepy_issue(pipeline: Pipeline, manifest: Path, edition: str) -> Rendered:
+    """An issue builder that says it started (a file ``workers/<edition>.<pid>`` in the
+    project) and then takes a long time: a build to kill while its workers render."""
+    folder = pipeline.project.root / "workers"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{edition}.{os.getpid()}").touch()
+    time.sleep(30)
     return stand_in_issue(pipeline, manifest, edition)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from printjournal import config, site
+from printjournal import config, site, sitework
 
 from .conftest import REPO
 from .site_helpers import Collect, crashing_issue, dying_issue, stand_in_issue
@@ -252,12 +252,12 @@ def test_one_or_two_outputs_to_build_are_rendered_without_workers(project, monke
     def no_workers(*args, **kwargs):
         raise AssertionError("worker processes were started for two outputs")
 
-    monkeypatch.setattr(site, "_Workers", no_workers)
+    monkeypatch.setattr(sitework, "_Workers", no_workers)
     assert build(project).paths("built") == {"articles/beta.pdf", "articles/gamma.pdf"}
 
 
 def test_workers_are_replaced_and_every_output_is_built(project, monkeypatch):
-    monkeypatch.setattr(site, "TASKS_PER_WORKER", 1)
+    monkeypatch.setattr(sitework, "TASKS_PER_WORKER", 1)
     for name in ("delta", "epsilon", "zeta"):
         project.article(name, article(name.title()))
     report = build(project, jobs=2)

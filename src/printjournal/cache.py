@@ -4,15 +4,16 @@ An output is reused only when every input that shaped it is byte for byte
 the same: the article's file and the images it uses, everything in layouts/
 and fonts/, printjournal.toml, printjournal's and WeasyPrint's versions, and
 whatever options the caller adds (edition, folio, clinic, ...). Keys are
-SHA-256 hex digests; entries are written atomically, so a crash never leaves
-a half entry that a later run would trust.
+SHA-256 hex digests; entries are written atomically and named with the SHA-256
+of their bytes, checked on every read, so neither a crash nor a damaged disk
+gives a later run bytes it would trust wrongly.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ import weasyprint
 
 from . import __version__
 from .content import IMAGE, body_lines
+from .errors import relative
+from .files import write_atomic
 from .model import Article, Project
 
 log = logging.getLogger(__name__)
@@ -74,9 +77,18 @@ def key(project: Project, files: Iterable[Path], *options: object) -> str:
     return digest.hexdigest()
 
 
+class DamagedEntryError(Exception):
+    """A render cache entry whose bytes are not those written (truncated, overwritten)."""
+
+
 @dataclass(frozen=True)
 class RenderCache:
-    """Rendered PDFs by key, in a folder (default: .printjournal-cache/ in the project)."""
+    """Rendered PDFs by key, in a folder (default: .printjournal-cache/ in the project).
+
+    An entry is sealed by its name, ``<key>.<sha256 of its bytes>.pdf``, written
+    in one atomic rename, and returned only if its bytes still have that SHA-256;
+    one that does not (a truncated file, other bytes) is removed and is a miss.
+    """
 
     folder: Path
 
@@ -84,18 +96,44 @@ class RenderCache:
     def for_project(cls, project: Project) -> RenderCache:
         return cls(project.root / ".printjournal-cache")
 
-    def _path(self, cache_key: str) -> Path:
-        return self.folder / cache_key[:2] / f"{cache_key}.pdf"
+    def _entries(self, cache_key: str) -> list[Path]:
+        """The files of the entry (one, unless a put was cut short removing an older one)."""
+        try:
+            return sorted((self.folder / cache_key[:2]).glob(f"{cache_key}.*.pdf"))
+        except OSError:
+            return []
 
     def get(self, cache_key: str) -> bytes | None:
+        """The entry's bytes; None when there is none, or it was damaged (then logged)."""
         try:
-            return self._path(cache_key).read_bytes()
-        except FileNotFoundError:
+            return self.verified(cache_key)
+        except DamagedEntryError as exc:
+            log.warning("%s", exc)
             return None
 
+    def verified(self, cache_key: str) -> bytes | None:
+        """The entry's bytes, None when there is none; raises DamagedEntryError (the entry
+        removed) when its bytes do not have the SHA-256 its name says."""
+        for path in self._entries(cache_key):
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                continue
+            if hashlib.sha256(data).hexdigest() == path.suffixes[-2][1:]:
+                return data
+            _remove(path)
+            raise DamagedEntryError(f"the render cache entry {relative(path, self.folder)} "
+                                    "was damaged: it is rendered again")
+        return None
+
     def put(self, cache_key: str, data: bytes) -> None:
-        path = self._path(cache_key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        digest = hashlib.sha256(data).hexdigest()
+        path = self.folder / cache_key[:2] / f"{cache_key}.{digest}.pdf"
+        write_atomic(path, data)
+        _remove(*(p for p in self._entries(cache_key) if p != path))
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):    # a read-only cache: a miss all the same
+            path.unlink(missing_ok=True)

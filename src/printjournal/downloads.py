@@ -100,8 +100,13 @@ class IssueDownloads:
 
 
 def manifest_json(project: Project, downloads: Iterable[Download]) -> bytes:
-    """``manifest.json``: the journal's name and one entry per file, sorted by path."""
+    """``manifest.json``: the journal's name and one entry per file, sorted by path; an
+    issue lists those of its articles' PDFs that are among the files."""
     files = [d.to_json() for d in sorted(downloads, key=lambda d: d.path)]
+    present = {entry["path"] for entry in files}
+    for entry in files:
+        if "articles" in entry:
+            entry["articles"] = [p for p in entry["articles"] if p in present]
     data = {"journal": project.journal.name, "files": files}
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 

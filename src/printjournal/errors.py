@@ -64,6 +64,11 @@ class Notices:
 
     def __len__(self) -> int:
         return len(self._found)
+class FolderProblem(Problem):
+    """Something wrong with a whole folder (a full disk, a read-only folder): no line."""
+
+    def __str__(self) -> str:
+        return f"{self.path.as_posix().rstrip('/')}/: {self.message}"
 
 
 class PrintjournalError(Exception):
@@ -92,6 +97,14 @@ class LayoutError(PrintjournalError):
 
 class RenderError(PrintjournalError):
     """WeasyPrint could not make the PDF (a refused or broken resource, ...)."""
+
+
+class OutputError(PrintjournalError):
+    """The output folder or the render cache cannot be written (a disk fault, not content)."""
+
+    @classmethod
+    def about(cls, folder: Path, message: str) -> OutputError:
+        return cls([FolderProblem(folder, 0, message)])
 
 
 class ReviewError(PrintjournalError):

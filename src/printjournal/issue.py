@@ -47,6 +47,7 @@ from .manifest import Manifest, load_manifest
 from .model import Article
 from .render import Renderer, fewer_collections, write_atomic
 from .templating import Labels, article_html, shorten
+from .workers import TempFolder, start_worker
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +130,7 @@ class IssueBuild:
         self.rendered: dict[str, RenderedPart] = {}   # by cache key, for this build
         self.renders = 0                              # parts WeasyPrint rendered
         self._pool: ProcessPoolExecutor | None = None
+        self._temp: TempFolder | None = None     # the workers' temporary files
         self._running: dict[str, Future[RenderedPart | _Failed]] = {}  # by cache key
         self._here: dict[str, Job] = {}         # with one worker: rendered when asked for
 
@@ -433,8 +435,10 @@ class IssueBuild:
                 continue
             if self._pool is None:
                 _WORKER["renderer"] = self.pipeline.renderer   # the workers inherit it
+                self._temp = TempFolder()
                 self._pool = ProcessPoolExecutor(
-                    max_workers=self.workers, mp_context=multiprocessing.get_context("fork"))
+                    max_workers=self.workers, mp_context=multiprocessing.get_context("fork"),
+                    initializer=start_worker, initargs=(os.getpid(), self._temp.path))
             # the workers are forked at the first submits; with the parent's objects
             # frozen, their garbage collector does not copy every inherited page
             gc.freeze()
@@ -470,6 +474,9 @@ class IssueBuild:
             self._running.clear()
             self._pool.shutdown()
             self._pool = None
+        if self._temp is not None:
+            self._temp.__exit__()
+            self._temp = None
 
     @staticmethod
     def _result(result: RenderedPart | _Failed) -> RenderedPart:

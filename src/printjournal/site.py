@@ -5,6 +5,7 @@
              editions of every issue)
     build    Outputs → PDFs in the output folder: only those whose inputs changed,
              in parallel worker processes that are replaced every few outputs
+             (sitework.py)
     pages    every PDF → manifest.json, index.html, issues/<issue>.html (downloads)
 
 Incremental: an output's key is :func:`cache.key` over its input files, the
@@ -17,6 +18,13 @@ is copied from there instead of rendered again.
 Failures stay local: an article that cannot be loaded or rendered is reported
 as ``path:line: message`` and everything else is built; its last good PDF
 stays in place (every write is atomic) and stays in the manifest.
+
+Nothing is trusted blindly: a file in the output folder is reused only if its
+bytes are those recorded, a render cache entry only if they have the SHA-256 in its name;
+anything else is rebuilt and said in the summary's ``faults``, as is a PDF in
+the folder that the build did not make (never listed). A write that fails (a
+full disk, a read-only folder) stops the build with one OutputError naming the
+folder. Temporary files of killed runs are removed at the start.
 """
 
 from __future__ import annotations
@@ -26,13 +34,8 @@ import hashlib
 import io
 import json
 import logging
-import multiprocessing
-import multiprocessing.forkserver
-import multiprocessing.pool
 import os
 import shutil
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +44,7 @@ from typing import Any, Protocol
 
 import pypdf
 
-from . import cache, content, downloads, links
+from . import cache, content, downloads, files, links, sitework, workers
 from .build import Pipeline
 from .downloads import ARTICLE, ISSUE, MANIFEST, Download, Listing
 from .errors import Notice, Notices, PrintjournalError, Problem, relative
@@ -49,16 +52,11 @@ from .issue import IssueBuild, page_count  # imported here so the workers' forks
 from .manifest import load_manifest
 from .model import Article, Project
 from .render import Rendered, Renderer, write_atomic
+from .sitework import Outcome, Task
 from .templating import Layouts
 from .yamlsource import load_yaml
 
 log = logging.getLogger(__name__)
-
-TASKS_PER_WORKER = 16    # a worker is replaced after this many outputs (its memory levels
-                         # off at ~130 MiB after about ten article renders)
-IN_PROCESS = 2           # this few outputs to build are rendered without worker processes
-_POLL = 0.2              # seconds between checks on the workers while waiting
-_LOST_AFTER = 10         # polls a task's worker may be gone before the task counts as lost
 
 Make = Callable[..., Rendered]   # make(pipeline, *args) → Rendered; module level, so it pickles
 
@@ -93,17 +91,6 @@ class Plan:
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """What became of one output."""
-
-    path: str
-    status: str                       # "built", "reused" or "failed"
-    seconds: float = 0.0
-    problems: tuple[Problem, ...] = ()
-    download: Download | None = None
-
-
-@dataclass(frozen=True)
 class Summary:
     """A whole build: counts, the time it took, and every problem."""
 
@@ -116,6 +103,7 @@ class Summary:
     problems: tuple[Problem, ...]
     downloads: tuple[Download, ...] = field(default=(), repr=False)
     warnings: tuple[Notice, ...] = ()
+    faults: tuple[str, ...] = ()      # damaged files found (and rebuilt), foreign PDFs
 
 
 class Reporter(Protocol):
@@ -149,6 +137,8 @@ class LogReporter:
             log.error("%s", problem)
 
     def finish(self, summary: Summary) -> None:
+        for fault in summary.faults:
+            log.warning("%s", fault)
         log.info("built %d, reused %d, failed %d in %.1f s", summary.built, summary.reused,
                  summary.failed, summary.seconds)
 
@@ -158,7 +148,7 @@ class LogReporter:
 def plan(project: Project, issue_builder: IssueBuilder | None = None,
          notices: Notices | None = None) -> Plan:
     """Every output of the project; ``issue_builder`` defaults to :data:`ISSUE_BUILDER`."""
-    articles, problems = content.load_articles(project)
+    articles, problems = _load_articles(project)
     problems += links.check_links(articles, project, notices=notices)
     bad = {p.path for p in problems}
     good = [a for a in articles if a.path not in bad]
@@ -169,6 +159,26 @@ def plan(project: Project, issue_builder: IssueBuilder | None = None,
         outputs += issues
         problems += issue_problems
     return Plan(tuple(outputs), tuple(sorted(set(problems))))
+
+
+def _load_articles(project: Project) -> tuple[list[Article], list[Problem]]:
+    """content.load_articles; if a bug escapes it, the articles it escapes from are
+    each a problem of their own (line 1: the file as a whole) and the others load."""
+    try:
+        return content.load_articles(project)
+    except Exception:  # a bug: find the article it comes from
+        log.debug("loading the articles failed: trying them one by one", exc_info=True)
+    good, problems = [], []
+    for path in content.article_paths(project):
+        try:
+            content.load_articles(project, [path])
+            good.append(path)
+        except Exception as exc:  # a bug in this article's reading: it fails alone
+            problems.append(Problem(relative(path, project.root), 1, "could not read this "
+                                    f"article ({type(exc).__name__}: {exc}): a bug in "
+                                    "printjournal, please report it"))
+    articles, more = content.load_articles(project, good)
+    return articles, problems + more
 
 
 def article_outputs(project: Project, articles: Sequence[Article]) -> list[Output]:
@@ -296,15 +306,34 @@ def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: b
     ``notices`` and the summary (with ``notices.strict``, they are errors). The workers
     import the ``__main__`` module, as multiprocessing's do: a script calling this
     needs the ``if __name__ == "__main__":`` guard.
+
+    Raises OutputError, naming the folder, when ``out`` or the render cache cannot be
+    written (a full disk, a read-only folder): the build stops there, every file it
+    had not replaced yet stays as it was.
     """
-    started = time.perf_counter()
-    reporter = reporter or LogReporter()
     out = out.resolve()
     store = cache.RenderCache.for_project(project)
+    try:
+        return _build_site(project, out, store, jobs, clean, reporter or LogReporter(),
+                           issue_builder, notices)
+    except OSError as exc:
+        if not files.under(exc, (out, store.folder)):
+            raise
+        shown = {out: relative(out, project.root), store.folder: Path(store.folder.name)}
+        raise files.output_error(exc, shown, project.root) from None
+
+
+def _build_site(project: Project, out: Path, store: cache.RenderCache, jobs: int | None,
+                clean: bool, reporter: Reporter, issue_builder: IssueBuilder | None,
+                notices: Notices | None) -> Summary:
+    started = time.perf_counter()
     record_path = store.folder / "site" / f"{_digest(str(out))[:16]}.json"
     if clean:
         _clean(out, Record.load(record_path))
         shutil.rmtree(store.folder, ignore_errors=True)
+    for folder in (out, store.folder):
+        files.remove_stale_temps(folder)
+    workers.remove_stale_folders()
     record = Record.load(record_path)
     layouts = Layouts(project)              # a broken labels.toml stops everything here
     notices = notices if notices is not None else Notices()
@@ -312,9 +341,10 @@ def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: b
     keys = {o.path: o.key(project) for o in the_plan.outputs}
 
     outcomes: dict[str, Outcome] = {}
-    tasks = []
+    tasks: list[Task] = []
+    faults: list[str] = []
     for output in the_plan.outputs:
-        download = _reuse(output, keys[output.path], out, record, store)
+        download = _reuse(output, keys[output.path], out, record, store, faults)
         if download is not None:
             outcomes[output.path] = Outcome(output.path, "reused", download=download)
         else:
@@ -323,15 +353,16 @@ def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: b
     reporter.start(len(the_plan.outputs), len(tasks))
     problems = list(the_plan.problems)
     reporter.problems([*notices.found, *problems])
-    for outcome in _run(tasks, jobs or os.cpu_count() or 1,
+    for outcome in sitework.run(tasks, jobs or os.cpu_count() or 1,
                         lambda: Pipeline(project, layouts, Renderer.for_project(project))):
         outcomes[outcome.path] = outcome
         problems += outcome.problems
         reporter.update(outcome)
 
-    kept = _record_outputs(the_plan, keys, outcomes, record)
+    kept = _record_outputs(the_plan, keys, outcomes, record, out)
     removed = _prune(out, the_plan, record, kept)
     found = tuple(sorted((r.download for r in kept.values()), key=lambda d: d.path))
+    faults += _foreign(out, kept)
     pages, page_problems = _write_pages(out, layouts, found, record)
     problems += page_problems
     reporter.problems(page_problems)
@@ -341,22 +372,32 @@ def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: b
     summary = Summary(out=out, built=statuses.count("built"), reused=statuses.count("reused"),
                       failed=statuses.count("failed") + len(the_plan.failed_sources),
                       removed=removed, seconds=time.perf_counter() - started,
-                      problems=tuple(problems), downloads=found, warnings=notices.found)
+                      problems=tuple(problems), downloads=found, warnings=notices.found,
+                      faults=tuple(faults))
     reporter.finish(summary)
     return summary
 
 
+def _foreign(out: Path, kept: dict[str, Recorded]) -> list[str]:
+    """A line for each PDF in ``out`` that no build put there (not listed anywhere)."""
+    ours = set(kept)
+    return [f"{path} is not made by this build: it is not in manifest.json"
+            for path in sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
+            if path not in ours]
+
+
 def _record_outputs(the_plan: Plan, keys: dict[str, str], outcomes: dict[str, Outcome],
-                    record: Record) -> dict[str, Recorded]:
+                    record: Record, out: Path) -> dict[str, Recorded]:
     """The record after this build: what was built or reused, and for what failed,
-    its last good file."""
+    its last good file (if it is still there as it was)."""
     kept: dict[str, Recorded] = {}
     for output in the_plan.outputs:
         download = outcomes[output.path].download
+        old = record.outputs.get(output.path)
         if download is not None:
             kept[output.path] = Recorded(keys[output.path], output.source, download)
-        elif output.path in record.outputs:
-            kept[output.path] = record.outputs[output.path]
+        elif old is not None and _intact(out / output.path, old.download):
+            kept[output.path] = old
     return kept
 
 
@@ -369,7 +410,8 @@ def _prune(out: Path, the_plan: Plan, record: Record, kept: dict[str, Recorded])
         if path in kept or path in planned:
             continue
         if old.source in the_plan.failed_sources:
-            kept[path] = old
+            if _intact(out / path, old.download):
+                kept[path] = old
         else:
             _unlink(out, path)
             removed += 1
@@ -397,20 +439,27 @@ def _write_pages(out: Path, layouts: Layouts, found: Sequence[Download], record:
 
 
 def _reuse(output: Output, key: str, out: Path, record: Record,
-           store: cache.RenderCache) -> Download | None:
-    """The output's file if it is already in ``out``, or copied there from the render cache."""
+           store: cache.RenderCache, faults: list[str]) -> Download | None:
+    """The output's file if it is already in ``out`` as it was written, or copied there
+    from the render cache if its entry there is intact; a damaged file or entry is
+    said in ``faults`` and rebuilt."""
     old = record.outputs.get(output.path)
     dest = out / output.path
-    if old is not None and old.key == key and _intact(dest, old.download):
-        return Download(output.path, output.listing, old.download.pages, old.download.bytes,
-                        old.download.sha256)
-    data = store.get(key)
-    if data is None:
-        return None
     if old is not None and old.key == key:
-        pages = old.download.pages
-    else:
-        pages = len(pypdf.PdfReader(io.BytesIO(data)).pages)
+        if _intact(dest, old.download):
+            return Download(output.path, output.listing, old.download.pages,
+                            old.download.bytes, old.download.sha256)
+        if dest.exists():
+            faults.append(f"{output.path} was changed or damaged since it was built: rebuilt")
+    try:
+        data = store.verified(key)
+        if data is None:
+            return None
+        pages = old.download.pages if old is not None and old.key == key else \
+            len(pypdf.PdfReader(io.BytesIO(data)).pages)
+    except (cache.DamagedEntryError, pypdf.errors.PdfReadError):
+        faults.append(f"the render cache entry for {output.path} was damaged: rebuilt")
+        return None
     write_atomic(dest, data)
     log.debug("copied %s from the render cache", output.path)
     return Download(output.path, output.listing, pages, len(data), _digest(data))
@@ -499,165 +548,3 @@ class Record:
                             for p, r in sorted(self.outputs.items())},
                 "pages": sorted(self.pages)}
         write_atomic(path, json.dumps(data, indent=1, ensure_ascii=False).encode())
-
-
-# ───────────────────────────────── workers ─────────────────────────────────
-
-@dataclass(frozen=True)
-class Task:
-    """One output to render, as sent to a worker process."""
-
-    output: Output
-    key: str
-    project: Project
-    dest: Path
-    store: Path          # the render cache's folder
-
-
-def _run(tasks: list[Task], jobs: int, pipeline: Callable[[], Pipeline]) -> Iterator[Outcome]:
-    """Render ``tasks``: up to IN_PROCESS of them here, more in worker processes.
-
-    Starting the workers' forkserver imports WeasyPrint (~0.5 s), about as long as a
-    short article takes to render: the shortest is rendered here meanwhile, and with
-    ``jobs`` > 1 the workers start on the others as soon as they are up.
-    """
-    ordered = sorted(tasks, key=lambda t: -t.output.cost)
-    if len(ordered) <= IN_PROCESS:
-        for task in reversed(ordered):
-            yield _work(task, pipeline())
-        return
-    here = ordered.pop()
-    with _Workers(ordered, jobs, start_now=jobs > 1) as workers:
-        yield _work(here, pipeline())
-        yield from workers.outcomes()
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """Worker processes start from a forkserver with printjournal imported (where there
-    is none, on Windows, each starts afresh)."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return context
-
-
-class _Workers:
-    """``jobs`` worker processes rendering ``tasks``, each replaced after
-    TASKS_PER_WORKER outputs; started at once in a thread of their own when
-    ``start_now`` (this process forks nothing: the forkserver does), else when
-    their outcomes are asked for.
-
-    multiprocessing.Pool rather than ProcessPoolExecutor: the latter's
-    max_tasks_per_child deadlocks on Python 3.11 (CPython gh-115634). Workers
-    start from a forkserver that has printjournal imported: cheap to replace,
-    and they inherit no thread or lock of this process. A worker that dies
-    (killed, out of memory) fails the output it was rendering, not the build.
-    """
-
-    def __init__(self, tasks: list[Task], jobs: int, start_now: bool) -> None:
-        self.tasks = tasks
-        self.jobs = jobs
-        self.context = _context()
-        self.events = self.context.SimpleQueue()   # workers say which output they start
-        self.pool: multiprocessing.pool.Pool | None = None
-        self.results: multiprocessing.pool.IMapIterator | None = None
-        self.error: BaseException | None = None
-        if self.context.get_start_method() == "forkserver":
-            multiprocessing.forkserver.ensure_running()    # returns at once; it starts
-        self.starter = threading.Thread(target=self._start, daemon=True)
-        if start_now:
-            self.starter.start()
-
-    def _start(self) -> None:
-        try:
-            self.pool = self.context.Pool(
-                min(self.jobs, len(self.tasks)), initializer=_worker_start,
-                initargs=(self.events,), maxtasksperchild=TASKS_PER_WORKER)
-            self.results = self.pool.imap_unordered(_work, self.tasks)
-        except BaseException as exc:  # raised again in outcomes()
-            self.error = exc
-
-    def __enter__(self) -> _Workers:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.starter.is_alive():
-            self.starter.join()
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-
-    def outcomes(self) -> Iterator[Outcome]:
-        if self.starter.ident is None:      # not started in the background: now
-            self._start()
-        else:
-            self.starter.join()
-        if self.error is not None:
-            raise self.error
-        assert self.results is not None
-        pending = {t.output.path: t for t in self.tasks}
-        started: dict[str, int] = {}
-        gone: dict[str, int] = {}
-        while pending:
-            try:
-                outcome = self.results.next(timeout=_POLL)
-            except multiprocessing.TimeoutError:
-                while not self.events.empty():
-                    path, pid = self.events.get()
-                    started[path] = pid
-                for path, pid in started.items():
-                    if path in pending and not _alive(pid):
-                        gone[path] = gone.get(path, 0) + 1
-                        if gone[path] == _LOST_AFTER:
-                            task = pending.pop(path)
-                            yield Outcome(path, "failed", problems=(Problem(
-                                task.output.source, 0,
-                                f"the process building {path} stopped (out of memory?)"),))
-                continue
-            if pending.pop(outcome.path, None) is not None:
-                yield outcome
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-_events: Any = None                          # in a worker: where it says what it starts
-_pipelines: dict[Project, Pipeline] = {}     # in a worker: loaded once per project
-
-
-def _worker_start(events: Any) -> None:
-    global _events
-    _events = events
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
-
-
-def _work(task: Task, pipeline: Pipeline | None = None) -> Outcome:
-    """Render one output into its file (and the render cache); never raises."""
-    output = task.output
-    started = time.perf_counter()
-    if _events is not None:
-        _events.put((output.path, os.getpid()))
-    try:
-        if pipeline is None:
-            pipeline = _pipelines.get(task.project) or \
-                _pipelines.setdefault(task.project, Pipeline.load(task.project))
-        rendered = output.make(pipeline, *output.args)
-        cache.RenderCache(task.store).put(task.key, rendered.data)
-        write_atomic(task.dest, rendered.data)
-    except PrintjournalError as exc:
-        return Outcome(output.path, "failed", time.perf_counter() - started, exc.problems)
-    except Exception as exc:  # a bug: fail this output, build the others
-        log.exception("building %s", output.path)
-        return Outcome(output.path, "failed", time.perf_counter() - started, (Problem(
-            output.source, 0, f"could not build {output.path}: {type(exc).__name__}: {exc}"),))
-    download = Download(output.path, output.listing, rendered.pages, len(rendered.data),
-                        _digest(rendered.data))
-    return Outcome(output.path, "built", time.perf_counter() - started, download=download)

@@ -38,7 +38,7 @@ from typing import Any
 from flask import Flask, Response, abort, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from . import cache, config
+from . import cache, config, workers
 from .deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
 from .deskpool import (
     PoolBusyError,
@@ -74,6 +74,7 @@ class DeskWorker:
 def start_worker(root: str) -> DeskWorker:
     from .build import Pipeline
 
+    workers.start_worker(os.getppid())     # ends with the desk, leaves no temp files
     project = config.load_project(Path(root))
     return DeskWorker(Pipeline.load(project), cache.RenderCache.for_project(project),
                       Shelf(project))
