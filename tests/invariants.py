@@ -24,8 +24,27 @@ SLACK = 1.5
 #: what the layouts print in the margins (running heads, footers, page numbers) is
 #: set this small; text larger than it in a margin has overflowed out of the page area
 FURNITURE_SIZE = 7.6
-BUNDLED_FONTS = {"Charis-SIL", "Charis-SIL-Italic", "Charis-SIL-Bold", "Charis-SIL-Bold-Italic",
-                 "Inter", "Inter-Italic", "Inter-Semi-Bold", "Inter-Bold"}
+FONTS = Path(__file__).resolve().parent.parent / "fonts"
+
+
+def bundled_fonts(folder: Path = FONTS) -> set[str]:
+    """The names a PDF gives the fonts in ``folder``: each font's family and full name with hyphens
+    for spaces, as WeasyPrint writes it (``Charis-SIL-Bold-Italic``, ``Noto-Sans-Arabic``),
+    and its PostScript name, read from the fonts themselves."""
+    from fontTools.ttLib import TTFont
+
+    names: set[str] = set()
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in {".ttf", ".otf"}:
+            with TTFont(path, lazy=True) as font:
+                for name_id in (1, 4, 6, 16):
+                    name = font["name"].getDebugName(name_id)
+                    if name:
+                        names.add(name.replace(" ", "-"))
+    return names
+
+
+BUNDLED_FONTS = bundled_fonts()
 
 
 @dataclass(frozen=True)
@@ -59,20 +78,24 @@ class PageArea:
             left, right = sides
         return cls(top, right, bottom, left)
 
-    def box(self, number: int, width: float, height: float) -> tuple[float, float, float, float]:
-        """(x0, top, x1, bottom) of page ``number`` (1-based; odd pages are right-hand)."""
-        left, right = (self.left, self.right) if number % 2 else (self.right, self.left)
+    def box(self, number: int, width: float, height: float, rtl: bool = False
+            ) -> tuple[float, float, float, float]:
+        """(x0, top, x1, bottom) of page ``number`` (1-based; odd pages are right-hand, but
+        left-hand in a right-to-left document, which opens on a left-hand page)."""
+        recto = bool(number % 2) != rtl
+        left, right = (self.left, self.right) if recto else (self.right, self.left)
         return left * MM, self.top * MM, width - right * MM, height - self.bottom * MM
 
 
-def glyphs_outside(pdf: Path, area: PageArea, furniture: float = FURNITURE_SIZE) -> list[str]:
+def glyphs_outside(pdf: Path, area: PageArea, furniture: float = FURNITURE_SIZE,
+                   rtl: bool = False) -> list[str]:
     """Glyphs and images that leave the page area: sideways past the margins at all, or
     up or down into the margins when they are not page furniture (text no larger than
     ``furniture`` points)."""
     problems: list[str] = []
     with pdfplumber.open(pdf) as document:
         for number, page in enumerate(document.pages, start=1):
-            x0, top, x1, bottom = area.box(number, float(page.width), float(page.height))
+            x0, top, x1, bottom = area.box(number, float(page.width), float(page.height), rtl)
             stray = [c for c in page.chars if c["text"].strip() and (
                 c["x0"] < x0 - SLACK or c["x1"] > x1 + SLACK
                 or (c["size"] > furniture
@@ -122,10 +145,13 @@ def printed_text(pdf: Path) -> str:
 
 
 def missing_words(pdf: Path, words: list[str]) -> list[str]:
-    """``words`` not found in what the PDF prints (long words may be broken anywhere)."""
+    """``words`` not found in what the PDF prints (long words may be broken anywhere;
+    right-to-left words are drawn, and so extracted, from left to right)."""
     printed = printed_text(pdf)
+    drawn_backwards = printed[::-1]
     return [w for w in dict.fromkeys(words)
-            if unicodedata.normalize("NFKC", w).casefold() not in printed]
+            if (key := unicodedata.normalize("NFKC", w).casefold()) not in printed
+            and key not in drawn_backwards]
 
 
 def markdown_words(text: str) -> list[str]:
@@ -139,5 +165,5 @@ def markdown_words(text: str) -> list[str]:
     body = re.sub(r"!\[[^\]]*\]\(\s*\S+(?:\s+\"([^\"]*)\")?\s*\)", r" \1 ", body)  # images
     body = re.sub(r"\]\([^)]*\)", "] ", body)                      # link targets
     body = re.sub(r"^!!!\s*\w+", " ", body, flags=re.M)            # callout kind
-    body = re.sub(r"^```.*$", " ", body, flags=re.M)
+    body = re.sub(r"^(```|~~~).*$", " ", body, flags=re.M)          # fences, info string
     return re.findall(r"\w+", " ".join([*printed, body]))

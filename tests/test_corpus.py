@@ -107,9 +107,27 @@ def test_the_corpus_is_large_enough():
     assert len(CASES) + len(REFUSED) >= 30
 
 
+RTL = re.compile(r"^lang:\s*[\"']?(ar|ur|he|fa)\b", re.MULTILINE)
+
+
+def _rtl(case: str) -> bool:
+    return bool(RTL.search((CORPUS / f"{case}.md").read_text(encoding="utf-8")))
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_renders_with_nothing_outside_the_text_area(corpus, area, case):
-    assert glyphs_outside(_pdf(corpus, case), area) == []
+    assert glyphs_outside(_pdf(corpus, case), area, rtl=_rtl(case)) == []
+
+
+#: WeasyPrint maps each glyph to one piece of text, so a vowel sign drawn before its
+#: consonant (Devanagari, Bengali, Gurmukhi) is extracted out of order: the page is right,
+#: its text layer is not (tests/test_fonts.py records the same). Strict: a fix shows.
+INDIC_TEXT = pytest.mark.xfail(strict=True, reason="Indic vowel signs extract out of order")
+
+
+def _words_case(case: str):
+    indic = case in {"script-hindi", "script-bengali", "script-punjabi"}
+    return pytest.param(case, marks=INDIC_TEXT) if indic else case
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -122,7 +140,7 @@ def test_footnotes_on_the_page_of_their_first_call(corpus, case):
     assert footnotes_away_from_calls(_pdf(corpus, case)) == []
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", [_words_case(c) for c in CASES])
 def test_every_word_is_printed(corpus, case):
     words = markdown_words((CORPUS / f"{case}.md").read_text(encoding="utf-8"))
     assert words

@@ -21,7 +21,7 @@ from printjournal.errors import ReviewError
 
 from .site_helpers import Collect
 from .test_issue_manifest import M, edit, issue_project, problems  # noqa: F401 (the fixture)
-from .test_web import InlinePool, error_page
+from .test_web import ACCESS, InlinePool, error_page, post
 
 DUE = dt.date(2026, 10, 1)            # walking-for-health's next_review
 DAY_AFTER = DUE + dt.timedelta(days=1)
@@ -50,7 +50,8 @@ def desk_on(fresh_sample_project, tmp_path_factory):
     def client(day: dt.date):
         app = web.create_app(fresh_sample_project,
                              web.DeskSettings(dist=tmp_path_factory.mktemp("dist")),
-                             pool=InlinePool(fresh_sample_project), today=lambda: day)
+                             pool=InlinePool(fresh_sample_project), today=lambda: day,
+                             access=ACCESS)
         return app.test_client()
     return client
 
@@ -65,12 +66,12 @@ def _library_entry(client, slug: str) -> str:
 def test_the_desk_shows_and_prints_an_article_on_its_review_day(desk_on):
     on_the_day = desk_on(DUE)
     assert "✓ Reviewed 2025-10-01, next 2026-10-01" in _library_entry(on_the_day, WALKING)
-    response = on_the_day.post("/leaflet", data={"slug": WALKING, "paper": "A5"})
+    response = post(on_the_day, {"slug": WALKING, "paper": "A5"})
     assert response.status_code == 200, response.get_data(as_text=True)
     assert not [t for t in _texts(response.data) if "overdue" in t.lower()]
     day_after = desk_on(DAY_AFTER)
     assert "⚠ Review overdue since 2026-10-01" in _library_entry(day_after, WALKING)
-    refused = day_after.post("/leaflet", data={"slug": WALKING, "paper": "A5"})
+    refused = post(day_after, {"slug": WALKING, "paper": "A5"})
     assert refused.status_code == 400
     assert "its next review was due on 2026-10-01" in error_page(refused)[1]
 

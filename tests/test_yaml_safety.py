@@ -157,11 +157,11 @@ def test_rendering_one_poisoned_article_is_its_error(poisoned, name, tmp_path):
 def test_the_desk_stays_up_with_poisoned_articles(poisoned, tmp_path):
     from printjournal import config, web
 
-    from .test_web import TODAY, InlinePool
+    from .test_web import ACCESS, TODAY, InlinePool
 
     project = config.load_project(poisoned)
     app = web.create_app(project, web.DeskSettings(dist=tmp_path), pool=InlinePool(project),
-                         today=lambda: TODAY)
+                         today=lambda: TODAY, access=ACCESS)
     client = app.test_client()
     library = client.get("/")
     assert library.status_code == 200

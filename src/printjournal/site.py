@@ -148,7 +148,7 @@ class LogReporter:
 def plan(project: Project, issue_builder: IssueBuilder | None = None,
          notices: Notices | None = None) -> Plan:
     """Every output of the project; ``issue_builder`` defaults to :data:`ISSUE_BUILDER`."""
-    articles, problems = _load_articles(project)
+    articles, problems = content.load_articles(project)   # a bug in one: its problem
     problems += links.check_links(articles, project, notices=notices)
     bad = {p.path for p in problems}
     good = [a for a in articles if a.path not in bad]
@@ -159,26 +159,6 @@ def plan(project: Project, issue_builder: IssueBuilder | None = None,
         outputs += issues
         problems += issue_problems
     return Plan(tuple(outputs), tuple(sorted(set(problems))))
-
-
-def _load_articles(project: Project) -> tuple[list[Article], list[Problem]]:
-    """content.load_articles; if a bug escapes it, the articles it escapes from are
-    each a problem of their own (line 1: the file as a whole) and the others load."""
-    try:
-        return content.load_articles(project)
-    except Exception:  # a bug: find the article it comes from
-        log.debug("loading the articles failed: trying them one by one", exc_info=True)
-    good, problems = [], []
-    for path in content.article_paths(project):
-        try:
-            content.load_articles(project, [path])
-            good.append(path)
-        except Exception as exc:  # a bug in this article's reading: it fails alone
-            problems.append(Problem(relative(path, project.root), 1, "could not read this "
-                                    f"article ({type(exc).__name__}: {exc}): a bug in "
-                                    "printjournal, please report it"))
-    articles, more = content.load_articles(project, good)
-    return articles, problems + more
 
 
 def article_outputs(project: Project, articles: Sequence[Article]) -> list[Output]:
