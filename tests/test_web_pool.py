@@ -179,3 +179,25 @@ def test_the_pool_serves_requests_at_once():
     finally:
         side_by_side.close()
     assert sorted(results) == [0, 1]
+
+
+def _gone(pid_: int) -> bool:
+    """Dead: no process, or a zombie not yet reaped by the pool."""
+    try:
+        with open(f"/proc/{pid_}/status") as status:
+            return any(line.startswith("State:\tZ") for line in status)
+    except FileNotFoundError:
+        return True
+
+
+def test_a_worker_that_dies_after_the_pool_looked_is_replaced_not_an_error(pool, monkeypatch):
+    """Killed between the pool's "is it alive?" and the job being sent: the job never
+    ran, so a fresh worker runs it (this failed with BrokenPipeError under load)."""
+    from printjournal import deskpool
+
+    first = {pool.run(pid) for _ in range(4)}
+    for worker in pool.pids():
+        os.kill(worker, signal.SIGKILL)
+    wait_for(lambda: all(_gone(p) for p in first))
+    monkeypatch.setattr(deskpool._Worker, "alive", lambda self: True)   # as if not yet seen
+    assert pool.run(pid) not in first

@@ -97,6 +97,15 @@ def _worker_main(conn: Connection, start: Callable[..., Any], start_args: tuple[
             conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
+#: seconds an idle worker has to exit by itself when its pipe closes (it only returns)
+IDLE_EXIT = 2.0
+
+
+class _NotStartedError(Exception):
+    """The worker was gone before a job reached it (killed while idle): the job never ran,
+    so it may be given to a fresh worker."""
+
+
 class _Worker:
     """One worker process and the server's end of its pipe."""
 
@@ -119,7 +128,10 @@ class _Worker:
         if not self.ready:   # the first job waits for the worker to load the project
             self._receive(startup)
             self.ready = True
-        self.conn.send((seconds, job, args))
+        try:
+            self.conn.send((seconds, job, args))
+        except (OSError, ConnectionError, EOFError):
+            raise _NotStartedError from None
         self.jobs += 1
         status, value = self._receive(seconds + 10)
         if status == "error":
@@ -135,9 +147,13 @@ class _Worker:
         except (EOFError, OSError, ConnectionError):
             raise WorkerLostError from None
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 0) -> None:
+        """End the worker: an idle one reads the end of its pipe and exits by itself within
+        ``wait`` seconds, removing its temporary folder; one that does not is killed."""
         with contextlib.suppress(OSError):
             self.conn.close()
+        if wait:
+            self.process.join(wait)
         if self.process.is_alive():
             self.process.kill()
         self.process.join(5)
@@ -164,13 +180,17 @@ class WorkerPool:
         try:
             if not worker.alive():          # died while idle: replace it first
                 worker = self._replace(worker)
-            return worker.call(self.limits.seconds, job, args, startup=self.limits.seconds)
+            try:
+                return worker.call(self.limits.seconds, job, args, startup=self.limits.seconds)
+            except _NotStartedError:             # died just before the job reached it: nothing ran
+                worker = self._replace(worker)
+                return worker.call(self.limits.seconds, job, args, startup=self.limits.seconds)
         except (WorkerLostError, RenderTimeoutError):
             worker = self._replace(worker)
             raise
         finally:
             if worker.jobs >= self.limits.max_jobs:
-                worker = self._replace(worker)
+                worker = self._replace(worker, wait=IDLE_EXIT)
             self._put(worker)
             self._leave()
 
@@ -188,7 +208,7 @@ class WorkerPool:
         with self._lock:
             workers, self._workers = self._workers, []
         for worker in workers:
-            worker.stop()
+            worker.stop(wait=IDLE_EXIT)
 
     def _take(self) -> _Worker:
         with self._lock:
@@ -208,8 +228,8 @@ class WorkerPool:
     def _put(self, worker: _Worker) -> None:
         self._idle.put(worker)
 
-    def _replace(self, worker: _Worker) -> _Worker:
-        worker.stop()
+    def _replace(self, worker: _Worker, wait: float = 0) -> _Worker:
+        worker.stop(wait)
         fresh = _Worker(self)
         with self._lock:
             self._workers = [w for w in self._workers if w is not worker] + [fresh]
