@@ -32,6 +32,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from .breaks import add_breaks
 from .content import CITATION, CITATION_ID
 from .links import linked_article
 from .model import Article, Body, Heading, Project
@@ -148,6 +149,7 @@ class _PrintTreeprocessor(Treeprocessor):
                 element.set("id", f"h-{len(self.headings) + 1}")
                 element.set("data-bookmark", text)     # print.css: the bookmark's label
                 self.headings.append(Heading(int(element.tag[1]), text, element.get("id", "")))
+        add_breaks(root)
 
     def _footnotes(self, citation: etree.Element) -> None:
         """Give each source its footnote at its first citation, in reading order.
