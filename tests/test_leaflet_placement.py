@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from printjournal import cli
 
-CLINIC = """
-[[clinics]]
-id = "north"
-name = "North Test Clinic"
-address = "1 Test Road"
-phone = "0100 000 0000"
-default = true
-"""
+from .test_leaflet_errors import CLINICS
+
 SECOND = """\
 ---
 title: "A second article"
@@ -31,7 +25,7 @@ A claim from a source no page can hold [@long].
 def test_a_note_no_page_can_hold_names_the_second_articles_file_and_line(tmp_project,
                                                                           capsys):
     config = tmp_project.root / "printjournal.toml"
-    config.write_text(config.read_text() + CLINIC)
+    config.write_text(config.read_text() + CLINICS)
     # footnotes set so large that the second article's note is taller than a page
     css = tmp_project.root / "layouts" / "print.css"
     css.write_text(css.read_text().replace("--size-footnote: 7.5pt;", "--size-footnote: 60pt;"))
