@@ -40,8 +40,11 @@ def test_a_note_weasyprint_misplaces_is_moved_with_its_citing_paragraph(tmp_proj
 
 
 def test_a_note_no_page_can_hold_is_an_error_at_its_citation(tmp_project, tmp_path):
+    # a source's text is at most 500 characters: set so large that no page holds its note
+    css = tmp_project.root / "layouts" / "print.css"
+    css.write_text(css.read_text().replace("--size-footnote: 7.5pt;", "--size-footnote: 60pt;"))
     text = CASE.read_text().replace(
-        'text: "A review of sleep and health a', 'text: "' + "A very long source. " * 1000, 1)
+        'text: "A review of sleep and health a', 'text: "' + "A very long source. " * 20, 1)
     path = tmp_project.article("long", text)
     pipeline = build.Pipeline.load(tmp_project.project())
     out = tmp_path / "long.pdf"
