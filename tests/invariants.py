@@ -133,10 +133,28 @@ def printed_text(pdf: Path) -> str:
 
 
 def missing_words(pdf: Path, words: list[str]) -> list[str]:
-    """``words`` not found in what the PDF prints (long words may be broken anywhere)."""
-    printed = printed_text(pdf)
+    """``words`` not found in what the PDF prints (long words may be broken anywhere; a
+    right-to-left word is drawn, and so read back, from its last letter; marks aside)."""
+    printed = _letters(printed_text(pdf))
     return [w for w in dict.fromkeys(words)
-            if unicodedata.normalize("NFKC", w).casefold() not in printed]
+            if (found := _letters(unicodedata.normalize("NFKC", w).casefold())) not in printed
+            and found[::-1] not in printed and not _reordered(found, printed)]
+
+
+def _reordered(word: str, printed: str) -> bool:
+    """Whether a word of a complex script is printed with its letters reordered by
+    shaping (a Devanagari reph, ``र्क``, is drawn after the letter it sits on)."""
+    if word.isascii():
+        return False
+    wanted = sorted(word)
+    return any(sorted(printed[i:i + len(word)]) == wanted
+               for i in range(len(printed) - len(word) + 1))
+
+
+def _letters(text: str) -> str:
+    """``text`` without combining marks: a shaped Indic syllable reads back with its vowel
+    signs and viramas reordered (``कि`` is drawn ``ि`` first)."""
+    return "".join(c for c in text if not unicodedata.category(c).startswith("M"))
 
 
 def markdown_words(text: str) -> list[str]:
@@ -150,5 +168,7 @@ def markdown_words(text: str) -> list[str]:
     body = re.sub(r"!\[[^\]]*\]\(\s*\S+(?:\s+\"([^\"]*)\")?\s*\)", r" \1 ", body)  # images
     body = re.sub(r"\]\([^)]*\)", "] ", body)                      # link targets
     body = re.sub(r"^!!!\s*\w+", " ", body, flags=re.M)            # callout kind
-    body = re.sub(r"^```.*$", " ", body, flags=re.M)
-    return re.findall(r"\w+", " ".join([*printed, body]))
+    body = re.sub(r"^(```|~~~).*$", " ", body, flags=re.M)        # fences, ~~~text too
+    text = " ".join([*printed, body])   # a word keeps its marks (Indic vowel signs, viramas)
+    return "".join(c if c.isalnum() or c == "_" or unicodedata.category(c).startswith("M")
+                   else " " for c in text).split()
