@@ -139,7 +139,8 @@ def test_links_to_articles_outside_the_issue_print_the_web_address(sample_issue)
     assert "https://cureon.example/journal/walking-for-health" in uris
     assert not [u for u in uris if "printjournal.invalid" in u]
     text = " ".join(p.body for p in issue_pages(sample_issue.pdf))
-    assert "cureon.example/journal/walking-for-health" in squash(text).replace("- ", "")
+    # an address breaks after / or before . - (breaks.py): the lines joined up
+    assert "cureon.example/journal/walking-for-health" in "".join(text.split())
 
 
 def test_contents_lines_are_links_to_their_articles(sample_issue, starts):

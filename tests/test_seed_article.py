@@ -87,7 +87,8 @@ def test_the_article_prints_its_links_citations_table_and_questions(made):
     flat = " ".join(text.split())
     for slugs in OFF_PROJECT.values():
         for slug in slugs:
-            assert f"(cureon.example/journal/{slug})" in flat.replace("- ", "-"), slug
+            # an address breaks after / or before . - (breaks.py): the lines joined up
+            assert f"(cureon.example/journal/{slug})" in "".join(flat.split()), slug
     assert "Severe autoimmune disease (lupus, myositis, systemic" in flat     # the table
     assert "Does Cureon offer CAR-T?" in flat                                # the questions
     assert "No. Cureon does not provide CAR-T therapy." in flat

@@ -32,6 +32,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from .breaks import add_breaks
 from .content import CITATION, CITATION_ID
 from .links import linked_article
 from .model import Article, Body, Heading, Project
@@ -64,7 +65,7 @@ _TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "b
          "figure", "figcaption", "img", "abbr"}
 _ATTRIBUTES = {
     "*": {"class", "id", "lang"},
-    "span": {"data-page-ref"},
+    "span": {"data-page-ref", "data-article"},
     "h2": {"data-bookmark"}, "h3": {"data-bookmark"}, "h4": {"data-bookmark"},
     "a": {"href", "title"},
     "img": {"src", "alt", "width", "height"},
@@ -148,6 +149,7 @@ class _PrintTreeprocessor(Treeprocessor):
                 element.set("id", f"h-{len(self.headings) + 1}")
                 element.set("data-bookmark", text)     # print.css: the bookmark's label
                 self.headings.append(Heading(int(element.tag[1]), text, element.get("id", "")))
+        add_breaks(root)
 
     def _footnotes(self, citation: etree.Element) -> None:
         """Give each source its footnote at its first citation, in reading order.
@@ -161,8 +163,9 @@ class _PrintTreeprocessor(Treeprocessor):
             if source is None or source_id in self.state.cited:
                 continue
             self.state.cited.append(source_id)
-            note = etree.SubElement(citation, "span", {"class": "footnote",
-                                                       "id": f"note-{source.number}"})
+            note = etree.SubElement(citation, "span", {  # data-article: placement.py
+                "class": "footnote", "id": f"note-{source.number}",
+                "data-article": self.state.article.path.as_posix()})
             number = etree.SubElement(note, "span", {"class": "footnote-number"})
             number.text = str(source.number)
             number.tail = " " + source.text

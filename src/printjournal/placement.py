@@ -115,25 +115,53 @@ class _BlockOf(HTMLParser):
                 return
 
 
-def problems(project: Project, name: Path, misplaced: Iterable[Misplaced]) -> list[Problem]:
-    """Notes no remedy could place, each at the line of its first citation in ``name``
-    (an article's file) where that can be found, in plain words."""
+def problems(project: Project, name: Path, misplaced: Iterable[Misplaced],
+             html: str = "") -> list[Problem]:
+    """Notes no remedy could place, each at the line of its first citation, in plain
+    words: in the article file the note's ``data-article`` names in ``html`` (a leaflet
+    or an issue holds several), else in ``name``, the document's content file."""
+    files = _NoteFiles.of(html)
     found = []
     for note in misplaced:
         where = f"page {note.note_page}" if note.note_page is not None else "no page"
-        found.append(Problem(name, citation_line(project, name, note), (
+        file = files.get(note.anchor)
+        line = citation_line(project, file or name, note, prefixed=file is not None)
+        found.append(Problem(file or name, line, (
             f"the footnote of source {note.number} would print on {where}, but it is first "
             f"cited on page {note.call_page}: shorten the source's text or the paragraph "
             "that cites it")))
     return found
 
 
-def citation_line(project: Project, name: Path, note: Misplaced) -> int:
-    """The line of ``name`` where the note's source is first cited (1 if not found)."""
+class _NoteFiles(HTMLParser):
+    """The article file of each footnote (``id`` → ``data-article``) in a document."""
+
+    @classmethod
+    def of(cls, html: str) -> dict[str, Path]:
+        parser = cls()
+        parser.feed(html)
+        parser.close()
+        return parser.files
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.files: dict[str, Path] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        anchor, article = found.get("id"), found.get("data-article")
+        if anchor and article and NOTE.match(anchor):
+            self.files.setdefault(anchor, Path(article))
+
+
+def citation_line(project: Project, name: Path, note: Misplaced,
+                  prefixed: bool = False) -> int:
+    """The line of ``name`` where the note's source is first cited (1 if not found);
+    ``prefixed``: the note is known to be ``name``'s, whatever its id's prefix."""
     from .content import CITATION, CITATION_ID, body_lines, load_article
 
-    if name.suffix != ".md" or not NOTE.match(note.anchor) \
-            or NOTE.match(note.anchor)["prefix"] not in ("", "a1-"):  # type: ignore[index]
+    if name.suffix != ".md" or not NOTE.match(note.anchor) or (not prefixed \
+            and NOTE.match(note.anchor)["prefix"] not in ("", "a1-")):  # type: ignore[index]
         return 1
     try:
         article = load_article(project.root / name, project)

@@ -153,7 +153,7 @@ class Renderer:
                 break
             html = moved
         if misplaced:
-            raise RenderError(placement.problems(self.project, name, misplaced))
+            raise RenderError(placement.problems(self.project, name, misplaced, html))
         return document
 
     def pdf(self, html: str, name: Path, *, finisher: Finisher = margins_as_artifacts,

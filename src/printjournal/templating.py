@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .breaks import breakable_url
 from .errors import LayoutError, Problem, relative
 from .model import PAPER_SIZES, Article, Body, Project
 
@@ -57,6 +58,7 @@ class Layouts:
         self.env.filters["shorten"] = shorten
         self.env.filters["filesize"] = filesize
         self.env.filters["direction"] = direction
+        self.env.filters["breakable_url"] = breakable_url
         self._labels = self._load_labels()
 
     def _load_labels(self) -> dict[str, dict[str, Any]]:

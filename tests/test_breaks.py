@@ -1,0 +1,108 @@
+"""Printed addresses, DOIs and ids break at their punctuation, never with a hyphen added."""
+
+from __future__ import annotations
+
+import pdfplumber
+import pytest
+
+from printjournal import build
+from printjournal.breaks import pieces
+
+ADDRESS = ("https://www.example.org/guidance/long-term-conditions/management/adults/"
+           "full_guideline-with-appendices.pdf?edition=2026&format=print")
+SOURCE = "https://doi.example.org/10.1056/NEJMoa2308917/supplementary-appendix/tables.pdf"
+TRIAL = "NCT0123456789-0123456789-0123456789-0123456789-0123456789-0123456789"
+DOI = "10.1056/NEJMoa2308917.supplement.0123456789.appendix-tables.0123456789"
+ARTICLE = f"""\
+---
+title: "Where to read more"
+section: "Tests"
+date: 2026-05-04
+sources:
+  - {{id: g, text: "A guideline", url: "{SOURCE}"}}
+---
+Read the [full guideline]({ADDRESS}).
+
+The trial {TRIAL} and its data set {DOI} are registered.
+
+Both are in the guideline [@g].
+"""
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory):
+    from .conftest import TmpProject
+
+    project = TmpProject(tmp_path_factory.mktemp("breaks") / "project")
+    project.write("printjournal.toml", """\
+        [journal]
+        name = "Test Journal"
+        publisher = "Test Clinic"
+        base_url = "https://test.example"
+        paper = "A5"
+        """)
+    path = project.article("addresses", ARTICLE)
+    out = project.root / "addresses.pdf"
+    build.build_article(build.Pipeline.load(project.project()), path, out)
+    with pdfplumber.open(out) as opened:
+        yield [page.extract_text() for page in opened.pages], \
+            [a.get("uri") for page in opened.pages for a in page.annots if a.get("uri")]
+
+
+def _lines_of(text: str, printed: str) -> list[str]:
+    """The printed lines that hold a part of ``printed``, in order (the whole of it
+    must be found in the text with the line breaks taken out)."""
+    lines = text.splitlines()
+    for first in range(len(lines)):
+        for last in range(first, len(lines)):
+            joined = "".join(lines[first:last + 1])
+            if printed in joined and printed not in "".join(lines[first + 1:last + 1]) \
+                    and printed not in "".join(lines[first:last]):
+                return lines[first:last + 1]
+    raise AssertionError(f"{printed!r} is not printed whole:\n{text}")
+
+
+def _breaks_at(lines: list[str], printed: str) -> list[int]:
+    """The offsets in ``printed`` where the printed lines part it."""
+    start = "".join(lines).index(printed)
+    offsets, total = [], 0
+    for line in lines[:-1]:
+        total += len(line)
+        if start < total < start + len(printed):
+            offsets.append(total - start)
+    return offsets
+
+
+@pytest.mark.parametrize("printed", [
+    ADDRESS.removeprefix("https://www."),   # a link's printed address, after its text
+    SOURCE,                                 # the Sources list
+    TRIAL, DOI])                            # ids in running text
+def test_an_address_or_id_breaks_only_at_its_punctuation(pdf, printed):
+    text = "\n".join(pdf[0])
+    assert "\u200b" not in text and "\u00ad" not in text  # nothing added to the text
+    lines = _lines_of(text, printed)
+    breaks = _breaks_at(lines, printed)
+    assert breaks, f"{printed!r} fits one line: the test shows nothing\n{text}"
+    for at in breaks:   # each line ends at a break character: after / (or the id's
+        # punctuation), or before . - _ ? & =
+        assert printed[at - 1] in "/.-_?&=:" or printed[at] in ".-_?&=", (at, lines)
+
+
+def test_the_link_targets_stay_the_addresses(pdf):
+    assert set(pdf[1]) >= {ADDRESS, SOURCE}
+    assert all("\u200b" not in uri for uri in pdf[1])
+
+
+def test_break_points_follow_the_rules():
+    assert pieces("see https://a.org/b-c_d?e=1&f=2 now") == [
+        "see https://", "a", ".org/", "b", "-c", "_d", "?e", "=1", "&f", "=2 now"]
+    assert pieces("id NCT0123-4567/89.1, then") == ["id NCT0123-", "4567/", "89.", "1, then"]
+    assert pieces("a long word like Herz-Kreislauf-Erkrankungen") == [
+        "a long word like Herz-Kreislauf-Erkrankungen"]
+    assert pieces("short 10.1/2") == ["short 10.1/2"]
+
+
+def test_python_markdowns_placeholders_stay_whole():
+    text = "before \x02wzxhzdk:12\x03-0123456789/abcdef after"
+    assert "".join(pieces(text)) == text
+    assert all("\x02" not in part or "\x03" in part for part in pieces(text))
