@@ -112,9 +112,21 @@ def test_a_job_that_raises_raises_in_the_server(pool):
 # ---------- the desk itself, with its real worker processes ----------
 
 @pytest.fixture(scope="module")
-def desk(sample_project, tmp_path_factory):
-    from printjournal import web
+def desk(tmp_path_factory):
+    """The desk on a copy of the sample project whose render cache is empty, so that a
+    preview really renders (and keeps its worker busy) whatever ran before."""
+    import shutil
+
+    from printjournal import config, web
     from printjournal.deskguard import DeskAccess
+
+    from .conftest import REPO
+
+    root = tmp_path_factory.mktemp("cold") / "project"
+    for name in ("content", "layouts", "fonts"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "printjournal.toml", root)
+    sample_project = config.load_project(root)
 
     settings = web.DeskSettings(dist=tmp_path_factory.mktemp("dist"), workers=1, queue=0,
                                 render_seconds=60)
