@@ -17,8 +17,9 @@ from pathlib import Path
 from . import content, links, manifest, markup
 from .cache import RenderCache
 from .errors import ContentError, Notices, PrintjournalError, Problem
+from .files import write_atomic
 from .model import Article, Project
-from .render import Rendered, Renderer, write_atomic
+from .render import Rendered, Renderer
 from .templating import Layouts, article_html
 
 log = logging.getLogger(__name__)

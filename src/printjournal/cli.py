@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, build, config, progress, site
+from . import __version__, build, config, files, progress, site
 from .errors import Notices, PrintjournalError
 
 log = logging.getLogger("printjournal")
@@ -193,7 +193,7 @@ def _leaflet(args: argparse.Namespace) -> int:
     except (leaflet.OptionError, leaflet.UnprintableError) as exc:
         print(f"printjournal leaflet: {exc}", file=sys.stderr)
         return 2
-    build.write_atomic(out, made.data)
+    files.write_atomic(out, made.data)
     _show_warnings(args.notices)
     sheets = f" on {made.sheets} sheets, print double-sided, flip on the short edge" \
         if made.sheets else ""

@@ -43,9 +43,10 @@ from markupsafe import Markup
 from . import assemble, cache, markup, slots
 from .build import Built, Pipeline
 from .errors import LayoutError, Notices, PrintjournalError, Problem, RenderError
+from .files import write_atomic
 from .manifest import Manifest, load_manifest
 from .model import Article
-from .render import Renderer, fewer_collections, write_atomic
+from .render import Renderer, fewer_collections
 from .templating import Labels, article_html, shorten
 from .workers import TempFolder, start_worker
 

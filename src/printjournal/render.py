@@ -32,7 +32,6 @@ from . import images, placement
 from .cache import file_hash
 from .content import IMAGE_TYPES, raster_problem
 from .errors import Problem, RenderError, relative
-from .files import write_atomic  # noqa: F401  (its home was here: callers import it)
 from .fonts import is_missing_glyph, isolate, missing_glyph_problem
 from .model import Project
 from .tagging import margins_as_artifacts

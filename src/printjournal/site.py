@@ -48,10 +48,11 @@ from . import cache, content, downloads, files, links, sitework, workers
 from .build import Pipeline
 from .downloads import ARTICLE, ISSUE, MANIFEST, Download, Listing
 from .errors import Notice, Notices, PrintjournalError, Problem, relative
+from .files import write_atomic
 from .issue import IssueBuild, page_count  # imported here so the workers' forkserver has them
 from .manifest import load_manifest
 from .model import Article, Project
-from .render import Rendered, Renderer, write_atomic
+from .render import Rendered, Renderer
 from .sitework import Outcome, Task
 from .templating import Layouts
 from .yamlsource import load_yaml
