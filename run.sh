@@ -64,7 +64,9 @@ case "${1:-}" in
       export PRINTJOURNAL_VERAPDF
     fi
     .venv/bin/ruff check src tests bench
-    exec .venv/bin/python -m pytest "$@"
+    # one pytest process per core (pytest-xdist), each test file kept in one process so its
+    # module fixtures render once; "-n 0" after the command runs it in a single process
+    exec .venv/bin/python -m pytest -n auto --dist loadfile "$@"
     ;;
   *)
     echo "usage: ./run.sh build|test [ARGS...]" >&2

@@ -59,18 +59,43 @@ class Sample:
     html: str
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str,
+               make: Callable[[Path], None]) -> Path:
+    """A folder filled by ``make(folder)`` once per test run, shared by every pytest-xdist
+    worker (the sample PDFs and issues take a minute to render: ``./run.sh test`` runs the
+    suite in one process per core, and each would otherwise render them again). The first
+    worker to ask renders under a file lock; the others wait and read what it wrote."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the folder all workers of this run share
+    folder = base / f"once-{name}"
+    with FileLock(str(folder) + ".lock"):
+        done = folder / ".done"
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def samples(sample_pipeline: build.Pipeline, tmp_path_factory) -> dict[str, Sample]:
-    """Every sample article rendered once for the whole session."""
-    out = tmp_path_factory.mktemp("articles")
+    """Every sample article rendered once for the whole run."""
     project = sample_pipeline.project
-    rendered = {}
-    for path in content.article_paths(project):
-        article = content.load_article(path, project)
-        html = sample_pipeline.article_html(article)
-        pdf = out / f"{article.slug}.pdf"
-        pdf.write_bytes(sample_pipeline.renderer.pdf(html, article.path).data)
-        rendered[article.slug] = Sample(article, pdf, html)
+    articles = [content.load_article(path, project) for path in content.article_paths(project)]
+    htmls = {article.slug: sample_pipeline.article_html(article) for article in articles}
+
+    def render(folder: Path) -> None:
+        for article in articles:
+            pdf = sample_pipeline.renderer.pdf(htmls[article.slug], article.path)
+            (folder / f"{article.slug}.pdf").write_bytes(pdf.data)
+
+    out = built_once(tmp_path_factory, "articles", render)
+    rendered = {article.slug: Sample(article, out / f"{article.slug}.pdf", htmls[article.slug])
+                for article in articles}
     assert len(rendered) >= 8
     return rendered
 
@@ -146,26 +171,31 @@ class SampleIssue:
     edition: str
 
 
-def _build_sample_issue(pipeline: build.Pipeline, folder: Path, edition: str) -> SampleIssue:
+def _build_sample_issue(pipeline: build.Pipeline, tmp_path_factory: pytest.TempPathFactory,
+                        edition: str) -> SampleIssue:
     from printjournal import cache, issue
 
     manifest_path = REPO / "content" / "issues" / "winter-2026.yaml"
-    out = folder / f"winter-2026-{edition}.pdf"
-    issue.build_issue(pipeline, manifest_path, out, edition=edition,
-                      store=cache.RenderCache(folder / "cache"))
-    return SampleIssue(manifest_path, out, edition)
+    name = f"winter-2026-{edition}.pdf"
+
+    def make(folder: Path) -> None:
+        issue.build_issue(pipeline, manifest_path, folder / name, edition=edition,
+                          store=cache.RenderCache(folder / "cache"))
+
+    folder = built_once(tmp_path_factory, f"issue-{edition}", make)
+    return SampleIssue(manifest_path, folder / name, edition)
 
 
 @pytest.fixture(scope="session")
 def sample_issue(sample_pipeline: build.Pipeline, tmp_path_factory) -> SampleIssue:
-    """The digital edition of the sample issue, built once for the whole session."""
-    return _build_sample_issue(sample_pipeline, tmp_path_factory.mktemp("issue"), "digital")
+    """The digital edition of the sample issue, built once for the whole run."""
+    return _build_sample_issue(sample_pipeline, tmp_path_factory, "digital")
 
 
 @pytest.fixture(scope="session")
 def sample_print_issue(sample_pipeline: build.Pipeline, tmp_path_factory) -> SampleIssue:
-    """The print edition of the sample issue, built once for the whole session."""
-    return _build_sample_issue(sample_pipeline, tmp_path_factory.mktemp("issue"), "print")
+    """The print edition of the sample issue, built once for the whole run."""
+    return _build_sample_issue(sample_pipeline, tmp_path_factory, "print")
 
 
 ALLOW_SKIP = "PRINTJOURNAL_ALLOW_SKIP"
