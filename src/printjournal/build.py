@@ -17,7 +17,7 @@ from pathlib import Path
 from . import content, links, manifest, markup
 from .cache import RenderCache
 from .errors import ContentError, Notices, PrintjournalError, Problem
-from .files import write_atomic
+from .files import output_faults, write_atomic
 from .model import Article, Project
 from .render import Rendered, Renderer
 from .templating import Layouts, article_html
@@ -102,10 +102,14 @@ def load_checked_article(project: Project, path: Path,
 
 def build_article(pipeline: Pipeline, path: Path, out: Path | None = None,
                   notices: Notices | None = None) -> Built:
-    """Render the article at ``path`` into the PDF ``out`` (default: dist/articles/<slug>.pdf)."""
-    article = load_checked_article(pipeline.project, path, notices)
-    out = out or pipeline.project.root / "dist" / "articles" / f"{article.slug}.pdf"
-    rendered = pipeline.article_pdf(article)
-    write_atomic(out, rendered.data)
+    """Render the article at ``path`` into the PDF ``out`` (default: dist/articles/<slug>.pdf).
+
+    A disk fault writing ``out`` or the render cache is one OutputError naming it."""
+    project = pipeline.project
+    article = load_checked_article(project, path, notices)
+    out = out or project.root / "dist" / "articles" / f"{article.slug}.pdf"
+    with output_faults(out, project.root, RenderCache.for_project(project).folder):
+        rendered = pipeline.article_pdf(article)
+        write_atomic(out, rendered.data)
     log.info("wrote %s (%d pages)", out, rendered.pages)
     return Built(out, rendered.pages, len(rendered.data))
