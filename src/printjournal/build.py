@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import content, links, manifest, markup
 from .cache import RenderCache
-from .errors import ContentError, Notices, PrintjournalError, Problem
+from .errors import ContentError, Notices, PrintjournalError, Problem, relative
 from .files import output_faults, write_atomic
 from .model import Article, Project
 from .render import Rendered, Renderer
@@ -88,6 +88,24 @@ def check(project: Project, paths: Sequence[Path] | None = None,
                    if paths is None or (project.root / n.path).resolve() in wanted)
     problems += manifest.check_manifests(project, paths, notices)
     return sorted(set(problems))
+
+
+def issue_warnings(project: Project, notices: Notices) -> tuple[list[Problem], set[Path]]:
+    """The warnings of every issue manifest in content/issues/ (its editorial, back cover
+    and articles) into ``notices``, for ``build``. With ``notices.strict`` they come back
+    as problems instead, with the manifests (as shown) that they stop. A manifest's own
+    errors are not returned: building the issue reports them."""
+    problems: list[Problem] = []
+    stopped: set[Path] = set()
+    for path in manifest.manifest_paths(project):
+        found = Notices()
+        manifest.check_manifests(project, [path], found)
+        before = len(problems)
+        for notice in found.found:
+            notices.warn(problems, notice.path, notice.line, notice.message)
+        if len(problems) > before:
+            stopped.add(relative(path, project.root))
+    return problems, stopped
 
 
 def load_checked_article(project: Project, path: Path,

@@ -45,7 +45,7 @@ from typing import Any, Protocol
 import pypdf
 
 from . import cache, content, downloads, files, links, sitework, workers
-from .build import Pipeline
+from .build import Pipeline, issue_warnings
 from .downloads import ARTICLE, ISSUE, MANIFEST, Download, Listing
 from .errors import Notice, Notices, PrintjournalError, Problem, relative
 from .files import write_atomic
@@ -157,8 +157,10 @@ def plan(project: Project, issue_builder: IssueBuilder | None = None,
     builder = issue_builder or ISSUE_BUILDER
     if builder is not None:
         issues, issue_problems = issue_outputs(project, good, builder)
-        outputs += issues
-        problems += issue_problems
+        warned, stopped = issue_warnings(project, notices if notices is not None
+                                         else Notices())     # with --strict: stopped
+        outputs += [o for o in issues if o.source not in stopped]
+        problems += issue_problems + warned
     return Plan(tuple(outputs), tuple(sorted(set(problems))))
 
 
