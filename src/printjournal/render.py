@@ -8,7 +8,8 @@ naming the document. Images are checked for decompression bombs before
 WeasyPrint decodes them, and every error WeasyPrint logs while rendering (a
 broken image, an unreadable SVG) fails the render instead of printing a PDF
 with a hole in it. After each layout, every footnote is checked to be on the page
-of its source's first citation (placement.py), and the layout redone or refused.
+of its source's first citation (placement.py), and the layout redone or refused; and
+nothing may print outside the page area (pagearea.py).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from . import images, placement
+from . import images, pagearea, placement
 from .cache import file_hash
 from .content import IMAGE_TYPES, raster_problem
 from .errors import Problem, RenderError, relative
@@ -153,6 +154,8 @@ class Renderer:
             html = moved
         if misplaced:
             raise RenderError(placement.problems(self.project, name, misplaced, html))
+        if strays := pagearea.strays(document.pages):
+            raise RenderError(pagearea.problems(self.project, name, strays))
         return document
 
     def pdf(self, html: str, name: Path, *, finisher: Finisher = margins_as_artifacts,
