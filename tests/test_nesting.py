@@ -34,7 +34,7 @@ def html_of(project, case: str) -> str:
 def test_check_finds_nothing_in_code_or_quotes(nested):
     notices = Notices()
     assert build.check(nested.project(), None, notices) == []
-    assert notices.found == ()        # the link in the fenced code is code, not a link
+    assert notices.found == ()        # the link and citation in fenced code are code
 
 
 def test_a_two_space_list_in_a_quote_nests(nested):
@@ -45,7 +45,8 @@ def test_a_two_space_list_in_a_quote_nests(nested):
 
 def test_fenced_code_in_a_list_item_is_that_item_s_code(nested):
     html = html_of(nested.project(), FENCES)
-    assert ("<pre><code>## log 14 May\n07:30  6.1 mmol/L  [before food](/journal/not-a-link)"
+    assert ("<pre><code>## log 14 May\n07:30  6.1 mmol/L  [before food](/journal/not-a-link) "
+            "[@no-such-source]"
             "\n- 12:15  8.4 mmol/L\n</code></pre>\n</li>") in html
     assert "<pre><code>To: diabetes nurse\nReadings: copied as above\n</code></pre>" in html
     assert "<pre><code>!!! LO\n</code></pre>" in html
