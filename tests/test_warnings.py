@@ -143,3 +143,54 @@ def test_strict_issue_stops_before_rendering(issue_project):  # noqa: F811
         "content/issues/letter.md:4: link to unknown article '/journal/nowhere': not in this "
         "project, printed with its web address (a warning; --strict makes it an error)"]
     assert not (issue_project.root / "strict.pdf").exists()
+
+
+def test_build_collects_the_warnings_of_issues_and_strict_stops_that_issue(linking):
+    from printjournal import site
+
+    from .site_helpers import Collect, stand_in_issue
+    from .test_issue_manifest import COVER_SVG
+
+    linking.article("linking", HEAD + "No links now.\n")
+    linking.write("content/images/cover.svg", COVER_SVG)
+    linking.write("content/issues/spring.yaml", (
+        'issue: "Spring 2026"\ntitle: "T"\ndate: 2026-03-01\neditorial: issues/letter.md\n'
+        'cover: {image: images/cover.svg, alt: "A cover"}\narticles: [other]\n'))
+    linking.write("content/issues/letter.md",
+                  "---\ntitle: Dear\n---\nSee [x](/journal/elsewhere).\n")
+    warning = f"content/issues/letter.md:4: {OFF}"
+
+    def build_into(folder: str, strict: bool) -> Collect:
+        report = Collect()
+        site.build_site(linking.project(), linking.root / folder, jobs=1, reporter=report,
+                        issue_builder=stand_in_issue, notices=Notices(strict=strict))
+        return report
+    report = build_into("dist", strict=False)
+    assert [str(w) for w in report.summary.warnings] == [warning]
+    assert report.summary.problems == ()
+    assert report.paths("built") >= {"issues/spring.pdf", "issues/spring-print.pdf"}
+
+    report = build_into("strict", strict=True)
+    assert report.summary.warnings == ()
+    assert [str(p) for p in report.summary.problems] == [
+        warning.replace("warning: ", "") + " (a warning; --strict makes it an error)"]
+    assert not (linking.root / "strict/issues").exists()
+    assert (linking.root / "strict/articles/other.pdf").is_file()
+
+
+def test_a_leaflet_returns_its_warnings(linking):
+    import datetime as dt
+
+    from printjournal import leaflet
+
+    with (linking.root / "printjournal.toml").open("a") as toml:
+        toml.write('\n[[clinics]]\nid = "north"\nname = "North"\naddress = "1 Road"\n'
+                   'phone = "0100"\ndefault = true\n')
+    project = linking.project()
+    notices = Notices()
+    made = leaflet.leaflet(build.Pipeline.load(project), leaflet.LeafletRequest(("linking",)),
+                           dt.date(2026, 11, 1), notices=notices)
+    assert made.notices == notices.found
+    shown = [str(n) for n in made.notices]
+    assert shown[0] == f"content/articles/linking.md:6: {OFF}"
+    assert len(shown) == 2 and "link 'notes.pdf' leads nowhere on paper" in shown[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import json
 import re
@@ -55,7 +56,8 @@ def dist(tmp_path_factory):
     (dist / "articles").mkdir()
     (dist / "articles" / "a.pdf").write_bytes(b"%PDF-1.7 test")
     (dist / "manifest.json").write_text(json.dumps({"files": [{
-        "path": "articles/a.pdf", "kind": "article", "slug": "a"}]}))
+        "path": "articles/a.pdf", "kind": "article", "slug": "a", "bytes": 13,
+        "sha256": hashlib.sha256(b"%PDF-1.7 test").hexdigest()}]}))
     return dist
 
 
@@ -329,6 +331,19 @@ def test_a_page_asked_for_first_is_counted_before_it_is_drawn(client, inline_poo
     before = len(inline_pool.jobs)
     assert client.get("/articles/winter-skin-eczema/40.png").status_code == 404
     assert inline_pool.jobs[before:] == ["_page_count"]
+
+
+def test_downloads_serve_a_listed_file_only_with_the_bytes_the_manifest_records(
+        client, dist):
+    """As after a build killed between replacing a PDF and rewriting manifest.json."""
+    pdf = dist / "articles" / "a.pdf"
+    pdf.write_bytes(b"%PDF-1.7 newer")
+    try:
+        response = client.get("/downloads/articles/a.pdf")
+        assert response.status_code == 503 and b"newer" not in response.data
+    finally:
+        pdf.write_bytes(b"%PDF-1.7 test")
+    assert client.get("/downloads/articles/a.pdf").data == b"%PDF-1.7 test"
 
 
 def test_downloads_serve_only_what_the_manifest_lists(client, dist):

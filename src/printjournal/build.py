@@ -16,8 +16,8 @@ from pathlib import Path
 
 from . import content, links, manifest, markup
 from .cache import RenderCache
-from .errors import ContentError, Notices, PrintjournalError, Problem
-from .files import write_atomic
+from .errors import ContentError, Notices, PrintjournalError, Problem, relative
+from .files import output_faults, write_atomic
 from .model import Article, Project
 from .render import Rendered, Renderer
 from .templating import Layouts, article_html
@@ -90,6 +90,24 @@ def check(project: Project, paths: Sequence[Path] | None = None,
     return sorted(set(problems))
 
 
+def issue_warnings(project: Project, notices: Notices) -> tuple[list[Problem], set[Path]]:
+    """The warnings of every issue manifest in content/issues/ (its editorial, back cover
+    and articles) into ``notices``, for ``build``. With ``notices.strict`` they come back
+    as problems instead, with the manifests (as shown) that they stop. A manifest's own
+    errors are not returned: building the issue reports them."""
+    problems: list[Problem] = []
+    stopped: set[Path] = set()
+    for path in manifest.manifest_paths(project):
+        found = Notices()
+        manifest.check_manifests(project, [path], found)
+        before = len(problems)
+        for notice in found.found:
+            notices.warn(problems, notice.path, notice.line, notice.message)
+        if len(problems) > before:
+            stopped.add(relative(path, project.root))
+    return problems, stopped
+
+
 def load_checked_article(project: Project, path: Path,
                          notices: Notices | None = None) -> Article:
     """Load the article at ``path`` and check its links against the project."""
@@ -102,10 +120,14 @@ def load_checked_article(project: Project, path: Path,
 
 def build_article(pipeline: Pipeline, path: Path, out: Path | None = None,
                   notices: Notices | None = None) -> Built:
-    """Render the article at ``path`` into the PDF ``out`` (default: dist/articles/<slug>.pdf)."""
-    article = load_checked_article(pipeline.project, path, notices)
-    out = out or pipeline.project.root / "dist" / "articles" / f"{article.slug}.pdf"
-    rendered = pipeline.article_pdf(article)
-    write_atomic(out, rendered.data)
+    """Render the article at ``path`` into the PDF ``out`` (default: dist/articles/<slug>.pdf).
+
+    A disk fault writing ``out`` or the render cache is one OutputError naming it."""
+    project = pipeline.project
+    article = load_checked_article(project, path, notices)
+    out = out or project.root / "dist" / "articles" / f"{article.slug}.pdf"
+    with output_faults(out, project.root, RenderCache.for_project(project).folder):
+        rendered = pipeline.article_pdf(article)
+        write_atomic(out, rendered.data)
     log.info("wrote %s (%d pages)", out, rendered.pages)
     return Built(out, rendered.pages, len(rendered.data))

@@ -183,17 +183,18 @@ def _leaflet(args: argparse.Namespace) -> int:
         slugs=tuple(args.slugs), clinic=args.clinic,
         paper={"a4": "A4", "a5": "A5", "letter": "Letter"}.get(args.paper or ""),
         large_print=args.large_print, booklet=args.booklet, allow_overdue=args.allow_overdue)
+    store = RenderCache.for_project(project)
     try:
         personal = leaflet.Personal(args.for_name, args.note)
         out = leaflet.output_path(project, request, personal, args.output, args.printouts,
                                   args.force)
-        made = leaflet.leaflet(build.Pipeline.load(project), request, dt.date.today(),
-                               personal, RenderCache.for_project(project),
-                               notices=args.notices)
+        with files.output_faults(out, project.root, store.folder):
+            made = leaflet.leaflet(build.Pipeline.load(project), request, dt.date.today(),
+                                   personal, store, notices=args.notices)
+            files.write_atomic(out, made.data)
     except (leaflet.OptionError, leaflet.UnprintableError) as exc:
         print(f"printjournal leaflet: {exc}", file=sys.stderr)
         return 2
-    files.write_atomic(out, made.data)
     _show_warnings(args.notices)
     sheets = f" on {made.sheets} sheets, print double-sided, flip on the short edge" \
         if made.sheets else ""
@@ -208,9 +209,10 @@ def _issue(args: argparse.Namespace) -> int:
     pipeline = build.Pipeline.load(project)
     name = args.manifest.stem + ("-print" if args.edition == "print" else "")
     out = args.output or project.root / "dist" / "issues" / f"{name}.pdf"
-    built = issue.build_issue(pipeline, args.manifest, out, edition=args.edition,
-                              store=cache.RenderCache.for_project(project), workers=args.jobs,
-                              notices=args.notices)
+    store = cache.RenderCache.for_project(project)
+    with files.output_faults(out, project.root, store.folder):
+        built = issue.build_issue(pipeline, args.manifest, out, edition=args.edition,
+                                  store=store, workers=args.jobs, notices=args.notices)
     _show_warnings(args.notices)
     print(f"{built.path}  {built.pages} pages  {built.bytes // 1024} KiB")
     return 0

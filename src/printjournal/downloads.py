@@ -13,12 +13,17 @@ is a :class:`Download`: where it is (relative to the output folder), what it is
   them with their licence, so the pages need nothing from elsewhere.
 
 Everything here is a pure function of its inputs: the same downloads give the
-same bytes, so the website's caches only see a change when content changes.
+same bytes, so the website's caches only see a change when content changes. One
+function reads files: :func:`as_listed`, for the desk's ``/downloads/``, which serves a
+listed file only while its bytes are those manifest.json records (a build killed
+between replacing a PDF and rewriting the manifest leaves the two apart until the
+next build: the file is not served meanwhile).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -97,6 +102,21 @@ class IssueDownloads:
     page: str                                    # "issues/<slug>.html"
     editions: tuple[Download, ...]               # digital first
     articles: tuple[Download, ...] = field(default=())
+
+
+def as_listed(dist: Path, name: str) -> bool:
+    """Whether ``name`` under ``dist`` has the bytes and SHA-256 that ``manifest.json``
+    records for it; a file the manifest has no entry for (its pages, fonts) passes."""
+    try:
+        files = json.loads((dist / MANIFEST).read_text(encoding="utf-8"))["files"]
+        [entry] = [e for e in files if e.get("path") == name] or [None]
+        if entry is None:
+            return True
+        data = (dist / name).read_bytes()
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return (len(data), hashlib.sha256(data).hexdigest()) == (entry.get("bytes"),
+                                                             entry.get("sha256"))
 
 
 def manifest_json(project: Project, downloads: Iterable[Download]) -> bytes:

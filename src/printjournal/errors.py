@@ -71,6 +71,13 @@ class FolderProblem(Problem):
         return f"{self.path.as_posix().rstrip('/')}/: {self.message}"
 
 
+class FileProblem(Problem):
+    """Something wrong writing a whole file (a full disk, a read-only folder): no line."""
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
 class PrintjournalError(Exception):
     """Base class of every error printjournal reports to its user."""
 

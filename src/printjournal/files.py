@@ -9,7 +9,8 @@ remove it (:func:`remove_stale_temps`).
 
 An error writing our own files (a full disk, a read-only folder) is not the fault of
 an article: :func:`output_error` turns it into one plain :class:`OutputError` that
-names the folder.
+names the folder; :func:`output_faults` does the same around a command that writes
+one file (``printjournal article``, ``leaflet``, ``issue``), naming that file.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .errors import OutputError, relative
+from .errors import FileProblem, OutputError, relative
 
 STALE_AFTER = 15 * 60     # seconds: no write of ours takes this long
 _UNNAMED_AFTER = 60       # seconds: a temporary file without a pid (older versions)
@@ -120,5 +121,29 @@ def output_error(exc: OSError, folders: dict[Path, Path], root: Path) -> OutputE
     if shown is None:
         shown = relative(where.parent, root) if where is not None \
             else next(iter(folders.values()))
-    what = _PLAIN.get(exc.errno or 0) or (exc.strerror or str(exc)).lower()
-    return OutputError.about(shown, f"cannot write the output: {what}")
+    return OutputError.about(shown, f"cannot write the output: {plain(exc)}")
+
+
+def plain(exc: OSError) -> str:
+    """What went wrong writing, in plain words ("no space left on device")."""
+    return _PLAIN.get(exc.errno or 0) or (exc.strerror or str(exc)).lower()
+
+
+@contextlib.contextmanager
+def output_faults(out: Path, root: Path, cache: Path) -> Iterator[None]:
+    """Around a command writing the one file ``out``: an OSError raised writing it (its
+    folder, its temporary file) or the render cache ``cache`` becomes one OutputError
+    naming that file or folder. Anything else (reading content) passes through."""
+    try:
+        yield
+    except OSError as exc:
+        cache = cache.absolute()
+        in_cache = bool(exc.filename) and \
+            Path(os.fsdecode(exc.filename)).absolute().is_relative_to(cache)
+        if not in_cache and under(exc, (out.parent.absolute(),)):
+            raise OutputError([FileProblem(relative(out, root), 0,
+                                           f"cannot write the output: {plain(exc)}")]) \
+                from None
+        if under(exc, (cache,)):
+            raise output_error(exc, {cache: Path(cache.name)}, root) from None
+        raise

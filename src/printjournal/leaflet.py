@@ -41,7 +41,7 @@ from markupsafe import Markup
 from . import cache, content, links, markup
 from .booklet import impose
 from .build import Pipeline
-from .errors import ConfigError, ContentError, Notices, Problem, ReviewError, relative
+from .errors import ConfigError, ContentError, Notice, Notices, Problem, ReviewError, relative
 from .model import PAPER_SIZES, Article, Clinic, Project
 from .overlay import graft, named_rect, open_pdf, page_count
 from .personal import Box, DoesNotFitError, check_printable, render_layer
@@ -121,6 +121,7 @@ class Leaflet:
     pages: int            # leaflet pages (A5 pages for a booklet)
     sheets: int           # booklet sheets (two sides each); 0 when not a booklet
     reused: bool          # the leaflet came from the render cache
+    notices: tuple[Notice, ...] = ()   # its editorial warnings (the desk shows them)
 
 
 def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
@@ -130,14 +131,17 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
             notices: Notices | None = None) -> Leaflet:
     """Render the leaflet ``request`` asks for, as printed on ``today``; ``loaded``: the
     project's articles and problems when already loaded (the desk keeps them); warnings
-    go to ``notices``."""
+    go to ``notices`` and into the result's ``notices``."""
     project = pipeline.project
     personal = personal or Personal()
     paper = _paper(project, request)
     clinic = find_clinic(project, request.clinic)
     check_printable(project.fonts_dir, "The patient's name", personal.for_name)
     check_printable(project.fonts_dir, "The note", personal.note)
-    articles = select_articles(project, request.slugs, notices, loaded)
+    found = Notices(notices.strict if notices is not None else False)
+    articles = select_articles(project, request.slugs, found, loaded)
+    if notices is not None:
+        notices.extend(found.found)
     states = governance(project, articles, today, request.allow_overdue)
     files = [f for a in articles for f in cache.article_inputs(a, project)]
     if clinic.logo:
@@ -172,7 +176,7 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
         data, sheets = impose(data, title=title, lang=_lang(project, articles))
     log.info("leaflet %s: %d pages%s, %s", ", ".join(request.slugs), pages,
              f" on {sheets} sheets" if sheets else "", "reused" if reused else "rendered")
-    return Leaflet(data, title, pages, sheets, reused)
+    return Leaflet(data, title, pages, sheets, reused, found.found)
 
 
 def _paper(project: Project, request: LeafletRequest) -> str:

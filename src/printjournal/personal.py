@@ -76,7 +76,8 @@ def render_layer(pipeline: Any, for_name: str, note: str, lang: str, box: Box,
             "leaflet-personal.html", for_name=for_name, note=note,
             labels=layouts.labels(lang), lang=lang, width=round(box.width, 3),
             height=round(box.height, 3), large_print=large_print, fit=fit)
-        layer = pipeline.renderer.pdf(html, Path("layouts/leaflet-personal.html"))
+        layer = pipeline.renderer.pdf(html, Path("layouts/leaflet-personal.html"),
+                                      page_area=False)     # measured here, to fit it
         if layer.pages == 1 and _inside(layer.data, box):
             _check_fonts(layer.data, fonts_dir)
             return layer.data

@@ -8,7 +8,8 @@ naming the document. Images are checked for decompression bombs before
 WeasyPrint decodes them, and every error WeasyPrint logs while rendering (a
 broken image, an unreadable SVG) fails the render instead of printing a PDF
 with a hole in it. After each layout, every footnote is checked to be on the page
-of its source's first citation (placement.py), and the layout redone or refused.
+of its source's first citation (placement.py), and the layout redone or refused; and
+nothing may print outside the page area (pagearea.py).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from . import images, placement
+from . import images, pagearea, placement
 from .cache import file_hash
 from .content import IMAGE_TYPES, raster_problem
 from .errors import Problem, RenderError, relative
@@ -137,7 +138,8 @@ class Renderer:
         return "".join([*kept, html[position:]]), sheets
 
     def _layout(self, html: str, base_url: str, fetcher: ProjectFetcher,
-                sheets: list[weasyprint.CSS], name: Path) -> weasyprint.Document:
+                sheets: list[weasyprint.CSS], name: Path, page_area: bool
+                ) -> weasyprint.Document:
         """Lay ``html`` out with every footnote on the page of its first citation: a
         misplaced note's citing block is moved to the next page and the document laid
         out again (see placement.py); a note no move places is an error."""
@@ -153,22 +155,26 @@ class Renderer:
             html = moved
         if misplaced:
             raise RenderError(placement.problems(self.project, name, misplaced, html))
+        if page_area and (strays := pagearea.strays(document.pages)):
+            raise RenderError(pagearea.problems(self.project, name, strays))
         return document
 
     def pdf(self, html: str, name: Path, *, finisher: Finisher = margins_as_artifacts,
-            **options: Any) -> Rendered:
+            page_area: bool = True, **options: Any) -> Rendered:
         """Render ``html`` to tagged PDF/UA-1; ``name`` is its content file, for errors.
 
         ``finisher`` edits the PDF objects before they are written (WeasyPrint's
         ``finisher`` option; the default turns page furniture into artifacts);
-        ``options`` go to ``write_pdf`` (``dpi``, ``jpeg_quality``, ...).
+        ``options`` go to ``write_pdf`` (``dpi``, ``jpeg_quality``, ...). ``page_area``:
+        refuse what prints outside the page area (pagearea.py); personal.py measures its
+        layer itself, to fit it, and never quotes a patient's name.
         """
         base_url = self.project.layouts_dir.resolve().as_uri() + "/"
         fetcher = ProjectFetcher(self.project)
         with _collect_errors() as errors, fewer_collections():
             try:
                 html, sheets = self._stylesheets(html, fetcher)
-                document = self._layout(html, base_url, fetcher, sheets, name)
+                document = self._layout(html, base_url, fetcher, sheets, name, page_area)
                 # images, SVG and attachments are fetched while writing, so this
                 # stays inside the fence too
                 data = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=finisher,

@@ -44,8 +44,8 @@ from typing import Any, Protocol
 
 import pypdf
 
-from . import cache, content, downloads, files, links, sitework, workers
-from .build import Pipeline
+from . import cache, content, downloads, files, links, personalfiles, sitework, workers
+from .build import Pipeline, issue_warnings
 from .downloads import ARTICLE, ISSUE, MANIFEST, Download, Listing
 from .errors import Notice, Notices, PrintjournalError, Problem, relative
 from .files import write_atomic
@@ -157,8 +157,10 @@ def plan(project: Project, issue_builder: IssueBuilder | None = None,
     builder = issue_builder or ISSUE_BUILDER
     if builder is not None:
         issues, issue_problems = issue_outputs(project, good, builder)
-        outputs += issues
-        problems += issue_problems
+        warned, stopped = issue_warnings(project, notices if notices is not None
+                                         else Notices())     # with --strict: stopped
+        outputs += [o for o in issues if o.source not in stopped]
+        problems += issue_problems + warned
     return Plan(tuple(outputs), tuple(sorted(set(problems))))
 
 
@@ -343,7 +345,7 @@ def _build_site(project: Project, out: Path, store: cache.RenderCache, jobs: int
     kept = _record_outputs(the_plan, keys, outcomes, record, out)
     removed = _prune(out, the_plan, record, kept)
     found = tuple(sorted((r.download for r in kept.values()), key=lambda d: d.path))
-    faults += _foreign(out, kept)
+    faults += _foreign(project, out, kept)
     pages, page_problems = _write_pages(out, layouts, found, record)
     problems += page_problems
     reporter.problems(page_problems)
@@ -359,12 +361,15 @@ def _build_site(project: Project, out: Path, store: cache.RenderCache, jobs: int
     return summary
 
 
-def _foreign(out: Path, kept: dict[str, Recorded]) -> list[str]:
-    """A line for each PDF in ``out`` that no build put there (not listed anywhere)."""
+def _foreign(project: Project, out: Path, kept: dict[str, Recorded]) -> list[str]:
+    """A line for each PDF in ``out`` that no build put there (not listed anywhere); one
+    with a patient's details is moved out of ``out`` (personalfiles.py)."""
     ours = set(kept)
-    return [f"{path} is not made by this build: it is not in manifest.json"
-            for path in sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
-            if path not in ours]
+    foreign = [path for path in sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
+               if path not in ours]
+    moved = personalfiles.move_personal(project, out, foreign)
+    return [moved.get(path) or f"{path} is not made by this build: it is not in manifest.json"
+            for path in foreign]
 
 
 def _record_outputs(the_plan: Plan, keys: dict[str, str], outcomes: dict[str, Outcome],

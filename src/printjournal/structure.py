@@ -10,14 +10,17 @@ render alike: lists and quotes nested deeper than :data:`MAX_DEPTH` levels are
 refused at their line (100 levels end in a RecursionError inside WeasyPrint,
 or text silently dropped), and a callout type that no stylesheet in layouts/
 styles is a warning. Fenced code is found with Python-Markdown's own pattern
-and left as it is.
+and left as it is. Two kinds Python-Markdown alone prints wrong are rewritten too: a
+quote's inside is normalised as Markdown of its own (a 2-space list in a quote nests),
+and fenced code inside a list item, which fenced_code (fences at column 0 only) does not
+see, becomes the item's indented code, its fence lines blank.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 #: Deepest nesting of lists and quotes together, in levels.
@@ -27,6 +30,8 @@ _CALLOUT = re.compile(r"^( *)!!! *([\w-]+)")
 _ANSWER = re.compile(r"^( *):( +)")        # a definition list's answer
 _QUOTE = re.compile(r"^ {0,3}((?:> ?)+)")
 _BREAK = re.compile(r"^ *(#|\||>|:)")     # a heading, table, quote or answer: no lazy text
+_QUOTED = re.compile(r"^( *)> ?")
+_FENCE = re.compile(r"^( *)(`{3,}|~{3,})")
 _STYLED = re.compile(r"\.admonition\.([a-z][\w-]*)")
 
 
@@ -50,6 +55,16 @@ class _Block:
     is_list: bool
 
 
+@dataclass(frozen=True)
+class _InnerFence:
+    """Fenced code inside a list item, which Python-Markdown's fenced_code (fences at
+    column 0 only) does not see: it becomes the item's indented code block."""
+
+    fence: str          # the opening ``` or ~~~
+    column: int         # where the fence starts; the code's indentation counts from there
+    new: int            # the column the code moves to: the item's text, and 4 more
+
+
 def fenced_lines(body: str) -> set[int]:
     """0-based lines of ``body`` inside fenced code (fences included)."""
     from markdown.extensions.fenced_code import FencedBlockPreprocessor
@@ -66,6 +81,7 @@ def lines(body: str) -> Iterator[Line]:
     fenced = fenced_lines(body)
     stack: list[_Block] = []
     blank = code = True
+    inner: _InnerFence | None = None
     for index, raw in enumerate(body.split("\n")):
         text = raw.expandtabs(4)
         if index in fenced:          # fences start at column 0: they end every block
@@ -75,6 +91,19 @@ def lines(body: str) -> Iterator[Line]:
             yield Line(index, raw, sum(b.is_list for b in stack), 0, None, index in fenced)
             continue
         indent = len(text) - len(text.lstrip(" "))
+        fence = _FENCE.match(text)
+        if inner is None and fence and stack and indent >= stack[-1].content >= 0:
+            inner = _InnerFence(fence[2], indent, stack[-1].new + 4)
+        elif inner is not None and fence and fence[2][0] == inner.fence[0] \
+                and len(fence[2]) >= len(inner.fence) and not text[fence.end():].strip():
+            inner = None                 # the closing fence
+        elif inner is not None:
+            fence = None                 # a line of the code
+        if inner is not None or fence:   # fenced code in a list item: the item's
+            blank = True                 # indented code, its fences blank lines
+            moved = "" if fence else " " * inner.new + text[min(inner.column, indent):]
+            yield Line(index, moved, sum(b.is_list for b in stack), 0, None, True)
+            continue
         code = not stack and indent >= 4 and (blank or code)   # an indented code block
         if code:
             blank = False
@@ -103,9 +132,35 @@ def lines(body: str) -> Iterator[Line]:
                    callout[2].lower() if callout else None)
 
 
+def nested_lines(body: str) -> list[Line]:
+    """:func:`lines`, with what each quote holds read as Markdown of its own (as
+    Python-Markdown parses it): rewritten the same way, its lists counted."""
+    found = list(lines(body))
+    out: list[Line] = []
+    start = 0
+    while start < len(found):
+        quoted = None if found[start].code else _QUOTED.match(found[start].text)
+        if quoted is None:
+            out.append(found[start])
+            start += 1
+            continue
+        end, inside = start, []
+        while end < len(found) and not found[end].code and \
+                (more := _QUOTED.match(found[end].text)) and more[1] == quoted[1]:
+            inside.append(found[end].text[more.end():])
+            end += 1
+        for line, inner in zip(found[start:end], nested_lines("\n".join(inside)), strict=True):
+            out.append(replace(line, text=f"{quoted[1]}> {inner.text}" if inner.text
+                               else f"{quoted[1]}>", lists=line.lists + inner.lists,
+                               quotes=1 + inner.quotes))
+        start = end
+    return out
+
+
 def normalise(body: str) -> str:
-    """``body`` with list and callout indentation as Python-Markdown reads it."""
-    return "\n".join(line.text for line in lines(body))
+    """``body`` with list and callout indentation as Python-Markdown reads it, inside
+    quotes too."""
+    return "\n".join(line.text for line in nested_lines(body))
 
 
 def styled_callouts(layouts: Path) -> set[str]:
@@ -117,7 +172,7 @@ def styled_callouts(layouts: Path) -> set[str]:
 def structure_problems(body: str) -> Iterator[tuple[int, str]]:
     """(0-based line, message) for each list or quote nested too deep (the first line)."""
     too_deep = False
-    for line in lines(body):
+    for line in nested_lines(body):
         depth = line.lists + line.quotes
         if depth > MAX_DEPTH and not too_deep:
             what = "lists and quotes" if line.lists and line.quotes else \

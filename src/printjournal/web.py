@@ -47,7 +47,7 @@ from .deskpool import (
     WorkerLostError,
     WorkerPool,
 )
-from .downloads import ARTICLE, INDEX, ISSUE, MANIFEST
+from .downloads import ARTICLE, INDEX, ISSUE, MANIFEST, as_listed
 from .errors import PrintjournalError
 from .model import Article, Project
 from .personal import UnprintableError, check_printable
@@ -260,6 +260,8 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
             abort(404, "Nothing has been built yet: run 'printjournal build'.")
         if name not in published(project, settings.dist):
             abort(404, f"'{name}' is not among the published downloads.")
+        if not as_listed(settings.dist, name):    # replaced after its manifest was written
+            abort(503, "This file is being rebuilt: please try again in a minute.")
         return send_from_directory(settings.dist.resolve(), name)
 
     @app.get("/desk.css")
