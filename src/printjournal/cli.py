@@ -91,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
                               "flip on the short edge, fold); print-only, not for screens")
     leaflet.add_argument("--allow-overdue", action="store_true",
                          help="print articles past their review date, marked 'Review overdue'")
+    leaflet.add_argument("--allow-stale", action="store_true",
+                         help="print translations older than their original, marked as such")
     leaflet.add_argument("--for", dest="for_name", default="", metavar="NAME",
                          help="the patient's name, printed on the front only")
     leaflet.add_argument("--note", default="", metavar="TEXT",
@@ -182,7 +184,8 @@ def _leaflet(args: argparse.Namespace) -> int:
     request = leaflet.LeafletRequest(
         slugs=tuple(args.slugs), clinic=args.clinic,
         paper={"a4": "A4", "a5": "A5", "letter": "Letter"}.get(args.paper or ""),
-        large_print=args.large_print, booklet=args.booklet, allow_overdue=args.allow_overdue)
+        large_print=args.large_print, booklet=args.booklet, allow_overdue=args.allow_overdue,
+        allow_stale=args.allow_stale)
     try:
         personal = leaflet.Personal(args.for_name, args.note)
         out = leaflet.output_path(project, request, personal, args.output, args.printouts,
