@@ -119,6 +119,12 @@ def _parser() -> argparse.ArgumentParser:
                        "here, slower but in the least memory)")
     issue.set_defaults(command=_issue)
 
+    editorial = commands.add_parser(
+        "report", help="every article's reading grade, review, owner, sources, translations")
+    editorial.add_argument("-o", "--output", type=Path, help="folder for report.html "
+                           "(default: dist)")
+    editorial.set_defaults(command=_report)
+
     website = commands.add_parser("build", help="build the website's downloads: every PDF, "
                                   "manifest.json and index.html, only what changed",
                                   parents=[strict])
@@ -216,6 +222,16 @@ def _issue(args: argparse.Namespace) -> int:
                               notices=args.notices)
     _show_warnings(args.notices)
     print(f"{built.path}  {built.pages} pages  {built.bytes // 1024} KiB")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from . import report
+
+    project = _project(args)
+    table, page = report.report(project, args.output or project.root / "dist", dt.date.today())
+    print(table)
+    print(f"\n{page}")
     return 0
 
 
