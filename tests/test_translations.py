@@ -13,6 +13,7 @@ from printjournal.errors import ContentError, Notices
 
 from .pdfread import pages
 from .test_cli import run
+from .test_issue_manifest import issue_project  # noqa: F401  (a fixture)
 
 TODAY = dt.date(2026, 11, 29)
 ORIGINAL = """\
@@ -143,3 +144,17 @@ def test_report_page_in_chromium(translated, browser, tmp_path):
         assert page.locator("tr#hands td").nth(4).inner_text() == "reviewed"
     finally:
         page.close()
+
+
+def test_an_issue_refuses_a_stale_translation_at_its_manifest_line(issue_project):  # noqa: F811
+    issue_project.article("drei", GERMAN.replace("translation_of: hands",
+                                                 "translation_of: three")
+                          .replace('source_version: "1.0"', "source_version: '0.9'"))
+    manifest = issue_project.root / "content/issues/spring.yaml"
+    text = manifest.read_text().replace("articles: [one, two, three]",
+                                        "articles: [one, two, drei]")
+    manifest.write_text(text)
+    problems = [str(p) for p in build.check(issue_project.project())]
+    assert problems == [
+        "content/issues/spring.yaml:10: article 'drei' is a stale translation (Translation "
+        "of version 0.9; the English original is now version 1): update it first"]

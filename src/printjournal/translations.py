@@ -85,6 +85,12 @@ def check(articles: Sequence[Article], project: Project, notices: Notices) -> li
     return problems
 
 
+def stale_note(article: Article, every: Iterable[Article]) -> str:
+    """The note of ``article`` when it is a stale translation, else ''."""
+    found = translations([article], every)
+    return found[0].note() if found and found[0].state == "stale" else ""
+
+
 def stale_notes(project: Project, chosen: Sequence[Article], allow_stale: bool,
                 every: Sequence[Article] | None = None) -> tuple[str, ...]:
     """For a leaflet or issue: each chosen article's stale note ('' when not stale); a
