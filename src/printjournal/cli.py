@@ -125,6 +125,12 @@ def _parser() -> argparse.ArgumentParser:
                            "(default: dist)")
     editorial.set_defaults(command=_report)
 
+    preview = commands.add_parser("preview", help="see an article's pages as you write: "
+                                  "re-rendered on every save, on this machine only")
+    preview.add_argument("path", type=Path, help="the article's Markdown file")
+    preview.add_argument("--port", type=int, default=8041, help="port (default: 8041)")
+    preview.set_defaults(command=_preview)
+
     website = commands.add_parser("build", help="build the website's downloads: every PDF, "
                                   "manifest.json and index.html, only what changed",
                                   parents=[strict])
@@ -232,6 +238,22 @@ def _report(args: argparse.Namespace) -> int:
     table, page = report.report(project, args.output or project.root / "dist", dt.date.today())
     print(table)
     print(f"\n{page}")
+    return 0
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from . import preview
+
+    project = _project(args)
+    if not args.path.is_file():
+        print(f"printjournal preview: {args.path}: no such file", file=sys.stderr)
+        return 2
+    try:
+        preview.serve(project, args.path, args.port)
+    except OSError as exc:
+        print(f"printjournal preview: port {args.port}: {exc.strerror}: try --port N",
+              file=sys.stderr)
+        return 2
     return 0
 
 
