@@ -88,7 +88,7 @@ def rasterise(data: bytes) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
     try:
         for page in document:
             buffer = io.BytesIO()
-            page.render(scale=SCALE).to_pil().save(buffer, "PNG")
+            page.render(scale=SCALE).to_pil().save(buffer, "PNG", compress_level=1)  # fast
             pages.append(buffer.getvalue())
             texts.append(page.get_textpage().get_text_range())
     finally:
