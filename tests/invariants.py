@@ -138,8 +138,16 @@ def printed_text(pdf: Path) -> str:
     """Every character the PDF prints, in the order it is drawn (cell by cell in a table,
     not across the columns), in one string without spaces, line breaks or hyphens
     (hyphenation undone), ligatures and compatibility forms spelled out."""
+    return _spelled("".join(_glyphs(pdf)))
+
+
+def _glyphs(pdf: Path) -> list[str]:
+    """The text of each glyph drawn, in drawing order (a lam-alef ligature is one)."""
     with pdfplumber.open(pdf) as document:
-        text = "".join(char["text"] for page in document.pages for char in page.chars)
+        return [char["text"] for page in document.pages for char in page.chars]
+
+
+def _spelled(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     return re.sub(r"[\s\-‐]+", "", text).casefold()
 
@@ -147,8 +155,9 @@ def printed_text(pdf: Path) -> str:
 def missing_words(pdf: Path, words: list[str]) -> list[str]:
     """``words`` not found in what the PDF prints (long words may be broken anywhere;
     right-to-left words are drawn, and so extracted, from left to right)."""
-    printed = printed_text(pdf)
-    drawn_backwards = printed[::-1]
+    glyphs = _glyphs(pdf)
+    printed = _spelled("".join(glyphs))
+    drawn_backwards = _spelled("".join(glyphs[::-1]))    # glyph by glyph: ligatures whole
     return [w for w in dict.fromkeys(words)
             if (key := unicodedata.normalize("NFKC", w).casefold()) not in printed
             and key not in drawn_backwards]

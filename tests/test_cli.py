@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -58,11 +59,19 @@ def test_check_reports_every_file_and_exits_1(tmp_project):
 def test_check_passes_on_the_sample_content(sample_project):
     result = run("check", cwd=sample_project.root)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "no problems, 4 warning(s)"
+    lines = result.stderr.splitlines()
+    assert result.stdout.strip() == f"no problems, {len(lines)} warning(s)"
     # the real article's links to journal pages that live on the website only
-    assert [line.split(": warning: ")[0] for line in result.stderr.splitlines()] == [
+    assert [line.split(": warning: ")[0] for line in lines if "unknown article" in line] == [
         "content/articles/car-t-autoimmune.md:29", "content/articles/car-t-autoimmune.md:78",
         "content/articles/car-t-autoimmune.md:78", "content/articles/car-t-autoimmune.md:82"]
+    # the rest: plain language judged for articles (test_plain_language.py), honestly
+    # not all plain yet; the CAR-T article reads above grade 8
+    plain = [line for line in lines if "unknown article" not in line]
+    assert all(re.search(r"a sentence of \d+ words|reading grade|is jargon", line)
+               for line in plain)
+    assert any(line.startswith("content/articles/car-t-autoimmune.md:") and "reading grade"
+               in line for line in plain)
 
 
 def test_no_project_folder(tmp_path):

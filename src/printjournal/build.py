@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, links, manifest, markup
+from . import content, links, manifest, markup, plainlanguage, translations
 from .cache import RenderCache
 from .errors import ContentError, Notices, PrintjournalError, Problem, relative
 from .files import output_faults, write_atomic
@@ -76,6 +76,10 @@ def check(project: Project, paths: Sequence[Path] | None = None,
     found = Notices(notices.strict)
     articles, problems = content.load_articles(project)
     problems += links.check_links(articles, project, notices=found)
+    problems += translations.check(articles, project, found)
+    problems += plainlanguage.check(articles if paths is None else [
+        a for a in articles if (project.root / a.path).resolve() in
+        {p.resolve() for p in paths}], project, "article", found)
     if paths is None:
         try:
             problems += Layouts(project).check()

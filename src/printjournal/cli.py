@@ -91,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
                               "flip on the short edge, fold); print-only, not for screens")
     leaflet.add_argument("--allow-overdue", action="store_true",
                          help="print articles past their review date, marked 'Review overdue'")
+    leaflet.add_argument("--allow-stale", action="store_true",
+                         help="print translations older than their original, marked as such")
     leaflet.add_argument("--for", dest="for_name", default="", metavar="NAME",
                          help="the patient's name, printed on the front only")
     leaflet.add_argument("--note", default="", metavar="TEXT",
@@ -116,6 +118,18 @@ def _parser() -> argparse.ArgumentParser:
                        help="worker processes (default: one per core; 1 renders every part "
                        "here, slower but in the least memory)")
     issue.set_defaults(command=_issue)
+
+    editorial = commands.add_parser(
+        "report", help="every article's reading grade, review, owner, sources, translations")
+    editorial.add_argument("-o", "--output", type=Path, help="folder for report.html "
+                           "(default: dist)")
+    editorial.set_defaults(command=_report)
+
+    preview = commands.add_parser("preview", help="see an article's pages as you write: "
+                                  "re-rendered on every save, on this machine only")
+    preview.add_argument("path", type=Path, help="the article's Markdown file")
+    preview.add_argument("--port", type=int, default=8041, help="port (default: 8041)")
+    preview.set_defaults(command=_preview)
 
     website = commands.add_parser("build", help="build the website's downloads: every PDF, "
                                   "manifest.json and index.html, only what changed",
@@ -182,7 +196,8 @@ def _leaflet(args: argparse.Namespace) -> int:
     request = leaflet.LeafletRequest(
         slugs=tuple(args.slugs), clinic=args.clinic,
         paper={"a4": "A4", "a5": "A5", "letter": "Letter"}.get(args.paper or ""),
-        large_print=args.large_print, booklet=args.booklet, allow_overdue=args.allow_overdue)
+        large_print=args.large_print, booklet=args.booklet, allow_overdue=args.allow_overdue,
+        allow_stale=args.allow_stale)
     store = RenderCache.for_project(project)
     try:
         personal = leaflet.Personal(args.for_name, args.note)
@@ -215,6 +230,32 @@ def _issue(args: argparse.Namespace) -> int:
                                   store=store, workers=args.jobs, notices=args.notices)
     _show_warnings(args.notices)
     print(f"{built.path}  {built.pages} pages  {built.bytes // 1024} KiB")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from . import report
+
+    project = _project(args)
+    table, page = report.report(project, args.output or project.root / "dist", dt.date.today())
+    print(table)
+    print(f"\n{page}")
+    return 0
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from . import preview
+
+    project = _project(args)
+    if not args.path.is_file():
+        print(f"printjournal preview: {args.path}: no such file", file=sys.stderr)
+        return 2
+    try:
+        preview.serve(project, args.path, args.port)
+    except OSError as exc:
+        print(f"printjournal preview: port {args.port}: {exc.strerror}: try --port N",
+              file=sys.stderr)
+        return 2
     return 0
 
 

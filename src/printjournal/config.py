@@ -14,7 +14,18 @@ from typing import Any
 
 from .content import raster_problem
 from .errors import ConfigError, Problem
-from .model import PAPER_SIZES, SEVERITIES, Clinic, Journal, Project, Validation
+from .model import (
+    GOVERNANCE_ELEMENTS,
+    PAPER_SIZES,
+    PLAIN_DEFAULTS,
+    SEVERITIES,
+    Clinic,
+    Editorial,
+    Journal,
+    PlainLimits,
+    Project,
+    Validation,
+)
 
 CONFIG_NAME = "printjournal.toml"
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
@@ -48,13 +59,15 @@ def load_project(root: Path) -> Project:
     journal = _journal(checker, data)
     clinics = _clinics(checker, data, root)
     validation = _validation(checker, data)
-    for key in data.keys() - {"journal", "clinics", "validation"}:
+    editorial = _editorial(checker, data)
+    for key in data.keys() - {"journal", "clinics", "validation", "plain_language",
+                              "governance"}:
         checker.problem(key, f"unknown section [{key}]")
     if checker.problems:
         raise ConfigError(sorted(checker.problems))
     assert journal is not None
     return Project(root=root.resolve(), journal=journal, clinics=clinics,
-                   validation=validation)
+                   validation=validation, editorial=editorial)
 
 
 class _Checker:
@@ -181,3 +194,49 @@ def _validation(c: _Checker, data: dict[str, Any]) -> Validation:
                   + ", ".join(f'"{s}"' for s in SEVERITIES), start)
         unknown_links = "warn"
     return Validation(unknown_links=unknown_links)
+
+
+def _editorial(c: _Checker, data: dict[str, Any]) -> Editorial:
+    """``[plain_language.article]``, ``[plain_language.leaflet]`` and ``[governance]``."""
+    plain = data.get("plain_language", {})
+    if not isinstance(plain, dict):
+        c.problem("plain_language", "plain_language must be given as [plain_language.article] "
+                  "and [plain_language.leaflet] tables")
+        plain = {}
+    for key in plain.keys() - PLAIN_DEFAULTS.keys():
+        c.problem(f"plain_language.{key}", f"unknown table [plain_language.{key}] (known: "
+                  f"{', '.join(PLAIN_DEFAULTS)})")
+    limits = []
+    for product, default in PLAIN_DEFAULTS.items():
+        table = plain.get(product, {})
+        start = c.line_of(f"plain_language.{product}") if product in plain else 0
+        name = f"[plain_language.{product}]"
+        if not isinstance(table, dict):
+            c.problem(f"plain_language.{product}", f"{name} must be a table")
+            table = {}
+        for key in table.keys() - {"max_grade", "sentence_words", "long_sentence_percent"}:
+            c.problem(key, f"unknown key '{key}' in {name}", start)
+        values = {}
+        for key, low, high in (("max_grade", 1, 20), ("sentence_words", 5, 100),
+                               ("long_sentence_percent", 0, 100)):
+            value = table.get(key, getattr(default, key))
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not low <= value <= high:
+                c.problem(key, f"'{key}' in {name} must be a number from {low} to {high}",
+                          start)
+                value = getattr(default, key)
+            values[key] = value
+        limits.append((product, PlainLimits(**values)))
+    table = data.get("governance", {})
+    if not isinstance(table, dict):
+        c.problem("governance", "governance must be given as a [governance] table")
+        table = {}
+    start = c.line_of("governance") if "governance" in data else 0
+    for key in table.keys() - {"require"}:
+        c.problem(key, f"unknown key '{key}' in [governance]", start)
+    require = table.get("require", [])
+    if not isinstance(require, list) or not all(r in GOVERNANCE_ELEMENTS for r in require):
+        c.problem("require", "'require' in [governance] must be a list of "
+                  + ", ".join(f'"{e}"' for e in GOVERNANCE_ELEMENTS), start)
+        require = []
+    return Editorial(plain=tuple(limits), require=tuple(require))

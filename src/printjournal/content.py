@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fonts
+from . import fonts, governance
 from .errors import ContentError, PrintjournalError, Problem, relative
 from .fields import Fields
 from .model import Article, Project, Review, Source
@@ -45,7 +45,8 @@ UNCLOSED, ABOVE = "front matter is not closed by a '---' line", ": put one above
 NOT_FRONT_MATTER = re.compile(r"^(?![ \t#]|-(?:\s|$)|[^\s:]+\s*:(?:\s|$)|[\"'].*:)\S")
 
 _KEYS = {"title", "section", "date", "dek", "slug", "lang", "url", "authors",
-         "reading_time", "sources", "review", "tags", "sample"}
+         "reading_time", "sources", "review", "tags", "sample", "feedback",
+         "translation_of", "source_version"}
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,9 @@ def parse_article(path: Path, text: str, project: Project) -> Article:
         review=_review(f),
         tags=f.text_list("tags"),
         sample=sample is True,
-        body=fm.body, body_line=fm.body_line)
+        body=fm.body, body_line=fm.body_line,
+        feedback=f.text("feedback"), **_translation(f))
+    governance.problems(f, article, project.editorial.require)
     f.problems.extend(check_body(article, project, cite="sources" not in f.misspelt))
     f.problems.extend(fonts.check_article(fm.doc, fm.body, fm.body_line,
                                           fonts.coverage(project.fonts_dir)))
@@ -179,6 +182,30 @@ def _sources(f: Fields) -> tuple[Source, ...]:
                               text=f.text("sources", i, "text", required=True),
                               url=url, line=f.doc.line("sources", i)))
     return tuple(sources)
+
+
+def _version(f: Fields, *key: str) -> str:
+    """A version as written: 1.10 stays "1.10", not the number 1.1."""
+    value = f.get(*key)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f.doc.written.get(key, str(value))
+    return f.text(*key)
+
+
+def _translation(f: Fields) -> dict[str, str]:
+    """``translation_of`` (a slug) and ``source_version``: both or neither."""
+    of, version = f.text("translation_of"), _version(f, "source_version")
+    if of and not SLUG.match(of):
+        f.problem(("translation_of",), f"'translation_of' must be the slug of the original "
+                  f"article, not {of!r}")
+    if of and not version:
+        f.missing(("source_version",) if f.get("source_version") is not None
+                  else ("translation_of",), "'source_version' is required with "
+                  "'translation_of': the original's review.version you translated")
+    if version and not of:
+        f.problem(("source_version",), "'source_version' needs 'translation_of': the slug "
+                  "of the original article")
+    return {"translation_of": of, "source_version": version}
 
 
 def _review(f: Fields) -> Review | None:

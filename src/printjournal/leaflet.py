@@ -38,7 +38,7 @@ from pathlib import Path
 import segno
 from markupsafe import Markup
 
-from . import cache, content, links, markup
+from . import cache, content, links, markup, plainlanguage, translations
 from .booklet import impose
 from .build import Pipeline
 from .errors import ConfigError, ContentError, Notice, Notices, Problem, ReviewError, relative
@@ -97,6 +97,7 @@ class LeafletRequest:
     large_print: bool = False
     booklet: bool = False              # A5 pages imposed two-up on A4 landscape sheets
     allow_overdue: bool = False
+    allow_stale: bool = False          # print stale translations, marked as such
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ class Item:
     id_prefix: str
     state: str            # "reviewed", "overdue" or "unreviewed"
     qr: str               # SVG data URI of the article's canonical URL
+    stale: str = ""       # a stale translation's note (translations.py), printed per page
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,8 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
     if notices is not None:
         notices.extend(found.found)
     states = governance(project, articles, today, request.allow_overdue)
+    stale = translations.stale_notes(project, articles, request.allow_stale,
+                                     loaded[0] if loaded else None)
     files = [f for a in articles for f in cache.article_inputs(a, project)]
     if clinic.logo:
         files.append(clinic.logo)
@@ -152,12 +156,13 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
     slots = (("note",) if personal.note.strip() else ("name", "note")) if personal else ("",)
     for slot in slots:
         key = cache.key(project, files, "leaflet", tuple(a.slug for a in articles), clinic,
-                        paper, request.large_print, states, today.isoformat(), slot)
+                        paper, request.large_print, states, stale, today.isoformat(), slot)
 
         def make_html(slot: str = slot) -> str:
             rendered.append(True)
             return leaflet_html(pipeline, articles, states, clinic, paper, today,
-                                large_print=request.large_print, personal_slot=slot)
+                                large_print=request.large_print, personal_slot=slot,
+                                stale=stale)
 
         data = pipeline.cached_pdf(store, key, make_html, articles[0].path)
         if not slot:
@@ -199,7 +204,8 @@ def file_name(project: Project, request: LeafletRequest, clinic: Clinic) -> str:
     options = [clinic.id, _paper(project, request).lower()]
     options += [flag for flag, on in (("large-print", request.large_print),
                                       ("booklet", request.booklet),
-                                      ("overdue-marked", request.allow_overdue)) if on]
+                                      ("overdue-marked", request.allow_overdue),
+                                      ("stale-marked", request.allow_stale)) if on]
     return f"{name}-{'-'.join(options)}.pdf"
 
 
@@ -275,6 +281,7 @@ def select_articles(project: Project, slugs: Sequence[str],
     paths = {a.path for a in chosen}
     found += [p for p in problems if p.path in paths]
     found += links.check_links(chosen, project, set(by_slug), notices)
+    found += plainlanguage.check(chosen, project, "leaflet", notices)
     if found:
         raise ContentError(sorted(set(found)))
     return chosen
@@ -332,7 +339,7 @@ def prefix_ids(html: str, prefix: str) -> str:
 
 def leaflet_html(pipeline: Pipeline, articles: Sequence[Article], states: Sequence[str],
                  clinic: Clinic, paper: str, today: dt.date, *, large_print: bool,
-                 personal_slot: str) -> str:
+                 personal_slot: str, stale: Sequence[str] = ()) -> str:
     """The leaflet as one HTML document (without any personal text)."""
     project, layouts = pipeline.project, pipeline.layouts
     lang = _lang(project, articles)
@@ -344,7 +351,8 @@ def leaflet_html(pipeline: Pipeline, articles: Sequence[Article], states: Sequen
             article=article, body=Markup(prefix_ids(body.html, prefix)),
             labels=layouts.labels(article.lang),
             disclaimer=project.journal.disclaimer_for(article.lang),
-            id_prefix=prefix, state=state, qr=qr_data_uri(article.url)))
+            id_prefix=prefix, state=state, qr=qr_data_uri(article.url),
+            stale=stale[number - 1] if stale else ""))
     return layouts.render(
         "leaflet.html", journal=project.journal, clinic=clinic, items=items,
         labels=layouts.labels(lang), disclaimer=project.journal.disclaimer_for(lang),

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, links
+from . import content, links, translations
 from .content import Fields
 from .errors import ContentError, Notices, PrintjournalError, Problem, relative
 from .model import Article, Project
@@ -280,6 +280,9 @@ def _articles(f: Fields, project: Project, date: dt.date | None
             f.problem(("articles", i), f"article '{slug}' is due for clinical review on "
                       f"{article.review.next_review.isoformat()}, before this issue's date "
                       f"{date.isoformat()}: review it first")
+        if stale := translations.stale_note(article, all_articles):   # translations.py
+            f.problem(("articles", i), f"article '{slug}' is a stale translation ({stale}): "
+                      "update it first")
         chosen.append(article)
     return chosen, all_articles
 

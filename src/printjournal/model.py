@@ -69,6 +69,32 @@ class Validation:
 
 
 @dataclass(frozen=True)
+class PlainLimits:
+    """How plain one product's language must be (printjournal.toml ``[plain_language.*]``)."""
+
+    max_grade: float           # reading grade (school years) above which check warns
+    sentence_words: int        # a sentence longer than this is long
+    long_sentence_percent: float   # warn at each long sentence when more are long than this
+
+
+#: Products judged for plain language; leaflets go to patients, so stricter.
+PLAIN_DEFAULTS = {"article": PlainLimits(8, 25, 10), "leaflet": PlainLimits(6, 20, 5)}
+#: Governance elements a project may require of every article.
+GOVERNANCE_ELEMENTS = ("owner", "review", "sources", "feedback")
+
+
+@dataclass(frozen=True)
+class Editorial:
+    """What editors require (printjournal.toml ``[plain_language]``, ``[governance]``)."""
+
+    plain: tuple[tuple[str, PlainLimits], ...] = tuple(PLAIN_DEFAULTS.items())
+    require: tuple[str, ...] = ()          # of GOVERNANCE_ELEMENTS
+
+    def limits(self, product: str) -> PlainLimits:
+        return dict(self.plain)[product]
+
+
+@dataclass(frozen=True)
 class Project:
     """A printjournal project folder and its validated configuration."""
 
@@ -76,6 +102,7 @@ class Project:
     journal: Journal
     clinics: tuple[Clinic, ...] = ()
     validation: Validation = field(default_factory=Validation)
+    editorial: Editorial = field(default_factory=Editorial)
 
     @property
     def config_path(self) -> Path:
@@ -145,6 +172,9 @@ class Article:
     review: Review | None = None
     tags: tuple[str, ...] = ()
     sample: bool = False
+    feedback: str = ""          # how readers tell the journal what they think
+    translation_of: str = ""    # the slug of the original, for a translation
+    source_version: str = ""    # the original's review.version it was translated from
 
     def source(self, source_id: str) -> Source | None:
         return next((s for s in self.sources if s.id == source_id), None)

@@ -1,0 +1,177 @@
+"""Plain language and governance, as `printjournal check` reports them: warnings at the
+line of the sentence, limits per product from printjournal.toml, --strict, bad config."""
+
+from __future__ import annotations
+
+import pytest
+
+from printjournal import build, content, plainlanguage, readability
+from printjournal.errors import ConfigError, Notices
+
+from .test_cli import run
+
+HEAD = "---\ntitle: Plain\nsection: s\ndate: 2026-01-01\n{extra}---\n"
+SHORT = "We walk each day. It helps the heart. "
+LONG = ("When you have been told by a doctor or a nurse that your blood pressure is high "
+        "you may want to know what you can change at home to bring it down again. ")
+
+
+def article(tmp_project, body, extra="", slug="plain"):
+    tmp_project.article(slug, HEAD.format(extra=extra) + body)
+    return tmp_project.project()
+
+
+def warnings(project, product="article"):
+    notices = Notices()
+    articles, problems = content.load_articles(project)
+    assert problems == []
+    assert plainlanguage.check(articles, project, product, notices) == []
+    return [str(n) for n in notices.found]
+
+
+def test_long_sentences_are_warned_at_their_lines_when_too_many(tmp_project):
+    # 16 short sentences, long ones (33 words) on lines 8 and 10: 2 of 18 = 11%
+    project = article(tmp_project, SHORT * 4 + "\n\n" + LONG + "\n\n" + LONG + "\n\n"
+                      + SHORT * 4 + "\n")
+    found = warnings(project)
+    assert found == [
+        f"content/articles/plain.md:{line}: warning: a sentence of 33 words ('When you have "
+        "been told by ...'): 11% of this article's sentences are over 25 words, at most 10% "
+        "for articles: split it" for line in (8, 10)]
+
+
+def test_a_few_long_sentences_pass_and_leaflets_are_stricter(tmp_project):
+    # one long sentence among 13 (8%) passes for an article; a leaflet allows 5% over 20
+    project = article(tmp_project, SHORT * 3 + "\n\n" + LONG + "\n\n" + SHORT * 3 + "\n")
+    assert warnings(project) == []
+    found = warnings(project, "leaflet")
+    assert len(found) == 1 and found[0].startswith("content/articles/plain.md:8: warning: "
+                                                   "a sentence of 33 words")
+    assert "at most 5% for leaflets" in found[0]
+
+
+def test_jargon_from_the_project_list_with_its_line(tmp_project):
+    tmp_project.write("content/plain-words.toml", """\
+        hypertension = "high blood pressure"
+        "myocardial infarction" = "heart attack"
+        [de]
+        Hypertonie = "Bluthochdruck"
+        """)
+    project = article(tmp_project, "Your Hypertension can be treated.\n\n"
+                      "A myocardial\ninfarction is serious. `hypertension` in code is not "
+                      "read.\n\n```\nhypertension\n```\nHypertonie is German.\n")
+    assert warnings(project) == [
+        "content/articles/plain.md:6: warning: 'Hypertension' is jargon: say 'high blood "
+        "pressure' (content/plain-words.toml)",
+        "content/articles/plain.md:8: warning: 'myocardial infarction' is jargon: say 'heart "
+        "attack' (content/plain-words.toml)"]
+
+
+def test_a_bad_plain_words_file_is_a_problem_at_its_line(tmp_project):
+    tmp_project.write("content/plain-words.toml", 'efficacy = "how well it works"\n'
+                      'comorbidity = 3\n')
+    project = article(tmp_project, SHORT)
+    problems = build.check(project)
+    assert [str(p) for p in problems] == [
+        "content/plain-words.toml:2: 'comorbidity' needs its plainer words in quotes: "
+        'comorbidity = "..."']
+
+
+HARD = ("Pharmacological antihypertensive interventions necessitate individualised "
+        "consideration of comorbidities, contraindications and polypharmacy. ")
+EASY = "Take your pill each day. Walk a bit more. Eat less salt. Sleep well at night. "
+
+
+def test_reading_grade_above_the_limit_points_at_the_hardest_paragraph(tmp_project):
+    project = article(tmp_project, (EASY * 3 + "\n\n") * 2 + HARD * 8 + "\n\n" + EASY * 3)
+    found = [w for w in warnings(project) if "reading grade" in w]
+    assert len(found) == 1
+    assert found[0].startswith("content/articles/plain.md:10: warning: reading grade ")
+    assert "(Flesch–Kincaid grade) is above 8, the limit for articles" in found[0]
+    grade = float(found[0].split("reading grade ")[1].split()[0])
+    assert grade > 8
+
+
+def test_plain_prose_and_short_articles_get_no_grade(tmp_project):
+    project = article(tmp_project, (EASY * 3 + "\n\n") * 4)
+    reading = readability.measure(content.load_articles(project)[0][0])
+    assert reading.words >= readability.MIN_WORDS and reading.grade < 4
+    assert warnings(project) == []
+    project = article(tmp_project, HARD)          # too few words for a formula
+    assert readability.measure(content.load_articles(project)[0][0]).grade is None
+
+
+@pytest.mark.parametrize(("lang", "formula", "graded"), [
+    ("de-DE", "Wiener Sachtextformel", True),
+    ("fr", "Flesch reading ease (Kandel–Moles)", True),
+    ("ar", "Osman", False),
+    ("pl", "", False),
+])
+def test_each_language_has_its_formula_or_none(tmp_project, lang, formula, graded):
+    words = {"de-DE": "Wir gehen jeden Tag spazieren. Das hilft dem Herzen. ",
+             "fr": "Nous marchons chaque jour. Cela aide le cœur. ",
+             "ar": "نمشي كل يوم. هذا يساعد القلب. ",
+             "pl": "Chodzimy codziennie. To pomaga sercu. "}[lang]
+    project = article(tmp_project, words * 30, extra=f"lang: {lang}\n")
+    reading = readability.measure(content.load_articles(project)[0][0])
+    assert reading.formula == formula
+    assert (reading.grade is not None) is graded
+    assert (reading.score is not None) is bool(formula)
+
+
+def test_limits_come_from_printjournal_toml(tmp_project):
+    with (tmp_project.root / "printjournal.toml").open("a") as toml:
+        toml.write("\n[plain_language.article]\nsentence_words = 40\n")
+    project = article(tmp_project, SHORT * 4 + "\n\n" + LONG + "\n\n" + LONG + "\n")
+    assert warnings(project) == []
+
+
+def test_bad_limits_are_reported_together_with_their_lines(tmp_project):
+    with (tmp_project.root / "printjournal.toml").open("a") as toml:
+        toml.write('\n[plain_language.leaflet]\nmax_grade = "six"\nsentense_words = 20\n'
+                   '\n[plain_language.poster]\n\n[governance]\nrequire = ["owner", "logo"]\n')
+    with pytest.raises(ConfigError) as caught:
+        tmp_project.project()
+    assert [str(p).removeprefix(f"{tmp_project.root}/") for p in caught.value.problems] == [
+        "printjournal.toml:7: 'max_grade' in [plain_language.leaflet] must be a number from "
+        "1 to 20",
+        "printjournal.toml:8: unknown key 'sentense_words' in [plain_language.leaflet]",
+        "printjournal.toml:10: unknown table [plain_language.poster] (known: article, leaflet)",
+        "printjournal.toml:13: 'require' in [governance] must be a list of \"owner\", "
+        "\"review\", \"sources\", \"feedback\""]
+
+
+def test_strict_check_makes_plain_language_warnings_errors(tmp_project):
+    article(tmp_project, SHORT * 4 + "\n\n" + LONG + "\n\n" + LONG + "\n")
+    result = run("check", cwd=tmp_project.root)
+    assert result.returncode == 0 and "2 warning(s)" in result.stdout
+    result = run("check", "--strict", cwd=tmp_project.root)
+    assert result.returncode == 1
+    assert "content/articles/plain.md:8: a sentence of 33 words" in result.stderr
+    assert "(a warning; --strict makes it an error)" in result.stderr
+
+
+GOVERNED = '[governance]\nrequire = ["owner", "review", "sources", "feedback"]\n'
+
+
+def test_required_governance_elements_missing_at_their_lines(tmp_project, problems_of):
+    with (tmp_project.root / "printjournal.toml").open("a") as toml:
+        toml.write("\n" + GOVERNED)
+    assert problems_of(HEAD.format(extra="sources: []\n") + SHORT) == [
+        "content/articles/bad.md:2: 'feedback' is required (printjournal.toml [governance] "
+        "requires a feedback line): add feedback: \"Tell us what you think: ...\"",
+        "content/articles/bad.md:2: 'review' is required (printjournal.toml [governance] "
+        "requires review dates): add review: {version: \"1.0\", reviewed: YYYY-MM-DD, "
+        "next_review: YYYY-MM-DD, owner: \"...\"}",
+        "content/articles/bad.md:2: 'review.owner' is required (printjournal.toml "
+        "[governance] requires a named owner): add review: {..., owner: \"Dr A. Example\"}",
+        "content/articles/bad.md:5: at least one source is required (printjournal.toml "
+        "[governance] requires sources): list them under 'sources:'"]
+    complete = ('feedback: "Tell us: 0117 496 0000"\nsources: [{id: a, text: A, url: '
+                '"https://a.example"}]\nreview: {version: "1", reviewed: 2026-01-01, '
+                'next_review: 2027-01-01, owner: "Dr A"}\n')
+    assert problems_of(HEAD.format(extra=complete) + SHORT + "[@a]\n") == []
+
+
+def test_without_governance_settings_nothing_is_required(problems_of):
+    assert problems_of(HEAD.format(extra="") + SHORT) == []
