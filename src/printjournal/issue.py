@@ -8,11 +8,11 @@
                 article on a right-hand (odd) page, a notes or advert page where a
                 gap would be, the back cover last on a left-hand page; the print
                 edition padded to a multiple of 4 pages before the back cover
-             ─→ page numbers put in, parts assembled into one tagged PDF (assemble.py)
+             ─→ page numbers put in, parts assembled into one tagged PDF (pdf/assemble.py)
 
 A part's PDF does not depend on where it lands: left and right pages have the same
 text width (mirrored margins), every part knows the side its first page falls on,
-and page numbers are placeholders filled in at assembly (slots.py). So an edited
+and page numbers are placeholders filled in at assembly (pdf/folios.py). So an edited
 article is the only part rendered again and moving an article renders nothing.
 What position can change is how many digits a page reference needs ("p. 9" or
 "p. 11"): references are laid out with the number of digits predicted from word
@@ -40,12 +40,13 @@ from typing import Any
 import pypdf
 from markupsafe import Markup
 
-from . import assemble, cache, markup, slots
+from . import cache, markup
 from .build import Built, Pipeline
 from .errors import LayoutError, Notices, PrintjournalError, Problem, RenderError
 from .files import write_atomic
 from .manifest import Manifest, load_manifest
 from .model import Article
+from .pdf import assemble, folios
 from .render import Renderer, fewer_collections
 from .templating import Labels, article_html, shorten
 from .workers import TempFolder, start_worker
@@ -486,20 +487,20 @@ class IssueBuild:
             raise result.error(result.problems)
         return result
 
-    def stamps(self, requests: Sequence[tuple[str, str]]) -> slots.Stamps:
+    def stamps(self, requests: Sequence[tuple[str, str]]) -> folios.Stamps:
         """Every page number the slots need, set from digits drawn once by WeasyPrint in
         each slot style (and cached: the sheet does not depend on the numbers)."""
-        digits = slots.digit_requests(requests)
-        html = slots.stamp_sheet_html(digits, self.manifest.lang)
+        digits = folios.digit_requests(requests)
+        html = folios.stamp_sheet_html(digits, self.manifest.lang)
         key = cache.key(self.project, [], "issue-numbers",
                         hashlib.sha256(html.encode()).hexdigest())
         data = self.store.get(key) if self.store is not None else None
         if data is None:
             data = self.pipeline.renderer.pdf(html, Path("layouts"),
-                                              finisher=slots.capture_stamps).data
+                                              finisher=folios.capture_stamps).data
             if self.store is not None:
                 self.store.put(key, data)
-        return slots.numbers_from_digits(slots.read_stamps(data, digits), requests)
+        return folios.numbers_from_digits(folios.read_stamps(data, digits), requests)
 
 
 class _InOrder:
@@ -578,7 +579,7 @@ def _render_job(job: Job, renderer: Renderer | None = None) -> RenderedPart | _F
     html, source, options = job
     try:
         rendered = (renderer or _WORKER["renderer"]).pdf(
-            html, Path(source), finisher=slots.mark_slots, **options)
+            html, Path(source), finisher=folios.mark_slots, **options)
     except PrintjournalError as exc:
         return _Failed(type(exc), exc.problems)
     finally:

@@ -94,7 +94,7 @@ def _article_pdf(worker: DeskWorker, slug: str) -> bytes:
 
 
 def _page_count(worker: DeskWorker, slug: str) -> int:
-    from .overlay import page_count
+    from .pdf.overlay import page_count
 
     return page_count(_article_pdf(worker, slug))
 

@@ -20,7 +20,7 @@ from io import BytesIO
 import pypdf
 from pypdf.generic import NameObject, TextStringObject
 
-from .model import PAPER_SIZES
+from ..model import PAPER_SIZES
 
 MM = 72 / 25.4
 SHEET = (PAPER_SIZES["A4"][1] * MM, PAPER_SIZES["A4"][0] * MM)   # A4 landscape, points
