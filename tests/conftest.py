@@ -147,7 +147,8 @@ class SampleIssue:
 
 
 def _build_sample_issue(pipeline: build.Pipeline, folder: Path, edition: str) -> SampleIssue:
-    from printjournal import cache, issue
+    from printjournal import cache
+    from printjournal.issue import build as issue
 
     manifest_path = REPO / "content" / "issues" / "winter-2026.yaml"
     out = folder / f"winter-2026-{edition}.pdf"

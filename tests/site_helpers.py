@@ -18,7 +18,8 @@ import pypdf
 from printjournal.build import Pipeline
 from printjournal.errors import ContentError, Problem
 from printjournal.render import Rendered
-from printjournal.site import Outcome, Summary
+from printjournal.site.build import Summary
+from printjournal.site.work import Outcome
 from printjournal.yamlsource import load_yaml
 
 

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from printjournal import build, issue, leaflet
+from printjournal import build, leaflet
 from printjournal.errors import ConfigError, PrintjournalError
+from printjournal.issue import build as issue
 from printjournal.render import ProjectFetcher, RefusedResourceError
 
 from .test_issue_manifest import M, issue_project  # noqa: F401 (the fixture)

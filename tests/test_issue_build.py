@@ -10,8 +10,10 @@ import sys
 import pypdf
 import pytest
 
-from printjournal import build, cache, issue, manifest
+from printjournal import build, cache
 from printjournal.errors import LayoutError, RenderError
+from printjournal.issue import build as issue
+from printjournal.issue import manifest, rendering
 
 from .issueread import contents_number, issue_pages, start_page
 from .pdfread import structure_check
@@ -157,12 +159,12 @@ def _dies(job, renderer=None):
     return _render_job(job, renderer)
 
 
-_render_job = issue._render_job
+_render_job = rendering._render_job
 
 
 def test_a_worker_killed_mid_render_is_an_error_not_a_traceback(issue_project,  # noqa: F811
                                                                 monkeypatch):
-    monkeypatch.setattr(issue, "_render_job", _dies)
+    monkeypatch.setattr(rendering, "_render_job", _dies)
     with pytest.raises(RenderError, match=r"^content/issues/spring.yaml:0: a worker process "
                        "stopped before its part was rendered"):
         run_build(issue_project)

@@ -8,8 +8,9 @@ import textwrap
 
 import pytest
 
-from printjournal import build, manifest
+from printjournal import build
 from printjournal.errors import ContentError, Notices
+from printjournal.issue import manifest
 
 COVER_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" '
              'viewBox="0 0 210 297"><rect width="210" height="297" fill="#123"/></svg>')

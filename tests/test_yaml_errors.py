@@ -279,7 +279,7 @@ def test_manifest_mistakes_read_the_same(issue_project, text, expected):  # noqa
 
 
 def test_a_manifest_number_is_read_as_written(issue_project):  # noqa: F811
-    from printjournal import manifest
+    from printjournal.issue import manifest
 
     manifest_problems(issue_project, MANIFEST.replace("number: 3", "number: 012"))
     loaded = manifest.load_manifest(issue_project.root / M, issue_project.project())

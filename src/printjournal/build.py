@@ -14,10 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, links, manifest, markup
+from . import content, links, markup
 from .cache import RenderCache
 from .errors import ContentError, Notices, PrintjournalError, Problem
 from .files import write_atomic
+from .issue import manifest
 from .model import Article, Project
 from .render import Rendered, Renderer
 from .templating import Layouts, article_html

@@ -15,8 +15,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, build, config, files, progress, site
+from . import __version__, build, config, files, progress
 from .errors import Notices, PrintjournalError
+from .site import build as site
 
 log = logging.getLogger("printjournal")
 
@@ -202,7 +203,8 @@ def _leaflet(args: argparse.Namespace) -> int:
 
 
 def _issue(args: argparse.Namespace) -> int:
-    from . import cache, issue
+    from . import cache
+    from .issue import build as issue
 
     project = _project(args)
     pipeline = build.Pipeline.load(project)

@@ -87,7 +87,7 @@ def _article_pdf(worker: DeskWorker, slug: str) -> bytes:
     pipeline = worker.pipeline
     project = pipeline.project
     article = next(a for a in worker.shelf.load()[0] if a.slug == slug)
-    # the website build's key for the same PDF (site.article_outputs): one cache for both
+    # the website build's key for the same PDF (site/plan.article_outputs): one cache for both
     key = cache.key(project, cache.article_inputs(article, project), ARTICLE)
     return pipeline.cached_pdf(worker.store, key, lambda: pipeline.article_html(article),
                                article.path)
