@@ -194,6 +194,12 @@ def test_metadata_title_date_language(sample_issue):
     assert reader.xmp_metadata.dc_title == {"x-default": "Cureon Journal — Winter 2026"}
 
 
+def test_both_editions_declare_pdf_1_7(sample_issue, sample_print_issue):
+    """PDF/UA-1 is built on PDF 1.7: a file that claims it says so in its header."""
+    for issue in (sample_issue, sample_print_issue):
+        assert issue.pdf.read_bytes()[:9] == b"%PDF-1.7\n", issue.edition
+
+
 def test_one_structure_tree_over_the_parts(sample_issue, issue_manifest):
     reader = pypdf.PdfReader(sample_issue.pdf)
     tree = reader.trailer["/Root"]["/StructTreeRoot"]

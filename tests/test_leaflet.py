@@ -372,6 +372,13 @@ def test_booklet_is_a_print_file_with_title_and_language(made):
     assert "/StructTreeRoot" not in reader.trailer["/Root"]   # claims no tagging
 
 
+def test_every_leaflet_declares_pdf_1_7(made):
+    """PDF/UA-1 is built on PDF 1.7 (with a personal layer too); the booklet imposes
+    PDF 1.7 pages, so it says 1.7 as well."""
+    for name, m in made.items():
+        assert m.pdf.read_bytes()[:9] == b"%PDF-1.7\n", name
+
+
 # ---------- speed: what the cache keeps ----------
 
 def test_a_second_leaflet_is_reused_whatever_the_patient(sample_pipeline, tmp_path):

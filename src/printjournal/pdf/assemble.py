@@ -37,6 +37,8 @@ from .metadata import bleed_boxes, write_metadata
 from .objects import ISSUE
 from .structure import StructureTree
 
+PDF_HEADER = "%PDF-1.7"   # the version WeasyPrint writes the parts in
+
 
 @dataclass(frozen=True)
 class Part:
@@ -83,6 +85,7 @@ class Assembler:
     def __init__(self, metadata: Metadata) -> None:
         self.metadata = metadata
         self.writer = pypdf.PdfWriter()
+        self.writer.pdf_header = PDF_HEADER   # pypdf starts at 1.3; PDF/UA-1 needs 1.7
         self.copied: dict[str, _Copied] = {}
         self.structure = StructureTree(self.writer, metadata.lang, metadata.links)
 
