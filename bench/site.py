@@ -38,7 +38,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from printjournal import build, config, content
+from printjournal import config, content
+from printjournal.pipeline import Pipeline
 from printjournal.site import build as site
 from printjournal.site import plan as siteplan
 
@@ -100,7 +101,7 @@ def main() -> None:
 
         def render_alone() -> None:
             article = content.load_article(source, project)
-            build.Pipeline.load(project).article_pdf(article)
+            Pipeline.load(project).article_pdf(article)
 
         # the article's issue, once issues are wired in: its digital edition is rebuilt too
         issues = [o for o in siteplan.plan(project).outputs if o.listing.kind == "issue"
@@ -127,7 +128,7 @@ def main() -> None:
             for issue in issues:
                 if issue.listing.edition == "digital":
                     times["issue_call"] = timed(
-                        lambda i=issue: i.make(build.Pipeline.load(project), *i.args))
+                        lambda i=issue: i.make(Pipeline.load(project), *i.args))
             print(f"round {round_ + 1}: " + "  ".join(f"{k} {v:.2f}" for k, v in times.items())
                   + f"  (load {os.getloadavg()[0]:.1f})", flush=True)
             for key, value in times.items():

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pypdf
 
-from printjournal.build import Pipeline
 from printjournal.errors import ContentError, Problem
+from printjournal.pipeline import Pipeline
 from printjournal.render import Rendered
 from printjournal.site.build import Summary
 from printjournal.site.work import Outcome

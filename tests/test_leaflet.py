@@ -22,9 +22,9 @@ import pytest
 import zxingcpp
 
 from printjournal import cache, leaflet
-from printjournal.build import Pipeline
 from printjournal.errors import ReviewError
 from printjournal.pdf import booklet
+from printjournal.pipeline import Pipeline
 
 from .pdfread import MM, destination_pages, fonts, link_pages, outline, pages, structure_check
 from .test_accessibility import vera  # noqa: F401 (the veraPDF fixture)

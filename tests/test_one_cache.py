@@ -17,7 +17,8 @@ import pdfplumber
 import pypdf
 import pytest
 
-from printjournal import build, cache, cli, content, leaflet
+from printjournal import cache, cli, content, leaflet
+from printjournal.pipeline import Pipeline
 from printjournal.site import build as site
 
 from .site_helpers import Collect
@@ -138,7 +139,7 @@ def test_a_change_to_printjournals_code_changes_every_key(tmp_project, tmp_path,
 def test_a_pdf_cached_by_other_code_is_rendered_again(tmp_project, tmp_path, monkeypatch):
     tmp_project.article()
     project = tmp_project.project()
-    pipeline = build.Pipeline.load(project)
+    pipeline = Pipeline.load(project)
     article = content.load_article(tmp_project.root / "content/articles/small.md", project)
     store = cache.RenderCache.for_project(project)
     renders: list[int] = []

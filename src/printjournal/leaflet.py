@@ -39,13 +39,13 @@ import segno
 from markupsafe import Markup
 
 from . import cache, content, links, markup
-from .build import Pipeline
 from .errors import ConfigError, ContentError, Notices, Problem, ReviewError, relative
 from .model import PAPER_SIZES, Article, Clinic, Project
 from .pdf.booklet import impose
 from .pdf.overlay import graft, named_rect, open_pdf, page_count
 from .personal import Box, DoesNotFitError, check_printable, render_layer
 from .personal import UnprintableError as UnprintableError  # raised by leaflet() too
+from .pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 

@@ -72,7 +72,7 @@ class DeskWorker:
 
 
 def start_worker(root: str) -> DeskWorker:
-    from .build import Pipeline
+    from .pipeline import Pipeline
 
     workers.start_worker(os.getppid())     # ends with the desk, leaves no temp files
     project = config.load_project(Path(root))

@@ -34,11 +34,11 @@ from pathlib import Path
 
 import pypdf
 
-from .. import cache
-from ..build import Built, Pipeline
-from ..errors import Notices, PrintjournalError, Problem, RenderError
+from .. import cache, editions
+from ..errors import Notices, Problem, RenderError
 from ..files import write_atomic
 from ..pdf import assemble, folios
+from ..pipeline import Built, Pipeline
 from ..render import fewer_collections
 from . import plan
 from .manifest import Manifest, load_manifest
@@ -47,24 +47,21 @@ from .rendering import PartRenderer, RenderedPart, by_size
 
 log = logging.getLogger(__name__)
 
-EDITIONS = ("digital", "print")
-PRINT_BLEED_MM = 3.0        # the bleed of issue-print.css; the PDF BleedBox
 MAX_ROUNDS = 3
 
 
 def build_issue(pipeline: Pipeline, manifest_path: Path, out: Path, *,
                 edition: str = "digital", store: cache.RenderCache | None = None,
                 workers: int | None = None, notices: Notices | None = None) -> Built:
-    """Build the issue of the manifest at ``manifest_path`` into the PDF ``out``."""
-    if edition not in EDITIONS:
-        raise PrintjournalError([Problem(Path(manifest_path), 0, f"unknown edition "
-                                         f"'{edition}': digital or print")])
+    """Build the ``edition`` (its name, editions.py) of the issue of the manifest at
+    ``manifest_path`` into the PDF ``out``."""
+    chosen = editions.edition(edition, Path(manifest_path))
     project = pipeline.project
     manifest = load_manifest(manifest_path, project, notices)
-    final_key = cache.key(project, manifest.inputs(project), "issue", edition)
+    final_key = cache.key(project, manifest.inputs(project), "issue", chosen.name)
     data = store.get(final_key) if store is not None else None
     if data is None:
-        data = IssueBuild(pipeline, manifest, edition, store, workers).pdf()
+        data = IssueBuild(pipeline, manifest, chosen, store, workers).pdf()
         if store is not None:
             store.put(final_key, data)
     else:
@@ -84,14 +81,13 @@ def page_count(data: bytes) -> int:
 class IssueBuild:
     """One build of one edition of one issue: parts made, rendered, planned, assembled."""
 
-    def __init__(self, pipeline: Pipeline, manifest: Manifest, edition: str,
+    def __init__(self, pipeline: Pipeline, manifest: Manifest, edition: editions.Edition,
                  store: cache.RenderCache | None, workers: int | None) -> None:
         self.pipeline = pipeline
         self.project = pipeline.project
         self.manifest = manifest
         self.edition = edition
         self.store = store
-        self.multiple = 4 if edition == "print" else 2   # pages come in multiples of
         self.parts = Parts(pipeline, manifest, edition)
         self.renderer = PartRenderer(pipeline, edition, manifest.path, store, workers)
 
@@ -119,7 +115,7 @@ class IssueBuild:
 
     def predict_digits(self) -> dict[str, int]:
         """Digits of every part's first page, from word counts: a first guess."""
-        return plan.predict_digits(self.manifest, self.multiple)
+        return plan.predict_digits(self.manifest, self.edition.page_multiple)
 
     def _attempt(self, digits: dict[str, int]) -> bytes | dict[str, int]:
         """The issue with page references of ``digits`` digits, or (when the pages
@@ -140,7 +136,7 @@ class IssueBuild:
         add.finish()
         pages = {n: p.pages if p.pages is not None else assembler.pages(n)
                  for n, p in parts.items()}
-        order = plan.plan(sequence, pages, self.parts.filler, self.multiple)
+        order = plan.plan(sequence, pages, self.parts.filler, self.edition.page_multiple)
         parts.update(self.renderer.render([spec for spec in order if spec.name not in parts]))
         self.renderer.close()   # what is left is done here: the workers' memory goes now
         pages.update({n: p.pages or 1 for n, p in parts.items() if n not in pages})
@@ -166,8 +162,9 @@ class IssueBuild:
             date=manifest.date,
             keywords=", ".join(dict.fromkeys(a.section for a in manifest.articles)),
             page_word=labels.page,
-            bleed_mm=PRINT_BLEED_MM if self.edition == "print" else None,
-            links=self.edition == "digital"))
+            pdfua=self.edition.pdfua,
+            bleed_mm=self.edition.bleed_mm,
+            links=self.edition.links))
 
     @staticmethod
     def part(spec: PartSpec, name: str, part: RenderedPart) -> assemble.Part:

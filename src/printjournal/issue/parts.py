@@ -15,9 +15,10 @@ from typing import Any
 from markupsafe import Markup
 
 from .. import cache, markup
-from ..build import Pipeline
+from ..editions import Edition
 from ..model import Article
 from ..pdf.anchors import goto
+from ..pipeline import Pipeline
 from ..templating import Labels, article_html, shorten
 from .manifest import Manifest
 from .plan import contents_pages, estimate
@@ -43,7 +44,7 @@ class PartSpec:
 class Parts:
     """The parts of one edition of one issue, as HTML."""
 
-    def __init__(self, pipeline: Pipeline, manifest: Manifest, edition: str) -> None:
+    def __init__(self, pipeline: Pipeline, manifest: Manifest, edition: Edition) -> None:
         self.pipeline = pipeline
         self.project = pipeline.project
         self.manifest = manifest

@@ -20,14 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import cache
-from ..build import Pipeline
+from ..editions import Edition
 from ..errors import LayoutError, PrintjournalError, Problem, RenderError
 from ..pdf import folios
+from ..pipeline import Pipeline
 from ..render import Renderer
 from ..workers import TempFolder, start_worker
 from .parts import PartSpec
-
-DIGITAL_OPTIONS = {"dpi": 200}   # readers download it: images no finer than 200 dpi
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ Job = tuple[str, str, dict[str, Any]]
 class PartRenderer:
     """Renders the parts of one build, each once, in its worker processes."""
 
-    def __init__(self, pipeline: Pipeline, edition: str, source: Path,
+    def __init__(self, pipeline: Pipeline, edition: Edition, source: Path,
                  store: cache.RenderCache | None, workers: int | None) -> None:
         self.pipeline = pipeline
         self.edition = edition
@@ -59,7 +58,7 @@ class PartRenderer:
 
     def key(self, spec: PartSpec) -> str:
         digest = hashlib.sha256(spec.html.encode()).hexdigest()
-        return cache.key(self.pipeline.project, spec.files, "issue-part", self.edition,
+        return cache.key(self.pipeline.project, spec.files, "issue-part", self.edition.name,
                          digest)
 
     def render(self, specs: Sequence[PartSpec],
@@ -112,7 +111,7 @@ class PartRenderer:
         self._start((self.key(spec), spec) for spec in specs)
 
     def _start(self, keyed: Iterable[tuple[str, PartSpec]]) -> None:
-        options = DIGITAL_OPTIONS if self.edition == "digital" else {}
+        options = self.edition.render_options
         for key, spec in keyed:
             if key in self.rendered or self._cached(spec, key):
                 continue

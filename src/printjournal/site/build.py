@@ -41,10 +41,10 @@ from pathlib import Path
 from typing import Protocol
 
 from .. import cache, downloads, files, workers
-from ..build import Pipeline
 from ..downloads import MANIFEST, Download
 from ..errors import Notice, Notices, PrintjournalError, Problem, relative
 from ..model import Project
+from ..pipeline import Pipeline
 from ..render import Renderer
 from ..templating import Layouts
 from . import record as records

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import cache, content, links
-from ..build import Pipeline
+from .. import cache, content, editions, links
 from ..downloads import ARTICLE, ISSUE, Listing
 from ..errors import Notices, PrintjournalError, Problem, relative
 from ..issue.build import IssueBuild, page_count
 from ..issue.manifest import load_manifest
 from ..model import Article, Project
+from ..pipeline import Pipeline
 from ..render import Rendered
 from ..yamlsource import load_yaml
 
@@ -101,13 +101,13 @@ IssueBuilder = Callable[[Pipeline, Path, str], Rendered]
 
 def build_issue_edition(pipeline: Pipeline, manifest: Path, edition: str) -> Rendered:
     """One edition of the issue ``manifest``, through issue.IssueBuild."""
-    data = IssueBuild(pipeline, load_manifest(manifest, pipeline.project), edition,
+    data = IssueBuild(pipeline, load_manifest(manifest, pipeline.project),
+                      editions.edition(edition, manifest),
                       cache.RenderCache.for_project(pipeline.project), workers=1).pdf()
     return Rendered(data, page_count(data))
 
 
 ISSUE_BUILDER: IssueBuilder | None = build_issue_edition
-EDITIONS = ("digital", "print")
 
 
 def issue_outputs(project: Project, articles: Sequence[Article], builder: IssueBuilder
@@ -137,15 +137,14 @@ def issue_outputs(project: Project, articles: Sequence[Article], builder: IssueB
             article = by_slug.get(slug)
             inputs += cache.article_inputs(article, project) if article else \
                 [p for p in [project.articles_dir / f"{slug}.md"] if p.is_file()]
-        for edition in EDITIONS:
-            suffix = "" if edition == "digital" else f"-{edition}"   # as `printjournal issue`
+        for edition in editions.EDITIONS:
             outputs.append(Output(
-                path=f"issues/{manifest.stem}{suffix}.pdf", source=shown,
-                inputs=tuple(inputs), options=(ISSUE, edition), make=builder,
-                args=(manifest, edition),
+                path=f"issues/{editions.output_name(manifest.stem, edition)}", source=shown,
+                inputs=tuple(inputs), options=(ISSUE, edition.name), make=builder,
+                args=(manifest, edition.name),
                 listing=Listing(kind=ISSUE, slug=manifest.stem, title=title, date=day,
                                 lang=fields.text("lang") or project.journal.lang, issue=name,
-                                edition=edition,
+                                edition=edition.name,
                                 articles=tuple(f"articles/{s}.pdf" for s in slugs)),
                 cost=sum(len(by_slug[s].body) for s in slugs if s in by_slug) + 1e6))
     return outputs, problems

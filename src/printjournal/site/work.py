@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import cache, files, workers
-from ..build import Pipeline
 from ..downloads import Download
 from ..errors import PrintjournalError, Problem
 from ..files import write_atomic
 from ..model import Project
+from ..pipeline import Pipeline
 
 if TYPE_CHECKING:
     from .plan import Output

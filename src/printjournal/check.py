@@ -1,0 +1,41 @@
+"""A project (or some of its files) in, every problem in its content out: ``printjournal check``.
+
+Articles (front matter, Markdown, links), the layouts and the issue manifests, each
+problem as ``path:line: message``, sorted by file and line; warnings to a
+:class:`~printjournal.errors.Notices`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import content, links
+from .errors import Notices, PrintjournalError, Problem
+from .issue import manifest
+from .model import Project
+from .templating import Layouts
+
+
+def check(project: Project, paths: Sequence[Path] | None = None,
+          notices: Notices | None = None) -> list[Problem]:
+    """Every problem in the project's content (or in ``paths``), sorted by file and line.
+
+    Warnings go to ``notices``, those of ``paths`` only when paths are given.
+    """
+    notices = notices if notices is not None else Notices()
+    found = Notices(notices.strict)
+    articles, problems = content.load_articles(project)
+    problems += links.check_links(articles, project, notices=found)
+    if paths is None:
+        try:
+            problems += Layouts(project).check()
+        except PrintjournalError as exc:
+            problems += exc.problems
+    else:
+        wanted = {p.resolve() for p in paths}
+        problems = [p for p in problems if (project.root / p.path).resolve() in wanted]
+    notices.extend(n for n in found.found
+                   if paths is None or (project.root / n.path).resolve() in wanted)
+    problems += manifest.check_manifests(project, paths, notices)
+    return sorted(set(problems))
