@@ -19,7 +19,7 @@ from typing import Any
 
 import pydyf
 
-from .objects import as_list, object_map, reference_number, resolve
+from .objects import as_list, object_map, page_box, reference_number, resolve
 
 
 def margins_as_artifacts(document: Any, pdf: pydyf.PDF) -> None:
@@ -145,7 +145,7 @@ def leaders_as_artifacts(document: Any, pdf: pydyf.PDF) -> None:
     dot … 14". The leader's text is marked ``/Artifact`` and its marked-content id
     leaves the structure tree (an element left empty goes with it).
     """
-    text_as_artifacts(pdf, {index: leader_positions(page._page_box)
+    text_as_artifacts(pdf, {index: leader_positions(page_box(page))
                             for index, page in enumerate(document.pages)})
 
 

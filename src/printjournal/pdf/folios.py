@@ -55,7 +55,7 @@ from .finishers import (
     marked_content_by_position,
     text_as_artifacts,
 )
-from .objects import ISSUE, add_object, object_map, page_stream
+from .objects import ISSUE, add_object, object_map, page_box, page_stream
 
 SLOTS_KEY = "PjSlots"
 STAMPS_KEY = "PjStamps"
@@ -103,7 +103,7 @@ def mark_slots(document: Any, pdf: pydyf.PDF) -> None:
     """Finisher: margins and leader dots become artifacts, every slot is labelled, and
     the structure tree is compacted (the part is merged afterwards)."""
     margins_as_artifacts(document, pdf)
-    found = [(list(_placeholders(page._page_box)), leader_positions(page._page_box))
+    found = [(list(_placeholders(page_box(page))), leader_positions(page_box(page)))
              for page in document.pages]
     text_as_artifacts(pdf, {index: leaders for index, (_, leaders) in enumerate(found)
                             if leaders})
@@ -254,7 +254,7 @@ def capture_stamps(document: Any, pdf: pydyf.PDF) -> None:
     objects = object_map(pdf)
     for index, page in enumerate(document.pages):
         operations = page_stream(objects, pdf, index)
-        for box in _walk(page._page_box):
+        for box in _walk(page_box(page)):
             if isinstance(box, boxes.TextBox) and box.element is not None \
                     and box.element.get("data-stamp"):
                 stamp = _text_operators(operations, box.position_x,

@@ -57,6 +57,15 @@ def page_stream(objects: dict[int, Any], pdf: pydyf.PDF, index: int) -> list[Any
     return resolve(objects, page["Contents"]).stream
 
 
+def page_box(page: Any) -> Any:
+    """The laid-out box tree of a WeasyPrint page (a finisher's ``document.pages[i]``).
+
+    WeasyPrint 70 has no public accessor for it: this is the one place that reads
+    ``Page._page_box``.
+    """
+    return page._page_box
+
+
 # ---------- pypdf: a PDF read back ----------
 
 def number_tree(node: Any) -> dict[int, Any]:
