@@ -23,7 +23,8 @@ from pathlib import Path
 import pypdf
 import weasyprint
 
-from printjournal import build, config, content
+from printjournal import config, content
+from printjournal.pipeline import Pipeline, load_checked_article
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,12 +51,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     project = config.load_project(ROOT)
-    pipeline = build.Pipeline.load(project)
+    pipeline = Pipeline.load(project)
     base_url = project.layouts_dir.as_uri() + "/"
     rows = []
     for path in content.article_paths(project):
         def ours(path: Path = path) -> bytes:
-            article = build.load_checked_article(project, path)
+            article = load_checked_article(project, path)
             return pipeline.article_pdf(article).data
 
         html = pipeline.article_html(content.load_article(path, project))

@@ -12,14 +12,15 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from printjournal import build, config, content, pagearea, placement
+from printjournal import config, content, pagearea, placement
+from printjournal.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
     project = config.load_project(ROOT)
-    pipeline = build.Pipeline.load(project)
+    pipeline = Pipeline.load(project)
     total_layout = total_check = total_area = 0.0
     for path in content.article_paths(project):
         article = content.load_article(path, project)

@@ -70,11 +70,13 @@ def one(kind: str, folder: Path, edition: str, html: Path | None,
         weasyprint.HTML(string=text, base_url=base).write_pdf(
             folder / "bare.pdf", pdf_variant="pdf/ua-1")
     else:
-        from printjournal import build, cache, config, issue
+        from printjournal import cache, config
+        from printjournal.issue import build as issue
+        from printjournal.pipeline import Pipeline
 
         cpu, start = _cpu(), time.perf_counter()
         project = config.load_project(folder)
-        pipeline = build.Pipeline.load(project)
+        pipeline = Pipeline.load(project)
         issue.build_issue(pipeline, folder / MANIFEST, folder / f"issue-{kind}.pdf",
                           edition=edition, store=cache.RenderCache.for_project(project),
                           workers=jobs)
@@ -88,17 +90,22 @@ def one(kind: str, folder: Path, edition: str, html: Path | None,
 
 def one_document(folder: Path, edition: str) -> str:
     """The issue's parts, in page order, as one HTML document with the same stylesheets."""
-    from printjournal import build, cache, config, issue, manifest
+    from printjournal import cache, config, editions
+    from printjournal.issue import build as issue
+    from printjournal.issue import manifest, plan
+    from printjournal.pipeline import Pipeline
 
     project = config.load_project(folder)
-    pipeline = build.Pipeline.load(project)
+    pipeline = Pipeline.load(project)
     loaded = manifest.load_manifest(folder / MANIFEST, project)
     store = cache.RenderCache(Path(tempfile.mkdtemp(prefix="pj-bench-plan-")))
-    plan = issue.IssueBuild(pipeline, loaded, edition, store, None)
-    digits = plan.predict_digits()
-    sequence = plan.sequence(digits)
-    parts = plan.render([*sequence, *(plan.filler(k, "left") for k in issue.FILLERS)])
-    order = plan.plan(sequence, {n: p.pages for n, p in parts.items()}, plan.filler)
+    built = issue.IssueBuild(pipeline, loaded, editions.edition(edition, MANIFEST), store, None)
+    sequence = built.parts.sequence(built.predict_digits())
+    fillers = [built.parts.filler(kind, "left") for kind in plan.FILLERS]
+    parts = built.renderer.render([*sequence, *fillers])
+    built.renderer.close()
+    order = plan.plan(sequence, {n: p.pages for n, p in parts.items()}, built.parts.filler,
+                      built.edition.page_multiple)
     shutil.rmtree(store.folder)
     head = re.search(r"^.*?<body[^>]*>", sequence[3].html, re.S)[0]
     head = head.replace("break-before: right;", "")

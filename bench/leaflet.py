@@ -27,7 +27,7 @@ from pathlib import Path
 import weasyprint
 
 from printjournal import cache, config, leaflet
-from printjournal.build import Pipeline
+from printjournal.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUGS = ("sleep-and-immunity", "winter-skin-eczema")

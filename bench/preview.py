@@ -24,7 +24,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from printjournal import build, config, content, preview
+from printjournal import config, content, preview
+from printjournal import pipeline as build
 from printjournal.render import Rendered
 
 ROOT = Path(__file__).resolve().parent.parent

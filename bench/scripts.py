@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pypdf
 
-from printjournal import build, config, content
+from printjournal import config, content
+from printjournal.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,7 +94,7 @@ def main() -> None:
         paths["English"].write_text(article("Everyday health", "en-GB", ENGLISH, 3), "utf-8")
         paths["Chinese"].write_text(article("日常健康", "zh-CN", CHINESE, 3), "utf-8")
         project = config.load_project(root)
-        pipeline = build.Pipeline.load(project)
+        pipeline = Pipeline.load(project)
         loaded = {k: content.load_article(p, project) for k, p in paths.items()}
         rows = {}
         warm: dict[str, list[float]] = {k: [] for k in paths}

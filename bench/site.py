@@ -20,7 +20,7 @@ right now (two processes spinning against one: 0.50 with two free cores, 1.00 wi
 one; other engineers share the machine's two cores), then a
 table of medians with the spread (min–max) and the ratios the issue sets goals for,
 of the medians and of the minima (the rounds least disturbed by other work).
-Issues are not in it until issue 3's builder is wired into ``site.ISSUE_BUILDER``;
+Issues are not in it until issue 3's builder is wired into ``site/plan.ISSUE_BUILDER``;
 then the edited article's issue is rebuilt too.
 """
 
@@ -38,7 +38,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from printjournal import build, config, content, site
+from printjournal import config, content
+from printjournal.pipeline import Pipeline
+from printjournal.site import build as site
+from printjournal.site import plan as siteplan
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -98,10 +101,10 @@ def main() -> None:
 
         def render_alone() -> None:
             article = content.load_article(source, project)
-            build.Pipeline.load(project).article_pdf(article)
+            Pipeline.load(project).article_pdf(article)
 
         # the article's issue, once issues are wired in: its digital edition is rebuilt too
-        issues = [o for o in site.plan(project).outputs if o.listing.kind == "issue"
+        issues = [o for o in siteplan.plan(project).outputs if o.listing.kind == "issue"
                   and f"articles/{args.article}.pdf" in o.listing.articles]
         rows: dict[str, list[float]] = {}
         for round_ in range(args.repeat):
@@ -125,12 +128,12 @@ def main() -> None:
             for issue in issues:
                 if issue.listing.edition == "digital":
                     times["issue_call"] = timed(
-                        lambda i=issue: i.make(build.Pipeline.load(project), *i.args))
+                        lambda i=issue: i.make(Pipeline.load(project), *i.args))
             print(f"round {round_ + 1}: " + "  ".join(f"{k} {v:.2f}" for k, v in times.items())
                   + f"  (load {os.getloadavg()[0]:.1f})", flush=True)
             for key, value in times.items():
                 rows.setdefault(key, []).append(value)
-        planned = len(site.plan(project).outputs)
+        planned = len(siteplan.plan(project).outputs)
 
     med = {key: statistics.median(values) for key, values in rows.items()}
     low = {key: min(values) for key, values in rows.items()}

@@ -13,8 +13,9 @@ from typing import NoReturn
 
 import pytest
 
-from printjournal import build, config, content
+from printjournal import config, content
 from printjournal.model import Article, Project
+from printjournal.pipeline import Pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -48,8 +49,8 @@ def fresh_sample_project(tmp_path_factory) -> Project:
 
 
 @pytest.fixture(scope="session")
-def sample_pipeline(sample_project: Project) -> build.Pipeline:
-    return build.Pipeline.load(sample_project)
+def sample_pipeline(sample_project: Project) -> Pipeline:
+    return Pipeline.load(sample_project)
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str,
 
 
 @pytest.fixture(scope="session")
-def samples(sample_pipeline: build.Pipeline, tmp_path_factory) -> dict[str, Sample]:
+def samples(sample_pipeline: Pipeline, tmp_path_factory) -> dict[str, Sample]:
     """Every sample article rendered once for the whole run."""
     project = sample_pipeline.project
     articles = [content.load_article(path, project) for path in content.article_paths(project)]
@@ -158,7 +159,7 @@ def problems_of(tmp_project: TmpProject) -> Callable[[str], list[str]]:
     """Write an article and return the problems ``check`` finds, as printed."""
     def check(text: str, slug: str = "bad") -> list[str]:
         tmp_project.article(slug, textwrap.dedent(text))
-        return [str(p) for p in build.check(tmp_project.project())]
+        return [str(p) for p in check(tmp_project.project())]
     return check
 
 
@@ -171,9 +172,10 @@ class SampleIssue:
     edition: str
 
 
-def _build_sample_issue(pipeline: build.Pipeline, tmp_path_factory: pytest.TempPathFactory,
+def _build_sample_issue(pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory,
                         edition: str) -> SampleIssue:
-    from printjournal import cache, issue
+    from printjournal import cache
+    from printjournal.issue import build as issue
 
     manifest_path = REPO / "content" / "issues" / "winter-2026.yaml"
     name = f"winter-2026-{edition}.pdf"
@@ -187,13 +189,13 @@ def _build_sample_issue(pipeline: build.Pipeline, tmp_path_factory: pytest.TempP
 
 
 @pytest.fixture(scope="session")
-def sample_issue(sample_pipeline: build.Pipeline, tmp_path_factory) -> SampleIssue:
+def sample_issue(sample_pipeline: Pipeline, tmp_path_factory) -> SampleIssue:
     """The digital edition of the sample issue, built once for the whole run."""
     return _build_sample_issue(sample_pipeline, tmp_path_factory, "digital")
 
 
 @pytest.fixture(scope="session")
-def sample_print_issue(sample_pipeline: build.Pipeline, tmp_path_factory) -> SampleIssue:
+def sample_print_issue(sample_pipeline: Pipeline, tmp_path_factory) -> SampleIssue:
     """The print edition of the sample issue, built once for the whole run."""
     return _build_sample_issue(sample_pipeline, tmp_path_factory, "print")
 

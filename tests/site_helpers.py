@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pypdf
 
-from printjournal.build import Pipeline
 from printjournal.errors import ContentError, Problem
+from printjournal.pipeline import Pipeline
 from printjournal.render import Rendered
-from printjournal.site import Outcome, Summary
+from printjournal.site.build import Summary
+from printjournal.site.work import Outcome
 from printjournal.yamlsource import load_yaml
 
 

@@ -264,7 +264,7 @@ def test_a_question_is_kept_with_its_answer(samples):
 def test_footnotes_stay_with_their_citations_on_every_paper(tmp_project, tmp_path, paper):
     import shutil
 
-    from printjournal import build
+    from printjournal.pipeline import Pipeline, build_article
     source = REPO / "content" / "articles" / "understanding-blood-pressure.md"
     shutil.copytree(REPO / "content" / "images", tmp_project.root / "content" / "images",
                     dirs_exist_ok=True)
@@ -273,7 +273,7 @@ def test_footnotes_stay_with_their_citations_on_every_paper(tmp_project, tmp_pat
     config_file = tmp_project.root / "printjournal.toml"
     config_file.write_text(config_file.read_text() + f'paper = "{paper}"\n')
     out = tmp_path / "bp.pdf"
-    build.build_article(build.Pipeline.load(tmp_project.project()), path, out)
+    build_article(Pipeline.load(tmp_project.project()), path, out)
     reader = pypdf.PdfReader(out)
     citations, notes = link_pages(reader, "source-"), destination_pages(reader, "note-")
     assert len(notes) >= 15

@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from printjournal import build, issue, leaflet
+from printjournal import leaflet
+from printjournal.check import check
 from printjournal.errors import ConfigError, PrintjournalError
+from printjournal.issue import build as issue
+from printjournal.pipeline import Pipeline, build_article
 from printjournal.render import ProjectFetcher, RefusedResourceError
 
 from .test_issue_manifest import M, issue_project  # noqa: F401 (the fixture)
@@ -89,7 +92,7 @@ def test_a_bomb_as_a_clinic_logo_is_refused_by_the_render_too(tmp_project, bomb)
     shutil.copy(bomb, logo)
     project = replace(project, clinics=(replace(project.clinics[0], logo=logo),))
     with pytest.raises(PrintjournalError, match=BOMB_MESSAGE) as caught:
-        leaflet.leaflet(build.Pipeline.load(project), leaflet.LeafletRequest(("small",)),
+        leaflet.leaflet(Pipeline.load(project), leaflet.LeafletRequest(("small",)),
                         dt.date(2026, 3, 2))
     assert "content/images/bomb.png" in str(caught.value)
 
@@ -101,7 +104,7 @@ def test_a_bomb_as_a_layout_image_is_refused(tmp_project, bomb, tmp_path):
     path = tmp_project.article()
     out = tmp_path / "small.pdf"
     with pytest.raises(PrintjournalError, match=BOMB_MESSAGE) as caught:
-        build.build_article(build.Pipeline.load(tmp_project.project()), path, out)
+        build_article(Pipeline.load(tmp_project.project()), path, out)
     assert "layouts/bomb.png" in str(caught.value)
     assert not out.exists()
 
@@ -111,9 +114,9 @@ def test_a_bomb_as_an_issue_cover_is_refused_with_its_line(issue_project, bomb):
     manifest = issue_project.root / M
     manifest.write_text(manifest.read_text().replace("images/cover.svg", "images/bomb.png"))
     project = issue_project.project()
-    assert [str(p) for p in build.check(project)] == [
+    assert [str(p) for p in check(project)] == [
         f"{M}:6: cover image 'images/bomb.png' has 49 megapixels; at most 40 are printed"]
     with pytest.raises(PrintjournalError, match=BOMB_MESSAGE):
-        issue.build_issue(build.Pipeline.load(project), manifest,
+        issue.build_issue(Pipeline.load(project), manifest,
                           issue_project.root / "dist/spring.pdf")
     assert _written(issue_project.root) == []

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pdfplumber
 import pytest
 
-from printjournal import build
 from printjournal.breaks import pieces
+from printjournal.pipeline import Pipeline, build_article
 
 ADDRESS = ("https://www.example.org/guidance/long-term-conditions/management/adults/"
            "full_guideline-with-appendices.pdf?edition=2026&format=print")
@@ -43,7 +43,7 @@ def pdf(tmp_path_factory):
         """)
     path = project.article("addresses", ARTICLE)
     out = project.root / "addresses.pdf"
-    build.build_article(build.Pipeline.load(project.project()), path, out)
+    build_article(Pipeline.load(project.project()), path, out)
     with pdfplumber.open(out) as opened:
         yield [page.extract_text() for page in opened.pages], \
             [a.get("uri") for page in opened.pages for a in page.annots if a.get("uri")]

@@ -20,8 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from printjournal import files, site
+from printjournal import files
 from printjournal.errors import OutputError
+from printjournal.site import build as site
+from printjournal.site import plan as siteplan
 
 from . import test_site
 from .conftest import REPO
@@ -34,7 +36,7 @@ project = test_site.project         # the fixture: a project of three small arti
 def cache_entry(project, path: str) -> Path:
     """The render cache file of the output ``path``."""
     loaded = project.project()
-    [output] = [o for o in site.plan(loaded).outputs if o.path == path]
+    [output] = [o for o in siteplan.plan(loaded).outputs if o.path == path]
     key = output.key(loaded)
     [entry] = (project.root / ".printjournal-cache" / key[:2]).glob(f"{key}.*.pdf")
     return entry
@@ -247,7 +249,8 @@ def test_a_kill_between_write_and_rename_leaves_a_temp_file_the_next_build_remov
 BUILD = """\
 import sys
 from pathlib import Path
-from printjournal import config, site
+from printjournal import config
+from printjournal.site import build as site
 from tests.site_helpers import {builder}
 root = Path(sys.argv[1])
 site.build_site(config.load_project(root), root / "dist", jobs=2, issue_builder={builder})

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from printjournal import build, cache, content
+from printjournal import cache, content
+from printjournal.pipeline import Pipeline
 
 
 def keys(tmp_project):
@@ -41,7 +42,7 @@ def test_an_image_is_an_input(tmp_project):
 def test_cached_pdf_renders_once(tmp_project):
     tmp_project.article()
     project = tmp_project.project()
-    pipeline = build.Pipeline.load(project)
+    pipeline = Pipeline.load(project)
     store = cache.RenderCache.for_project(project)
     article = content.load_article(tmp_project.root / "content/articles/small.md", project)
     calls = []

@@ -7,7 +7,8 @@ sanitiser drops, leaving bare text, or as a citation.
 
 from __future__ import annotations
 
-from printjournal import build, content, markup
+from printjournal import content, markup
+from printjournal.check import check
 
 FENCED = """\
 ---
@@ -33,7 +34,7 @@ After.
 def test_a_fenced_block_is_checked_and_printed_as_code(tmp_project):
     path = tmp_project.article("code", FENCED)
     project = tmp_project.project()
-    assert [str(p) for p in build.check(project)] == []
+    assert [str(p) for p in check(project)] == []
     html = markup.to_html(content.load_article(path, project), project).html
     assert ("<pre><code># not a heading\n[@not-a-source] &lt;script&gt;x&lt;/script&gt;\n"
             "</code></pre>") in html

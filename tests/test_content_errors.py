@@ -199,14 +199,14 @@ def test_article_outside_the_project_is_refused(tmp_project, tmp_path):
 
 
 def test_link_to_an_article_with_its_own_slug(tmp_project):
-    from printjournal import build
+    from printjournal.pipeline import load_checked_article
     tmp_project.article("file-name", "---\ntitle: t\nsection: s\ndate: 2026-01-01\n"
                                      "slug: \"custom-slug\"\n---\nx\n")
     path = tmp_project.article("linking", "---\ntitle: t\nsection: s\ndate: 2026-01-01\n---\n"
                                           "See [it](/journal/custom-slug) or "
                                           "[not](/journal/file-name).\n")
     notices = Notices()
-    build.load_checked_article(tmp_project.project(), path, notices)
+    load_checked_article(tmp_project.project(), path, notices)
     assert [str(p) for p in notices.found] == [
         "content/articles/linking.md:6: warning: link to unknown article '/journal/file-name':"
         " not in this project, printed with its web address"]

@@ -28,8 +28,10 @@ from pathlib import Path
 
 import pytest
 
-from printjournal import build, config
+from printjournal import config
+from printjournal.check import check
 from printjournal.errors import PrintjournalError, Problem
+from printjournal.pipeline import Pipeline, build_article
 
 from .conftest import REPO
 from .invariants import (
@@ -74,14 +76,14 @@ def corpus(tmp_path_factory) -> dict[str, Outcome]:
         shutil.copy(CORPUS / "refused" / f"{name}.md", articles / f"{name}.md")
     project = config.load_project(root)
     checked: dict[str, list[Problem]] = {}
-    for problem in build.check(project):
+    for problem in check(project):
         checked.setdefault(Path(problem.path).stem, []).append(problem)
-    pipeline = build.Pipeline.load(project)
+    pipeline = Pipeline.load(project)
     outcomes = {}
     for name in [*CASES, *REFUSED]:
         out = root / "dist" / f"{name}.pdf"
         try:
-            build.build_article(pipeline, articles / f"{name}.md", out)
+            build_article(pipeline, articles / f"{name}.md", out)
             rendered: tuple[Problem, ...] = ()
         except PrintjournalError as exc:
             rendered = exc.problems

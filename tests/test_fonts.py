@@ -16,8 +16,10 @@ import pdfplumber
 import pypdf
 import pytest
 
-from printjournal import build, content, fonts
+from printjournal import content, fonts
+from printjournal.check import check
 from printjournal.errors import PrintjournalError, RenderError
+from printjournal.pipeline import Pipeline
 from printjournal.render import Renderer
 
 from .conftest import REPO, TmpProject
@@ -72,7 +74,7 @@ def corpus(tmp_path_factory) -> dict[str, Path]:
     project_dir = TmpProject(tmp_path_factory.mktemp("scripts") / "project")
     for case in SCRIPT_CASES:
         shutil.copy(case, project_dir.root / "content" / "articles" / case.name)
-    pipeline = build.Pipeline.load(project_dir.project())
+    pipeline = Pipeline.load(project_dir.project())
     out = project_dir.root / "out"
     out.mkdir()
     rendered = {}
@@ -126,7 +128,7 @@ def test_coverage_reads_the_same_cmaps_as_fonttools():
 def test_refused_cases_are_errors_at_their_line(case, tmp_project):
     expected = re.search(r"# expect-error: (.+)", case.read_text(encoding="utf-8"))[1].strip()
     path = tmp_project.write(f"content/articles/{case.name}", case.read_text(encoding="utf-8"))
-    problems = [str(p) for p in build.check(tmp_project.project())]
+    problems = [str(p) for p in check(tmp_project.project())]
     hits = [p for p in problems if expected in p]
     assert hits, problems
     assert re.match(rf"^content/articles/{case.stem}\.md:[1-9]\d*: ", hits[0]), hits[0]
@@ -292,7 +294,7 @@ def long_arabic(tmp_path_factory) -> tuple[TmpProject, Path]:
     front += ('review: {version: "2.0", reviewed: 2026-05-01, next_review: 2099-05-01, '
               'owner: "د. سلمى حداد"}\n')
     path = project_dir.article("long-ar", f"---\n{front}---\n" + body * 4)
-    pipeline = build.Pipeline.load(project_dir.project())
+    pipeline = Pipeline.load(project_dir.project())
     out = project_dir.root / "long-ar.pdf"
     out.write_bytes(pipeline.article_pdf(content.load_article(path, pipeline.project)).data)
     return project_dir, out
@@ -320,7 +322,7 @@ def test_an_arabic_leaflet_keeps_the_governance_stamp_on_every_page(long_arabic)
     from printjournal import leaflet
 
     project_dir, _ = long_arabic
-    pipeline = build.Pipeline.load(project_dir.project())
+    pipeline = Pipeline.load(project_dir.project())
     made = leaflet.leaflet(pipeline, leaflet.LeafletRequest(("long-ar",)),
                            dt.date(2026, 11, 21))
     reader = pypdf.PdfReader(io.BytesIO(made.data))

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from printjournal import build, content, markup
+from printjournal import content, markup
 from printjournal.errors import PrintjournalError
+from printjournal.pipeline import Pipeline
 from printjournal.typography import typeset
 
 from .conftest import TmpProject
@@ -76,7 +77,7 @@ def attempt(project: TmpProject, text: str, render: bool) -> None:
         html = markup.to_html(article, loaded)
         assert "<script" not in html.html
         if render:
-            pipeline = build.Pipeline.load(loaded)
+            pipeline = Pipeline.load(loaded)
             pipeline.renderer.pdf(pipeline.article_html(article), article.path)
     except PrintjournalError as exc:
         for problem in exc.problems:
@@ -150,7 +151,7 @@ def test_a_valid_article_always_gives_a_pdf(fuzz_project, front, body):
     article = content.load_article(path, project)
     title = typeset(front["title"], article.lang)     # curly quotes, dashes (test_markdown)
     assert article.title == title
-    pipeline = build.Pipeline.load(project)
+    pipeline = Pipeline.load(project)
     rendered = pipeline.renderer.pdf(pipeline.article_html(article), article.path)
     reader = pypdf.PdfReader(io.BytesIO(rendered.data))
     assert rendered.pages == len(reader.pages) >= 1

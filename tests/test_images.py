@@ -16,7 +16,8 @@ import pypdfium2
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from printjournal import build, images
+from printjournal import images
+from printjournal.pipeline import Pipeline, build_article
 
 from .conftest import REPO
 
@@ -32,12 +33,12 @@ def printed(tmp_path_factory) -> dict[str, Image.Image]:
 
     project = TmpProject(tmp_path_factory.mktemp("images") / "project")
     shutil.copytree(CORPUS / "images", project.root / "content" / "images", dirs_exist_ok=True)
-    pipeline = build.Pipeline.load(project.project())
+    pipeline = Pipeline.load(project.project())
     shown: dict[str, Image.Image] = {}
     for case in ("images-png-kinds", "images-jpeg-kinds"):
         path = project.article(case, (CORPUS / f"{case}.md").read_text())
         pdf = project.root / f"{case}.pdf"
-        build.build_article(pipeline, path, pdf)
+        build_article(pipeline, path, pdf)
         document = pypdfium2.PdfDocument(pdf)
         with pdfplumber.open(pdf) as plumber:
             for number, page in enumerate(plumber.pages):

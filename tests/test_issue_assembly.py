@@ -12,9 +12,9 @@ import pypdf
 import pytest
 from pypdf.generic import DictionaryObject, NameObject, NumberObject
 
-from printjournal import assemble, slots
-from printjournal.assemble import Assembler, AssemblyError, Metadata, Part
 from printjournal.errors import LayoutError
+from printjournal.pdf import assemble, folios
+from printjournal.pdf.assemble import Assembler, AssemblyError, Metadata, Part
 
 from .pdfread import structure_check
 
@@ -102,7 +102,7 @@ def tiny_part(sample_pipeline):
         html = (f'<html lang="en-GB"><head><title>t</title><style>@page {{ size: A6; '
                 f'@bottom-right {{ content: counter(page) }} }} {css}</style></head>'
                 f'<body>{body}</body></html>')
-        return sample_pipeline.renderer.pdf(html, Path("t"), finisher=slots.mark_slots).data
+        return sample_pipeline.renderer.pdf(html, Path("t"), finisher=folios.mark_slots).data
     render.renderer = sample_pipeline.renderer
     return render
 
@@ -184,10 +184,10 @@ def test_role_maps_that_agree_are_merged(tiny_part):
     assembler.add(Part("a", with_maps(tiny_part("<p>a</p>")), "A", "en-GB"))
     assembler.add(Part("b", with_maps(tiny_part("<p>b</p>")), "B", "en-GB"))
     numbers = assembler.numbers(["a", "b"])
-    stamps = slots.read_stamps(
-        tiny_part.renderer.pdf(slots.stamp_sheet_html(numbers, "en-GB"),
+    stamps = folios.read_stamps(
+        tiny_part.renderer.pdf(folios.stamp_sheet_html(numbers, "en-GB"),
                                Path("t"),
-                               finisher=slots.capture_stamps).data, numbers)
+                               finisher=folios.capture_stamps).data, numbers)
     reader = pypdf.PdfReader(io.BytesIO(assembler.write(["a", "b"], stamps)))
     tree = reader.trailer["/Root"]["/StructTreeRoot"]
     assert dict(tree["/RoleMap"]) == {"/Callout": "/Div"}
@@ -195,7 +195,7 @@ def test_role_maps_that_agree_are_merged(tiny_part):
     assert [p.extract_text().split()[-1] for p in reader.pages] == ["1", "2"]
 
 
-SLOT_STYLES = [  # as slots.mark_slots records them: the layouts' folio and reference faces
+SLOT_STYLES = [  # as folios.mark_slots records them: the layouts' folio and reference faces
     f'font-family: "{family}"; font-size: {size}px; font-weight: {weight}; '
     "font-style: normal; font-variant-numeric: lining-nums tabular-nums; font-kerning: auto"
     for family, size, weight in (("Inter", 14.6667, 700), ("Inter", 10.08, 400),
@@ -207,13 +207,13 @@ def test_numbers_set_from_digits_are_the_numbers_weasyprint_sets(tiny_part):
     glyphs and advances WeasyPrint gives the whole number (tabular figures, no kerning)."""
     numbers = [(style, str(n)) for style in SLOT_STYLES for n in range(0, 320, 7)]
 
-    def drawn(requests: list[tuple[str, str]]) -> slots.Stamps:
-        sheet = slots.stamp_sheet_html(requests, "en-GB")
-        return slots.read_stamps(tiny_part.renderer.pdf(
-            sheet, Path("t"), finisher=slots.capture_stamps).data, requests)
+    def drawn(requests: list[tuple[str, str]]) -> folios.Stamps:
+        sheet = folios.stamp_sheet_html(requests, "en-GB")
+        return folios.read_stamps(tiny_part.renderer.pdf(
+            sheet, Path("t"), finisher=folios.capture_stamps).data, requests)
 
     whole = drawn(numbers)
-    composed = slots.numbers_from_digits(drawn(slots.digit_requests(numbers)), numbers)
+    composed = folios.numbers_from_digits(drawn(folios.digit_requests(numbers)), numbers)
 
     def glyphs(operators: bytes) -> list[bytes]:
         return re.findall(rb"<([0-9a-fA-F]+)>", operators)
@@ -229,6 +229,6 @@ def test_numbers_set_from_digits_are_the_numbers_weasyprint_sets(tiny_part):
 
 
 def test_a_page_number_that_is_not_digits_is_refused():
-    digits = slots.Stamps(b"", {("s", d): slots.Stamp(b"", 1.0, ()) for d in slots.DIGITS})
+    digits = folios.Stamps(b"", {("s", d): folios.Stamp(b"", 1.0, ()) for d in folios.DIGITS})
     with pytest.raises(LayoutError, match="decimal digits"):
-        slots.numbers_from_digits(digits, [("s", "1a")])
+        folios.numbers_from_digits(digits, [("s", "1a")])

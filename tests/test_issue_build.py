@@ -10,8 +10,11 @@ import sys
 import pypdf
 import pytest
 
-from printjournal import build, cache, issue, manifest
+from printjournal import cache, editions
 from printjournal.errors import LayoutError, RenderError
+from printjournal.issue import build as issue
+from printjournal.issue import manifest, rendering
+from printjournal.pipeline import Pipeline
 
 from .issueread import contents_number, issue_pages, start_page
 from .pdfread import structure_check
@@ -20,10 +23,10 @@ from .test_issue_manifest import MANIFEST, M, issue_project  # noqa: F401
 
 def run_build(project_dir, edition="digital", workers=2) -> issue.IssueBuild:
     project = project_dir.project()
-    pipeline = build.Pipeline.load(project)
+    pipeline = Pipeline.load(project)
     loaded = manifest.load_manifest(project_dir.root / M, project)
     store = cache.RenderCache.for_project(project)
-    built = issue.IssueBuild(pipeline, loaded, edition, store, workers)
+    built = issue.IssueBuild(pipeline, loaded, editions.edition(edition, M), store, workers)
     out = project_dir.root / f"{edition}.pdf"
     out.write_bytes(built.pdf())
     built.out = out  # type: ignore[attr-defined]
@@ -64,7 +67,7 @@ def test_small_issue_print_edition(issue_project):  # noqa: F811
 
 def test_an_unchanged_issue_is_not_rendered_again(issue_project, monkeypatch):  # noqa: F811
     project = issue_project.project()
-    pipeline = build.Pipeline.load(project)
+    pipeline = Pipeline.load(project)
     store = cache.RenderCache.for_project(project)
     out = issue_project.root / "out.pdf"
     first = issue.build_issue(pipeline, issue_project.root / M, out, store=store)
@@ -157,12 +160,12 @@ def _dies(job, renderer=None):
     return _render_job(job, renderer)
 
 
-_render_job = issue._render_job
+_render_job = rendering._render_job
 
 
 def test_a_worker_killed_mid_render_is_an_error_not_a_traceback(issue_project,  # noqa: F811
                                                                 monkeypatch):
-    monkeypatch.setattr(issue, "_render_job", _dies)
+    monkeypatch.setattr(rendering, "_render_job", _dies)
     with pytest.raises(RenderError, match=r"^content/issues/spring.yaml:0: a worker process "
                        "stopped before its part was rendered"):
         run_build(issue_project)

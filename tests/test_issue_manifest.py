@@ -8,8 +8,9 @@ import textwrap
 
 import pytest
 
-from printjournal import build, manifest
+from printjournal.check import check
 from printjournal.errors import ContentError, Notices
+from printjournal.issue import manifest
 
 COVER_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" '
              'viewBox="0 0 210 297"><rect width="210" height="297" fill="#123"/></svg>')
@@ -68,7 +69,7 @@ def issue_project(tmp_project):
 def problems(issue_project, text: str | None = None) -> list[str]:
     if text is not None:
         issue_project.write("content/issues/spring.yaml", textwrap.dedent(text))
-    return [str(p) for p in build.check(issue_project.project())]
+    return [str(p) for p in check(issue_project.project())]
 
 
 def edit(old: str, new: str) -> str:
@@ -208,8 +209,8 @@ def test_check_names_only_the_manifests_asked_for(issue_project):
     problems(issue_project, edit("[one, two, three]", "[one, nope]"))
     project = issue_project.project()
     article = issue_project.root / "content/articles/one.md"
-    assert build.check(project, [article]) == []
-    assert len(build.check(project, [issue_project.root / M])) == 1
+    assert check(project, [article]) == []
+    assert len(check(project, [issue_project.root / M])) == 1
 
 
 def test_load_manifest_raises_every_problem(issue_project):

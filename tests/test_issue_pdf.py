@@ -8,7 +8,8 @@ import subprocess
 import pypdf
 import pytest
 
-from printjournal import config, manifest
+from printjournal import config
+from printjournal.issue import manifest
 
 from .conftest import REPO
 from .issueread import contents_number, issue_pages, squash, start_page
@@ -191,6 +192,12 @@ def test_metadata_title_date_language(sample_issue):
     assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
     assert "Cureon Journal — Winter 2026</rdf:li>" in xmp
     assert reader.xmp_metadata.dc_title == {"x-default": "Cureon Journal — Winter 2026"}
+
+
+def test_both_editions_declare_pdf_1_7(sample_issue, sample_print_issue):
+    """PDF/UA-1 is built on PDF 1.7: a file that claims it says so in its header."""
+    for issue in (sample_issue, sample_print_issue):
+        assert issue.pdf.read_bytes()[:9] == b"%PDF-1.7\n", issue.edition
 
 
 def test_one_structure_tree_over_the_parts(sample_issue, issue_manifest):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from printjournal import build
+from printjournal.check import check
 from printjournal.errors import LayoutError
+from printjournal.pipeline import Pipeline, build_article
 
 
 def render(tmp_project, tmp_path):
     path = tmp_project.article()
-    return build.build_article(build.Pipeline.load(tmp_project.project()), path,
+    return build_article(Pipeline.load(tmp_project.project()), path,
                                tmp_path / "x.pdf")
 
 
@@ -35,7 +36,7 @@ def test_undefined_name_is_an_error_not_an_empty_string(tmp_project, tmp_path):
 def test_autoescape(tmp_project, tmp_path):
     path = tmp_project.article("esc", "---\ntitle: \"<b>Bold</b> & co\"\nsection: s\n"
                                       "date: 2026-01-01\n---\nx\n")
-    pipeline = build.Pipeline.load(tmp_project.project())
+    pipeline = Pipeline.load(tmp_project.project())
     from printjournal import content
     html = pipeline.article_html(content.load_article(path, tmp_project.project()))
     assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in html
@@ -49,8 +50,7 @@ def test_labels_file_broken(tmp_project, tmp_path):
 
 
 def test_check_finds_layout_mistakes(tmp_project):
-    from printjournal import build
     (tmp_project.root / "layouts" / "extra.html").write_text("line one\n{% for x in %}\n")
     tmp_project.article()
-    assert [str(p) for p in build.check(tmp_project.project())] == [
+    assert [str(p) for p in check(tmp_project.project())] == [
         "layouts/extra.html:2: Expected an expression, got 'end of statement block'"]

@@ -21,9 +21,10 @@ import pypdfium2
 import pytest
 import zxingcpp
 
-from printjournal import booklet, cache, leaflet
-from printjournal.build import Pipeline
+from printjournal import cache, leaflet
 from printjournal.errors import ReviewError
+from printjournal.pdf import booklet
+from printjournal.pipeline import Pipeline
 
 from .pdfread import MM, destination_pages, fonts, link_pages, outline, pages, structure_check
 from .test_accessibility import vera  # noqa: F401 (the veraPDF fixture)
@@ -369,6 +370,13 @@ def test_booklet_is_a_print_file_with_title_and_language(made):
     assert reader.metadata.title == made["booklet"].result.title
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
     assert "/StructTreeRoot" not in reader.trailer["/Root"]   # claims no tagging
+
+
+def test_every_leaflet_declares_pdf_1_7(made):
+    """PDF/UA-1 is built on PDF 1.7 (with a personal layer too); the booklet imposes
+    PDF 1.7 pages, so it says 1.7 as well."""
+    for name, m in made.items():
+        assert m.pdf.read_bytes()[:9] == b"%PDF-1.7\n", name
 
 
 # ---------- speed: what the cache keeps ----------

@@ -12,7 +12,7 @@ import pdfplumber
 import pytest
 
 from printjournal import cache, leaflet
-from printjournal.overlay import named_rect, open_pdf
+from printjournal.pdf.overlay import named_rect, open_pdf
 from printjournal.personal import Box, DoesNotFitError, UnprintableError, render_layer
 
 TODAY = dt.date(2026, 11, 21)

@@ -9,9 +9,11 @@ import pdfplumber
 import pypdf
 import pytest
 
-from printjournal import build, markup
+from printjournal import markup
+from printjournal.check import check
 from printjournal.errors import ContentError, Notices
 from printjournal.markup import PageRef
+from printjournal.pipeline import Pipeline, build_article, load_checked_article
 from printjournal.structure import MAX_DEPTH
 from printjournal.typography import typeset
 
@@ -66,11 +68,11 @@ def rendered(tmp_path_factory):
     project.article("md", HEAD.format(extra='dek: "It doesn\'t \\"hurt\\"."\n') + BODY)
     project.article("de", HEAD.format(extra="lang: de\n") +
                     'Schon gut: "zitiert" und geht\'s.\n')
-    pipeline = build.Pipeline.load(project.project())
+    pipeline = Pipeline.load(project.project())
     out = {}
     for slug in ("md", "de"):
         path = project.root / f"content/articles/{slug}.md"
-        out[slug] = build.build_article(pipeline, path, project.root / f"{slug}.pdf").path
+        out[slug] = build_article(pipeline, path, project.root / f"{slug}.pdf").path
     return out
 
 
@@ -132,7 +134,7 @@ def test_bookmarks_and_headings_in_an_issue_carry_no_page_reference(tmp_project)
     path = tmp_project.article("x", HEAD.format(extra="") +
                                "## See [other](/journal/other) [@salt]\n")
     project = tmp_project.project()
-    article = build.load_checked_article(project, path, Notices())
+    article = load_checked_article(project, path, Notices())
     body = markup.to_html(article, project,
                           lambda slug: ("#" + slug, PageRef("p.", slug, 2)))
     assert [h.text for h in body.headings] == ["See other"]
@@ -153,7 +155,7 @@ def test_nesting_deeper_than_the_limit_is_refused_at_its_line(tmp_project, probl
     assert problems_of(text) == [f"content/articles/bad.md:{line}: {what} nested {depth} "
                                  f"levels deep here: at most {MAX_DEPTH} are printed"]
     with pytest.raises(ContentError):
-        build.build_article(build.Pipeline.load(tmp_project.project()),
+        build_article(Pipeline.load(tmp_project.project()),
                             tmp_project.root / "content/articles/bad.md",
                             tmp_project.root / "bad.pdf")
     assert not (tmp_project.root / "bad.pdf").exists()
@@ -173,7 +175,7 @@ def test_an_unknown_callout_type_warns_and_styled_ones_do_not(tmp_project):
             Unstyled.
         """))
     notices = Notices()
-    assert build.check(tmp_project.project(), None, notices) == []
+    assert check(tmp_project.project(), None, notices) == []
     assert [str(n) for n in notices.found] == [
         "content/articles/c.md:11: warning: callout type 'caution' has no style in layouts/: "
         "it prints as a plain box (styled: danger, note, tip, warning)"]

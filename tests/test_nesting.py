@@ -10,7 +10,9 @@ import shutil
 import pdfplumber
 import pytest
 
-from printjournal import build, content, markup
+from printjournal import content, markup
+from printjournal import pipeline as build
+from printjournal.check import check as check_project
 from printjournal.errors import Notices
 
 from .conftest import REPO
@@ -33,7 +35,7 @@ def html_of(project, case: str) -> str:
 
 def test_check_finds_nothing_in_code_or_quotes(nested):
     notices = Notices()
-    assert build.check(nested.project(), None, notices) == []
+    assert check_project(nested.project(), None, notices) == []
     assert notices.found == ()        # the link and citation in fenced code are code
 
 

@@ -17,7 +17,9 @@ import pdfplumber
 import pypdf
 import pytest
 
-from printjournal import build, cache, cli, content, leaflet, site
+from printjournal import cache, cli, content, leaflet
+from printjournal.pipeline import Pipeline
+from printjournal.site import build as site
 
 from .site_helpers import Collect
 from .test_issue_manifest import M, issue_project  # noqa: F401 (the fixture)
@@ -122,20 +124,22 @@ def other_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str) -> 
         (code / module).write_text((code / module).read_text() + "\n# changed\n")
 
 
-def test_a_change_to_printjournals_code_changes_every_key(tmp_project, tmp_path, monkeypatch):
+@pytest.mark.parametrize("module", ["leaflet.py", "pdf/assemble.py", "issue/plan.py"])
+def test_a_change_to_printjournals_code_changes_every_key(tmp_project, tmp_path, monkeypatch,
+                                                          module):
     tmp_project.article()
     project = tmp_project.project()
     before = cache.project_fingerprint(project)
     other_code(tmp_path / "same", monkeypatch, "")
     assert cache.project_fingerprint(project) == before, "the same code: the same key"
-    other_code(tmp_path / "edited", monkeypatch, "leaflet.py")
+    other_code(tmp_path / "edited", monkeypatch, module)
     assert cache.project_fingerprint(project) != before
 
 
 def test_a_pdf_cached_by_other_code_is_rendered_again(tmp_project, tmp_path, monkeypatch):
     tmp_project.article()
     project = tmp_project.project()
-    pipeline = build.Pipeline.load(project)
+    pipeline = Pipeline.load(project)
     article = content.load_article(tmp_project.root / "content/articles/small.md", project)
     store = cache.RenderCache.for_project(project)
     renders: list[int] = []

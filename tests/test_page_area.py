@@ -8,7 +8,8 @@ import datetime as dt
 
 import pytest
 
-from printjournal import build, leaflet
+from printjournal import leaflet
+from printjournal import pipeline as build
 from printjournal.errors import RenderError
 
 HEAD = "---\ntitle: One\nsection: Tables\ndate: 2026-01-01\n---\n"

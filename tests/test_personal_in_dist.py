@@ -7,8 +7,7 @@ import datetime as dt
 
 import pypdf
 
-from printjournal import build as pipeline_build
-from printjournal import leaflet
+from printjournal import leaflet, pipeline
 
 from . import test_site
 from .test_build_faults import assert_manifest_matches
@@ -21,7 +20,7 @@ project = test_site.project         # the fixture: a project of three small arti
 def test_a_personal_leaflet_in_dist_is_moved_out_and_said(project):
     with (project.root / "printjournal.toml").open("a") as toml:
         toml.write(CLINICS)
-    made = leaflet.leaflet(pipeline_build.Pipeline.load(project.project()),
+    made = leaflet.leaflet(pipeline.Pipeline.load(project.project()),
                            leaflet.LeafletRequest(("alpha",)), dt.date(2026, 11, 1),
                            leaflet.Personal("A Patient"))
     dist = project.root / "dist"

@@ -6,8 +6,9 @@ import pypdf
 import pytest
 import weasyprint
 
-from printjournal import build, content, placement
+from printjournal import content, placement
 from printjournal.errors import RenderError
+from printjournal.pipeline import Pipeline, build_article
 
 from .conftest import REPO
 from .pdfread import destination_pages, link_pages
@@ -28,7 +29,7 @@ def test_a_note_weasyprint_misplaces_is_moved_with_its_citing_paragraph(tmp_proj
     css = tmp_project.root / "layouts" / "print.css"
     css.write_text(css.read_text().replace("footnote-policy: line;", ""))
     path = tmp_project.article("three", CASE.read_text())
-    pipeline = build.Pipeline.load(tmp_project.project())
+    pipeline = Pipeline.load(tmp_project.project())
     article = content.load_article(path, pipeline.project)
     html = pipeline.article_html(article)
     bare = weasyprint.HTML(string=html, base_url=(tmp_project.root / "layouts").as_uri() + "/",
@@ -49,10 +50,10 @@ def test_notes_no_page_can_hold_are_an_error_at_their_citation(tmp_project, tmp_
             f"sources:\n{sources}\n---\nSleep matters to the immune system.\n\n"
             f"Many studies agree on this [{cited}].\n")
     path = tmp_project.article("long", text)
-    pipeline = build.Pipeline.load(tmp_project.project())
+    pipeline = Pipeline.load(tmp_project.project())
     out = tmp_path / "long.pdf"
     with pytest.raises(RenderError) as error:
-        build.build_article(pipeline, path, out)
+        build_article(pipeline, path, out)
     line = next(n for n, line in enumerate(text.splitlines(), start=1) if "[@s0" in line)
     message = str(error.value)
     assert message.startswith(f"content/articles/long.md:{line}: the footnote of source "), \

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from printjournal import build, content, plainlanguage, readability
+from printjournal import content, plainlanguage, readability
+from printjournal.check import check as check_project
 from printjournal.errors import ConfigError, Notices
 
 from .test_cli import run
@@ -71,7 +72,7 @@ def test_a_bad_plain_words_file_is_a_problem_at_its_line(tmp_project):
     tmp_project.write("content/plain-words.toml", 'efficacy = "how well it works"\n'
                       'comorbidity = 3\n')
     project = article(tmp_project, SHORT)
-    problems = build.check(project)
+    problems = check_project(project)
     assert [str(p) for p in problems] == [
         "content/plain-words.toml:2: 'comorbidity' needs its plainer words in quotes: "
         'comorbidity = "..."']

@@ -9,8 +9,8 @@ import pdfplumber
 import pytest
 import weasyprint
 
-from printjournal import build
 from printjournal.errors import RenderError
+from printjournal.pipeline import Pipeline
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>t</title>
 <link rel="stylesheet" href="fonts.css">
@@ -31,7 +31,7 @@ def _size(data: bytes) -> float:
 
 def test_a_stylesheet_is_parsed_once_for_many_documents(tmp_project, monkeypatch):
     _probe(tmp_project, "@page { size: A6 } .probe { font-size: 20pt }")
-    renderer = build.Pipeline.load(tmp_project.project()).renderer
+    renderer = Pipeline.load(tmp_project.project()).renderer
     parsed = []
     original = weasyprint.CSS.__init__
 
@@ -48,7 +48,7 @@ def test_a_stylesheet_is_parsed_once_for_many_documents(tmp_project, monkeypatch
 
 def test_an_edited_stylesheet_is_parsed_again(tmp_project):
     css = _probe(tmp_project, ".probe { font-size: 20pt }")
-    renderer = build.Pipeline.load(tmp_project.project()).renderer
+    renderer = Pipeline.load(tmp_project.project()).renderer
     assert _size(renderer.pdf(PAGE.format(style=""), Path("x")).data) == 20
     css.write_text(".probe { font-size: 14pt }")
     assert _size(renderer.pdf(PAGE.format(style=""), Path("x")).data) == 14
@@ -56,7 +56,7 @@ def test_an_edited_stylesheet_is_parsed_again(tmp_project):
 
 def test_the_documents_own_style_still_wins_over_the_shared_sheets(tmp_project):
     _probe(tmp_project, "body .probe { font-size: 20pt }")
-    renderer = build.Pipeline.load(tmp_project.project()).renderer
+    renderer = Pipeline.load(tmp_project.project()).renderer
     page = PAGE.format(style="<style>.probe { font-size: 9pt }</style>")
     assert _size(renderer.pdf(page, Path("x")).data) == 9
 
@@ -64,7 +64,7 @@ def test_the_documents_own_style_still_wins_over_the_shared_sheets(tmp_project):
 def test_later_sheets_win_as_in_the_links_order(tmp_project):
     _probe(tmp_project, ".probe { font-size: 20pt }")
     (tmp_project.root / "layouts" / "later.css").write_text(".probe { font-size: 11pt }")
-    renderer = build.Pipeline.load(tmp_project.project()).renderer
+    renderer = Pipeline.load(tmp_project.project()).renderer
     page = PAGE.format(style='<link rel="stylesheet" href="later.css">')
     assert _size(renderer.pdf(page, Path("x")).data) == 11
 
@@ -73,7 +73,7 @@ def test_later_sheets_win_as_in_the_links_order(tmp_project):
 def test_a_stylesheet_outside_the_layouts_still_meets_the_fence(tmp_project, tmp_path, href):
     (tmp_path / "outside.css").write_text(".probe { color: red }")
     _probe(tmp_project, "")
-    renderer = build.Pipeline.load(tmp_project.project()).renderer
+    renderer = Pipeline.load(tmp_project.project()).renderer
     page = PAGE.format(style=f'<link rel="stylesheet" href="{href}">')
     with pytest.raises(RenderError, match=r"refused to read|not found"):
         renderer.pdf(page, Path("content/articles/x.md"))
@@ -84,7 +84,7 @@ def test_a_link_in_a_comment_stays_a_comment(tmp_project):
     instead, WeasyPrint would apply later.css itself, over the document's <style>."""
     _probe(tmp_project, ".probe { font-size: 20pt }")
     (tmp_project.root / "layouts" / "later.css").write_text(".probe { font-size: 11pt }")
-    renderer = build.Pipeline.load(tmp_project.project()).renderer
+    renderer = Pipeline.load(tmp_project.project()).renderer
     tag = '<link rel="stylesheet" href="later.css">'
     page = PAGE.format(style=f"<style>.probe {{ font-size: 9pt }}</style>{tag}").replace(
         '<link rel="stylesheet" href="probe.css">',

@@ -16,8 +16,9 @@ import re
 import pdfplumber
 import pytest
 
-from printjournal import leaflet, site, web
+from printjournal import leaflet, web
 from printjournal.errors import ReviewError
+from printjournal.site import build as site
 
 from .site_helpers import Collect
 from .test_issue_manifest import M, edit, issue_project, problems  # noqa: F401 (the fixture)

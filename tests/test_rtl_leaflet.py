@@ -16,7 +16,8 @@ import pdfplumber
 import pypdf
 import pytest
 
-from printjournal import build, fonts, leaflet
+from printjournal import fonts, leaflet
+from printjournal import pipeline as build
 
 from .conftest import REPO, TmpProject
 

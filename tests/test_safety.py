@@ -8,8 +8,9 @@ import stat
 import pypdf
 import pytest
 
-from printjournal import build, content, markup
+from printjournal import content, markup
 from printjournal.errors import RenderError
+from printjournal.pipeline import Pipeline, build_article
 from printjournal.render import ProjectFetcher, RefusedResourceError
 
 RAW = """\
@@ -44,7 +45,7 @@ def test_raw_html_is_printed_as_text_not_passed_through(tmp_project):
 def test_raw_html_article_renders_without_fetching_or_attaching(tmp_project, tmp_path):
     path = tmp_project.article("raw", RAW)
     out = tmp_path / "raw.pdf"
-    build.build_article(build.Pipeline.load(tmp_project.project()), path, out)
+    build_article(Pipeline.load(tmp_project.project()), path, out)
     reader = pypdf.PdfReader(out)
     assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
     assert not any("/FileAttachment" in str(a.get_object().get("/Subtype"))
@@ -95,7 +96,7 @@ def test_svg_that_reaches_out_is_an_error_naming_the_article(tmp_project, tmp_pa
                                         "![a drawing](../images/evil.svg)\n")
     out = tmp_path / "evil.pdf"
     with pytest.raises(RenderError, match=r"^content/articles/evil.md:0: refused"):
-        build.build_article(build.Pipeline.load(tmp_project.project()), path, out)
+        build_article(Pipeline.load(tmp_project.project()), path, out)
     assert not out.exists()
 
 
@@ -105,7 +106,7 @@ def test_layout_that_asks_for_an_attachment_is_refused(tmp_project, tmp_path):
         "</head>", '<link rel="attachment" href="file:///etc/passwd"></head>'))
     path = tmp_project.article()
     with pytest.raises(RenderError, match="refused to read '/etc/passwd'"):
-        build.build_article(build.Pipeline.load(tmp_project.project()), path,
+        build_article(Pipeline.load(tmp_project.project()), path,
                             tmp_path / "x.pdf")
 
 
@@ -114,19 +115,19 @@ def test_a_broken_image_fails_the_render_rather_than_printing_a_hole(tmp_project
     path = tmp_project.article("broken", "---\ntitle: t\nsection: s\ndate: 2026-01-01\n---\n"
                                           "![a drawing](../images/broken.svg)\n")
     with pytest.raises(RenderError, match=r"^content/articles/broken.md:0: "):
-        build.build_article(build.Pipeline.load(tmp_project.project()), path,
+        build_article(Pipeline.load(tmp_project.project()), path,
                             tmp_path / "x.pdf")
 
 
 def test_a_failed_run_leaves_the_last_good_pdf_in_place(tmp_project, tmp_path):
     path = tmp_project.article()
     out = tmp_path / "out" / "small.pdf"
-    pipeline = build.Pipeline.load(tmp_project.project())
-    build.build_article(pipeline, path, out)
+    pipeline = Pipeline.load(tmp_project.project())
+    build_article(pipeline, path, out)
     good = out.read_bytes()
     path.write_text(path.read_text() + "\n![a picture](../images/gone.png)\n")
     with pytest.raises(Exception, match="not found"):
-        build.build_article(pipeline, path, out)
+        build_article(pipeline, path, out)
     assert out.read_bytes() == good
     assert [p.name for p in out.parent.iterdir()] == ["small.pdf"]
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
@@ -137,7 +138,7 @@ def test_paper_size_comes_from_the_project(tmp_project, tmp_path):
     config_file.write_text(config_file.read_text() + 'paper = "Letter"\n')
     path = tmp_project.article()
     out = tmp_path / "letter.pdf"
-    build.build_article(build.Pipeline.load(tmp_project.project()), path, out)
+    build_article(Pipeline.load(tmp_project.project()), path, out)
     box = pypdf.PdfReader(out).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
 
@@ -149,5 +150,5 @@ def test_an_image_inside_a_sentence_prints_too(tmp_project, tmp_path):
     path = tmp_project.article("inline", "---\ntitle: t\nsection: s\ndate: 2026-01-01\n---\n"
                                          "A dot ![a small dot](../images/dot.svg) in a line.\n")
     out = tmp_path / "inline.pdf"
-    build.build_article(build.Pipeline.load(tmp_project.project()), path, out)
+    build_article(Pipeline.load(tmp_project.project()), path, out)
     assert any("/XObject" in (p.get("/Resources") or {}) for p in pypdf.PdfReader(out).pages)

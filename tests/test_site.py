@@ -16,7 +16,10 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from printjournal import config, site, sitework
+from printjournal import config
+from printjournal.site import build as site
+from printjournal.site import plan as siteplan
+from printjournal.site import work as sitework
 
 from .conftest import REPO
 from .site_helpers import Collect, crashing_issue, dying_issue, stand_in_issue
@@ -291,12 +294,12 @@ LONG_TEXT = f"note: {'x' * 300}\n"      # too long to be a file name: not an inp
 
 
 def test_without_an_issue_builder_there_are_no_issue_outputs(with_issue, monkeypatch):
-    monkeypatch.setattr(site, "ISSUE_BUILDER", None)     # as until issue 3 is wired in
+    monkeypatch.setattr(siteplan, "ISSUE_BUILDER", None)     # as until issue 3 is wired in
     assert build(with_issue).paths("built") == ALL
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(site.ISSUE_BUILDER is None, reason="wired in when issue 3 is merged")
+@pytest.mark.skipif(siteplan.ISSUE_BUILDER is None, reason="wired in when issue 3 is merged")
 def test_the_wired_issue_builder_builds_the_sample_issue(tmp_path):
     """The real issue builder through the hook: both editions, rebuilt with their articles."""
     root = tmp_path / "project"

@@ -26,7 +26,8 @@ from urllib.parse import unquote, urlsplit
 import pypdf
 import pytest
 
-from printjournal import config, site, templating
+from printjournal import config, templating
+from printjournal.site import build as site
 
 from .conftest import REPO, screenshots
 from .site_helpers import stand_in_issue

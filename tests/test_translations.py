@@ -8,7 +8,9 @@ import datetime as dt
 
 import pytest
 
-from printjournal import build, leaflet, report
+from printjournal import leaflet, report
+from printjournal import pipeline as build
+from printjournal.check import check as check_project
 from printjournal.errors import ContentError, Notices
 
 from .pdfread import pages
@@ -52,14 +54,14 @@ def translated(tmp_project):
 
 def test_check_warns_of_a_stale_translation_with_both_versions(translated):
     notices = Notices()
-    assert build.check(translated.project(), None, notices) == []
+    assert check_project(translated.project(), None, notices) == []
     assert [str(n) for n in notices.found] == [
         "content/articles/haende.md:7: warning: stale translation: translated from version "
         "1.0 of 'hands', which is now version 1.1: update the translation and its "
         "source_version"]
     translated.article("hands", ORIGINAL.format(version="1.0"))
     notices = Notices()
-    assert build.check(translated.project(), None, notices) == []
+    assert check_project(translated.project(), None, notices) == []
     assert notices.found == ()
 
 
@@ -159,7 +161,7 @@ def test_an_issue_refuses_a_stale_translation_at_its_manifest_line(issue_project
     text = manifest.read_text().replace("articles: [one, two, three]",
                                         "articles: [one, two, drei]")
     manifest.write_text(text)
-    problems = [str(p) for p in build.check(issue_project.project())]
+    problems = [str(p) for p in check_project(issue_project.project())]
     assert problems == [
         "content/issues/spring.yaml:10: article 'drei' is a stale translation (Translation "
         "of version 0.9; the English original is now version 1): update it first"]

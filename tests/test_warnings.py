@@ -5,8 +5,10 @@ from __future__ import annotations
 import pypdf
 import pytest
 
-from printjournal import build, config, content
+from printjournal import config, content
+from printjournal.check import check
 from printjournal.errors import ConfigError, ContentError, Notices
+from printjournal.pipeline import Pipeline, load_checked_article
 
 from .pdfread import pages, uri_links
 from .test_cli import run
@@ -75,7 +77,7 @@ def test_unknown_links_setting(linking, setting, expected):
     with (linking.root / "printjournal.toml").open("a") as toml:
         toml.write(f'\n[validation]\nunknown_links = "{setting}"\n')
     notices = Notices()
-    problems = build.check(linking.project(), None, notices)
+    problems = check(linking.project(), None, notices)
     assert [str(p) for p in problems] == expected
     assert [n.line for n in notices.found] == [9]      # notes.pdf: always a warning
 
@@ -106,7 +108,7 @@ def test_leaflet_and_strict_leaflet(linking):
 def test_code_is_not_checked_for_links(tmp_project):
     tmp_project.article("code", HEAD + "```\n[x](/journal/nowhere)\n```\n")
     notices = Notices()
-    assert build.check(tmp_project.project(), None, notices) == []
+    assert check(tmp_project.project(), None, notices) == []
     assert notices.found == ()
 
 
@@ -115,7 +117,7 @@ def test_strict_collector_returns_errors_not_warnings(linking):
     article = content.load_article(project.articles_dir / "linking.md", project)
     notices = Notices(strict=True)
     with pytest.raises(ContentError):
-        build.load_checked_article(project, project.articles_dir / "linking.md", notices)
+        load_checked_article(project, project.articles_dir / "linking.md", notices)
     assert notices.found == ()
     assert article.slug == "linking"
 
@@ -146,7 +148,7 @@ def test_strict_issue_stops_before_rendering(issue_project):  # noqa: F811
 
 
 def test_build_collects_the_warnings_of_issues_and_strict_stops_that_issue(linking):
-    from printjournal import site
+    from printjournal.site import build as site
 
     from .site_helpers import Collect, stand_in_issue
     from .test_issue_manifest import COVER_SVG
@@ -188,7 +190,7 @@ def test_a_leaflet_returns_its_warnings(linking):
                    'phone = "0100"\ndefault = true\n')
     project = linking.project()
     notices = Notices()
-    made = leaflet.leaflet(build.Pipeline.load(project), leaflet.LeafletRequest(("linking",)),
+    made = leaflet.leaflet(Pipeline.load(project), leaflet.LeafletRequest(("linking",)),
                            dt.date(2026, 11, 1), notices=notices)
     assert made.notices == notices.found
     shown = [str(n) for n in made.notices]

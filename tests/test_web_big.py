@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from printjournal import site, web
+from printjournal import web
 from printjournal.deskguard import DeskAccess
+from printjournal.site import build as site
 
 ROWS = "\n".join(f"| {n} | row {n} of a table far too long to render in a second |"
                  for n in range(3000))

@@ -240,21 +240,21 @@ def test_numbers_are_read_as_written(tmp_project):
 
 
 def test_a_byte_order_mark_first_is_fine_inside_it_is_named(tmp_project):
-    from printjournal import build
+    from printjournal.check import check
 
     tmp_project.article("bom", "\ufeff" + HEAD + "---\nx\n")
     tmp_project.article("pasted", HEAD + "\ufefftags: [a]\n---\nx\n")
-    assert [str(p) for p in build.check(tmp_project.project())] == [
+    assert [str(p) for p in check(tmp_project.project())] == [
         "content/articles/pasted.md:5: an invisible byte-order mark (U+FEFF) inside the text, "
         "often pasted with text from another file: delete it"]
 
 
 def test_not_utf8_names_the_byte_and_what_to_do(tmp_project):
-    from printjournal import build
+    from printjournal.check import check
 
     (tmp_project.root / "content/articles/latin1.md").write_bytes(
         b"---\ntitle: t\nsection: caf\xe9\ndate: 2026-01-01\n---\nx\n")
-    assert [str(p) for p in build.check(tmp_project.project())] == [
+    assert [str(p) for p in check(tmp_project.project())] == [
         "content/articles/latin1.md:3: not UTF-8 text (a byte 0xE9 on this line): save the "
         "file as UTF-8"]
 
@@ -280,7 +280,7 @@ def test_manifest_mistakes_read_the_same(issue_project, text, expected):  # noqa
 
 
 def test_a_manifest_number_is_read_as_written(issue_project):  # noqa: F811
-    from printjournal import manifest
+    from printjournal.issue import manifest
 
     manifest_problems(issue_project, MANIFEST.replace("number: 3", "number: 012"))
     loaded = manifest.load_manifest(issue_project.root / M, issue_project.project())
@@ -302,15 +302,15 @@ def refused_project(tmp_path_factory) -> TmpProject:
 
 @pytest.fixture(scope="module")
 def refused_problems(refused_project) -> list[str]:
-    from printjournal import build
+    from printjournal.check import check
 
-    return [str(p) for p in build.check(refused_project.project())]
+    return [str(p) for p in check(refused_project.project())]
 
 
 @pytest.mark.parametrize("case", REFUSED, ids=lambda p: p.stem)
 def test_refused_corpus_case(refused_project, refused_problems, case, tmp_path):
-    from printjournal import build
     from printjournal.errors import ContentError
+    from printjournal.pipeline import Pipeline, build_article
 
     expected = re.search(r"# expect-error: (.*)", case.read_text(encoding="utf-8"))[1].strip()
     mine = [p for p in refused_problems if p.startswith(f"content/articles/{case.name}:")]
@@ -318,7 +318,7 @@ def test_refused_corpus_case(refused_project, refused_problems, case, tmp_path):
     assert int(mine[0].split(":")[1]) > 1
     path = refused_project.root / "content" / "articles" / case.name
     with pytest.raises(ContentError, match=re.escape(expected)):
-        build.build_article(build.Pipeline.load(refused_project.project()), path,
+        build_article(Pipeline.load(refused_project.project()), path,
                             tmp_path / "out.pdf")
     assert not list(tmp_path.iterdir())
 

@@ -1,18 +1,17 @@
 """printjournal: health journal articles in, print-ready and accessible PDFs out.
 
-The pipeline, one module per stage:
+The pipeline, left to right: load → markup → template → render → assemble → products.
 
     config      printjournal.toml      → Project
     content     content/*.md           → Article (validated, with line numbers)
     markup      Article.body Markdown  → Body (sanitised HTML)
     templating  Article + Body         → HTML document (layouts/)
     render      HTML document          → PDF bytes (WeasyPrint, fenced in)
-    build       Project                → PDF files on disk
-    leaflet     slugs + clinic + options → a patient leaflet (overlay, booklet help it)
-    manifest    content/issues/*.yaml  → Manifest (an issue, validated)
-    issue       Manifest               → the issue's parts, rendered and placed on pages
-    slots       placeholder numbers    → the issue's page numbers, stamped at assembly
-    assemble    part PDFs              → one PDF with one structure tree
+    pdf/        PDFs                   → PDFs: finishers, folios, assembly, overlay, booklet
+    pipeline    Project                → the loaded stages every product renders through
+    products:   article (pipeline), leaflet, issue/, site/ (the website build),
+                web (the leaflet desk)
+    check       Project                → every problem in its content
     cli         argv                   → calls the above, exit status
 """
 

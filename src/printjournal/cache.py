@@ -45,8 +45,9 @@ def project_fingerprint(project: Project) -> str:
     and printjournal's own code (its sources: a code change never reuses an old PDF)."""
     digest = hashlib.sha256(f"printjournal {__version__} weasyprint {weasyprint.__version__}"
                             .encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(f"\0{source.name}\0{file_hash(source)}".encode())
+    code = Path(__file__).parent
+    for source in sorted(code.rglob("*.py")):     # the packages' modules too (pdf/, issue/)
+        digest.update(f"\0{source.relative_to(code).as_posix()}\0{file_hash(source)}".encode())
     files = [project.config_path]
     for folder in (project.layouts_dir, project.fonts_dir):
         files += sorted(p for p in folder.rglob("*") if p.is_file())

@@ -15,8 +15,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, build, config, files, progress, site
+from . import __version__, config, files, progress
+from . import pipeline as build
+from .check import check
+from .editions import EDITIONS, edition, output_name
 from .errors import Notices, PrintjournalError
+from .site import build as site
 
 log = logging.getLogger("printjournal")
 
@@ -109,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     issue = commands.add_parser("issue", help="build a quarterly issue from its manifest",
                                 parents=[strict])
     issue.add_argument("manifest", type=Path, help="the issue's manifest (content/issues/*.yaml)")
-    issue.add_argument("--edition", choices=("digital", "print"), default="digital",
+    issue.add_argument("--edition", choices=[e.name for e in EDITIONS], default="digital",
                        help="digital: for readers, PDF/UA (default); print: bleed, crop "
                        "marks, a multiple of 4 pages")
     issue.add_argument("-o", "--output", type=Path, help="the PDF to write "
@@ -218,12 +222,13 @@ def _leaflet(args: argparse.Namespace) -> int:
 
 
 def _issue(args: argparse.Namespace) -> int:
-    from . import cache, issue
+    from . import cache
+    from .issue import build as issue
 
     project = _project(args)
     pipeline = build.Pipeline.load(project)
-    name = args.manifest.stem + ("-print" if args.edition == "print" else "")
-    out = args.output or project.root / "dist" / "issues" / f"{name}.pdf"
+    name = output_name(args.manifest.stem, edition(args.edition, args.manifest))
+    out = args.output or project.root / "dist" / "issues" / name
     store = cache.RenderCache.for_project(project)
     with files.output_faults(out, project.root, store.folder):
         built = issue.build_issue(pipeline, args.manifest, out, edition=args.edition,
@@ -261,7 +266,7 @@ def _preview(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     project = _project(args)
-    problems = build.check(project, args.paths or None, args.notices)
+    problems = check(project, args.paths or None, args.notices)
     _show_warnings(args.notices)
     for problem in problems:
         print(problem, file=sys.stderr)

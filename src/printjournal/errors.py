@@ -106,6 +106,10 @@ class RenderError(PrintjournalError):
     """WeasyPrint could not make the PDF (a refused or broken resource, ...)."""
 
 
+class AssemblyError(RenderError):
+    """Rendered parts cannot be put together (a clash, a missing target, ...)."""
+
+
 class OutputError(PrintjournalError):
     """The output folder or the render cache cannot be written (a disk fault, not content)."""
 

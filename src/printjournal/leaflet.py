@@ -18,9 +18,9 @@ governance state of each article, the date printed, layouts, fonts, versions).
 Privacy: the patient's name and the clinician's note (:class:`Personal`) never reach the
 cache, the logs, file names or metadata. The cached leaflet only reserves a box on the front;
 the personal layer is rendered on its own for each print, never stored, and laid into that
-box with its tags grafted into the leaflet's structure tree (:mod:`printjournal.overlay`).
+box with its tags grafted into the leaflet's structure tree (:mod:`printjournal.pdf.overlay`).
 
-``booklet`` imposes the A5 leaflet two-up on A4 landscape sheets (:mod:`printjournal.booklet`):
+``booklet`` imposes the A5 leaflet two-up on A4 landscape sheets (:mod:`printjournal.pdf.booklet`):
 a print-only file; the accessible PDF/UA leaflet is the same request without ``booklet``.
 """
 
@@ -39,13 +39,13 @@ import segno
 from markupsafe import Markup
 
 from . import cache, content, links, markup, plainlanguage, translations
-from .booklet import impose
-from .build import Pipeline
 from .errors import ConfigError, ContentError, Notice, Notices, Problem, ReviewError, relative
 from .model import PAPER_SIZES, Article, Clinic, Project
-from .overlay import graft, named_rect, open_pdf, page_count
+from .pdf.booklet import impose
+from .pdf.overlay import graft, named_rect, open_pdf, page_count
 from .personal import Box, DoesNotFitError, check_printable, render_layer
 from .personal import UnprintableError as UnprintableError  # raised by leaflet() too
+from .pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 

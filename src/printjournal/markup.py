@@ -47,7 +47,7 @@ class PageRef:
     ``label`` is the word before the number ("p.", "S."), ``target`` names what
     the number points at, ``digits`` is how many digits it will have: the
     placeholder ``<span class="page-ref" data-page-ref=target>88</span>`` takes
-    that room (see slots.py).
+    that room (see pdf/folios.py).
     """
 
     label: str

@@ -104,7 +104,7 @@ def _inside(data: bytes, box: Box, slack: float = 0.5) -> bool:
 
 def _check_fonts(data: bytes, fonts_dir: Path) -> None:
     """Refuse a layer that uses a font not bundled (a system font filling in)."""
-    from .overlay import open_pdf
+    from .pdf.overlay import open_pdf
 
     families = _families(fonts_dir, _folder_state(fonts_dir))
     with open_pdf(data) as pdf:

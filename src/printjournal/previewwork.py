@@ -48,7 +48,8 @@ class Result:
 
 def _serve(conn: Connection, root: str) -> None:
     """The worker: load the project once, then render every path it is sent."""
-    from . import build, config
+    from . import config
+    from . import pipeline as build
 
     project = config.load_project(Path(root))
     pipeline = build.Pipeline.load(project)
@@ -63,7 +64,8 @@ def _serve(conn: Connection, root: str) -> None:
 
 def render(pipeline: object, path: Path) -> Result:
     """Check and render the article at ``path``: its pages, or its problems."""
-    from . import build, plainlanguage
+    from . import pipeline as build
+    from . import plainlanguage
     from .errors import Notices, PrintjournalError
 
     notices = Notices()

@@ -16,7 +16,8 @@ from typing import TextIO
 from tqdm import tqdm
 
 from .errors import Notice, Problem
-from .site import Outcome, Summary
+from .site.build import Summary
+from .site.work import Outcome
 
 
 class _Bar(tqdm):

@@ -35,7 +35,7 @@ from .content import IMAGE_TYPES, raster_problem
 from .errors import Problem, RenderError, relative
 from .fonts import is_missing_glyph, isolate, missing_glyph_problem
 from .model import Project
-from .tagging import margins_as_artifacts
+from .pdf.finishers import margins_as_artifacts
 
 log = logging.getLogger(__name__)
 

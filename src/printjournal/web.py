@@ -72,7 +72,7 @@ class DeskWorker:
 
 
 def start_worker(root: str) -> DeskWorker:
-    from .build import Pipeline
+    from .pipeline import Pipeline
 
     workers.start_worker(os.getppid())     # ends with the desk, leaves no temp files
     project = config.load_project(Path(root))
@@ -87,14 +87,14 @@ def _article_pdf(worker: DeskWorker, slug: str) -> bytes:
     pipeline = worker.pipeline
     project = pipeline.project
     article = next(a for a in worker.shelf.load()[0] if a.slug == slug)
-    # the website build's key for the same PDF (site.article_outputs): one cache for both
+    # the website build's key for the same PDF (site/plan.article_outputs): one cache for both
     key = cache.key(project, cache.article_inputs(article, project), ARTICLE)
     return pipeline.cached_pdf(worker.store, key, lambda: pipeline.article_html(article),
                                article.path)
 
 
 def _page_count(worker: DeskWorker, slug: str) -> int:
-    from .overlay import page_count
+    from .pdf.overlay import page_count
 
     return page_count(_article_pdf(worker, slug))
 

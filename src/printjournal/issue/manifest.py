@@ -28,11 +28,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, links, translations
-from .content import Fields
-from .errors import ContentError, Notices, PrintjournalError, Problem, relative
-from .model import Article, Project
-from .yamlsource import load_yaml
+from .. import content, links, translations
+from ..content import Fields
+from ..errors import ContentError, Notices, PrintjournalError, Problem, relative
+from ..model import Article, Project
+from ..yamlsource import load_yaml
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 _KEYS = {"title", "issue", "number", "date", "lang", "cover", "editorial", "articles",
@@ -76,7 +76,7 @@ class Manifest:
 
     def inputs(self, project: Project) -> list[Path]:
         """Every file the issue is made from (for the render cache)."""
-        from .cache import article_inputs
+        from ..cache import article_inputs
 
         files = [project.root / self.path, self.cover.image]
         for article in (self.editorial, *self.articles, self.back_cover):

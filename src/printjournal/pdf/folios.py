@@ -37,23 +37,25 @@ import html
 import io
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import pydyf
 import pypdf
+from pypdf.generic import DictionaryObject, IndirectObject, NameObject
 from weasyprint.formatting_structure import boxes
 
-from .errors import LayoutError, Problem
-from .tagging import (
+from ..errors import AssemblyError, LayoutError, Problem
+from .finishers import (
     compact_structure,
     leader_positions,
     margins_as_artifacts,
     marked_content_by_position,
     text_as_artifacts,
 )
+from .objects import ISSUE, add_object, object_map, page_box, page_stream
 
 SLOTS_KEY = "PjSlots"
 STAMPS_KEY = "PjStamps"
@@ -101,17 +103,16 @@ def mark_slots(document: Any, pdf: pydyf.PDF) -> None:
     """Finisher: margins and leader dots become artifacts, every slot is labelled, and
     the structure tree is compacted (the part is merged afterwards)."""
     margins_as_artifacts(document, pdf)
-    found = [(list(_placeholders(page._page_box)), leader_positions(page._page_box))
+    found = [(list(_placeholders(page_box(page))), leader_positions(page_box(page)))
              for page in document.pages]
     text_as_artifacts(pdf, {index: leaders for index, (_, leaders) in enumerate(found)
                             if leaders})
-    objects = {obj.number: obj for obj in pdf.objects if hasattr(obj, "number")}
+    objects = object_map(pdf)
     slots: list[Slot] = []
     for index, (placeholders, _) in enumerate(found):
         if not placeholders:
             continue
-        page_dict = objects[_number(pdf.page_references[index])]
-        operations = objects[_number(page_dict["Contents"])].stream
+        operations = page_stream(objects, pdf, index)
         where = marked_content_by_position(operations)
         for kind, target, text_box, align, left, right in placeholders:
             x, y = text_box.position_x, text_box.position_y + text_box.baseline
@@ -191,11 +192,6 @@ def slots_of(catalog: Any) -> list[Slot]:
     return [Slot(**item) for item in json.loads(str(raw))] if raw is not None else []
 
 
-def _number(reference: Any) -> int:
-    return int(bytes(reference).split()[0]) if isinstance(reference, bytes) \
-        else int(str(reference).split()[0])
-
-
 # ---------- at assembly: the numbers, drawn by WeasyPrint, put in place ----------
 
 @dataclass(frozen=True)
@@ -255,11 +251,10 @@ def stamp_sheet_html(requests: Sequence[tuple[str, str]], lang: str) -> str:
 def capture_stamps(document: Any, pdf: pydyf.PDF) -> None:
     """Finisher of the sheet: record each number's text operators in the PDF itself."""
     found: dict[str, dict[str, Any]] = {}
-    objects = {obj.number: obj for obj in pdf.objects if hasattr(obj, "number")}
+    objects = object_map(pdf)
     for index, page in enumerate(document.pages):
-        page_dict = objects[_number(pdf.page_references[index])]
-        operations = objects[_number(page_dict["Contents"])].stream
-        for box in _walk(page._page_box):
+        operations = page_stream(objects, pdf, index)
+        for box in _walk(page_box(page)):
             if isinstance(box, boxes.TextBox) and box.element is not None \
                     and box.element.get("data-stamp"):
                 stamp = _text_operators(operations, box.position_x,
@@ -296,6 +291,46 @@ def _text_operators(operations: list[Any], x: float, y: float, width: float) -> 
     raise LayoutError([Problem(_SOURCE, 0, "a page number was not drawn")])
 
 
+def put_numbers(writer: pypdf.PdfWriter, slots: Iterable[tuple[str, list[Any], Slot, str]],
+                stamps: Stamps | None) -> None:
+    """Each slot's number, drawn in ``stamps``, in place of its placeholder.
+
+    ``slots`` gives (part name, the part's pages in ``writer``, slot, number); the fonts
+    the numbers use are copied into the writer once and named ``/Pj<font>`` on the pages.
+    """
+    texts: dict[tuple[str, int], dict[int, tuple[bytes, float]]] = {}
+    pages: dict[tuple[str, int], Any] = {}
+    fonts: dict[str, IndirectObject] = {}
+    font_source = None
+    for name, part_pages, slot, text in slots:
+        if stamps is None:
+            raise AssemblyError.at(ISSUE, 0, "page numbers are needed but were not drawn")
+        number = stamps.stamps[(slot.style, text)]
+        operators = number.operators
+        for font in number.fonts:
+            operators = operators.replace(f"/{font} ".encode(), f"/Pj{font} ".encode())
+            if font not in fonts:
+                if font_source is None:
+                    font_source = pypdf.PdfReader(io.BytesIO(stamps.pdf)).pages[0]
+                source = font_source["/Resources"]["/Font"].raw_get(f"/{font}")
+                clone = source.clone(writer)
+                fonts[font] = clone if isinstance(clone, IndirectObject) \
+                    else add_object(writer, clone)
+        texts.setdefault((name, slot.page), {})[slot.number] = \
+            (operators, slot.position(number.width))
+        pages[(name, slot.page)] = part_pages[slot.page]
+    for where, page_texts in texts.items():
+        page = pages[where]
+        contents = page["/Contents"].get_object()
+        contents.set_data(stamp(contents.get_data(), page_texts))
+        resources = page["/Resources"].get_object()
+        if "/Font" not in resources:
+            resources[NameObject("/Font")] = DictionaryObject()
+        font_dict = resources["/Font"].get_object()
+        for font, ref in fonts.items():
+            font_dict[NameObject(f"/Pj{font}")] = ref
+
+
 def stamp(data: bytes, texts: dict[int, tuple[bytes, float]]) -> bytes:
     """Content stream ``data`` with each slot's text replaced.
 
@@ -319,8 +354,15 @@ def stamp(data: bytes, texts: dict[int, tuple[bytes, float]]) -> bytes:
         y = matrix[1]
         out += data[position:match.start()].rstrip(b" ")  # drop the label
         out += data[match.end():text.start()]
-        out += b"BT\n1 0 0 -1 " + pydyf._to_bytes(float(x)) + b" " + y + b" Tm\n"
+        out += b"BT\n1 0 0 -1 " + _number_bytes(float(x)) + b" " + y + b" Tm\n"
         out += operators + b"\nET"
         position = text.end()
     out += data[position:]
     return bytes(out)
+
+
+def _number_bytes(value: float) -> bytes:
+    """A number as WeasyPrint's pydyf writes it into a content stream."""
+    if value.is_integer():
+        return str(int(value)).encode("ascii")
+    return f"{value:f}".rstrip("0").encode("ascii")

@@ -20,7 +20,7 @@ from io import BytesIO
 import pypdf
 from pypdf.generic import NameObject, TextStringObject
 
-from .model import PAPER_SIZES
+from ..model import PAPER_SIZES
 
 MM = 72 / 25.4
 SHEET = (PAPER_SIZES["A4"][1] * MM, PAPER_SIZES["A4"][0] * MM)   # A4 landscape, points
@@ -52,6 +52,7 @@ def impose(data: bytes, *, title: str, lang: str) -> tuple[bytes, int]:
     reader = pypdf.PdfReader(BytesIO(data))
     count = len(reader.pages)
     writer = pypdf.PdfWriter()
+    writer.pdf_header = reader.pdf_header   # its pages' version (pypdf would say 1.3)
     width, height = SHEET
     for left, right in sides(count):
         sheet = writer.add_blank_page(width, height)

@@ -2,7 +2,7 @@
 
 :func:`run` renders the build's tasks (one :class:`Task` per output whose file is
 not up to date): up to IN_PROCESS of them in this process, more in a pool of worker
-processes started from a forkserver with ``printjournal.site`` imported, each
+processes started from a forkserver with ``printjournal.site.build`` imported, each
 replaced after TASKS_PER_WORKER outputs. Each task yields one :class:`Outcome`:
 built (with its :class:`~printjournal.downloads.Download`) or failed (with its
 problems); a worker that dies fails the output it was rendering, not the build.
@@ -29,15 +29,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import cache, files, workers
-from .build import Pipeline
-from .downloads import Download
-from .errors import PrintjournalError, Problem
-from .files import write_atomic
-from .model import Project
+from .. import cache, files, workers
+from ..downloads import Download
+from ..errors import PrintjournalError, Problem
+from ..files import write_atomic
+from ..model import Project
+from ..pipeline import Pipeline
 
 if TYPE_CHECKING:
-    from .site import Output
+    from .plan import Output
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["printjournal.site"])   # and all it imports
+    context.set_forkserver_preload(["printjournal.site.build"])   # and all it imports
     return context
 
 

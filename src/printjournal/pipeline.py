@@ -1,22 +1,24 @@
-"""A project in, PDFs on disk out: the stages in a straight line.
+"""A project in, PDFs out: the shared rendering pipeline, the stages in a straight line.
 
     load config → load & check content → Markdown → HTML → PDF → file
 
-Each function here takes the loaded :class:`~printjournal.model.Project`
-explicitly and returns what it wrote, so the CLI, the website build and the
-web app share one path through the pipeline.
+:class:`Pipeline` holds the loaded stages of one project (layouts, the renderer with
+its fonts); every product renders through it: article PDFs (:func:`build_article`,
+``printjournal article``), leaflets, the issue's parts, the website build, the desk.
+Each function takes the loaded :class:`~printjournal.model.Project` explicitly and
+returns what it wrote.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, links, manifest, markup, plainlanguage, translations
+from . import content, links, markup
 from .cache import RenderCache
-from .errors import ContentError, Notices, PrintjournalError, Problem, relative
+from .errors import ContentError, Notices
 from .files import output_faults, write_atomic
 from .model import Article, Project
 from .render import Rendered, Renderer
@@ -64,52 +66,6 @@ class Pipeline:
         if cache is not None:
             cache.put(cache_key, data)
         return data
-
-
-def check(project: Project, paths: Sequence[Path] | None = None,
-          notices: Notices | None = None) -> list[Problem]:
-    """Every problem in the project's content (or in ``paths``), sorted by file and line.
-
-    Warnings go to ``notices``, those of ``paths`` only when paths are given.
-    """
-    notices = notices if notices is not None else Notices()
-    found = Notices(notices.strict)
-    articles, problems = content.load_articles(project)
-    problems += links.check_links(articles, project, notices=found)
-    problems += translations.check(articles, project, found)
-    problems += plainlanguage.check(articles if paths is None else [
-        a for a in articles if (project.root / a.path).resolve() in
-        {p.resolve() for p in paths}], project, "article", found)
-    if paths is None:
-        try:
-            problems += Layouts(project).check()
-        except PrintjournalError as exc:
-            problems += exc.problems
-    else:
-        wanted = {p.resolve() for p in paths}
-        problems = [p for p in problems if (project.root / p.path).resolve() in wanted]
-    notices.extend(n for n in found.found
-                   if paths is None or (project.root / n.path).resolve() in wanted)
-    problems += manifest.check_manifests(project, paths, notices)
-    return sorted(set(problems))
-
-
-def issue_warnings(project: Project, notices: Notices) -> tuple[list[Problem], set[Path]]:
-    """The warnings of every issue manifest in content/issues/ (its editorial, back cover
-    and articles) into ``notices``, for ``build``. With ``notices.strict`` they come back
-    as problems instead, with the manifests (as shown) that they stop. A manifest's own
-    errors are not returned: building the issue reports them."""
-    problems: list[Problem] = []
-    stopped: set[Path] = set()
-    for path in manifest.manifest_paths(project):
-        found = Notices()
-        manifest.check_manifests(project, [path], found)
-        before = len(problems)
-        for notice in found.found:
-            notices.warn(problems, notice.path, notice.line, notice.message)
-        if len(problems) > before:
-            stopped.add(relative(path, project.root))
-    return problems, stopped
 
 
 def load_checked_article(project: Project, path: Path,

@@ -1,4 +1,7 @@
-"""WeasyPrint's PDF structure tree in, one a screen reader can trust out.
+"""WeasyPrint's PDF structure tree in, one a screen reader can trust out: finishers.
+
+A *finisher* is a function WeasyPrint calls with the document and its pydyf PDF just
+before writing it; these edit the PDF's objects there.
 
 WeasyPrint 70 tags the text of page margin boxes (running headers, the
 disclaimer footer, "Page X of Y") as ``NonStruct`` elements that it leaves out
@@ -12,31 +15,23 @@ the orphans from the ParentTree before the PDF is written.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pydyf
 
-_REF = re.compile(rb"^(\d+) 0 R$")
-
-
-def _number(reference: Any) -> int | None:
-    if isinstance(reference, bytes):
-        match = _REF.match(reference)
-        return int(match[1]) if match else None
-    return None
+from .objects import as_list, object_map, page_box, reference_number, resolve
 
 
 def margins_as_artifacts(document: Any, pdf: pydyf.PDF) -> None:
     """Finisher: margin-box content becomes artifacts; orphan elements go."""
-    objects = {obj.number: obj for obj in pdf.objects if hasattr(obj, "number")}
-    root_number = _number(pdf.catalog.get("StructTreeRoot"))
+    objects = object_map(pdf)
+    root_number = reference_number(pdf.catalog.get("StructTreeRoot"))
     if root_number is None:
         return
     root = objects[root_number]
     _list_bodies(objects, pdf)
     reachable: set[int] = set()
-    stack = [n for n in map(_number, _array(root["K"])) if n is not None]
+    stack = [n for n in map(reference_number, as_list(root["K"])) if n is not None]
     while stack:
         number = stack.pop()
         if number in reachable:
@@ -44,21 +39,21 @@ def margins_as_artifacts(document: Any, pdf: pydyf.PDF) -> None:
         reachable.add(number)
         element = objects.get(number)
         if isinstance(element, pydyf.Dictionary) and "K" in element:
-            stack.extend(n for n in map(_number, _array(element["K"])) if n is not None)
-    parent_tree = _resolve(objects, root["ParentTree"])
+            stack.extend(n for n in map(reference_number, as_list(element["K"])) if n is not None)
+    parent_tree = resolve(objects, root["ParentTree"])
     nums = parent_tree["Nums"]
     for index in range(0, len(nums), 2):
-        page_number, elements = nums[index], _resolve(objects, nums[index + 1])
+        page_number, elements = nums[index], resolve(objects, nums[index + 1])
         if not isinstance(elements, list):
             continue  # an annotation's entry, not a page's
         orphans = {mcid for mcid, ref in enumerate(elements)
-                   if _number(ref) not in reachable}
+                   if reference_number(ref) not in reachable}
         if not orphans:
             continue
         for mcid in orphans:
             elements[mcid] = "null"
-        page = _resolve(objects, pdf.page_references[page_number])
-        _rewrite(_resolve(objects, page["Contents"]).stream, orphans)
+        page = resolve(objects, pdf.page_references[page_number])
+        _rewrite(resolve(objects, page["Contents"]).stream, orphans)
 
 
 def _list_bodies(objects: dict[int, Any], pdf: pydyf.PDF) -> None:
@@ -72,8 +67,8 @@ def _list_bodies(objects: dict[int, Any], pdf: pydyf.PDF) -> None:
         if not isinstance(item, pydyf.Dictionary) or item.get("S") != "/LI":
             continue
         kids, body = [], None
-        for kid in _array(item["K"]):
-            child = objects.get(_number(kid)) if _number(kid) is not None else None
+        for kid in as_list(item["K"]):
+            child = objects.get(reference_number(kid))  # type: ignore[arg-type]
             role = child.get("S") if isinstance(child, pydyf.Dictionary) else None
             if role in (None, "/Lbl", "/LBody"):
                 kids.append(kid)
@@ -86,18 +81,9 @@ def _list_bodies(objects: dict[int, Any], pdf: pydyf.PDF) -> None:
                     body["Pg"] = item["Pg"]
                 pdf.add_object(body)
                 kids.append(body.reference)
-            body["K"] = pydyf.Array([*_array(body["K"]), kid])
+            body["K"] = pydyf.Array([*as_list(body["K"]), kid])
             child["P"] = body.reference
         item["K"] = pydyf.Array(kids)
-
-
-def _resolve(objects: dict[int, Any], value: Any) -> Any:
-    number = _number(value)
-    return objects[number] if number is not None else value
-
-
-def _array(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list) else [value]
 
 
 def _rewrite(operations: list[Any], mcids: set[int], kind: str = "Pagination") -> None:
@@ -130,15 +116,15 @@ def marked_content_by_position(operations: list[Any]) -> dict[tuple[float, float
 def text_as_artifacts(pdf: pydyf.PDF, positions: dict[int, list[tuple[float, float]]],
                       kind: str = "Layout") -> None:
     """Text drawn at ``positions`` (by page index) becomes artifacts, out of the tree."""
-    objects = {obj.number: obj for obj in pdf.objects if hasattr(obj, "number")}
-    root_number = _number(pdf.catalog.get("StructTreeRoot"))
+    objects = object_map(pdf)
+    root_number = reference_number(pdf.catalog.get("StructTreeRoot"))
     if root_number is None:
         return
-    nums = _resolve(objects, objects[root_number]["ParentTree"])["Nums"]
-    parents = {nums[i]: _resolve(objects, nums[i + 1]) for i in range(0, len(nums), 2)}
+    nums = resolve(objects, objects[root_number]["ParentTree"])["Nums"]
+    parents = {nums[i]: resolve(objects, nums[i + 1]) for i in range(0, len(nums), 2)}
     for index, points in positions.items():
-        page_dict = _resolve(objects, pdf.page_references[index])
-        operations = _resolve(objects, page_dict["Contents"]).stream
+        page_dict = resolve(objects, pdf.page_references[index])
+        operations = resolve(objects, page_dict["Contents"]).stream
         where = marked_content_by_position(operations)
         mcids = {operations[where[point] - 1].get("MCID") for x, y in points
                  if (point := (round(x, 2), round(y, 2))) in where}
@@ -159,7 +145,7 @@ def leaders_as_artifacts(document: Any, pdf: pydyf.PDF) -> None:
     dot … 14". The leader's text is marked ``/Artifact`` and its marked-content id
     leaves the structure tree (an element left empty goes with it).
     """
-    text_as_artifacts(pdf, {index: leader_positions(page._page_box)
+    text_as_artifacts(pdf, {index: leader_positions(page_box(page))
                             for index, page in enumerate(document.pages)})
 
 
@@ -175,17 +161,17 @@ def leader_positions(box: Any) -> list[tuple[float, float]]:
 
 def _drop_content(objects: dict[int, Any], reference: Any, mcid: int) -> None:
     """Take ``mcid`` out of its element; an element left empty leaves its parent."""
-    element = _resolve(objects, reference)
+    element = resolve(objects, reference)
     if not isinstance(element, pydyf.Dictionary):
         return
     kids = element["K"] if isinstance(element["K"], list) else [element["K"]]
     element["K"] = pydyf.Array(k for k in kids if k != mcid)
     while not element["K"] and "P" in element:
-        parent = _resolve(objects, element["P"])
+        parent = resolve(objects, element["P"])
         if not isinstance(parent, pydyf.Dictionary) or "K" not in parent:
             break
         siblings = parent["K"] if isinstance(parent["K"], list) else [parent["K"]]
-        parent["K"] = pydyf.Array(k for k in siblings if _number(k) != element.number)
+        parent["K"] = pydyf.Array(k for k in siblings if reference_number(k) != element.number)
         element = parent
 
 
@@ -201,16 +187,16 @@ def compact_structure(document: Any, pdf: pydyf.PDF) -> None:
     (these, and page furniture left out of it) are emptied: the tree reads the same,
     and a file merged afterwards has far fewer objects to parse and copy.
     """
-    objects = {obj.number: obj for obj in pdf.objects if hasattr(obj, "number")}
-    root_number = _number(pdf.catalog.get("StructTreeRoot"))
+    objects = object_map(pdf)
+    root_number = reference_number(pdf.catalog.get("StructTreeRoot"))
     if root_number is None:
         return
     root = objects[root_number]
-    nums = _resolve(objects, root["ParentTree"])["Nums"]
-    parents = {nums[i]: _resolve(objects, nums[i + 1]) for i in range(0, len(nums), 2)}
+    nums = resolve(objects, root["ParentTree"])["Nums"]
+    parents = {nums[i]: resolve(objects, nums[i + 1]) for i in range(0, len(nums), 2)}
     pages = {reference: index for index, reference in enumerate(pdf.page_references)}
     reachable: set[int] = set()
-    stack = [n for n in map(_number, _array(root["K"])) if n is not None]
+    stack = [n for n in map(reference_number, as_list(root["K"])) if n is not None]
     while stack:
         number = stack.pop()
         element = objects.get(number)
@@ -220,8 +206,8 @@ def compact_structure(document: Any, pdf: pydyf.PDF) -> None:
         if "K" not in element:
             continue
         kids = []
-        for kid in _array(element["K"]):
-            child = objects.get(_number(kid)) if _number(kid) is not None else None
+        for kid in as_list(element["K"]):
+            child = objects.get(reference_number(kid))  # type: ignore[arg-type]
             if isinstance(child, pydyf.Dictionary) and child.get("S") == "/Span" \
                     and set(child) <= _PLAIN_SPAN and isinstance(child["K"], list) \
                     and len(child["K"]) == 1 and isinstance(child["K"][0], int) \
@@ -231,10 +217,10 @@ def compact_structure(document: Any, pdf: pydyf.PDF) -> None:
                 kids.append(mcid)
             else:
                 kids.append(kid)
-                if _number(kid) is not None:
-                    stack.append(_number(kid))
+                if reference_number(kid) is not None:
+                    stack.append(reference_number(kid))
         element["K"] = pydyf.Array(kids)
-    owned = {_number(ref) for entry in parents.values()
+    owned = {reference_number(ref) for entry in parents.values()
              for ref in (entry if isinstance(entry, list) else [entry])}
     for number, obj in objects.items():
         if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/StructElem" \

@@ -1,0 +1,63 @@
+"""A project (or some of its files) in, every problem in its content out: ``printjournal check``.
+
+Articles (front matter, Markdown, links), the layouts and the issue manifests, each
+problem as ``path:line: message``, sorted by file and line; warnings to a
+:class:`~printjournal.errors.Notices`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import content, links, plainlanguage, translations
+from .errors import Notices, PrintjournalError, Problem, relative
+from .issue import manifest
+from .model import Project
+from .templating import Layouts
+
+
+def check(project: Project, paths: Sequence[Path] | None = None,
+          notices: Notices | None = None) -> list[Problem]:
+    """Every problem in the project's content (or in ``paths``), sorted by file and line.
+
+    Warnings go to ``notices``, those of ``paths`` only when paths are given.
+    """
+    notices = notices if notices is not None else Notices()
+    found = Notices(notices.strict)
+    articles, problems = content.load_articles(project)
+    problems += links.check_links(articles, project, notices=found)
+    problems += translations.check(articles, project, found)
+    problems += plainlanguage.check(articles if paths is None else [
+        a for a in articles if (project.root / a.path).resolve() in
+        {p.resolve() for p in paths}], project, "article", found)
+    if paths is None:
+        try:
+            problems += Layouts(project).check()
+        except PrintjournalError as exc:
+            problems += exc.problems
+    else:
+        wanted = {p.resolve() for p in paths}
+        problems = [p for p in problems if (project.root / p.path).resolve() in wanted]
+    notices.extend(n for n in found.found
+                   if paths is None or (project.root / n.path).resolve() in wanted)
+    problems += manifest.check_manifests(project, paths, notices)
+    return sorted(set(problems))
+
+
+def issue_warnings(project: Project, notices: Notices) -> tuple[list[Problem], set[Path]]:
+    """The warnings of every issue manifest in content/issues/ (its editorial, back cover
+    and articles) into ``notices``, for ``build``. With ``notices.strict`` they come back
+    as problems instead, with the manifests (as shown) that they stop. A manifest's own
+    errors are not returned: building the issue reports them."""
+    problems: list[Problem] = []
+    stopped: set[Path] = set()
+    for path in manifest.manifest_paths(project):
+        found = Notices()
+        manifest.check_manifests(project, [path], found)
+        before = len(problems)
+        for notice in found.found:
+            notices.warn(problems, notice.path, notice.line, notice.message)
+        if len(problems) > before:
+            stopped.add(relative(path, project.root))
+    return problems, stopped

@@ -1,0 +1,187 @@
+"""A project in, the website build's plan out: every output, its inputs and its maker.
+
+Each output is a file in the output folder (``articles/<slug>.pdf``; each issue's
+``issues/<name>.pdf`` and ``issues/<name>-print.pdf``) with the exact input files it is
+made from, the options that shape it, and the function that makes it. Its key is
+:func:`cache.key` over those inputs, the project fingerprint (layouts, fonts,
+printjournal.toml, versions) and its options: the build (build.py) renders only outputs
+whose key changed. Content that cannot be loaded is a problem of the plan; its last good
+output stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import cache, content, editions, links
+from ..check import issue_warnings
+from ..downloads import ARTICLE, ISSUE, Listing
+from ..errors import Notices, PrintjournalError, Problem, relative
+from ..issue.build import IssueBuild, page_count
+from ..issue.manifest import load_manifest
+from ..model import Article, Project
+from ..pipeline import Pipeline
+from ..render import Rendered
+from ..yamlsource import load_yaml
+
+Make = Callable[..., Rendered]   # make(pipeline, *args) → Rendered; module level, so it pickles
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file the build makes, and everything it is made from."""
+
+    path: str                    # relative to the output folder, with '/'
+    source: Path                 # the content file its errors point at (project-relative)
+    inputs: tuple[Path, ...]     # every file it is made from, besides the project fingerprint
+    options: tuple[str, ...]     # whatever else shapes it (kind, edition)
+    make: Make                   # make(pipeline, *args) renders it
+    args: tuple[Any, ...]
+    listing: Listing
+    cost: float = 1.0            # a guess at its render time, to start the longest first
+
+    def key(self, project: Project) -> str:
+        return cache.key(project, self.inputs, *self.options)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The outputs of a project, and the content files that could not be planned."""
+
+    outputs: tuple[Output, ...]
+    problems: tuple[Problem, ...]     # their sources' last good outputs stay
+
+    @property
+    def failed_sources(self) -> frozenset[Path]:
+        return frozenset(p.path for p in self.problems)
+
+
+
+def plan(project: Project, issue_builder: IssueBuilder | None = None,
+         notices: Notices | None = None) -> Plan:
+    """Every output of the project; ``issue_builder`` defaults to :data:`ISSUE_BUILDER`."""
+    articles, problems = content.load_articles(project)   # a bug in one: its problem
+    problems += links.check_links(articles, project, notices=notices)
+    bad = {p.path for p in problems}
+    good = [a for a in articles if a.path not in bad]
+    outputs = article_outputs(project, good)
+    builder = issue_builder or ISSUE_BUILDER
+    if builder is not None:
+        issues, issue_problems = issue_outputs(project, good, builder)
+        warned, stopped = issue_warnings(project, notices if notices is not None
+                                         else Notices())     # with --strict: stopped
+        outputs += [o for o in issues if o.source not in stopped]
+        problems += issue_problems + warned
+    return Plan(tuple(outputs), tuple(sorted(set(problems))))
+
+
+def article_outputs(project: Project, articles: Sequence[Article]) -> list[Output]:
+    """One PDF per article: ``articles/<slug>.pdf``."""
+    return [Output(
+        path=f"articles/{article.slug}.pdf", source=article.path,
+        inputs=tuple(cache.article_inputs(article, project)), options=(ARTICLE,),
+        make=Pipeline.article_pdf, args=(article,),
+        listing=Listing(kind=ARTICLE, slug=article.slug, title=article.title,
+                        date=article.date, lang=article.lang, section=article.section),
+        cost=len(article.body)) for article in articles]
+
+
+# ─────────────────────────── issues ───────────────────────────
+# Each issue (content/issues/<name>.yaml) has two outputs beside the articles:
+# issues/<name>.pdf (digital) and issues/<name>-print.pdf, each rebuilt when the
+# manifest, any file it names (any text value that is a file under content/,
+# and the images in those that are Markdown) or any input of its articles changes.
+# An edition renders with workers=1: it runs in one of this build's worker processes,
+# which are daemonic and may not start processes of their own; the other outputs use
+# the other cores. Its PrintjournalErrors are reported as that edition's failure (its
+# last good PDF stays).
+
+IssueBuilder = Callable[[Pipeline, Path, str], Rendered]
+
+
+def build_issue_edition(pipeline: Pipeline, manifest: Path, edition: str) -> Rendered:
+    """One edition of the issue ``manifest``, through issue.IssueBuild."""
+    data = IssueBuild(pipeline, load_manifest(manifest, pipeline.project),
+                      editions.edition(edition, manifest),
+                      cache.RenderCache.for_project(pipeline.project), workers=1).pdf()
+    return Rendered(data, page_count(data))
+
+
+ISSUE_BUILDER: IssueBuilder | None = build_issue_edition
+
+
+def issue_outputs(project: Project, articles: Sequence[Article], builder: IssueBuilder
+                  ) -> tuple[list[Output], list[Problem]]:
+    """Both editions of every issue manifest in content/issues/."""
+    by_slug = {a.slug: a for a in articles}
+    outputs: list[Output] = []
+    problems: list[Problem] = []
+    for manifest in sorted(p for p in (project.content_dir / "issues").glob("*.y*ml")
+                           if p.suffix in (".yaml", ".yml")):
+        shown = relative(manifest, project.root)
+        try:
+            fields = content.Fields(load_yaml(content.read_text(manifest, project.root),
+                                              shown, 1))
+        except PrintjournalError as exc:
+            problems.extend(exc.problems)
+            continue
+        name = fields.text("issue", required=True)
+        title = fields.text("title") or project.journal.name
+        day = fields.date("date", required=True)
+        slugs = fields.text_list("articles")
+        if fields.problems or day is None:
+            problems.extend(fields.problems)
+            continue
+        inputs = [manifest, *_content_files(project, list(_strings(fields.doc.data)))]
+        for slug in slugs:
+            article = by_slug.get(slug)
+            inputs += cache.article_inputs(article, project) if article else \
+                [p for p in [project.articles_dir / f"{slug}.md"] if p.is_file()]
+        for edition in editions.EDITIONS:
+            outputs.append(Output(
+                path=f"issues/{editions.output_name(manifest.stem, edition)}", source=shown,
+                inputs=tuple(inputs), options=(ISSUE, edition.name), make=builder,
+                args=(manifest, edition.name),
+                listing=Listing(kind=ISSUE, slug=manifest.stem, title=title, date=day,
+                                lang=fields.text("lang") or project.journal.lang, issue=name,
+                                edition=edition.name,
+                                articles=tuple(f"articles/{s}.pdf" for s in slugs)),
+                cost=sum(len(by_slug[s].body) for s in slugs if s in by_slug) + 1e6))
+    return outputs, problems
+
+
+def _strings(data: Any) -> Iterator[str]:
+    """Every text value in parsed YAML: any of them may name a file (editorial,
+    back_cover, cover.image, whatever issue 3's manifests name)."""
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)
+
+
+def _content_files(project: Project, names: Sequence[str], base: Path | None = None
+                   ) -> list[Path]:
+    """Those of ``names`` (relative to ``base``, default content/) that are files inside
+    content/, and the images named in those that are Markdown."""
+    folder = project.content_dir.resolve()
+    found = []
+    for name in names:
+        try:
+            path = ((base or folder) / name).resolve()
+            is_file = path.is_relative_to(folder) and path.is_file()
+        except (OSError, ValueError):     # text that cannot be a file name
+            continue
+        if name.strip() and is_file:
+            found.append(path)
+            if path.suffix == ".md":
+                text = path.read_text(encoding="utf-8", errors="replace")
+                found += _content_files(project, [m[2] for m in content.IMAGE.finditer(text)],
+                                        path.parent)
+    return found
