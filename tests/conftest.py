@@ -14,6 +14,7 @@ from typing import NoReturn
 import pytest
 
 from printjournal import config, content
+from printjournal.check import check as check_project
 from printjournal.model import Article, Project
 from printjournal.pipeline import Pipeline
 
@@ -157,10 +158,10 @@ def tmp_project(tmp_path: Path) -> TmpProject:
 @pytest.fixture
 def problems_of(tmp_project: TmpProject) -> Callable[[str], list[str]]:
     """Write an article and return the problems ``check`` finds, as printed."""
-    def check(text: str, slug: str = "bad") -> list[str]:
+    def problems(text: str, slug: str = "bad") -> list[str]:
         tmp_project.article(slug, textwrap.dedent(text))
-        return [str(p) for p in check(tmp_project.project())]
-    return check
+        return [str(p) for p in check_project(tmp_project.project())]
+    return problems
 
 
 @dataclass(frozen=True)
