@@ -167,3 +167,56 @@ def markdown_words(text: str) -> list[str]:
     body = re.sub(r"^!!!\s*\w+", " ", body, flags=re.M)            # callout kind
     body = re.sub(r"^(```|~~~).*$", " ", body, flags=re.M)          # fences, info string
     return re.findall(r"\w+", " ".join([*printed, body]))
+
+
+def _call_boxes(page: pdfplumber.page.Page, prefix: str) -> list[tuple[float, ...]]:
+    """The rectangles of a page's footnote calls (links to ``<prefix>source-N``)."""
+    boxes = []
+    for annot in page.annots:
+        data = annot.get("data") or {}
+        action = data.get("A") or {}
+        dest = action.get("D") if isinstance(action, dict) else None
+        dest = dest or data.get("Dest")
+        dest = dest.decode() if isinstance(dest, bytes) else str(dest or "")
+        if dest.startswith(f"{prefix}source-"):
+            boxes.append((annot["x0"], annot["top"], annot["x1"], annot["bottom"]))
+    return boxes
+
+
+def calls_starting_a_line(pdf: Path, prefix: str = "") -> list[str]:
+    """Footnote calls printed at the start of a line, parted from the word they belong
+    to ("CBT-I / ²", "¹, / ⁵"): a call's first glyph with no glyph of its line just
+    before it (a word space at most) and text of its line elsewhere."""
+    problems = []
+    with pdfplumber.open(pdf) as document:
+        for number, page in enumerate(document.pages, start=1):
+            boxes = _call_boxes(page, prefix)
+            chars = [c for c in page.chars if c["text"].strip()]
+            for x0, top, x1, bottom in boxes:
+                inside = [c for c in chars if x0 - 0.5 <= (c["x0"] + c["x1"]) / 2 <= x1 + 0.5
+                          and c["top"] - 0.5 <= (top + bottom) / 2 <= c["bottom"] + 0.5]
+                if not inside:
+                    continue
+                first = min(inside, key=lambda c: c["x0"])
+                middle = (first["top"] + first["bottom"]) / 2
+                line = [c for c in chars if c not in inside and c["top"] <= middle <= c["bottom"]]
+                before = [c for c in line if first["x0"] - 12 < c["x1"] <= first["x0"] + 0.5]
+                if any(c["size"] > first["size"] * 1.2 for c in line) and not before:
+                    text = "".join(c["text"] for c in sorted(inside, key=lambda c: c["x0"]))
+                    problems.append(f"page {number}: the call {text} starts a line")
+    return problems
+
+
+def broken_runs(pdf: Path, runs: list[str]) -> list[str]:
+    """Each of ``runs`` (text that must stay on one line) that the PDF prints across a
+    line break: found in a page's text read with line breaks as spaces more often than
+    within its lines."""
+    problems = []
+    with pdfplumber.open(pdf) as document:
+        for number, page in enumerate(document.pages, start=1):
+            text = (page.extract_text() or "").replace("\u00a0", " ")
+            flat = text.replace("\n", " ")
+            for run in dict.fromkeys(runs):
+                if flat.count(run) > text.count(run):
+                    problems.append(f"page {number}: {run!r} is broken across lines")
+    return problems

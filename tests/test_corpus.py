@@ -34,6 +34,8 @@ from printjournal.errors import PrintjournalError, Problem
 from .conftest import REPO
 from .invariants import (
     PageArea,
+    broken_runs,
+    calls_starting_a_line,
     footnotes_away_from_calls,
     foreign_fonts,
     glyphs_outside,
@@ -138,6 +140,17 @@ def test_only_bundled_fonts(corpus, case):
 @pytest.mark.parametrize("case", CASES)
 def test_footnotes_on_the_page_of_their_first_call(corpus, case):
     assert footnotes_away_from_calls(_pdf(corpus, case)) == []
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_no_footnote_call_or_protected_run_is_parted(corpus, case):
+    from printjournal.keep import runs
+
+    text = (CORPUS / f"{case}.md").read_text(encoding="utf-8")
+    lang = re.search(r"^lang:\s*[\"']?([\w-]+)", text, re.MULTILINE)
+    wanted = runs(" ".join(text.partition("\n---\n")[2].split()), lang[1] if lang else "en")
+    pdf = _pdf(corpus, case)
+    assert calls_starting_a_line(pdf) + broken_runs(pdf, wanted) == []
 
 
 @pytest.mark.parametrize("case", [_words_case(c) for c in CASES])

@@ -17,6 +17,8 @@ from typing import Any
 
 import pydyf
 
+from .notes import describe_links
+
 _REF = re.compile(rb"^(\d+) 0 R$")
 
 
@@ -29,6 +31,7 @@ def _number(reference: Any) -> int | None:
 
 def margins_as_artifacts(document: Any, pdf: pydyf.PDF) -> None:
     """Finisher: margin-box content becomes artifacts; orphan elements go."""
+    describe_links(document, pdf)   # notes.py: footnote calls get their spoken description
     objects = {obj.number: obj for obj in pdf.objects if hasattr(obj, "number")}
     root_number = _number(pdf.catalog.get("StructTreeRoot"))
     if root_number is None:
