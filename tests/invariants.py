@@ -183,40 +183,37 @@ def _call_boxes(page: pdfplumber.page.Page, prefix: str) -> list[tuple[float, ..
     return boxes
 
 
-def calls_starting_a_line(pdf: Path, prefix: str = "") -> list[str]:
-    """Footnote calls printed at the start of a line, parted from the word they belong
-    to ("CBT-I / ²", "¹, / ⁵"): a call's first glyph with no glyph of its line just
-    before it (a word space at most) and text of its line elsewhere."""
+def parted(pdf: Path, runs: list[str], prefix: str = "") -> list[str]:
+    """What a line break parts that must stay together, the PDF read once (its glyphs are
+    the cost): footnote calls at the start of a line, parted from their word ("CBT-I /
+    ²", "¹, / ⁵"), and each of ``runs`` (text that must stay on one line) printed across
+    a line break."""
     problems = []
     with pdfplumber.open(pdf) as document:
         for number, page in enumerate(document.pages, start=1):
-            boxes = _call_boxes(page, prefix)
-            chars = [c for c in page.chars if c["text"].strip()]
-            for x0, top, x1, bottom in boxes:
-                inside = [c for c in chars if x0 - 0.5 <= (c["x0"] + c["x1"]) / 2 <= x1 + 0.5
-                          and c["top"] - 0.5 <= (top + bottom) / 2 <= c["bottom"] + 0.5]
-                if not inside:
-                    continue
-                first = min(inside, key=lambda c: c["x0"])
-                middle = (first["top"] + first["bottom"]) / 2
-                line = [c for c in chars if c not in inside and c["top"] <= middle <= c["bottom"]]
-                before = [c for c in line if first["x0"] - 12 < c["x1"] <= first["x0"] + 0.5]
-                if any(c["size"] > first["size"] * 1.2 for c in line) and not before:
-                    text = "".join(c["text"] for c in sorted(inside, key=lambda c: c["x0"]))
-                    problems.append(f"page {number}: the call {text} starts a line")
-    return problems
-
-
-def broken_runs(pdf: Path, runs: list[str]) -> list[str]:
-    """Each of ``runs`` (text that must stay on one line) that the PDF prints across a
-    line break: found in a page's text read with line breaks as spaces more often than
-    within its lines."""
-    problems = []
-    with pdfplumber.open(pdf) as document:
-        for number, page in enumerate(document.pages, start=1):
+            problems += [f"page {number}: the call {call} starts a line"
+                         for call in _calls_starting_a_line(page, prefix)]
             text = (page.extract_text() or "").replace("\u00a0", " ")
             flat = text.replace("\n", " ")
-            for run in dict.fromkeys(runs):
-                if flat.count(run) > text.count(run):
-                    problems.append(f"page {number}: {run!r} is broken across lines")
+            problems += [f"page {number}: {run!r} is broken across lines"
+                         for run in dict.fromkeys(runs) if flat.count(run) > text.count(run)]
     return problems
+
+
+def _calls_starting_a_line(page: pdfplumber.page.Page, prefix: str) -> list[str]:
+    """The calls on ``page`` whose first glyph has no glyph of its line just before it (a
+    word space at most) while its line has text (larger glyphs) elsewhere."""
+    found = []
+    chars = [c for c in page.chars if c["text"].strip()]
+    for x0, top, x1, bottom in _call_boxes(page, prefix):
+        inside = [c for c in chars if x0 - 0.5 <= (c["x0"] + c["x1"]) / 2 <= x1 + 0.5
+                  and c["top"] - 0.5 <= (top + bottom) / 2 <= c["bottom"] + 0.5]
+        if not inside:
+            continue
+        first = min(inside, key=lambda c: c["x0"])
+        middle = (first["top"] + first["bottom"]) / 2
+        line = [c for c in chars if c not in inside and c["top"] <= middle <= c["bottom"]]
+        before = [c for c in line if first["x0"] - 12 < c["x1"] <= first["x0"] + 0.5]
+        if any(c["size"] > first["size"] * 1.2 for c in line) and not before:
+            found.append("".join(c["text"] for c in sorted(inside, key=lambda c: c["x0"])))
+    return found

@@ -14,7 +14,7 @@ from printjournal import build, markup
 from printjournal.content import load_article
 from printjournal.keep import runs
 
-from .invariants import broken_runs, calls_starting_a_line
+from .invariants import parted
 from .test_leaflet import made, store  # noqa: F401 (the sample leaflets, rendered once)
 
 
@@ -28,17 +28,12 @@ def _sample_pdfs(samples, made):  # noqa: F811
     return pdfs
 
 
-def test_no_line_of_a_sample_begins_with_a_footnote_call(samples, made):  # noqa: F811
-    found = {name: calls_starting_a_line(pdf)
-             for name, (pdf, _, _) in _sample_pdfs(samples, made).items()}
-    assert {name: problems for name, problems in found.items() if problems} == {}
-
-
-def test_no_protected_run_of_a_sample_is_broken_across_lines(samples, made):  # noqa: F811
-    found = {}
-    for name, (pdf, lang, body) in _sample_pdfs(samples, made).items():
-        wanted = runs(" ".join(body.split()), lang)
-        found[name] = broken_runs(pdf, wanted)
+def test_no_call_or_protected_run_of_a_sample_is_parted_by_a_line_break(
+        samples, made):  # noqa: F811
+    """No line of a sample article or leaflet begins with a footnote call, and no phone
+    number, dose, name, range or date the rules protect is broken across lines."""
+    found = {name: parted(pdf, runs(" ".join(body.split()), lang))
+             for name, (pdf, lang, body) in _sample_pdfs(samples, made).items()}
     assert {name: problems for name, problems in found.items() if problems} == {}
 
 
@@ -76,6 +71,7 @@ def test_calls_and_runs_in_the_html_keep_their_text_whole(tmp_project):
           - {id: b, text: "Source B"}
         ---
         Sleep problems [@a; @b] are common. Call NHS 111 or see Dr Amara Nwosu (`NHS 111`).
+        Or call [NHS 111](https://111.nhs.uk/).
         """)
     project = tmp_project.project()
     article = load_article(tmp_project.root / "content/articles/runs.md", project)
@@ -85,6 +81,8 @@ def test_calls_and_runs_in_the_html_keep_their_text_whole(tmp_project):
     assert '<span class="keep">NHS 111</span> or see <span class="keep">Dr Amara Nwosu</span>' \
         in html
     assert "<code>NHS 111</code>" in html      # code prints as typed
+    # a link's text: no span inside the link (it would own the link's tag), a word joiner
+    assert '<a href="https://111.nhs.uk/">NHS \u2060111</a>' in html
 
 
 def _footnote_order(pdf) -> dict[int, list[int]]:
@@ -224,8 +222,7 @@ def test_on_a_narrow_page_no_run_or_call_is_parted(narrow):
     pdf, text = narrow
     wanted = runs(" ".join(text.partition("\n---\n")[2].split()), "en-GB")
     assert len(wanted) >= 30
-    assert calls_starting_a_line(pdf) == []
-    assert broken_runs(pdf, wanted) == []
+    assert parted(pdf, wanted) == []
     with pdfplumber.open(pdf) as opened:
         printed = " ".join(" ".join(page.extract_text().split()) for page in opened.pages)
     assert "\u2060" not in printed                 # the word joiner adds nothing to the text

@@ -132,10 +132,18 @@ def attach_calls(root: etree.Element) -> None:
 
 
 def protect_runs(root: etree.Element, lang: str) -> None:
-    """Set each protected run of text under ``root`` in ``<span class="keep">``."""
+    """Set each protected run of text under ``root`` in ``<span class="keep">``; in a
+    link's text, where a span would be tagged as the link's owner, put WORD JOINER after
+    each space or dash of the run instead."""
     expression = pattern(lang)
+    in_links = {inner for link in root.iter("a") for inner in link.iter()}
     for element in list(root.iter()):
         if element.tag in _SKIP or element.get("class") in _SKIP_CLASSES:
+            continue
+        if element in in_links:
+            element.text = _joined(element.text, expression)
+            for child in element:
+                child.tail = _joined(child.tail, expression)
             continue
         children = list(element)    # the spans put in below are not read again
         if element.text:
@@ -148,6 +156,13 @@ def protect_runs(root: etree.Element, lang: str) -> None:
                 at = list(element).index(child) + 1
                 for offset, span in enumerate(spans):
                     element.insert(at + offset, span)
+
+
+def _joined(text: str | None, expression: re.Pattern[str]) -> str | None:
+    """``text`` with WORD JOINER after each space or dash inside its protected runs."""
+    if not text:
+        return text
+    return expression.sub(lambda m: re.sub(r"([\s–-])", "\\1" + JOINER, m[0]), text)
 
 
 def _split(text: str, expression: re.Pattern[str]) -> tuple[str, list[etree.Element]]:
