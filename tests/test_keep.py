@@ -186,7 +186,7 @@ def test_the_running_head_uses_the_short_title_and_the_outline_the_full_one(vanc
                          "says today"
 
 
-def test_without_a_short_title_the_running_head_ends_at_a_word(tmp_project):
+def test_without_a_short_title_the_running_head_ends_at_a_word():
     from printjournal.templating import shorten
 
     title = "Impfschutz für Erwachsene: Welche Impfungen Sie jetzt brauchen"
