@@ -176,3 +176,53 @@ def markdown_words(text: str) -> list[str]:
     body = re.sub(r"^!!!\s*\w+", " ", body, flags=re.M)            # callout kind
     body = re.sub(r"^(```|~~~).*$", " ", body, flags=re.M)          # fences, info string
     return re.findall(r"\w+", " ".join([*printed, body]))
+
+
+def _call_boxes(page: pdfplumber.page.Page, prefix: str) -> list[tuple[float, ...]]:
+    """The rectangles of a page's footnote calls (links to ``<prefix>source-N``)."""
+    boxes = []
+    for annot in page.annots:
+        data = annot.get("data") or {}
+        action = data.get("A") or {}
+        dest = action.get("D") if isinstance(action, dict) else None
+        dest = dest or data.get("Dest")
+        dest = dest.decode() if isinstance(dest, bytes) else str(dest or "")
+        if dest.startswith(f"{prefix}source-"):
+            boxes.append((annot["x0"], annot["top"], annot["x1"], annot["bottom"]))
+    return boxes
+
+
+def parted(pdf: Path, runs: list[str], prefix: str = "") -> list[str]:
+    """What a line break parts that must stay together, the PDF read once (its glyphs are
+    the cost): footnote calls at the start of a line, parted from their word ("CBT-I /
+    ²", "¹, / ⁵"), and each of ``runs`` (text that must stay on one line) printed across
+    a line break."""
+    problems = []
+    with pdfplumber.open(pdf) as document:
+        for number, page in enumerate(document.pages, start=1):
+            problems += [f"page {number}: the call {call} starts a line"
+                         for call in _calls_starting_a_line(page, prefix)]
+            text = (page.extract_text() or "").replace("\u00a0", " ")
+            flat = text.replace("\n", " ")
+            problems += [f"page {number}: {run!r} is broken across lines"
+                         for run in dict.fromkeys(runs) if flat.count(run) > text.count(run)]
+    return problems
+
+
+def _calls_starting_a_line(page: pdfplumber.page.Page, prefix: str) -> list[str]:
+    """The calls on ``page`` whose first glyph has no glyph of its line just before it (a
+    word space at most) while its line has text (larger glyphs) elsewhere."""
+    found = []
+    chars = [c for c in page.chars if c["text"].strip()]
+    for x0, top, x1, bottom in _call_boxes(page, prefix):
+        inside = [c for c in chars if x0 - 0.5 <= (c["x0"] + c["x1"]) / 2 <= x1 + 0.5
+                  and c["top"] - 0.5 <= (top + bottom) / 2 <= c["bottom"] + 0.5]
+        if not inside:
+            continue
+        first = min(inside, key=lambda c: c["x0"])
+        middle = (first["top"] + first["bottom"]) / 2
+        line = [c for c in chars if c not in inside and c["top"] <= middle <= c["bottom"]]
+        before = [c for c in line if first["x0"] - 12 < c["x1"] <= first["x0"] + 0.5]
+        if any(c["size"] > first["size"] * 1.2 for c in line) and not before:
+            found.append("".join(c["text"] for c in sorted(inside, key=lambda c: c["x0"])))
+    return found

@@ -37,7 +37,7 @@ def test_running_header_only_after_the_first_page(samples, sample_project):
     for slug, sample in samples.items():
         texts = pages(sample.pdf)
         assert texts[0].header == "", (slug, texts[0].header)
-        short = shorten(sample.article.title)
+        short = shorten(sample.article.running_title)
         for page in texts[1:]:
             header = _words(page.header)
             assert f"{sample_project.journal.name} · {sample.article.section}" in header, slug
@@ -179,7 +179,7 @@ def test_a_figure_with_caption_is_scaled_to_the_text_width(samples):
     with_images = [s for s in samples.values() if "![" in s.article.body]
     assert len(with_images) == 2
     for sample in with_images:
-        assert "<figure>" in sample.html and "<figcaption>" in sample.html
+        assert '<figure class="numbered">' in sample.html and "<figcaption>" in sample.html
         [src] = re.findall(r"!\[[^\]]*\]\(\.\./images/([^ )]+)", sample.article.body)
         svg = (REPO / "content/images" / src).read_text()
         width, height = (float(v) for v in re.search(r'width="(\d+)" height="(\d+)"', svg).groups())

@@ -41,6 +41,7 @@ from .invariants import (
     glyphs_outside,
     markdown_words,
     missing_words,
+    parted,
 )
 from .test_accessibility import vera  # noqa: F401 (the veraPDF fixture)
 
@@ -140,6 +141,21 @@ def test_only_bundled_fonts(corpus, case):
 @pytest.mark.parametrize("case", CASES)
 def test_footnotes_on_the_page_of_their_first_call(corpus, case):
     assert footnotes_away_from_calls(_pdf(corpus, case)) == []
+
+
+def _runs(case: str) -> list[str]:
+    """The protected runs (keep.py) in the body of ``case``, by its language."""
+    from printjournal.keep import runs
+
+    text = (CORPUS / f"{case}.md").read_text(encoding="utf-8")
+    lang = re.search(r"^lang:\s*[\"']?([\w-]+)", text, re.MULTILINE)
+    return runs(" ".join(text.partition("\n---\n")[2].split()), lang[1] if lang else "en")
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if _runs(c)
+                                  or "[@" in (CORPUS / f"{c}.md").read_text(encoding="utf-8")])
+def test_no_footnote_call_or_protected_run_is_parted(corpus, case):
+    assert parted(_pdf(corpus, case), _runs(case)) == []
 
 
 @pytest.mark.parametrize("case", [_words_case(c) for c in CASES])

@@ -9,6 +9,7 @@ sideways or half-drawn image fails.
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pdfplumber
@@ -49,6 +50,7 @@ def printed(tmp_path_factory) -> dict[str, Image.Image]:
                                        if 0 < w["top"] - image["bottom"] < 20)
                     box = tuple(round(v * SCALE) for v in (image["x0"], image["top"],
                                                            image["x1"], image["bottom"]))
+                    caption = re.sub(r"^Figure \d+\. ", "", caption)  # the layout's number
                     shown[caption] = bitmap.crop(box)
     return shown
 

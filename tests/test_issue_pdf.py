@@ -87,7 +87,7 @@ def test_running_headers_left_journal_and_issue_right_section_and_title(
             else:
                 assert page.header.startswith(f"{article.section.upper()} · "), page.number
                 assert squash(page.header).split(" · ", 1)[1].rstrip("…")[:20] \
-                    == article.title.upper()[:20]
+                    == article.running_title.upper()[:20]
         assert pages[first - 1].header == "", "an article's opening page has no header"
 
 

@@ -152,7 +152,7 @@ def test_overdue_article_is_refused_naming_it(sample_pipeline):
         leaflet.leaflet(sample_pipeline, request, TODAY)
     [problem] = caught.value.problems
     assert problem.path == Path("content/articles/walking-for-health.md")
-    assert problem.line == 12     # the next_review line of its front matter
+    assert problem.line == 13     # the next_review line of its front matter
     assert "Walking for Health" in problem.message and "2026-10-01" in problem.message
     assert "--allow-overdue" in problem.message
     # on the day before its review date it prints without a mark

@@ -1,8 +1,10 @@
 """Printed addresses and long ids in, the places a line may break in them out.
 
-A web address breaks after ``/`` (after ``//`` as a whole) and before ``.``, ``-``,
-``_``, ``?``, ``&``, ``=``; a long id or DOI in running text (``NCT0123-4567``,
-``10.1056/NEJMoa2308917``) breaks after its punctuation. The break opportunity
+A web address breaks only after ``/`` (after ``//`` as a whole): a break at its own
+hyphens or dots reads like a hyphenated word ("long-" / "term"), so a reader could
+not type it back; a segment wider than the line still breaks anywhere, as a last
+resort. A long id or DOI in running text (``NCT0123-4567``, ``10.1056/NEJMoa2308917``)
+breaks after its punctuation. The break opportunity
 is U+200B ZERO WIDTH SPACE in the text (not ``<wbr>``: WeasyPrint 70 lays each
 ``<wbr>`` out as a box of its own and, with ``overflow-wrap: anywhere``, then breaks
 anywhere): it breaks without adding a hyphen, and it adds nothing to the PDF's
@@ -25,13 +27,13 @@ import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name)
 #: A token this long (no spaces) gets break opportunities in running text.
 LONG = 15
 URL_START = re.compile(r"^\(?(?:https?://|www\.)", re.IGNORECASE)
-_BEFORE = frozenset(".-_?&=")                  # in an address, break before these
 _AFTER_ID = frozenset("/.-_:;,?&=+")            # in an id, break after these
 _TOKEN = re.compile(rf"\S{{{LONG},}}")
 _SKIP = frozenset({"code", "pre"})
 #: Python-Markdown's placeholders for what it put aside (``\x02wzxhzdk:3\x03``): whole.
 _PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
 BREAK = "\u200b"
+JOINER_AFTER = re.compile(r"([-?!])(?=\w)")   # where a line breaks by the Unicode rules
 
 
 def break_points(token: str, url: bool) -> list[int]:
@@ -43,8 +45,7 @@ def break_points(token: str, url: bool) -> list[int]:
         if not any(c.isalnum() for c in rest):
             break   # only closing punctuation follows: "….pdf)." stays whole
         if url:
-            if (before == "/" and char != "/") or (char in _BEFORE and before not in _BEFORE
-                                                   and before != "/"):
+            if before == "/" and char != "/":
                 points.append(i)
         elif before in _AFTER_ID and char.isalnum():
             points.append(i)
@@ -94,7 +95,7 @@ def _split(text: str, url: bool) -> tuple[str, list[etree.Element]]:
     in running text, each long id or address set apart as ``<span class="address">``
     (print.css: never hyphenated), and the text after it as its tail."""
     if url:
-        return BREAK.join(pieces(text, url=True)), []
+        return _address(text), []
     lead, spans, position = None, [], 0
     for match in _TOKEN.finditer(text):
         parts = pieces(match[0])
@@ -117,4 +118,10 @@ def _split(text: str, url: bool) -> tuple[str, list[etree.Element]]:
 
 def breakable_url(url: str) -> str:
     """A printed address with a break opportunity where it may break (Jinja filter)."""
-    return BREAK.join(pieces(str(url), url=True))
+    return _address(str(url))
+
+
+def _address(text: str) -> str:
+    """A printed address that breaks after ``/`` only: U+200B there, and U+2060 WORD
+    JOINER after the ``-``, ``?`` and ``!`` a line could otherwise break after."""
+    return JOINER_AFTER.sub("\\1\u2060", BREAK.join(pieces(text, url=True)))

@@ -19,6 +19,7 @@ from .model import (
     PAPER_SIZES,
     PLAIN_DEFAULTS,
     SEVERITIES,
+    SOURCE_ORDERS,
     Clinic,
     Editorial,
     Journal,
@@ -60,14 +61,16 @@ def load_project(root: Path) -> Project:
     clinics = _clinics(checker, data, root)
     validation = _validation(checker, data)
     editorial = _editorial(checker, data)
+    source_order = _source_order(checker, data)
     for key in data.keys() - {"journal", "clinics", "validation", "plain_language",
-                              "governance"}:
+                              "governance", "sources"}:
         checker.problem(key, f"unknown section [{key}]")
     if checker.problems:
         raise ConfigError(sorted(checker.problems))
     assert journal is not None
     return Project(root=root.resolve(), journal=journal, clinics=clinics,
-                   validation=validation, editorial=editorial)
+                   validation=validation, editorial=editorial,
+                   source_order=source_order)
 
 
 class _Checker:
@@ -181,18 +184,8 @@ def _clinics(c: _Checker, data: dict[str, Any], root: Path) -> tuple[Clinic, ...
 
 
 def _validation(c: _Checker, data: dict[str, Any]) -> Validation:
-    table = data.get("validation", {})
-    if not isinstance(table, dict):
-        c.problem("validation", "validation must be given as a [validation] table")
-        return Validation()
-    start = c.line_of("validation") if "validation" in data else 0
-    for key in table.keys() - {"unknown_links"}:
-        c.problem(key, f"unknown key '{key}' in [validation]", start)
-    unknown_links = table.get("unknown_links", "warn")
-    if unknown_links not in SEVERITIES:
-        c.problem("unknown_links", "'unknown_links' must be one of "
-                  + ", ".join(f'"{s}"' for s in SEVERITIES), start)
-        unknown_links = "warn"
+    unknown_links = _one_of(c, data, "validation", "unknown_links", SEVERITIES,
+                            "'unknown_links' must be one of ")
     return Validation(unknown_links=unknown_links)
 
 
@@ -240,3 +233,27 @@ def _editorial(c: _Checker, data: dict[str, Any]) -> Editorial:
                   + ", ".join(f'"{e}"' for e in GOVERNANCE_ELEMENTS), start)
         require = []
     return Editorial(plain=tuple(limits), require=tuple(require))
+
+
+def _source_order(c: _Checker, data: dict[str, Any]) -> str:
+    """``[sources] order``: "citation" (numbered in order of first citation) or "list"."""
+    return _one_of(c, data, "sources", "order", SOURCE_ORDERS,
+                   "'order' in [sources] must be one of ")
+
+
+def _one_of(c: _Checker, data: dict[str, Any], section: str, key: str,
+            choices: tuple[str, ...], message: str) -> str:
+    """The value of the one ``key`` of the table ``[section]``, one of ``choices`` (the
+    first is the default); a wrong value, another key or no table are problems."""
+    table = data.get(section, {})
+    if not isinstance(table, dict):
+        c.problem(section, f"{section} must be given as a [{section}] table")
+        return choices[0]
+    start = c.line_of(section) if section in data else 0
+    for other in table.keys() - {key}:
+        c.problem(other, f"unknown key '{other}' in [{section}]", start)
+    value = table.get(key, choices[0])
+    if value not in choices:
+        c.problem(key, message + ", ".join(f'"{s}"' for s in choices), start)
+        return choices[0]
+    return value

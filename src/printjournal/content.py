@@ -16,7 +16,7 @@ import difflib
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import fonts, governance
@@ -44,7 +44,7 @@ INVISIBLE = {"\x00": "contains a NUL character",
 UNCLOSED, ABOVE = "front matter is not closed by a '---' line", ": put one above this line"
 NOT_FRONT_MATTER = re.compile(r"^(?![ \t#]|-(?:\s|$)|[^\s:]+\s*:(?:\s|$)|[\"'].*:)\S")
 
-_KEYS = {"title", "section", "date", "dek", "slug", "lang", "url", "authors",
+_KEYS = {"title", "short_title", "section", "date", "dek", "slug", "lang", "url", "authors",
          "reading_time", "sources", "review", "tags", "sample", "feedback",
          "translation_of", "source_version"}
 
@@ -135,6 +135,7 @@ def parse_article(path: Path, text: str, project: Project) -> Article:
     article = Article(
         path=path, slug=slug, lang=lang, url=url,
         title=typeset(f.text("title", required=True), lang),
+        short_title=typeset(f.text("short_title"), lang),
         section=f.text("section", required=True),
         date=f.date("date", required=True) or dt.date(1970, 1, 1),
         dek=typeset(f.text("dek"), lang),
@@ -148,6 +149,8 @@ def parse_article(path: Path, text: str, project: Project) -> Article:
         feedback=f.text("feedback"), **_translation(f))
     governance.problems(f, article, project.editorial.require)
     f.problems.extend(check_body(article, project, cite="sources" not in f.misspelt))
+    if project.source_order == "citation":
+        article = replace(article, sources=in_citation_order(article))
     f.problems.extend(fonts.check_article(fm.doc, fm.body, fm.body_line,
                                           fonts.coverage(project.fonts_dir)))
     if f.problems:
@@ -206,6 +209,19 @@ def _translation(f: Fields) -> dict[str, str]:
         f.problem(("source_version",), "'source_version' needs 'translation_of': the slug "
                   "of the original article")
     return {"translation_of": of, "source_version": version}
+
+
+def in_citation_order(article: Article) -> tuple[Source, ...]:
+    """The article's sources numbered in order of first citation (Vancouver), those never
+    cited after them in the order listed; ``[@b; @a]`` cites b first."""
+    order: list[str] = []
+    for _, line in body_lines(article):
+        for match in CITATION.finditer(line):
+            order += [cited[1] for part in match[1].split(";")
+                      if (cited := CITATION_ID.match(part)) and cited[1] not in order]
+    rank = {source_id: n for n, source_id in enumerate(order)}
+    ranked = sorted(article.sources, key=lambda s: (rank.get(s.id, len(rank)), s.number))
+    return tuple(replace(s, number=n) for n, s in enumerate(ranked, start=1))
 
 
 def _review(f: Fields) -> Review | None:

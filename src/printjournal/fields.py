@@ -23,7 +23,7 @@ from .yamlsource import YamlDoc
 # desk searches it. Any other text: MAX_TEXT. Lists: at most MAX_ITEMS items.
 TEXT_LIMITS = {"title": 150, "dek": 400, "section": 60, "tags": 40, "authors": 100,
                "sources.text": 500, "url": 1000, "sources.url": 1000, "cover.alt": 600,
-               "slug": 80}
+               "slug": 80, "short_title": 48}
 MAX_TEXT = 300
 MAX_ITEMS = {"tags": 20, "authors": 10}
 COMMA_LISTS = {"tags"}      # "tags: sleep, rest" means two tags, not one

@@ -34,8 +34,11 @@ from markdown.treeprocessors import Treeprocessor
 
 from .breaks import add_breaks
 from .content import CITATION, CITATION_ID
+from .figures import caption_text
+from .keep import attach_calls, protect_runs
 from .links import linked_article
 from .model import Article, Body, Heading, Project
+from .notes import call_description
 from .structure import normalise
 from .typography import apostrophes, en_dash_ranges, smarty_config
 
@@ -106,8 +109,9 @@ class _CitationProcessor(InlineProcessor):
                                          "data-sources": " ".join(s.id for s in sources)})
         sup = etree.SubElement(wrapper, "sup", {"class": "cite"})
         for n, source in enumerate(sources):
-            link = etree.SubElement(sup, "a", {"href": f"#source-{source.number}",
-                                               "class": "cite-ref"})
+            link = etree.SubElement(sup, "a", {  # title: spoken by screen readers (notes.py)
+                "href": f"#source-{source.number}", "class": "cite-ref",
+                "title": call_description(self.state.article.lang, source.number, source.text)})
             link.text = str(source.number)
             if n < len(sources) - 1:
                 link.tail = ","
@@ -149,6 +153,8 @@ class _PrintTreeprocessor(Treeprocessor):
                 element.set("id", f"h-{len(self.headings) + 1}")
                 element.set("data-bookmark", text)     # print.css: the bookmark's label
                 self.headings.append(Heading(int(element.tag[1]), text, element.get("id", "")))
+        attach_calls(root)
+        protect_runs(root, self.state.article.lang)
         add_breaks(root)
 
     def _footnotes(self, citation: etree.Element) -> None:
@@ -211,10 +217,11 @@ class _PrintTreeprocessor(Treeprocessor):
                 or (children[0].tail or "").strip():
             return
         img = children[0]
-        caption = img.attrib.pop("title", "")
+        caption = caption_text(img.attrib.pop("title", ""))
         p.tag = "figure"
         img.tail = None
-        if caption:
+        if caption:   # numbered by print.css, per article
+            p.set("class", "numbered")
             figcaption = etree.SubElement(p, "figcaption")
             figcaption.text = caption
 

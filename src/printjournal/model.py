@@ -53,6 +53,10 @@ class Clinic:
     default: bool = False
 
 
+#: How sources are numbered (printjournal.toml ``[sources] order``): in order of first
+#: citation (Vancouver, ICMJE: the default), or in the order the front matter lists them.
+SOURCE_ORDERS = ("citation", "list")
+
 #: What ``[validation]`` in printjournal.toml may say about a kind of finding.
 SEVERITIES = ("warn", "error", "ignore")
 
@@ -103,6 +107,7 @@ class Project:
     clinics: tuple[Clinic, ...] = ()
     validation: Validation = field(default_factory=Validation)
     editorial: Editorial = field(default_factory=Editorial)
+    source_order: str = "citation"
 
     @property
     def config_path(self) -> Path:
@@ -166,6 +171,7 @@ class Article:
     body: str            # the Markdown after the front matter
     body_line: int       # line of the file where ``body`` starts
     dek: str = ""
+    short_title: str = ""  # for running heads and captions, where the title is too long
     authors: tuple[str, ...] = ()
     reading_time: int = 1
     sources: tuple[Source, ...] = ()
@@ -175,6 +181,12 @@ class Article:
     feedback: str = ""          # how readers tell the journal what they think
     translation_of: str = ""    # the slug of the original, for a translation
     source_version: str = ""    # the original's review.version it was translated from
+
+    @property
+    def running_title(self) -> str:
+        """The title where room is short (running heads, captions): ``short_title``, if
+        given; the layouts shorten it further at a word boundary if they must."""
+        return self.short_title or self.title
 
     def source(self, source_id: str) -> Source | None:
         return next((s for s in self.sources if s.id == source_id), None)

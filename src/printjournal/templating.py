@@ -125,11 +125,14 @@ class Layouts:
 
 
 def shorten(text: str, limit: int = 48) -> str:
-    """Cut ``text`` at a word boundary to at most ``limit`` characters, with '…'."""
+    """Cut ``text`` at a word boundary to at most ``limit`` characters, with '…' (a
+    first word longer than that is kept whole: never cut inside a word)."""
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–—-")
-    return cut + "…"
+    head = text[: limit - 1]
+    if not text[limit - 1].isspace():     # the cut falls inside a word: drop that word
+        head = head.rsplit(" ", 1)[0] if " " in head else text.split(" ", 1)[0]
+    return text if head == text else head.rstrip(" ,;:–—-") + "…"
 
 
 #: Languages written right to left (ISO 639 codes): Arabic, Urdu, Persian, Pashto,

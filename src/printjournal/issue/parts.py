@@ -105,7 +105,7 @@ class Parts:
     def article(self, article: Article, digits: dict[str, int]) -> PartSpec:
         labels = self.pipeline.layouts.labels(article.lang)
         body = markup.to_html(article, self.project, self.resolver(labels, digits))
-        frame = self._frame("right", f"{article.section} · {shorten(article.title)}")
+        frame = self._frame("right", f"{article.section} · {shorten(article.running_title)}")
         frame["base_template"] = "article.html"
         html = article_html(self.pipeline.layouts, article, body,
                             template="issue-article.html", **frame)

@@ -19,11 +19,13 @@ from typing import Any
 
 import pydyf
 
+from ..notes import describe_links
 from .objects import as_list, object_map, page_box, reference_number, resolve
 
 
 def margins_as_artifacts(document: Any, pdf: pydyf.PDF) -> None:
     """Finisher: margin-box content becomes artifacts; orphan elements go."""
+    describe_links(document, pdf)   # notes.py: footnote calls get their spoken description
     objects = object_map(pdf)
     root_number = reference_number(pdf.catalog.get("StructTreeRoot"))
     if root_number is None:
