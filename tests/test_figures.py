@@ -9,7 +9,8 @@ import xml.etree.ElementTree as etree  # noqa: N813
 import pdfplumber
 import pytest
 
-from printjournal import build
+from printjournal import pipeline as build
+from printjournal.check import check as check_project
 from printjournal.errors import Notices
 
 from .conftest import REPO
@@ -49,7 +50,7 @@ def charts(tmp_path_factory):
     project.write("content/images/sleep.svg", CHART.format(title="Hours of sleep", width=80))
     path = project.article("charts", ARTICLE)
     notices = Notices()
-    problems = build.check(project.project(), notices=notices)
+    problems = check_project(project.project(), notices=notices)
     out = project.root / "charts.pdf"
     build.build_article(build.Pipeline.load(project.project()), path, out)
     with pdfplumber.open(out) as opened:

@@ -10,7 +10,8 @@ import pdfplumber
 import pypdf
 import pytest
 
-from printjournal import build, markup
+from printjournal import markup
+from printjournal import pipeline as build
 from printjournal.content import load_article
 from printjournal.keep import runs
 
