@@ -25,7 +25,6 @@ import ctypes
 import gc
 import hashlib
 import io
-import itertools
 import logging
 import math
 import multiprocessing
@@ -40,7 +39,7 @@ from typing import Any
 import pypdf
 from markupsafe import Markup
 
-from . import assemble, cache, markup, slots
+from . import assemble, cache, fillers, markup, slots
 from .build import Built, Pipeline
 from .errors import LayoutError, Notices, PrintjournalError, Problem, RenderError
 from .files import write_atomic
@@ -53,7 +52,7 @@ from .workers import TempFolder, start_worker
 log = logging.getLogger(__name__)
 
 EDITIONS = ("digital", "print")
-FILLERS = ("notes", "online", "reviewed")
+FILLERS = fillers.KINDS
 PRINT_BLEED_MM = 3.0        # the bleed of issue-print.css; the PDF BleedBox
 WORDS_PER_PAGE = 380        # only to predict how many digits page numbers have
 DIGITAL_OPTIONS = {"dpi": 200}   # readers download it: images no finer than 200 dpi
@@ -335,7 +334,7 @@ class IssueBuild:
         """The parts in page order, with notes or advert pages where gaps would be."""
         order: list[PartSpec] = []
         folio = 1
-        kinds = itertools.cycle(FILLERS)
+        kinds = fillers.kinds()   # each advert once in the issue, then notes pages
 
         def fill() -> None:
             nonlocal folio
@@ -347,7 +346,6 @@ class IssueBuild:
                 fill()
             order.append(spec)
             folio += pages[spec.name]
-        kinds = itertools.cycle(FILLERS)   # at the end: a notes page first, then adverts
         if self.edition == "print":
             while folio % 4:
                 fill()
