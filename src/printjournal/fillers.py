@@ -17,7 +17,9 @@ KINDS = (NOTES, *ADVERTS)
 
 
 def kinds(adverts: tuple[str, ...] = ADVERTS) -> Iterator[str]:
-    """The kind of each gap in page order: every advert once, then notes pages."""
+    """The kind of each gap in page order: a notes page, every advert once, then notes
+    pages."""
+    yield NOTES
     yield from adverts
     while True:
         yield NOTES

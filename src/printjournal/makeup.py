@@ -8,6 +8,11 @@ Page make-up rules that live in the text rather than in the stylesheets:
 - :func:`address_lines` sets a printed address (a QR code's caption) as pieces that end
   at each ``/``: a line breaks after a slash only, never at the address's own hyphens
   (which would read as a hyphenated word).
+- :func:`spaces_inside` moves the space before an emphasis or code into it. WeasyPrint 70
+  breaks a line wrongly when an inline element that does not fit starts right after a
+  space at the line's end: it breaks the text before at its *first* break opportunity,
+  leaving one word alone on a line ("Because" / "so much of ... clock, *when*"). With
+  the space inside the element the line breaks where it should.
 """
 
 from __future__ import annotations
@@ -23,7 +28,16 @@ LONG_PIECE = 32         # characters of an address piece kept on one line
 
 def unbroken(text: str) -> str:
     """``text`` with every space a no-break space."""
-    return re.sub(r"[ \t]+", NBSP, str(text).strip())
+    return re.sub(r"[ \t]+", NBSP, str(text))
+
+
+#: the opening tags whose space is moved inside (never a link: it would underline it)
+_OPENING = re.compile(r" (<(?:em|strong|i|b|code|abbr)(?:\s[^>]*)?>)")
+
+
+def spaces_inside(html: str) -> str:
+    """``html`` with each space before an emphasis, code or abbreviation moved into it."""
+    return _OPENING.sub(r"\1 ", html)
 
 
 def address_lines(url: str) -> Markup:
