@@ -87,13 +87,15 @@ def _bold(chars: list[dict]) -> bool:
                                  for c in letters)
 
 
-def read_pages(pdf: Path) -> list[Page]:
-    """The main text flow of every page of a tagged PDF."""
+def read_pages(pdf: Path, only: int | None = None) -> list[Page]:
+    """The main text flow of every page of a tagged PDF (of page ``only`` alone)."""
     reader = pypdf.PdfReader(pdf)
     notes = _note_tops(reader)
     result = []
     with pdfplumber.open(pdf) as document:
         for number, page in enumerate(document.pages, start=1):
+            if only is not None and number != only:
+                continue
             notes_top = notes.get(number)
             limit = notes_top - 1 if notes_top is not None else page.height
 

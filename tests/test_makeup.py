@@ -142,3 +142,15 @@ def test_no_line_of_text_ends_before_a_word_that_would_fit(large_print_sleep):
     assert makeup.early_breaks(large_print_sleep, pages[:-1]) == []
     assert makeup.stranded_headings(large_print_sleep, ["Sleep"], pages) == []
     assert makeup.underfilled(large_print_sleep, pages) == []
+
+
+def test_the_editors_letter_is_one_ragged_column_on_page_2(sample_print_issue):
+    reader = pypdf.PdfReader(sample_print_issue.pdf)
+    opens = {title: page for depth, title, page in makeup.outline(reader) if depth == 0}
+    assert opens["Contents"] == 3          # the letter keeps to page 2
+    lines = [line for line in makeup.read_pages(sample_print_issue.pdf, only=2)[0].lines
+             if not line.bold and len(line.text) > 30]
+    lefts = {round(line.x0) for line in lines}
+    assert len(lines) > 10 and max(lefts) - min(lefts) <= 1, lefts      # one column
+    rights = sorted(line.x1 for line in lines[:-1])
+    assert rights[-1] - rights[len(rights) // 2] > 10, rights     # ragged, not justified
