@@ -1,4 +1,5 @@
-"""Page make-up read from a PDF: what ends a page, how full a page is, table fragments.
+"""Page make-up read from a PDF: what ends a page, how full it is, table fragments, lines
+broken early.
 
 Each function opens a PDF (pdfplumber, pypdf) and returns the problems it finds as plain
 sentences (an empty list: all is well), like tests/invariants.py. Nothing is taken from
@@ -26,8 +27,6 @@ from .pdfread import outline
 NOTE = re.compile(r"(^|-)note-\d+$")
 #: a page is full enough when its text reaches this share of the text area's height
 FILL = 0.60
-#: the lowest line of a full page stands this far (in lines) from the area's foot at most
-SLACK_LINES = 1.5
 
 
 @dataclass(frozen=True)
