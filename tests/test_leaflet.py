@@ -26,6 +26,7 @@ from printjournal.errors import ReviewError
 from printjournal.pdf import booklet
 from printjournal.pipeline import Pipeline
 
+from . import makeup
 from .pdfread import MM, destination_pages, fonts, link_pages, outline, pages, structure_check
 from .test_accessibility import vera  # noqa: F401 (the veraPDF fixture)
 
@@ -450,3 +451,64 @@ def test_the_patients_name_is_only_in_the_page_content(made, store, sample_pipel
     assert all("Zebedee" not in r.getMessage() and "twenty" not in r.getMessage()
                for r in caplog.records)
     assert "Zebedee" not in repr(leaflet.Personal(PATIENT, NOTE))
+
+
+# ---------- page make-up (issue 12): tests/makeup.py ----------
+
+
+def test_no_leaflet_page_ends_with_a_heading_and_every_page_is_filled(made, sample_project):
+    for name in ("a5", "large", "letter", "two"):
+        m = made[name]
+        sections = [a.section for a in leaflet.select_articles(sample_project, m.request.slugs)]
+        read = makeup.read_pages(m.pdf)
+        assert makeup.stranded_headings(m.pdf, sections, read) == [], name
+        assert makeup.underfilled(m.pdf, read) == [], name
+
+
+def test_the_governance_stamp_wraps_only_between_its_items(made, sample_project,
+                                                          sample_pipeline):
+    def squash(text: str) -> str:
+        return re.sub(r"\s", "", text)
+
+    for name in ("a5", "large", "two"):
+        m = made[name]
+        slugs = m.request.slugs
+        owners = _article_pages(m, sample_project) if len(slugs) > 1 \
+            else slugs * m.result.pages
+        for page, slug in zip(_pages(m), owners, strict=True):
+            article = leaflet.select_articles(sample_project, [slug])[0]
+            date = sample_pipeline.layouts.labels(article.lang).date
+            review = article.review
+            items = [f"Version {review.version}", f"Last reviewed {date(review.reviewed)}",
+                     f"Next review {date(review.next_review)}", f"Owner: {review.owner}"] \
+                if review else ["Not clinically reviewed"]
+            lines = [squash(line) for line in page.header.splitlines() if line.strip()]
+            for item in [*items, "Printed 21 November 2026"]:   # each whole on a line
+                assert any(squash(item) in line for line in lines), (name, page.number, lines)
+
+
+def test_qr_captions_break_after_a_slash_only(made, sample_project):
+    for name in ("large", "a5", "two"):
+        m = made[name]
+        with pdfplumber.open(m.pdf) as document:     # the page, and each half of it
+            page = document.pages[m.result.pages - 1]
+            texts = [page.crop(box).extract_text() or "" for box in (
+                page.bbox, (0, 0, page.width / 2, page.height),
+                (page.width / 2, 0, page.width, page.height))]
+        for article in leaflet.select_articles(sample_project, m.request.slugs):
+            pattern = r"\s*".join(re.escape(c) for c in article.url)
+            printed = next(filter(None, (re.search(pattern, text) for text in texts)), None)
+            assert printed, (name, article.url)
+            for place in re.finditer(r"\s+", printed[0]):
+                assert printed[0][place.start() - 1] == "/", (name, printed[0])
+
+
+def test_a_booklets_back_cover_is_the_closing_panel_alone(made):
+    m = made["booklet"]
+    with pdfplumber.open(m.pdf) as pdf:
+        page = pdf.pages[0]          # the outside: back cover on the left half
+        back = page.crop((0, 0, page.width / 2, page.height))
+        body = [line["text"] for line in back.extract_text_lines()
+                if line["chars"][0].get("tag") != "Artifact"]
+    assert body and body[0].startswith("Questions? Call"), body
+    assert not any("Sources" in line or "About this information" in line for line in body)

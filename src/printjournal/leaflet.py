@@ -156,13 +156,14 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
     slots = (("note",) if personal.note.strip() else ("name", "note")) if personal else ("",)
     for slot in slots:
         key = cache.key(project, files, "leaflet", tuple(a.slug for a in articles), clinic,
-                        paper, request.large_print, states, stale, today.isoformat(), slot)
+                        paper, request.large_print, states, stale, today.isoformat(), slot,
+                        request.booklet)
 
         def make_html(slot: str = slot) -> str:
             rendered.append(True)
             return leaflet_html(pipeline, articles, states, clinic, paper, today,
                                 large_print=request.large_print, personal_slot=slot,
-                                stale=stale)
+                                stale=stale, booklet=request.booklet)
 
         data = pipeline.cached_pdf(store, key, make_html, articles[0].path)
         if not slot:
@@ -339,8 +340,9 @@ def prefix_ids(html: str, prefix: str) -> str:
 
 def leaflet_html(pipeline: Pipeline, articles: Sequence[Article], states: Sequence[str],
                  clinic: Clinic, paper: str, today: dt.date, *, large_print: bool,
-                 personal_slot: str, stale: Sequence[str] = ()) -> str:
-    """The leaflet as one HTML document (without any personal text)."""
+                 personal_slot: str, stale: Sequence[str] = (), booklet: bool = False) -> str:
+    """The leaflet as one HTML document (without any personal text); for a ``booklet``
+    the closing panel is a page of its own, the back cover."""
     project, layouts = pipeline.project, pipeline.layouts
     lang = _lang(project, articles)
     items = []
@@ -357,7 +359,8 @@ def leaflet_html(pipeline: Pipeline, articles: Sequence[Article], states: Sequen
         "leaflet.html", journal=project.journal, clinic=clinic, items=items,
         labels=layouts.labels(lang), disclaimer=project.journal.disclaimer_for(lang),
         lang=lang, title=leaflet_title(articles, clinic), printed=today,
-        large_print=large_print, personal_slot=personal_slot, paper=paper)
+        large_print=large_print, personal_slot=personal_slot, paper=paper,
+        booklet=booklet)
 
 
 def _with_personal(pipeline: Pipeline, data: bytes, personal: Personal, lang: str,

@@ -32,6 +32,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from . import makeup
 from .breaks import add_breaks
 from .content import CITATION, CITATION_ID
 from .figures import caption_text
@@ -283,7 +284,7 @@ def to_html(article: Article, project: Project,
                     _PrintExtension(state, project, headings)],
         extension_configs=smarty_config(article.lang), output_format="html")
     html = md.convert(normalise(article.body))
-    clean = sanitise(apostrophes(html, article.lang))
+    clean = makeup.spaces_inside(sanitise(apostrophes(html, article.lang)))
     return Body(html=clean, headings=tuple(headings), cited=tuple(state.cited))
 
 

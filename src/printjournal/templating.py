@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from . import makeup
 from .breaks import breakable_url
 from .errors import LayoutError, Problem, relative
 from .model import PAPER_SIZES, Article, Body, Project
@@ -59,6 +60,8 @@ class Layouts:
         self.env.filters["filesize"] = filesize
         self.env.filters["direction"] = direction
         self.env.filters["breakable_url"] = breakable_url
+        self.env.filters["unbroken"] = makeup.unbroken
+        self.env.filters["address_lines"] = makeup.address_lines
         self._labels = self._load_labels()
 
     def _load_labels(self) -> dict[str, dict[str, Any]]:

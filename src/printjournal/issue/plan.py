@@ -13,16 +13,16 @@ is rendered.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from ..model import Article
+from . import fillers
 from .manifest import Manifest
 
-FILLERS = ("notes", "online", "reviewed")   # the kinds of filler page, in turn
+FILLERS = fillers.KINDS   # the kinds of filler page (fillers.py: each advert once)
 WORDS_PER_PAGE = 380        # only to predict how many digits page numbers have
 CONTENTS_LINES = 14         # contents lines that fit a page
 
@@ -57,7 +57,7 @@ def plan(sequence: Sequence[P], pages: Mapping[str, int], filler: Callable[[str,
     page count is a multiple of ``multiple``. ``pages`` gives each part's page count."""
     order: list[P] = []
     folio = 1
-    kinds = itertools.cycle(FILLERS)
+    kinds = fillers.kinds()   # each advert once in the issue, then notes pages
 
     def fill() -> None:
         nonlocal folio
@@ -69,7 +69,6 @@ def plan(sequence: Sequence[P], pages: Mapping[str, int], filler: Callable[[str,
             fill()
         order.append(part)
         folio += pages[part.name]
-    kinds = itertools.cycle(FILLERS)   # at the end: a notes page first, then adverts
     while folio % multiple:
         fill()
     order.append(sequence[-1])
