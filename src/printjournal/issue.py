@@ -40,7 +40,7 @@ from typing import Any
 import pypdf
 from markupsafe import Markup
 
-from . import assemble, cache, markup, slots
+from . import assemble, cache, markup, press, slots
 from .build import Built, Pipeline
 from .errors import LayoutError, Notices, PrintjournalError, Problem, RenderError
 from .files import write_atomic
@@ -100,6 +100,7 @@ def build_issue(pipeline: Pipeline, manifest_path: Path, out: Path, *,
     data = store.get(final_key) if store is not None else None
     if data is None:
         data = IssueBuild(pipeline, manifest, edition, store, workers).pdf()
+        data = press.finish(data, edition)   # unique font names; print: PDF/X, CMYK
         if store is not None:
             store.put(final_key, data)
     else:
