@@ -100,7 +100,6 @@ def build_issue(pipeline: Pipeline, manifest_path: Path, out: Path, *,
     data = store.get(final_key) if store is not None else None
     if data is None:
         data = IssueBuild(pipeline, manifest, edition, store, workers).pdf()
-        data = press.finish(data, edition)   # unique font names; print: PDF/X, CMYK
         if store is not None:
             store.put(final_key, data)
     else:
@@ -145,8 +144,9 @@ class IssueBuild:
             try:
                 for _ in range(MAX_ROUNDS):
                     result = self._attempt(digits)
-                    if isinstance(result, bytes):
-                        return result
+                    if isinstance(result, bytes):   # press: font names; print: PDF/X, CMYK
+                        return press.finish(result, self.edition, self.project.press,
+                                            self.manifest.path)
                     log.info("page numbers need other digit counts than predicted: "
                              "rendering again")
                     digits = result
