@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import textwrap
 from collections import Counter
 from pathlib import Path
@@ -337,3 +338,20 @@ def test_print_settings_are_read(tmp_project):
     settings = tmp_project.project().press
     assert (settings.profile, settings.condition, settings.ink_limit, settings.bleed_mm) == (
         (tmp_project.root / "press.icc").resolve(), "FOGRA51", 320, 3.0)
+
+
+def test_preflight_command_reports_and_exits_1_on_failure(tmp_path, capsys):
+    from printjournal import cli
+
+    pdf = press_ready(pages=3, content=b"0 0 1 rg 30 30 40 40 re f")
+    pdf.save(tmp_path / "bad.pdf")
+    assert cli.main(["preflight", str(tmp_path / "bad.pdf"), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["passed"] is False
+    assert {(f["check"], f["page"]) for f in report["findings"]} == {
+        ("rgb", 1), ("rgb", 2), ("rgb", 3), ("pages", None)}
+    press_ready().save(tmp_path / "good.pdf")
+    assert cli.main(["preflight", str(tmp_path / "good.pdf")]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "passed: ready for the press"
+    assert cli.main(["preflight", str(tmp_path / "none.pdf")]) == 1
+    assert capsys.readouterr().err.strip() == f"{tmp_path / 'none.pdf'}:0: no such file"
