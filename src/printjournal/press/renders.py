@@ -58,7 +58,9 @@ def _gs(path: Path, out: Path, device: str, dpi: int, *extra: str) -> list[Path]
 
 
 def _ink(path: Path, work: Path, limit: int) -> Iterator[Finding]:
-    for number, tiff in enumerate(_gs(path, work / "ink", "tiff32nc", INK_DPI), start=1):
+    # -dUseFastColor: the separations as the file gives them (no ICC round trip), 4× faster
+    for number, tiff in enumerate(_gs(path, work / "ink", "tiff32nc", INK_DPI,
+                                      "-dUseFastColor"), start=1):
         with Image.open(tiff) as image:
             total = ImageMath.lambda_eval(
                 lambda a: a["c"] + a["m"] + a["y"] + a["k"],
