@@ -355,3 +355,48 @@ def test_preflight_command_reports_and_exits_1_on_failure(tmp_path, capsys):
     assert capsys.readouterr().out.splitlines()[-1] == "passed: ready for the press"
     assert cli.main(["preflight", str(tmp_path / "none.pdf")]) == 1
     assert capsys.readouterr().err.strip() == f"{tmp_path / 'none.pdf'}:0: no such file"
+
+
+def test_rgb_fills_images_gradients_and_groups_are_converted_to_cmyk():
+    """Whatever WeasyPrint leaves in RGB, colour.to_cmyk converts through the profile."""
+    from PIL import Image
+
+    from printjournal.model import PrintSettings
+    from printjournal.press import DEFAULT_PROFILE, checks, colour
+
+    pdf = press_ready()
+    pdf.pages[0].obj.Contents = pdf.make_stream(
+        b"0.1 0.1 0.1 rg 30 30 10 10 re f 0.8 0.1 0.1 RG 0 0 m 9 9 l S "
+        b"q 0.96 0 0 0.96 0 0 cm /Im0 Do Q /Pattern cs /P0 scn 50 50 10 10 re f")
+    picture = Image.new("RGB", (4, 4), (204, 26, 26))
+    image = pikepdf.Stream(pdf, picture.tobytes())
+    image.Type, image.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+    image.Width = image.Height = 4
+    image.ColorSpace, image.BitsPerComponent = pikepdf.Name.DeviceRGB, 8
+    gradient = pikepdf.Dictionary(ShadingType=2, ColorSpace=pikepdf.Name.DeviceRGB,
+                                  Coords=[0, 0, 100, 0], Function=pikepdf.Dictionary(
+                                      FunctionType=2, Domain=[0, 1], N=1, C0=[1, 1, 1],
+                                      C1=[0.8, 0.1, 0.1]))
+    page = pdf.pages[0].obj
+    page.Resources = pikepdf.Dictionary(
+        XObject=pikepdf.Dictionary(Im0=image),
+        Pattern=pikepdf.Dictionary(P0=pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Pattern, PatternType=2, Shading=gradient))))
+    page.Group = pikepdf.Dictionary(S=pikepdf.Name.Transparency, CS=pikepdf.Name.DeviceRGB)
+    assert [f.message for f in checks.check_structure(pdf, PrintSettings())] == [
+        "text or lines in RGB (rg 0.1 0.1 0.1)", "an RGB transparency group (object 4)",
+        "an RGB image (object 21)", "an RGB shading or gradient (in a pattern)"]
+
+    colour.to_cmyk(pdf, colour.Press(DEFAULT_PROFILE.read_bytes()))
+    assert checks.check_structure(pdf, PrintSettings()) == []
+    drawn = [(str(op), [float(v) for v in operands]) for operands, op
+             in pikepdf.parse_content_stream(pdf.pages[0].obj) if str(op) in ("k", "K")]
+    assert drawn[0] == ("k", [0, 0, 0, 0.9])        # a grey: black ink only
+    red = drawn[1][1]
+    assert drawn[1][0] == "K" and red[1] > 0.7 and red[2] > 0.7 and red[0] < 0.2
+    converted = pikepdf.PdfImage(image).as_pil_image()
+    assert converted.mode == "CMYK"
+    c, m, y, _ = converted.getpixel((0, 0))
+    assert m > 180 and y > 180 and c < 50
+    assert gradient.ColorSpace == "/DeviceCMYK" and len(gradient.Function.C1) == 4
+    assert page.Group.CS == "/DeviceCMYK"

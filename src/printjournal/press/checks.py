@@ -28,7 +28,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from ..model import PrintSettings
-from .colour import is_rgb
+from .colour import is_rgb, shadings
 from .fontnames import font_names
 
 MM = 72 / 25.4
@@ -121,11 +121,13 @@ def _rgb(pdf: pikepdf.Pdf) -> Iterator[Finding]:
         where = f"object {obj.objgen[0]}"
         if obj.get("/Subtype") == Name.Image and is_rgb(obj.get("/ColorSpace")):
             yield Finding("rgb", "fail", f"an RGB image ({where})")
-        if "/ShadingType" in obj and is_rgb(obj.get("/ColorSpace")):
-            yield Finding("rgb", "fail", f"an RGB shading or gradient ({where})")
         group = obj.get("/Group")
         if isinstance(group, Dictionary) and is_rgb(group.get("/CS")):
             yield Finding("rgb", "fail", f"an RGB transparency group ({where})")
+    for shading in shadings(pdf):
+        if is_rgb(shading.get("/ColorSpace")):
+            where = f"object {shading.objgen[0]}" if shading.is_indirect else "in a pattern"
+            yield Finding("rgb", "fail", f"an RGB shading or gradient ({where})")
 
 
 def _rgb_drawing(owner: pikepdf.Object, resources: pikepdf.Object | None, number: int,

@@ -95,12 +95,36 @@ def to_cmyk(pdf: pikepdf.Pdf, press: Press) -> None:
             _content(obj, obj.get("/Resources"), press)
         if not isinstance(obj, Dictionary | pikepdf.Stream):
             continue
-        if "/ShadingType" in obj:
-            _shading(obj, press)
-        elif obj.get("/Subtype") == Name.Image:
+        if obj.get("/Subtype") == Name.Image:
             _image(obj, press)
         for holder in _groups(obj):
             _group(holder, press)
+    for shading in shadings(pdf):
+        _shading(shading, press)
+
+
+def shadings(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
+    """Every shading of ``pdf``, once: objects of their own, and those written inside a
+    resource dictionary or a shading pattern."""
+    seen: set[tuple] = set()
+    holders = [page.obj for page in pdf.pages] + [
+        obj for obj in pdf.objects if isinstance(obj, Dictionary | pikepdf.Stream)]
+    for obj in holders:
+        resources = obj.get("/Resources")
+        found = [(obj, ()) ] if "/ShadingType" in obj else []
+        patterns = [obj] if obj.get("/PatternType") == 2 else []
+        if isinstance(resources, Dictionary):
+            found += [(shading, (obj.objgen, name)) for name, shading
+                      in (resources.get("/Shading") or Dictionary()).items()]
+            found += [(p.Shading, (obj.objgen, name)) for name, p
+                      in (resources.get("/Pattern") or Dictionary()).items()
+                      if p.get("/PatternType") == 2 and not p.is_indirect]
+        found += [(p.Shading, (p.objgen,)) for p in patterns]
+        for shading, where in found:   # a direct one is known by where it is written
+            key = shading.objgen if shading.is_indirect else where
+            if key not in seen:
+                seen.add(key)
+                yield shading
 
 
 def _content(owner: pikepdf.Object, resources: pikepdf.Object | None, press: Press) -> None:
