@@ -42,17 +42,37 @@ venv() {
   fi
 }
 
+# The print edition's press profile (FOGRA39, offset on coated paper), made once with
+# ArgyllCMS from the FOGRA39L characterisation data of icc-profiles-free (zlib licence);
+# printjournal looks for it at .venv/share/printjournal/ unless [print] profile says.
+# Ghostscript and poppler-utils: the preflight's ink coverage and render checks.
+PRESS_DEBS=(ghostscript poppler-utils argyll icc-profiles-free)
+press_profile() {
+  local dir=.venv/share/printjournal tmp
+  need_debs "${PRESS_DEBS[@]}"
+  [ -s "$dir/FOGRA39L_coated.icc" ] && return 0
+  mkdir -p "$dir"
+  tmp=$(mktemp -d)
+  cp /usr/share/color/icc/FOGRA39L.ti3 "$tmp/"
+  (cd "$tmp" && colprof -ql -kr -l300 -D "FOGRA39L coated (printjournal, ArgyllCMS)" \
+     -C "Made from FOGRA39L data (icc-profiles-free, zlib licence)" \
+     -O FOGRA39L_coated.icc FOGRA39L >/dev/null)
+  mv "$tmp/FOGRA39L_coated.icc" "$dir/" && rm -rf "$tmp"
+}
+
 case "${1:-}" in
   build)
     shift
     need_debs "${RUNTIME_DEBS[@]}"
     venv test
+    press_profile
     exec .venv/bin/printjournal build "$@"
     ;;
   test)
     shift
     need_debs "${RUNTIME_DEBS[@]}" "${TEST_DEBS[@]}"
     venv test
+    press_profile
     # veraPDF proves the PDFs accessible: no veraPDF, no test run (the tests fail without it
     # too, unless PRINTJOURNAL_ALLOW_SKIP=verapdf says to skip it on purpose: see conftest.py)
     if [ -z "${PRINTJOURNAL_VERAPDF:-}" ]; then

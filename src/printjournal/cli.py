@@ -135,6 +135,12 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--port", type=int, default=8041, help="port (default: 8041)")
     preview.set_defaults(command=_preview)
 
+    check_pdf = commands.add_parser("preflight", help="check a PDF as a print shop would: "
+                                    "PDF/X, CMYK, ink, fonts, images, bleed, renders")
+    check_pdf.add_argument("pdf", type=Path, help="the PDF (a print edition)")
+    check_pdf.add_argument("--json", action="store_true", help="the report as JSON")
+    check_pdf.set_defaults(command=_preflight)
+
     website = commands.add_parser("build", help="build the website's downloads: every PDF, "
                                   "manifest.json and index.html, only what changed",
                                   parents=[strict])
@@ -262,6 +268,22 @@ def _preview(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     return 0
+
+
+def _preflight(args: argparse.Namespace) -> int:
+    from . import press
+    from .errors import ContentError
+    from .model import PrintSettings
+
+    try:   # the project's [print] settings when there is one, else the defaults
+        settings = _project(args).press
+    except PrintjournalError:
+        settings = PrintSettings()
+    if not args.pdf.is_file():
+        raise ContentError.at(args.pdf, 0, "no such file")
+    report = press.preflight(args.pdf, settings)
+    print(report.json() if args.json else report.text())
+    return 1 if report.failed else 0
 
 
 def _check(args: argparse.Namespace) -> int:

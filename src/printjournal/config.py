@@ -24,6 +24,7 @@ from .model import (
     Editorial,
     Journal,
     PlainLimits,
+    PrintSettings,
     Project,
     Validation,
 )
@@ -62,15 +63,16 @@ def load_project(root: Path) -> Project:
     validation = _validation(checker, data)
     editorial = _editorial(checker, data)
     source_order = _source_order(checker, data)
+    press = _print(checker, data, root)
     for key in data.keys() - {"journal", "clinics", "validation", "plain_language",
-                              "governance", "sources"}:
+                              "governance", "sources", "print"}:
         checker.problem(key, f"unknown section [{key}]")
     if checker.problems:
         raise ConfigError(sorted(checker.problems))
     assert journal is not None
     return Project(root=root.resolve(), journal=journal, clinics=clinics,
                    validation=validation, editorial=editorial,
-                   source_order=source_order)
+                   source_order=source_order, press=press)
 
 
 class _Checker:
@@ -257,3 +259,39 @@ def _one_of(c: _Checker, data: dict[str, Any], section: str, key: str,
         c.problem(key, message + ", ".join(f'"{s}"' for s in choices), start)
         return choices[0]
     return value
+
+
+def _print(c: _Checker, data: dict[str, Any], root: Path) -> PrintSettings:
+    """[print]: the press profile and condition, the ink limit, the bleed."""
+    table = data.get("print", {})
+    if not isinstance(table, dict):
+        c.problem("print", "print must be given as a [print] table")
+        return PrintSettings()
+    start = c.line_of("print") if "print" in data else 0
+    for key in table.keys() - {"profile", "condition", "ink_limit", "bleed_mm"}:
+        c.problem(key, f"unknown key '{key}' in [print]", start)
+    default = PrintSettings()
+    profile = None
+    if "profile" in table:
+        profile = (root / c.text(table, "profile", after=start)).resolve()
+        if not profile.is_file():
+            c.problem("profile", f"the press profile {table['profile']} is not there "
+                      "(name the printer's CMYK .icc file, from the project folder; without "
+                      "'profile', the FOGRA39 profile ./run.sh makes is used)", start)
+        elif profile.read_bytes()[16:20] != b"CMYK":
+            c.problem("profile", f"{table['profile']} is not a CMYK press profile (an ICC "
+                      "profile for four inks, as the printer supplies)", start)
+    ink_limit = table.get("ink_limit", default.ink_limit)
+    if not isinstance(ink_limit, int) or isinstance(ink_limit, bool) or \
+            not 200 <= ink_limit <= 400:
+        c.problem("ink_limit", "'ink_limit' must be a whole percentage from 200 to 400", start)
+        ink_limit = default.ink_limit
+    bleed = table.get("bleed_mm", default.bleed_mm)
+    if isinstance(bleed, bool) or not isinstance(bleed, int | float) or not 0 <= bleed <= 10:
+        c.problem("bleed_mm", "'bleed_mm' must be a number of millimetres from 0 to 10", start)
+        bleed = default.bleed_mm
+    return PrintSettings(
+        profile=profile,
+        condition=c.text(table, "condition", required=False, default=default.condition,
+                         after=start),
+        ink_limit=ink_limit, bleed_mm=float(bleed))

@@ -99,6 +99,16 @@ class Editorial:
 
 
 @dataclass(frozen=True)
+class PrintSettings:
+    """The press the print edition is made for (printjournal.toml ``[print]``)."""
+
+    profile: Path | None = None   # the press's CMYK ICC profile (the output intent)
+    condition: str = "FOGRA39"    # its output condition identifier (color.org registry)
+    ink_limit: int = 300          # total area coverage, % (C + M + Y + K)
+    bleed_mm: float = 3.0         # BleedBox beyond the TrimBox on each side
+
+
+@dataclass(frozen=True)
 class Project:
     """A printjournal project folder and its validated configuration."""
 
@@ -108,6 +118,7 @@ class Project:
     validation: Validation = field(default_factory=Validation)
     editorial: Editorial = field(default_factory=Editorial)
     source_order: str = "citation"
+    press: PrintSettings = field(default_factory=PrintSettings)
 
     @property
     def config_path(self) -> Path:

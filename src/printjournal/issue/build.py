@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pypdf
 
-from .. import cache, editions
+from .. import cache, editions, press
 from ..errors import Notices, Problem, RenderError
 from ..files import write_atomic
 from ..pdf import assemble, folios
@@ -103,8 +103,9 @@ class IssueBuild:
             try:
                 for _ in range(MAX_ROUNDS):
                     result = self._attempt(digits)
-                    if isinstance(result, bytes):
-                        return result
+                    if isinstance(result, bytes):   # press: font names; print: PDF/X, CMYK
+                        return press.finish(result, self.edition, self.project.press,
+                                            self.manifest.path)
                     log.info("page numbers need other digit counts than predicted: "
                              "rendering again")
                     digits = result
