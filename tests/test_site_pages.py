@@ -155,7 +155,9 @@ def test_the_index_links_every_pdf_and_says_what_it_is(dist):
             assert f"{entry['pages']} pages" in text
             assert templating.filesize(entry["bytes"]) in text
     assert "16 November 2026" in text          # dates as people read them
-    assert "Digital edition" in text and "Print edition" in text
+    assert "Digital edition" in text and "Print-shop file" in text
+    # the print shop's file (crop marks, pages larger than A4) is not offered for home printing
+    assert "for printing" not in text and "to print at home, use the digital edition" in text
 
 
 def test_the_pages_are_accessible_html(dist):
@@ -266,7 +268,7 @@ def test_the_downloads_page_links_download_the_pdfs(browser, server, dist):
             if entry["kind"] == "article":
                 link = page.get_by_role("link", name=entry["title"], exact=True)
             else:
-                name = "Digital edition" if entry["edition"] == "digital" else "Print edition"
+                name = "Digital edition" if entry["edition"] == "digital" else "Print-shop file"
                 link = page.get_by_role("region", name="Issues").get_by_role(
                     "link", name=re.compile(name))
             with page.expect_download() as info:

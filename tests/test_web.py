@@ -108,7 +108,8 @@ def test_library_lists_every_article_with_its_review_status(client, samples):
     ("sleep", {"sleep-and-immunity", "menopause-what-to-expect"}),       # ... and a tag
     ("Heart Health", {"eating-for-your-heart", "understanding-blood-pressure",
                       "walking-for-health"}),                            # every word matches
-    ("IMMUNITY winter", {"winter-viruses-colds-flu"}),
+    ("IMMUNITY winter", {"winter-viruses-colds-flu",          # word forms: "immun-" also
+                         "impfschutz-erwachsene"}),           # begins "Immunsystem"
     ("nothing-matches-this", set()),
 ])
 def test_search_by_title_section_and_tag(client, query, expected):
@@ -462,3 +463,27 @@ def test_a_note_too_big_for_the_box_is_refused_plainly(client):
                              "note": "M" * 200})
     assert response.status_code == 400
     assert "The name and note do not fit in the box on the front" in text(response)
+
+
+def test_the_library_shows_each_known_articles_page_count(client, samples):
+    """Staff see how long a print is: the count once the article's PDF is known."""
+    import pypdf
+
+    client.get("/articles/sleep-and-immunity")             # previewed: its PDF is known
+    pages = len(pypdf.PdfReader(samples["sleep-and-immunity"].pdf).pages)
+    page = text(client.get("/"))
+    item = page[page.index('value="sleep-and-immunity"'):]
+    item = item[:item.index("</li>")]
+    assert f"{pages} pages" in item
+
+
+def test_search_finds_word_forms_the_standfirst_and_filters_by_language(client):
+    def shown(query: str) -> set[str]:
+        return set(re.findall(r'name="slug" value="([^"]+)" id=', text(client.get(query))))
+
+    assert "sleep-and-immunity" in shown("/?q=sleeping")          # a word form
+    assert "winter-viruses-colds-flu" in shown("/?q=flu+vaccine")   # tags, stemmed
+    assert "eating-for-your-heart" in shown("/?q=superfoods")      # the standfirst
+    assert shown("/?lang=de-DE") == {"impfschutz-erwachsene"}
+    page = text(client.get("/"))
+    assert 'lang="de-DE">Impfschutz' in page                        # its title's language

@@ -35,6 +35,7 @@ class Choices:
 
     slugs: tuple[str, ...] = ()
     query: str = ""
+    lang: str = ""                   # show only articles in this language ("": any)
     clinic: str | None = None
     paper: str | None = None
     large_print: bool = False
@@ -53,6 +54,8 @@ class Choices:
         pairs += [("picked", s) for s in slugs]
         if query and self.query:
             pairs.append(("q", self.query))
+        if query and self.lang:
+            pairs.append(("lang", self.lang))
         if self.clinic:
             pairs.append(("clinic", self.clinic))
         if self.paper:
@@ -85,7 +88,8 @@ def read(source: Any) -> Choices:
     query = "" if "show_all" in source else " ".join(source.get("q", "").split())[:MAX_QUERY]
     texts = {name: " ".join(source.get(name, "").split())    # a line break is a space
              for name in FIELD_LIMITS}
-    return Choices(slugs=slugs, query=query, clinic=source.get("clinic") or None,
+    lang = "" if "show_all" in source else source.get("lang", "")[:20]
+    return Choices(slugs=slugs, query=query, lang=lang, clinic=source.get("clinic") or None,
                    paper=source.get("paper") or None,
                    **{flag: source.get(flag) == "on" for flag in FLAGS}, **texts)
 

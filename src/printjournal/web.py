@@ -211,10 +211,13 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
         day = today()
         known = articles()
         by_slug = {a.slug: a for a in known}
-        listed = [a for a in known if desksearch.matches(a, choices.query)]
+        listed = [a for a in known if desksearch.matches(a, choices.query)
+                  and (not choices.lang or a.lang == choices.lang)]
         selected = [by_slug[s] for s in choices.slugs if s in by_slug]
         return page("library.html", status=status, choices=choices, problems=problems,
                     articles=listed, selected=selected,
+                    languages=sorted({a.lang for a in known}),
+                    pages_of=known_pages,
                     hidden_selected=[a for a in selected if a not in listed],
                     status_of=lambda a: review_status(a, day), clinics=project.clinics,
                     papers=deskform.PAPERS, default_paper=project.journal.paper,
@@ -295,10 +298,26 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
             abort(404, f"'{slug}' has no page {number}.")
         return Response(image, mimetype="image/png")
 
+    store = cache.RenderCache.for_project(project)
+
+    def known_pages(article: Article) -> int | None:
+        """The article's page count if its PDF is known (previewed, or in the render cache
+        that ``printjournal build`` fills); None rather than render in the library."""
+        known = page_counts.get(article.slug)
+        if known is not None and known[0] == _signature(project, article):
+            return known[1]
+        data = store.get(cache.key(project, cache.article_inputs(article, project), ARTICLE))
+        if data is None:
+            return None
+        import pypdf
+
+        count = len(pypdf.PdfReader(io.BytesIO(data)).pages)
+        page_counts[article.slug] = (_signature(project, article), count)
+        return count
+
     def count_pages(article: Article) -> int:
         """The article's page count: remembered while its file is unchanged."""
-        stat = (project.root / article.path).stat()
-        signature = (stat.st_mtime_ns, stat.st_size)
+        signature = _signature(project, article)
         known = page_counts.get(article.slug)
         if known is None or known[0] != signature:
             known = (signature, pool.run(_page_count, article.slug))
@@ -342,6 +361,11 @@ def review_status(article: Article, today: dt.date) -> str:
     if article.review is None:
         return "unreviewed"
     return "overdue" if article.review.overdue(today) else "ok"
+
+
+def _signature(project: Project, article: Article) -> tuple[int, int]:
+    stat = (project.root / article.path).stat()
+    return stat.st_mtime_ns, stat.st_size
 
 
 def _stop(signum: int, frame: object) -> None:
