@@ -132,6 +132,12 @@ def test_preview_shows_every_page_as_an_image(client, samples):
     png = client.get(images[0])
     assert png.status_code == 200 and png.mimetype == "image/png"
     assert png.data.startswith(b"\x89PNG")
+    # each page's text beside its image, for a screen reader: page 1 has the standfirst
+    texts = [html.unescape(t) for t in re.findall(
+        r"<summary>Text of page \d+</summary><p>(.*?)</p>", page, re.DOTALL)]
+    assert len(texts) == len(images)
+    assert " ".join(sample.article.dek.split()[:6]) in texts[0]
+    assert "Review overdue" in text(client.get("/articles/walking-for-health"))
 
 
 @pytest.mark.parametrize("url", ["/articles/no-such-article", "/articles/no-such-article/1.png",

@@ -50,6 +50,7 @@ from .deskpool import (
     WorkerLostError,
     WorkerPool,
 )
+from .deskpreview import page_texts
 from .deskresult import HeldLeaflets, Made
 from .downloads import ARTICLE, INDEX, ISSUE, MANIFEST
 from .errors import Notices, PrintjournalError
@@ -282,9 +283,10 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
             abort(404, f"There is no article '{slug}'.")
         day = today()
         choices = deskform.read(request.args).without_personal()
-        return page("preview.html", article=article, choices=choices,
-                    review=review_status(article, day),
-                    pages=range(1, count_pages(article) + 1))
+        texts = pool.run(page_texts, slug)           # the pages' words, for screen readers
+        page_counts[slug] = (_signature(project, article), len(texts))
+        return page("preview.html", article=article, choices=choices, texts=texts,
+                    review=review_status(article, day), pages=range(1, len(texts) + 1))
 
     @app.get("/articles/<slug>/<int:number>.png")
     def page_image(slug: str, number: int) -> Response:
