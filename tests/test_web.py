@@ -493,3 +493,13 @@ def test_search_finds_word_forms_the_standfirst_and_filters_by_language(client):
     assert shown("/?lang=de-DE") == {"impfschutz-erwachsene"}
     page = text(client.get("/"))
     assert 'lang="de-DE">Impfschutz' in page                        # its title's language
+
+
+def test_the_leaflets_warnings_are_shown_on_its_result(client):
+    """An article linking to pages the project does not hold prints, with warnings that
+    the result page shows (they used to be dropped)."""
+    result, pdf = made(client, {"slug": "car-t-autoimmune"})
+    assert pdf.status_code == 200
+    page = " ".join(text(result).split())
+    assert "warnings for the editors" in page
+    assert "content/articles/car-t-autoimmune.md:" in page and "/journal/" in page
