@@ -155,6 +155,10 @@ def test_the_index_links_every_pdf_and_says_what_it_is(dist):
             assert f"{entry['pages']} pages" in text
             assert templating.filesize(entry["bytes"]) in text
     assert "16 November 2026" in text          # dates as people read them
+    # an article past its clinical review is marked for readers, the others are not
+    assert text.count("Due for clinical review since") == 1
+    assert ("Walking for Health: The Underrated Everyday Exercise Due for clinical review "
+            "since 1 October 2026; information may be out of date.") in text
     assert "Digital edition" in text and "Print-shop file" in text
     # the print shop's file (crop marks, pages larger than A4) is not offered for home printing
     assert "for printing" not in text and "to print at home, use the digital edition" in text

@@ -169,7 +169,8 @@ def article_outputs(project: Project, articles: Sequence[Article]) -> list[Outpu
         inputs=tuple(cache.article_inputs(article, project)), options=(ARTICLE,),
         make=Pipeline.article_pdf, args=(article,),
         listing=Listing(kind=ARTICLE, slug=article.slug, title=article.title,
-                        date=article.date, lang=article.lang, section=article.section),
+                        date=article.date, lang=article.lang, section=article.section,
+                        review_due=downloads.review_due(article)),
         cost=len(article.body)) for article in articles]
 
 
