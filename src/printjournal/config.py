@@ -14,7 +14,16 @@ from typing import Any
 
 from .content import raster_problem
 from .errors import ConfigError, Problem
-from .model import PAPER_SIZES, SEVERITIES, Clinic, Journal, Project, Validation
+from .model import (
+    OVERDUE_RULES,
+    PAPER_SIZES,
+    SEVERITIES,
+    Clinic,
+    Governance,
+    Journal,
+    Project,
+    Validation,
+)
 
 CONFIG_NAME = "printjournal.toml"
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
@@ -48,13 +57,14 @@ def load_project(root: Path) -> Project:
     journal = _journal(checker, data)
     clinics = _clinics(checker, data, root)
     validation = _validation(checker, data)
-    for key in data.keys() - {"journal", "clinics", "validation"}:
+    governance = _governance(checker, data)
+    for key in data.keys() - {"journal", "clinics", "validation", "governance"}:
         checker.problem(key, f"unknown section [{key}]")
     if checker.problems:
         raise ConfigError(sorted(checker.problems))
     assert journal is not None
     return Project(root=root.resolve(), journal=journal, clinics=clinics,
-                   validation=validation)
+                   validation=validation, governance=governance)
 
 
 class _Checker:
@@ -168,16 +178,26 @@ def _clinics(c: _Checker, data: dict[str, Any], root: Path) -> tuple[Clinic, ...
 
 
 def _validation(c: _Checker, data: dict[str, Any]) -> Validation:
-    table = data.get("validation", {})
+    return Validation(unknown_links=_choice(c, data, "validation", "unknown_links", SEVERITIES))
+
+
+def _governance(c: _Checker, data: dict[str, Any]) -> Governance:
+    return Governance(overdue=_choice(c, data, "governance", "overdue", OVERDUE_RULES))
+
+
+def _choice(c: _Checker, data: dict[str, Any], name: str, key: str,
+            choices: tuple[str, ...]) -> str:
+    """The value of ``key`` in the table ``[name]``, one of ``choices`` (the first is the
+    default); problems with the table or the value are collected in ``c``."""
+    table = data.get(name, {})
     if not isinstance(table, dict):
-        c.problem("validation", "validation must be given as a [validation] table")
-        return Validation()
-    start = c.line_of("validation") if "validation" in data else 0
-    for key in table.keys() - {"unknown_links"}:
-        c.problem(key, f"unknown key '{key}' in [validation]", start)
-    unknown_links = table.get("unknown_links", "warn")
-    if unknown_links not in SEVERITIES:
-        c.problem("unknown_links", "'unknown_links' must be one of "
-                  + ", ".join(f'"{s}"' for s in SEVERITIES), start)
-        unknown_links = "warn"
-    return Validation(unknown_links=unknown_links)
+        c.problem(name, f"{name} must be given as a [{name}] table")
+        return choices[0]
+    start = c.line_of(name) if name in data else 0
+    for unknown in table.keys() - {key}:
+        c.problem(unknown, f"unknown key '{unknown}' in [{name}]", start)
+    value = table.get(key, choices[0])
+    if value not in choices:
+        c.problem(key, f"'{key}' must be one of " + ", ".join(f'"{s}"' for s in choices), start)
+        return choices[0]
+    return value

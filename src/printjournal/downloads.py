@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import LayoutError, relative
-from .model import Article, Project
+from .model import Project
 from .templating import Layouts
 
 ARTICLE = "article"
@@ -98,14 +98,6 @@ class IssueDownloads:
     page: str                                    # "issues/<slug>.html"
     editions: tuple[Download, ...]               # digital first
     articles: tuple[Download, ...] = field(default=())
-
-
-def review_due(article: Article, today: dt.date | None = None) -> dt.date | None:
-    """The date an article's clinical review fell due, if it is past it on ``today`` (the
-    build's day): the downloads page says so beside it ("Due for clinical review since")."""
-    review = article.review
-    day = today or dt.date.today()
-    return review.next_review if review is not None and review.overdue(day) else None
 
 
 def manifest_json(project: Project, downloads: Iterable[Download]) -> bytes:

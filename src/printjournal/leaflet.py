@@ -42,6 +42,7 @@ from . import cache, content, links, markup
 from .booklet import impose
 from .build import Pipeline
 from .errors import ConfigError, ContentError, Notices, Problem, ReviewError, relative
+from .governance import review_line
 from .model import PAPER_SIZES, Article, Clinic, Project
 from .overlay import graft, named_rect, open_pdf, page_count
 from .personal import Box, DoesNotFitError, check_printable, render_layer
@@ -288,7 +289,7 @@ def governance(project: Project, articles: Sequence[Article], today: dt.date,
             states.append("overdue")
             if not allow_overdue:
                 problems.append(Problem(
-                    article.path, _review_line(project, article),
+                    article.path, review_line(project, article),
                     f"'{article.title}' is past its clinical review: its next review was due "
                     f"on {article.review.next_review.isoformat()} (owner: "
                     f"{article.review.owner}). Ask the owner to review it, or print it marked "
@@ -298,12 +299,6 @@ def governance(project: Project, articles: Sequence[Article], today: dt.date,
     if problems:
         raise ReviewError(problems)
     return tuple(states)
-
-
-def _review_line(project: Project, article: Article) -> int:
-    text = content.read_text(project.root / article.path, project.root)
-    doc = content.split_front_matter(article.path, text).doc
-    return doc.line("review", "next_review")
 
 
 def leaflet_title(articles: Sequence[Article], clinic: Clinic) -> str:

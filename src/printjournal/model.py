@@ -68,6 +68,21 @@ class Validation:
     unknown_links: str = "warn"
 
 
+OVERDUE_RULES = ("mark", "withhold")
+
+
+@dataclass(frozen=True)
+class Governance:
+    """Clinical governance of what readers download (printjournal.toml ``[governance]``).
+
+    ``overdue``: an article past its next review on the day of a website build is
+    offered marked "Due for clinical review since ..." (``"mark"``), or left out of
+    the website (``"withhold"``).
+    """
+
+    overdue: str = "mark"
+
+
 @dataclass(frozen=True)
 class Project:
     """A printjournal project folder and its validated configuration."""
@@ -76,6 +91,7 @@ class Project:
     journal: Journal
     clinics: tuple[Clinic, ...] = ()
     validation: Validation = field(default_factory=Validation)
+    governance: Governance = field(default_factory=Governance)
 
     @property
     def config_path(self) -> Path:

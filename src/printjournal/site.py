@@ -30,6 +30,7 @@ folder. Temporary files of killed runs are removed at the start.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import io
 import json
@@ -44,7 +45,7 @@ from typing import Any, Protocol
 
 import pypdf
 
-from . import cache, content, downloads, files, links, sitework, workers
+from . import cache, content, downloads, files, governance, links, sitework, workers
 from .build import Pipeline
 from .downloads import ARTICLE, ISSUE, MANIFEST, Download, Listing
 from .errors import Notice, Notices, PrintjournalError, Problem, relative
@@ -153,7 +154,8 @@ def plan(project: Project, issue_builder: IssueBuilder | None = None,
     problems += links.check_links(articles, project, notices=notices)
     bad = {p.path for p in problems}
     good = [a for a in articles if a.path not in bad]
-    outputs = article_outputs(project, good)
+    outputs = article_outputs(project, governance.published(
+        project, good, notices if notices is not None else Notices()))
     builder = issue_builder or ISSUE_BUILDER
     if builder is not None:
         issues, issue_problems = issue_outputs(project, good, builder)
@@ -162,16 +164,19 @@ def plan(project: Project, issue_builder: IssueBuilder | None = None,
     return Plan(tuple(outputs), tuple(sorted(set(problems))))
 
 
-def article_outputs(project: Project, articles: Sequence[Article]) -> list[Output]:
-    """One PDF per article: ``articles/<slug>.pdf``."""
+def article_outputs(project: Project, articles: Sequence[Article],
+                    today: dt.date | None = None) -> list[Output]:
+    """One PDF per article: ``articles/<slug>.pdf``, marked if past its review on ``today``."""
     return [Output(
         path=f"articles/{article.slug}.pdf", source=article.path,
-        inputs=tuple(cache.article_inputs(article, project)), options=(ARTICLE,),
-        make=Pipeline.article_pdf, args=(article,),
+        inputs=tuple(cache.article_inputs(article, project)),
+        options=(ARTICLE, *governance.cache_options(due)),
+        make=Pipeline.article_pdf, args=(article, due),
         listing=Listing(kind=ARTICLE, slug=article.slug, title=article.title,
                         date=article.date, lang=article.lang, section=article.section,
-                        review_due=downloads.review_due(article)),
-        cost=len(article.body)) for article in articles]
+                        review_due=due),
+        cost=len(article.body))
+        for article in articles for due in [governance.review_due(article, today)]]
 
 
 # ─────────────────────────── issues ───────────────────────────
