@@ -57,7 +57,11 @@ def post(url: str, name: str, token: str | None) -> tuple[float, str | None]:
     try:
         with urllib.request.urlopen(url, data=urllib.parse.urlencode(fields).encode(),
                                     timeout=120) as response:
-            error = None if response.read().startswith(b"%PDF-") else "not a PDF"
+            body, result = response.read(), response.url
+        if not body.startswith(b"%PDF-") and "/leaflets/" in result:   # the result page
+            with urllib.request.urlopen(result + "/leaflet.pdf", timeout=120) as response:
+                body = response.read()
+        error = None if body.startswith(b"%PDF-") else "not a PDF"
     except urllib.error.HTTPError as exc:
         error = f"HTTP {exc.code}"
     except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:

@@ -156,7 +156,13 @@ def test_the_index_links_every_pdf_and_says_what_it_is(dist):
             assert f"{entry['pages']} pages" in text
             assert templating.filesize(entry["bytes"]) in text
     assert "16 November 2026" in text          # dates as people read them
-    assert "Digital edition" in text and "Print edition" in text
+    # an article past its clinical review is marked for readers, the others are not
+    assert text.count("Due for clinical review since") == 1
+    assert ("Walking for Health: The Underrated Everyday Exercise Due for clinical review "
+            "since 1 October 2026; information may be out of date.") in text
+    assert "Digital edition" in text and "Print-shop file" in text
+    # the print shop's file (crop marks, pages larger than A4) is not offered for home printing
+    assert "for printing" not in text and "to print at home, use the digital edition" in text
 
 
 def test_the_pages_are_accessible_html(dist):
@@ -267,7 +273,7 @@ def test_the_downloads_page_links_download_the_pdfs(browser, server, dist):
             if entry["kind"] == "article":
                 link = page.get_by_role("link", name=entry["title"], exact=True)
             else:
-                name = "Digital edition" if entry["edition"] == "digital" else "Print edition"
+                name = "Digital edition" if entry["edition"] == "digital" else "Print-shop file"
                 link = page.get_by_role("region", name="Issues").get_by_role(
                     "link", name=re.compile(name))
             with page.expect_download() as info:

@@ -68,6 +68,23 @@ def client(fresh_sample_project, dist, inline_pool):
     return app.test_client()
 
 
+def form_problems(response) -> list[str]:
+    """The problems listed on the form page, as the browser shows them."""
+    page = response.get_data(as_text=True)
+    [box] = re.findall(r'<div class="problems" role="alert" id="problems">(.*?)</div>', page,
+                       re.DOTALL)
+    return [html.unescape(m) for m in re.findall(r'<li><a href="#\w+">(.*?)</a></li>', box)]
+
+
+def made(client, data):
+    """POST the form as staff do and follow it: (the result page, the PDF's response)."""
+    response = post(client, data)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    result = client.get(response.headers["Location"])
+    pdf = re.search(r'href="(/leaflets/[^"]+/leaflet\.pdf)"', result.get_data(as_text=True))
+    return result, client.get(pdf.group(1))
+
+
 def text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
@@ -94,7 +111,8 @@ def test_library_lists_every_article_with_its_review_status(client, samples):
     ("sleep", {"sleep-and-immunity", "menopause-what-to-expect"}),       # ... and a tag
     ("Heart Health", {"eating-for-your-heart", "understanding-blood-pressure",
                       "walking-for-health"}),                            # every word matches
-    ("IMMUNITY winter", {"winter-viruses-colds-flu"}),
+    ("IMMUNITY winter", {"winter-viruses-colds-flu",          # word forms: "immun-" also
+                         "impfschutz-erwachsene"}),           # begins "Immunsystem"
     ("nothing-matches-this", set()),
 ])
 def test_search_by_title_section_and_tag(client, query, expected):
@@ -117,6 +135,12 @@ def test_preview_shows_every_page_as_an_image(client, samples):
     png = client.get(images[0])
     assert png.status_code == 200 and png.mimetype == "image/png"
     assert png.data.startswith(b"\x89PNG")
+    # each page's text beside its image, for a screen reader: page 1 has the standfirst
+    texts = [html.unescape(t) for t in re.findall(
+        r"<summary>Text of page \d+</summary><p>(.*?)</p>", page, re.DOTALL)]
+    assert len(texts) == len(images)
+    assert " ".join(sample.article.dek.split()[:6]) in texts[0]
+    assert "Review overdue" in text(client.get("/articles/walking-for-health"))
 
 
 @pytest.mark.parametrize("url", ["/articles/no-such-article", "/articles/no-such-article/1.png",
@@ -126,7 +150,7 @@ def test_preview_shows_every_page_as_an_image(client, samples):
 def test_unknown_things_get_a_404_page(client, url):
     response = client.get(url)
     assert response.status_code == 404
-    assert error_page(response)[0] == "Not Found"
+    assert error_page(response)[0] == "Not found"
     assert "Back to the library" in response.get_data(as_text=True)
 
 
@@ -140,14 +164,15 @@ def test_downloads_serve_the_website_build(client):
 
 @pytest.mark.parametrize(("form", "status", "message"), [
     ({}, 400, "Choose at least one article."),
-    ({"slug": "no-such-article"}, 404, "There is no article 'no-such-article'."),
-    ({"slug": "walking-for-health", "clinic": "nowhere"}, 400, "There is no clinic 'nowhere'."),
-    ({"slug": "walking-for-health", "paper": "A3"}, 400, "Paper must be A4, A5 or Letter."),
+    ({"slug": "no-such-article"}, 400, "There is no article 'no-such-article'."),
+    ({"slug": "sleep-and-immunity", "clinic": "nowhere"}, 400, "There is no clinic 'nowhere'."),
+    ({"slug": "sleep-and-immunity", "paper": "A3"}, 400, "Paper must be A4, A5 or Letter."),
 ])
 def test_bad_leaflet_requests_say_what_is_wrong(client, form, status, message):
     response = post(client, form)
     assert response.status_code == status
-    assert error_page(response) == ({400: "Bad Request", 404: "Not Found"}[status], message)
+    assert form_problems(response) == [message]            # on the form, in its words
+    assert "Bad Request" not in text(response)
 
 
 def test_leaflet_is_post_only(client):
@@ -163,9 +188,12 @@ def _pdf_text(data: bytes) -> str:
 
 def test_create_leaflet_returns_the_pdf_inline(client, samples, caplog):
     caplog.set_level("DEBUG")
-    response = post(client, {
+    result, response = made(client, {
         "slug": ["sleep-and-immunity", "eating-for-your-heart"], "clinic": "riverside",
         "paper": "A4", "for_name": "Alexandra Testpatient", "note": "Walk daily"})
+    assert result.status_code == 200 and result.headers["Cache-Control"] == "no-store"
+    assert "Alexandra" not in result.get_data(as_text=True)
+    assert "Walk daily" not in result.get_data(as_text=True)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == 'inline; filename="leaflet.pdf"'
@@ -181,7 +209,7 @@ def test_create_leaflet_returns_the_pdf_inline(client, samples, caplog):
 
 
 OVERDUE = ("“Walking for Health: The Underrated Everyday Exercise” is past its clinical review: "
-           "its next review was due on 2026-10-01 (owner: Dr Samuel Okafor, Cardiology Lead). "
+           "its next review was due on 1 October 2026 (owner: Dr Samuel Okafor, Cardiology Lead). "
            "Ask the owner to review it, or tick “Print articles past their review date” to "
            "print it marked “Review overdue”.")
 
@@ -189,8 +217,8 @@ OVERDUE = ("“Walking for Health: The Underrated Everyday Exercise” is past i
 def test_overdue_article_is_refused_plainly_unless_allowed(client):
     refused = post(client, {"slug": "walking-for-health"})
     assert refused.status_code == 400
-    assert error_page(refused) == ("Bad Request", OVERDUE)
-    allowed = post(client, {"slug": "walking-for-health", "allow_overdue": "on"})
+    assert form_problems(refused) == [OVERDUE]
+    _result, allowed = made(client, {"slug": "walking-for-health", "allow_overdue": "on"})
     assert allowed.status_code == 200
     assert "Review overdue" in _pdf_text(allowed.data)
 
@@ -198,9 +226,8 @@ def test_overdue_article_is_refused_plainly_unless_allowed(client):
 def test_a_bad_leaflet_option_is_a_400(client):
     response = post(client, {"slug": "sleep-and-immunity", "for_name": "x" * 61})
     assert response.status_code == 400
-    assert error_page(response) == ("Bad Request",
-                                    "The patient's name can have at most 60 characters "
-                                    "(this one has 61).")
+    assert form_problems(response) == ["The patient's name can have at most 60 characters "
+                                       "(this one has 61)."]
 
 
 def test_the_stylesheet_is_served(client):
@@ -258,14 +285,18 @@ def test_every_response_carries_the_security_headers(client, url):
     headers = client.get(url).headers
     assert headers["X-Content-Type-Options"] == "nosniff"
     policy = headers["Content-Security-Policy"]
-    assert "frame-ancestors 'none'" in policy and "script-src 'none'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert re.search(r"script-src '(self|none)'", policy)      # the desk's own script only
     assert "unsafe-inline" not in policy
     assert headers["Referrer-Policy"] == "same-origin"
 
 
 def test_the_pages_have_no_inline_script_or_style(client):
     page = client.get("/").get_data(as_text=True)
-    assert "<script" not in page and "<style" not in page and " style=" not in page
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", page, re.DOTALL)
+    assert scripts == [""] and '<script src="/desk.js" defer>' in page   # its own file only
+    assert "<style" not in page and " style=" not in page and " on" + "click=" not in page
+    assert client.get("/desk.js").mimetype == "text/javascript"
 
 
 @pytest.mark.parametrize("size", [20_000, 300_000, 3_000_000])
@@ -310,8 +341,11 @@ def test_ticking_booklet_alone_makes_a_booklet(client):
     import io
 
     import pypdf
-    response = post(client, {"slug": "sleep-and-immunity", "paper": "A4", "booklet": "on"})
+    result, response = made(client, {"slug": "sleep-and-immunity", "paper": "A4",
+                                     "booklet": "on"})
     assert response.status_code == 200, text(response)
+    words = " ".join(text(result).split())
+    assert "double-sided" in words and "flip on the short edge" in words and "fold" in words
     sheet = pypdf.PdfReader(io.BytesIO(response.data)).pages[0]
     width, height = float(sheet.mediabox.width), float(sheet.mediabox.height)
     assert (round(width), round(height)) == (842, 595)      # A4 landscape sheets
@@ -451,3 +485,37 @@ def test_a_note_too_big_for_the_box_is_refused_plainly(client):
                              "note": "M" * 200})
     assert response.status_code == 400
     assert "The name and note do not fit in the box on the front" in text(response)
+
+
+def test_the_library_shows_each_known_articles_page_count(client, samples):
+    """Staff see how long a print is: the count once the article's PDF is known."""
+    import pypdf
+
+    client.get("/articles/sleep-and-immunity")             # previewed: its PDF is known
+    pages = len(pypdf.PdfReader(samples["sleep-and-immunity"].pdf).pages)
+    page = text(client.get("/"))
+    item = page[page.index('value="sleep-and-immunity"'):]
+    item = item[:item.index("</li>")]
+    assert f"{pages} pages" in item
+
+
+def test_search_finds_word_forms_the_standfirst_and_filters_by_language(client):
+    def shown(query: str) -> set[str]:
+        return set(re.findall(r'name="slug" value="([^"]+)" id=', text(client.get(query))))
+
+    assert "sleep-and-immunity" in shown("/?q=sleeping")          # a word form
+    assert "winter-viruses-colds-flu" in shown("/?q=flu+vaccine")   # tags, stemmed
+    assert "eating-for-your-heart" in shown("/?q=superfoods")      # the standfirst
+    assert shown("/?lang=de-DE") == {"impfschutz-erwachsene"}
+    page = text(client.get("/"))
+    assert 'lang="de-DE">Impfschutz' in page                        # its title's language
+
+
+def test_the_leaflets_warnings_are_shown_on_its_result(client):
+    """An article linking to pages the project does not hold prints, with warnings that
+    the result page shows (they used to be dropped)."""
+    result, pdf = made(client, {"slug": "car-t-autoimmune"})
+    assert pdf.status_code == 200
+    page = " ".join(text(result).split())
+    assert "warnings for the editors" in page
+    assert "content/articles/car-t-autoimmune.md:" in page and "/journal/" in page

@@ -42,49 +42,188 @@ def desk(fresh_sample_project) -> Iterator[str]:
         assert "Browser Patient" not in output   # the patient's name is never logged
 
 
-def test_search_pick_two_articles_and_print_a_leaflet(browser, desk, samples, tmp_path):
-    context = browser.new_context(viewport={"width": 1100, "height": 1400})
-    page = context.new_page()
-    page.goto(desk + "/")
-    page.fill("#q", "heart")
-    page.click("form.search button")
-    page.wait_for_load_state()
-    shown = page.locator("input[name=slug]").evaluate_all("els => els.map(e => e.value)")
-    assert "eating-for-your-heart" in shown and "sleep-and-immunity" not in shown
-    page.screenshot(path=str(screenshots(tmp_path) / "desk-search.png"), full_page=True)
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
+
+def look(page, tmp_path, name: str) -> None:
+    """Screenshots of ``page`` at desktop and phone sizes, and axe's audit at each: none."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
+        page.screenshot(path=str(screenshots(tmp_path) / f"desk-{name}-{size}.png"),
+                        full_page=True)
+        violations = Axe().run(page).response["violations"]
+        assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]])
+                                  for v in violations]
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"{name} scrolls sideways at {size}"
+
+
+def tab_to(page, selector: str, back: bool = False) -> None:
+    """Press Tab (Shift+Tab) until ``selector`` has the focus, as a keyboard user does."""
+    for _ in range(80):
+        if page.locator(selector).evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+    raise AssertionError(f"{selector} never got the focus")
+
+
+def pdf_text(context, url: str) -> tuple[str, pypdf.PdfReader]:
+    response = context.request.get(url)
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    reader = pypdf.PdfReader(io.BytesIO(response.body()))
+    return " ".join(" ".join(p.extract_text() for p in reader.pages).split()), reader
+
+
+@pytest.fixture
+def staff(browser):
+    """A browser tab as the front desk has it (the audit's script allowed in)."""
+    context = browser.new_context(viewport=SIZES["desktop"], bypass_csp=True)
+    yield context, context.new_page()
+    context.close()
+
+
+def test_keyboard_only_booklet_for_a_named_patient_then_next_patient(staff, desk, samples,
+                                                                     tmp_path):
+    context, page = staff
+    page.goto(desk + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Skip to the main content"
+    look(page, tmp_path, "library")
+    tab_to(page, "#q")
+    page.keyboard.type("heart")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")                        # Search: the whole form posted back
+    assert page.evaluate("() => document.activeElement.id") == "articles"   # focus on results
+    tab_to(page, "#a-eating-for-your-heart")
+    page.keyboard.press("Space")
+    tab_to(page, "#q", back=True)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("sleeping")                      # a word form of "sleep"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("#a-sleep-and-immunity").count() == 1
+    assert "Selected (1)" in page.inner_text(".selected h2")   # kept across the search
+    tab_to(page, "#a-sleep-and-immunity")
+    page.keyboard.press("Space")
+    tab_to(page, "#booklet")
+    page.keyboard.press("Space")
+    assert page.locator(".paper").is_hidden()           # a booklet has its own paper
+    tab_to(page, "#for_name")
+    page.keyboard.type("Keyboard Patient")
+    tab_to(page, "#create")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/leaflets/*", timeout=120_000)
+    words = " ".join(page.inner_text("main").split())
+    assert "double-sided" in words and "flip on the short edge" in words and "fold" in words
+    assert "Keyboard Patient" not in page.content()
+    look(page, tmp_path, "result")
+    text, reader = pdf_text(context, desk + page.get_attribute("#open-pdf", "href"))
+    heart, sleep = (" ".join(samples[s].article.title.split())
+                    for s in ("eating-for-your-heart", "sleep-and-immunity"))
+    assert "Keyboard Patient" in text
+    assert text.index(heart) < text.index(sleep)         # in the order picked
+    sheet = reader.pages[0].mediabox
+    assert (round(float(sheet.width)), round(float(sheet.height))) == (842, 595)
+    tab_to(page, "#next-patient")
+    page.keyboard.press("Enter")
+    page.wait_for_url(desk + "/")
+    assert page.input_value("#for_name") == "" and "Keyboard Patient" not in page.content()
+    page.go_back()                                      # the result: forgotten, no name
+    assert "Keyboard Patient" not in page.content()
+    assert page.context.request.get(desk + "/").ok
+
+
+def test_a_problem_shows_on_the_form_with_every_choice_kept(staff, desk, tmp_path):
+    _context, page = staff
+    page.goto(desk + "/")
+    status = page.locator("#a-walking-for-health").get_attribute("aria-describedby")
+    assert "Review overdue" in page.inner_text(f"#{status}")     # read with the checkbox
+    assert page.locator("#a-walking-for-health ~ .overdue-offer").is_hidden()
+    page.check("#a-walking-for-health")
+    assert page.locator("#a-walking-for-health ~ .overdue-offer").is_visible()
+    page.check("#a-sleep-and-immunity")
+    page.check("#large_print")
+    page.fill("#for_name", "Form Patient")
+    page.fill("#note", "Rest well\nand drink water")             # a line break: a space
+    assert page.input_value("#note") == "Rest well and drink water"
+    assert page.inner_text("#note-count").startswith("25 of 200 characters")
+    with page.expect_navigation():
+        page.click("#create")
+    assert len(page.context.pages) == 1                  # no new tab for an error
+    problems = page.inner_text("#problems")
+    assert "past its clinical review" in problems and "Print articles past their review date" \
+        in problems and "Bad Request" not in problems and "--" not in problems
+    assert page.evaluate("() => document.activeElement.id") == "problems"
+    assert page.input_value("#for_name") == "Form Patient"
+    assert page.is_checked("#a-walking-for-health") and page.is_checked("#large_print")
+    assert page.is_checked("#a-sleep-and-immunity")
+    look(page, tmp_path, "problems")
+
+
+def test_the_button_says_it_is_working_and_a_double_click_makes_one_leaflet(staff, desk):
+    _context, page = staff
+    page.goto(desk + "/")
+    page.check("#a-winter-skin-eczema")
+    # count the submissions the page lets through, and keep the page where it is (as
+    # during a long render) so what staff see meanwhile can be read
+    page.evaluate("""() => { window.sent = 0; document.getElementById('leaflet')
+        .addEventListener('submit', e => { if (!e.defaultPrevented) window.sent += 1;
+                                           e.preventDefault(); }); }""")
+    page.dblclick("#create")
+    assert page.evaluate("() => window.sent") == 1       # one leaflet, not two
+    assert page.inner_text("#create") == "Making your leaflet…"
+    assert page.locator("#create").is_disabled()
+    assert "Making your leaflet" in page.inner_text("#busy")
+
+
+def test_the_focus_ring_shows_against_the_button_and_the_page(staff, desk):
+    _context, page = staff
+    page.goto(desk + "/")
+    tab_to(page, "#create")
+    style = page.locator("#create").evaluate(
+        "el => { const s = getComputedStyle(el); return [s.outlineWidth, s.outlineColor,"
+        " s.outlineStyle, s.outlineOffset, getComputedStyle(el.parentElement.closest("
+        "'section')).backgroundColor]; }")
+    width, ring, line, offset, around = style
+    assert float(width.removesuffix("px")) >= 3 and line == "solid"
+    # the ring stands apart from the button's fill, on what is around it
+    assert float(offset.removesuffix("px")) >= 2 and contrast(ring, around) >= 3
+
+
+def contrast(one: str, two: str) -> float:
+    """WCAG contrast ratio of two CSS rgb()/rgba() colours (transparent: white)."""
+    def luminance(colour: str) -> float:
+        values = [float(v) for v in colour[colour.index("(") + 1:-1].split(",")]
+        if len(values) == 4 and values[3] == 0:
+            values = [255, 255, 255]
+        channels = [v / 255 for v in values[:3]]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+                   for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    high, low = sorted((luminance(one), luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_preview_is_part_of_the_leaflet_flow(staff, desk, tmp_path):
+    _context, page = staff
     page.goto(desk + "/")
     page.check("#a-sleep-and-immunity")
-    page.check("#a-eating-for-your-heart")
-    page.select_option("#clinic", "riverside")
-    page.fill("#for_name", "Browser Patient")
-    page.screenshot(path=str(screenshots(tmp_path) / "desk-library.png"), full_page=True)
-    # the form opens the PDF in a new tab (Chromium's viewer or a download): take a copy
-    # of the response on its way through
-    answers: list = []
-
-    def keep(route) -> None:
-        fetched = route.fetch()
-        answers.append((fetched.status, fetched.headers, fetched.body()))
-        route.fulfill(response=fetched)
-
-    context.route("**/leaflet", keep)
-    with context.expect_page():
-        page.click("button.primary")
-    for _ in range(600):
-        if answers:
-            break
-        page.wait_for_timeout(100)
-    status, headers, body = answers[0]
-    assert status == 200, body[:2000]
-    assert headers["content-type"] == "application/pdf"
-    reader = pypdf.PdfReader(io.BytesIO(body))
-    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
-    for slug in ("sleep-and-immunity", "eating-for-your-heart"):
-        assert " ".join(samples[slug].article.title.split()) in text
-    assert "Browser Patient" in text
-    assert "Browser Patient" not in str(reader.metadata)
-    context.close()
+    page.fill("#q", "heart")
+    with page.expect_navigation():
+        page.click("button:text-is('Search')")
+    with page.expect_navigation():
+        page.click("a.preview[href^='/articles/eating-for-your-heart']")
+    assert "Reviewed" in page.inner_text("main")
+    look(page, tmp_path, "preview")
+    with page.expect_navigation():
+        page.click("a:text-is('Add to leaflet')")
+    assert page.inner_text(".selected h2") == "Selected (2)"
+    assert page.locator(".selected li").all_inner_texts()[0].startswith("Sleep")
+    with page.expect_navigation():
+        page.click(".selected li >> nth=0 >> button")       # Remove
+    assert page.inner_text(".selected h2") == "Selected (1)"
 
 
 def test_preview_shows_the_pages(browser, desk, tmp_path):

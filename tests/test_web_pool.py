@@ -140,7 +140,7 @@ def desk(tmp_path_factory):
 def test_a_worker_killed_mid_leaflet_gives_that_request_a_503_and_the_desk_goes_on(desk):
     client, pool, access = desk
     form = {"csrf": access.csrf, "slug": "sleep-and-immunity", "for_name": "Ada Example"}
-    assert client.post("/leaflet", data=form).status_code == 200   # worker started, warm
+    assert client.post("/leaflet", data=form).status_code == 303   # made: worker warm
     (worker,) = pool.pids()
     with ThreadPoolExecutor(1) as threads:
         # a preview of an article not rendered yet keeps the worker busy for a while
@@ -152,7 +152,8 @@ def test_a_worker_killed_mid_leaflet_gives_that_request_a_503_and_the_desk_goes_
     assert "stopped unexpectedly" in response.get_data(as_text=True)
     assert int(response.headers["Retry-After"]) > 0
     again = client.post("/leaflet", data=form)
-    assert again.status_code == 200 and again.data.startswith(b"%PDF")
+    assert again.status_code == 303                    # to the result page, the PDF ready
+    assert client.get(again.headers["Location"] + "/leaflet.pdf").data.startswith(b"%PDF")
     assert worker not in pool.pids()
 
 
@@ -166,7 +167,7 @@ def test_a_full_desk_answers_503_with_retry_after(desk):
         assert second.status_code == 503
         assert second.headers["Retry-After"].isdigit()
         assert "try again" in second.get_data(as_text=True)
-        assert first.result(timeout=60).status_code == 200
+        assert first.result(timeout=60).status_code == 303
 
 
 def wait_at(state, barrier, seconds):

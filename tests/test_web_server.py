@@ -78,7 +78,10 @@ def leaflet(desk: Desk, name: str) -> tuple[int, bytes]:
     data = urllib.parse.urlencode([("csrf", desk.token), ("slug", "sleep-and-immunity"),
                                    ("for_name", name)]).encode()
     try:
+        # the form's answer is a redirect to the result page, which links the PDF
         with urllib.request.urlopen(desk.url + "/leaflet", data=data, timeout=120) as answer:
+            result = answer.url
+        with urllib.request.urlopen(result + "/leaflet.pdf", timeout=120) as answer:
             return answer.status, answer.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()

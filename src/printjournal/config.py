@@ -16,12 +16,14 @@ from .content import raster_problem
 from .errors import ConfigError, Problem
 from .model import (
     GOVERNANCE_ELEMENTS,
+    OVERDUE_RULES,
     PAPER_SIZES,
     PLAIN_DEFAULTS,
     SEVERITIES,
     SOURCE_ORDERS,
     Clinic,
     Editorial,
+    Governance,
     Journal,
     PlainLimits,
     PrintSettings,
@@ -64,6 +66,7 @@ def load_project(root: Path) -> Project:
     editorial = _editorial(checker, data)
     source_order = _source_order(checker, data)
     press = _print(checker, data, root)
+    governance = _governance(checker, data)
     for key in data.keys() - {"journal", "clinics", "validation", "plain_language",
                               "governance", "sources", "print"}:
         checker.problem(key, f"unknown section [{key}]")
@@ -72,7 +75,7 @@ def load_project(root: Path) -> Project:
     assert journal is not None
     return Project(root=root.resolve(), journal=journal, clinics=clinics,
                    validation=validation, editorial=editorial,
-                   source_order=source_order, press=press)
+                   source_order=source_order, press=press, governance=governance)
 
 
 class _Checker:
@@ -227,7 +230,7 @@ def _editorial(c: _Checker, data: dict[str, Any]) -> Editorial:
         c.problem("governance", "governance must be given as a [governance] table")
         table = {}
     start = c.line_of("governance") if "governance" in data else 0
-    for key in table.keys() - {"require"}:
+    for key in table.keys() - {"require", "overdue"}:
         c.problem(key, f"unknown key '{key}' in [governance]", start)
     require = table.get("require", [])
     if not isinstance(require, list) or not all(r in GOVERNANCE_ELEMENTS for r in require):
@@ -295,3 +298,17 @@ def _print(c: _Checker, data: dict[str, Any], root: Path) -> PrintSettings:
         condition=c.text(table, "condition", required=False, default=default.condition,
                          after=start),
         ink_limit=ink_limit, bleed_mm=float(bleed))
+
+
+def _governance(c: _Checker, data: dict[str, Any]) -> Governance:
+    """``[governance] overdue``: "mark" (the default) or "withhold" (its other key,
+    ``require``, and the table's shape are checked by :func:`_editorial`)."""
+    table = data.get("governance", {})
+    if not isinstance(table, dict):
+        return Governance()
+    value = table.get("overdue", OVERDUE_RULES[0])
+    if value not in OVERDUE_RULES:
+        c.problem("overdue", "'overdue' must be one of "
+                  + ", ".join(f'"{s}"' for s in OVERDUE_RULES), c.line_of("governance"))
+        return Governance()
+    return Governance(overdue=value)

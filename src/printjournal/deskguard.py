@@ -32,7 +32,7 @@ LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-                               "script-src 'none'; base-uri 'none'; form-action 'self'; "
+                               "script-src 'self'; base-uri 'none'; form-action 'self'; "
                                "frame-ancestors 'none'",
     "Referrer-Policy": "same-origin",   # "no-referrer" would make a POST's Origin "null"
     "X-Frame-Options": "DENY",

@@ -55,6 +55,7 @@ class Listing:
     issue: str = ""                  # issues: the issue's name, "Winter 2026"
     edition: str = ""                # issues: "digital" or "print"
     articles: tuple[str, ...] = ()   # issues: paths of their articles' PDFs, in order
+    review_due: dt.date | None = None   # articles past their next review: its date
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from markupsafe import Markup
 from . import cache, content, links, markup, plainlanguage, translations
 from .errors import ConfigError, ContentError, Notice, Notices, Problem, ReviewError, relative
 from .model import PAPER_SIZES, Article, Clinic, Project
+from .overdue import review_line
 from .pdf.booklet import impose
 from .pdf.overlay import graft, named_rect, open_pdf, page_count
 from .personal import Box, DoesNotFitError, check_printable, render_layer
@@ -300,7 +301,7 @@ def governance(project: Project, articles: Sequence[Article], today: dt.date,
             states.append("overdue")
             if not allow_overdue:
                 problems.append(Problem(
-                    article.path, _review_line(project, article),
+                    article.path, review_line(project, article),
                     f"'{article.title}' is past its clinical review: its next review was due "
                     f"on {article.review.next_review.isoformat()} (owner: "
                     f"{article.review.owner}). Ask the owner to review it, or print it marked "
@@ -310,12 +311,6 @@ def governance(project: Project, articles: Sequence[Article], today: dt.date,
     if problems:
         raise ReviewError(problems)
     return tuple(states)
-
-
-def _review_line(project: Project, article: Article) -> int:
-    text = content.read_text(project.root / article.path, project.root)
-    doc = content.split_front_matter(article.path, text).doc
-    return doc.line("review", "next_review")
 
 
 def leaflet_title(articles: Sequence[Article], clinic: Clinic) -> str:

@@ -72,6 +72,21 @@ class Validation:
     unknown_links: str = "warn"
 
 
+OVERDUE_RULES = ("mark", "withhold")
+
+
+@dataclass(frozen=True)
+class Governance:
+    """Clinical governance of what readers download (printjournal.toml ``[governance]``).
+
+    ``overdue``: an article past its next review on the day of a website build is
+    offered marked "Due for clinical review since ..." (``"mark"``), or left out of
+    the website (``"withhold"``).
+    """
+
+    overdue: str = "mark"
+
+
 @dataclass(frozen=True)
 class PlainLimits:
     """How plain one product's language must be (printjournal.toml ``[plain_language.*]``)."""
@@ -119,6 +134,7 @@ class Project:
     editorial: Editorial = field(default_factory=Editorial)
     source_order: str = "citation"
     press: PrintSettings = field(default_factory=PrintSettings)
+    governance: Governance = field(default_factory=Governance)
 
     @property
     def config_path(self) -> Path:

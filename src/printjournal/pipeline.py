@@ -11,6 +11,7 @@ returns what it wrote.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,12 +50,16 @@ class Pipeline:
         return cls(project, Layouts(project), Renderer.for_project(project))
 
     def article_html(self, article: Article,
-                     resolve_link: markup.LinkResolver | None = None) -> str:
+                     resolve_link: markup.LinkResolver | None = None,
+                     review_due: dt.date | None = None) -> str:
+        """The article's HTML; ``review_due``: the date its clinical review fell due, when
+        it is past it (the PDF then says so under the standfirst and on every page)."""
         body = markup.to_html(article, self.project, resolve_link)
-        return article_html(self.layouts, article, body)
+        return article_html(self.layouts, article, body, review_due=review_due)
 
-    def article_pdf(self, article: Article) -> Rendered:
-        return self.renderer.pdf(self.article_html(article), article.path)
+    def article_pdf(self, article: Article, review_due: dt.date | None = None) -> Rendered:
+        return self.renderer.pdf(self.article_html(article, review_due=review_due),
+                                 article.path)
 
     def cached_pdf(self, cache: RenderCache | None, cache_key: str,
                    make_html: Callable[[], str], name: Path) -> bytes:

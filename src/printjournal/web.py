@@ -5,8 +5,12 @@ A Flask app whose pages are rendered through the project's own layouts
 PDFs), served by waitress unless ``--debug``:
 
     GET  /                          the library: every article, searchable, with its review status,
-                                    and the leaflet form
-    POST /leaflet                   the leaflet PDF, inline, ready for the print dialog
+                                    and the leaflet form (choices so far in the query)
+    POST /                          the same, the whole form posted back (Search, Remove)
+    POST /leaflet                   a redirect to the result page, or the form with its problems
+    GET  /leaflets/<token>          the result: the PDF to open, how to print it, "Next patient"
+    GET  /leaflets/<token>/leaflet.pdf  the leaflet PDF, inline, ready for the print dialog
+    POST /leaflets/<token>/done     "Next patient": the PDF forgotten, an empty form
     GET  /articles/<slug>           an article's pages as images, for editors
     GET  /articles/<slug>/<n>.png   one page image
     GET  /downloads/...             what ``printjournal build`` published: the files its
@@ -29,16 +33,15 @@ import json
 import logging
 import os
 import signal
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, abort, request, send_from_directory
+from flask import Flask, Response, abort, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from . import cache, config, workers
+from . import cache, config, deskform, desksearch, workers
 from .deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
 from .deskpool import (
     PoolBusyError,
@@ -47,17 +50,18 @@ from .deskpool import (
     WorkerLostError,
     WorkerPool,
 )
+from .deskpreview import page_texts
+from .deskresult import HeldLeaflets, Made
 from .downloads import ARTICLE, INDEX, ISSUE, MANIFEST, as_listed
-from .errors import PrintjournalError
+from .errors import Notices, PrintjournalError
 from .model import Article, Project
-from .personal import UnprintableError, check_printable
 from .shelf import Shelf
 from .templating import Layouts
 
 log = logging.getLogger(__name__)
 
-PAPERS = ("A4", "A5", "Letter")
-FIELD_LIMITS = {"for_name": ("The patient's name", 60), "note": ("The note", 200)}
+PLAIN_TITLES = {400: "This cannot be done", 403: "Not allowed here", 404: "Not found",
+                405: "Not found", 413: "Too much to send", 401: "Password needed"}
 
 
 # ---------- the worker side: runs in the pool's processes ----------
@@ -114,12 +118,14 @@ def _page_png(worker: DeskWorker, slug: str, number: int) -> bytes | None:
         document.close()
 
 
-def _leaflet(worker: DeskWorker, fields: dict[str, Any], today: dt.date) -> bytes:
+def _leaflet(worker: DeskWorker, fields: dict[str, Any], today: dt.date) -> Made:
     from .leaflet import LeafletRequest, Personal, leaflet
 
     personal = Personal(for_name=fields.pop("for_name"), note=fields.pop("note"))
-    return leaflet(worker.pipeline, LeafletRequest(**fields), today, personal,
-                   worker.store, worker.shelf.load()).data
+    notices = Notices()
+    made = leaflet(worker.pipeline, LeafletRequest(**fields), today, personal,
+                   worker.store, worker.shelf.load(), notices=notices)
+    return Made(made.data, made.pages, made.sheets, tuple(str(n) for n in notices.found))
 
 
 # ---------- the web side ----------
@@ -154,10 +160,15 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
     app.extensions["printjournal.pool"] = pool
     page_counts: dict[str, tuple[tuple[int, int], int]] = {}   # slug → (file stat, pages)
     shelf = Shelf(project)
+    held = HeldLeaflets()
+    date = layouts.labels(project.journal.lang).date     # one date style on every page
 
     def page(template: str, status: int = 200, **context: Any) -> Response:
-        html = layouts.render(f"desk/{template}", journal=project.journal, **context)
-        return Response(html, status=status, mimetype="text/html")
+        html = layouts.render(f"desk/{template}", journal=project.journal, date=date,
+                              **context)
+        response = Response(html, status=status, mimetype="text/html")
+        response.headers["Cache-Control"] = "no-store"     # a form may hold a name
+        return response
 
     def articles() -> list[Article]:
         loaded, _problems = shelf.load()
@@ -171,12 +182,8 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         return page("error.html", status=error.code or 500, code=error.code,
-                    title=error.name, message=error.description)
-
-    @app.errorhandler(PrintjournalError)
-    def content_error(error: PrintjournalError) -> Response:
-        return page("error.html", status=400, code=400, title="Cannot make this leaflet",
-                    message="\n".join(p.message for p in error.problems))
+                    title=PLAIN_TITLES.get(error.code or 500, "Something went wrong"),
+                    message=error.description)
 
     @app.errorhandler(RenderTimeoutError)
     def timeout(error: RenderTimeoutError) -> Response:
@@ -200,36 +207,86 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
             f"Many leaflets are being made right now. Please try again in "
             f"{error.retry_after} seconds.", error.retry_after)
 
+    def library_page(choices: deskform.Choices, problems: list[deskform.FormProblem],
+                     status: int = 200) -> Response:
+        day = today()
+        known = articles()
+        by_slug = {a.slug: a for a in known}
+        listed = [a for a in known if desksearch.matches(a, choices.query)
+                  and (not choices.lang or a.lang == choices.lang)]
+        selected = [by_slug[s] for s in choices.slugs if s in by_slug]
+        return page("library.html", status=status, choices=choices, problems=problems,
+                    articles=listed, selected=selected,
+                    languages=sorted({a.lang for a in known}),
+                    pages_of=known_pages,
+                    hidden_selected=[a for a in selected if a not in listed],
+                    status_of=lambda a: review_status(a, day), clinics=project.clinics,
+                    papers=deskform.PAPERS, default_paper=project.journal.paper,
+                    csrf_field=CSRF_FIELD, csrf=csrf_token(access),
+                    limits={n: limit for n, (_l, limit) in deskform.FIELD_LIMITS.items()})
+
     @app.get("/")
     def library() -> Response:
-        query = request.args.get("q", "").strip()[:200]
-        day = today()
-        listed = [a for a in articles() if _matches(a, query)]
-        return page("library.html", query=query, articles=listed, today=day,
-                    status_of=lambda a: review_status(a, day), clinics=project.clinics,
-                    papers=PAPERS, default_paper=project.journal.paper,
-                    csrf_field=CSRF_FIELD, csrf=csrf_token(access),
-                    limits={name: limit for name, (_label, limit) in FIELD_LIMITS.items()})
+        return library_page(deskform.read(request.args).without_personal(), [])
+
+    @app.post("/")
+    def library_posted() -> Response:     # Search, Show all, Remove: nothing typed is lost
+        return library_page(deskform.read(request.form), [])
 
     @app.post("/leaflet")
     def make_leaflet() -> Response:
-        fields = leaflet_fields(project, articles(), request.form, today())
+        choices = deskform.read(request.form)
+        problems = deskform.problems(project, articles(), choices, today(), date)
+        if problems:
+            return library_page(choices, problems, 400)
         try:
-            data = pool.run(_leaflet, fields, today())
-        except ValueError as exc:   # the text does not fit, a bad option: said plainly
-            abort(400, _sentence(str(exc)))
-        response = Response(data, mimetype="application/pdf")
+            made = pool.run(_leaflet, deskform.leaflet_fields(choices), today())
+        except (ValueError, PrintjournalError) as exc:   # too long for the box; content
+            found = exc.problems if isinstance(exc, PrintjournalError) else [exc]
+            return library_page(choices, [deskform.from_library(getattr(p, "message", str(p)))
+                                          for p in found], 400)
+        token = held.put(made, choices.slugs)
+        return redirect(f"/leaflets/{token}", 303)
+
+    def held_leaflet(token: str) -> Any:
+        found = held.get(token)
+        if found is None:
+            abort(404, "This leaflet is no longer held here (the desk keeps a leaflet for "
+                  "ten minutes, until “Next patient”): make it again from the library.")
+        return found
+
+    @app.get("/leaflets/<token>")
+    def result(token: str) -> Response:
+        found = held_leaflet(token)
+        by_slug = {a.slug: a for a in articles()}
+        again = deskform.Choices(slugs=found.slugs)
+        return page("result.html", token=token, made=found.made, again=again.link(),
+                    articles=[by_slug[s] for s in found.slugs if s in by_slug],
+                    csrf_field=CSRF_FIELD, csrf=csrf_token(access))
+
+    @app.get("/leaflets/<token>/leaflet.pdf")
+    def result_pdf(token: str) -> Response:
+        response = Response(held_leaflet(token).made.data, mimetype="application/pdf")
         response.headers["Content-Disposition"] = 'inline; filename="leaflet.pdf"'
         response.headers["Cache-Control"] = "no-store"
         return response
+
+    @app.post("/leaflets/<token>/done")
+    def next_patient(token: str) -> Response:
+        held.forget(token)
+        return redirect("/", 303)
 
     @app.get("/articles/<slug>")
     def preview(slug: str) -> Response:
         article = next((a for a in articles() if a.slug == slug), None)
         if article is None:
             abort(404, f"There is no article '{slug}'.")
-        return page("preview.html", article=article,
-                    pages=range(1, count_pages(article) + 1))
+        day = today()
+        choices = deskform.read(request.args).without_personal()
+        texts = pool.run(page_texts, slug)           # the pages' words, for screen readers
+        page_counts[slug] = (_signature(project, article), len(texts))
+        return page("preview.html", article=article, choices=choices, texts=texts,
+                    review=review_status(article, day), pages=range(1, len(texts) + 1))
 
     @app.get("/articles/<slug>/<int:number>.png")
     def page_image(slug: str, number: int) -> Response:
@@ -243,10 +300,26 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
             abort(404, f"'{slug}' has no page {number}.")
         return Response(image, mimetype="image/png")
 
+    store = cache.RenderCache.for_project(project)
+
+    def known_pages(article: Article) -> int | None:
+        """The article's page count if its PDF is known (previewed, or in the render cache
+        that ``printjournal build`` fills); None rather than render in the library."""
+        known = page_counts.get(article.slug)
+        if known is not None and known[0] == _signature(project, article):
+            return known[1]
+        data = store.get(cache.key(project, cache.article_inputs(article, project), ARTICLE))
+        if data is None:
+            return None
+        import pypdf
+
+        count = len(pypdf.PdfReader(io.BytesIO(data)).pages)
+        page_counts[article.slug] = (_signature(project, article), count)
+        return count
+
     def count_pages(article: Article) -> int:
         """The article's page count: remembered while its file is unchanged."""
-        stat = (project.root / article.path).stat()
-        signature = (stat.st_mtime_ns, stat.st_size)
+        signature = _signature(project, article)
         known = page_counts.get(article.slug)
         if known is None or known[0] != signature:
             known = (signature, pool.run(_page_count, article.slug))
@@ -265,60 +338,13 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
         return send_from_directory(settings.dist.resolve(), name)
 
     @app.get("/desk.css")
-    def stylesheet() -> Response:
-        return Response((project.layouts_dir / "desk" / "desk.css").read_text(encoding="utf-8"),
-                        mimetype="text/css")
+    @app.get("/desk.js")
+    def static_file() -> Response:
+        name = request.path.lstrip("/")
+        return Response((project.layouts_dir / "desk" / name).read_text(encoding="utf-8"),
+                        mimetype="text/css" if name.endswith(".css") else "text/javascript")
 
     return app
-
-
-def leaflet_fields(project: Project, known: list[Article], form: Any,
-                   today: dt.date) -> dict[str, Any]:
-    """The leaflet form's fields, checked before any work, or a 4xx in the form's words."""
-    by_slug = {a.slug: a for a in known}
-    slugs = tuple(dict.fromkeys(form.getlist("slug")))
-    if not slugs:
-        abort(400, "Choose at least one article.")
-    for slug in slugs:
-        if slug not in by_slug:
-            abort(404, f"There is no article '{slug[:100]}'.")
-    clinic = form.get("clinic") or None
-    if clinic is not None and clinic not in {c.id for c in project.clinics}:
-        abort(400, f"There is no clinic '{clinic[:100]}'.")
-    booklet = form.get("booklet") == "on"
-    paper = form.get("paper") or None
-    if paper is not None and paper not in PAPERS:
-        abort(400, "Paper must be A4, A5 or Letter.")
-    allow_overdue = form.get("allow_overdue") == "on"
-    for slug in slugs:
-        article = by_slug[slug]
-        if review_status(article, today) == "overdue" and not allow_overdue:
-            review = article.review
-            abort(400, f"“{article.title}” is past its clinical review: its next review was "
-                  f"due on {review.next_review.isoformat()} (owner: {review.owner}). Ask the "
-                  "owner to review it, or tick “Print articles past their review date” to "
-                  "print it marked “Review overdue”.")
-    texts = {}
-    for name, (label, limit) in FIELD_LIMITS.items():
-        text = " ".join(form.get(name, "").split())   # a line break in the box is a space
-        if len(text) > limit:
-            abort(400, f"{label} can have at most {limit} characters (this one has "
-                  f"{len(text)}).")
-        if any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") for c in text):
-            abort(400, f"{label} has characters that cannot be printed.")
-        try:
-            check_printable(project.fonts_dir, label, text)
-        except UnprintableError as exc:
-            abort(400, _sentence(str(exc)))
-        texts[name] = text
-    # a booklet is A5 pages on A4 sheets whatever the paper list shows
-    return {"slugs": slugs, "clinic": clinic, "paper": None if booklet else paper,
-            "large_print": form.get("large_print") == "on", "booklet": booklet,
-            "allow_overdue": allow_overdue, **texts}
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def published(project: Project, dist: Path) -> set[str]:
@@ -341,15 +367,13 @@ def review_status(article: Article, today: dt.date) -> str:
     return "overdue" if article.review.overdue(today) else "ok"
 
 
+def _signature(project: Project, article: Article) -> tuple[int, int]:
+    stat = (project.root / article.path).stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
 def _stop(signum: int, frame: object) -> None:
     raise SystemExit(0)
-
-
-def _matches(article: Article, query: str) -> bool:
-    if not query:
-        return True
-    haystack = " ".join((article.title, article.section, *article.tags)).casefold()
-    return all(word in haystack for word in query.casefold().split())
 
 
 def serve(project: Project, settings: DeskSettings, access: DeskAccess, debug: bool) -> None:

@@ -11,12 +11,13 @@ output stays.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import cache, content, editions, links
+from .. import cache, content, editions, links, overdue
 from ..check import issue_warnings
 from ..downloads import ARTICLE, ISSUE, Listing
 from ..errors import Notices, PrintjournalError, Problem, relative
@@ -67,7 +68,8 @@ def plan(project: Project, issue_builder: IssueBuilder | None = None,
     problems += links.check_links(articles, project, notices=notices)
     bad = {p.path for p in problems}
     good = [a for a in articles if a.path not in bad]
-    outputs = article_outputs(project, good)
+    outputs = article_outputs(project, overdue.published(
+        project, good, notices if notices is not None else Notices()))
     builder = issue_builder or ISSUE_BUILDER
     if builder is not None:
         issues, issue_problems = issue_outputs(project, good, builder)
@@ -78,15 +80,19 @@ def plan(project: Project, issue_builder: IssueBuilder | None = None,
     return Plan(tuple(outputs), tuple(sorted(set(problems))))
 
 
-def article_outputs(project: Project, articles: Sequence[Article]) -> list[Output]:
-    """One PDF per article: ``articles/<slug>.pdf``."""
+def article_outputs(project: Project, articles: Sequence[Article],
+                    today: dt.date | None = None) -> list[Output]:
+    """One PDF per article: ``articles/<slug>.pdf``, marked if past its review on ``today``."""
     return [Output(
         path=f"articles/{article.slug}.pdf", source=article.path,
-        inputs=tuple(cache.article_inputs(article, project)), options=(ARTICLE,),
-        make=Pipeline.article_pdf, args=(article,),
+        inputs=tuple(cache.article_inputs(article, project)),
+        options=(ARTICLE, *overdue.cache_options(due)),
+        make=Pipeline.article_pdf, args=(article, due),
         listing=Listing(kind=ARTICLE, slug=article.slug, title=article.title,
-                        date=article.date, lang=article.lang, section=article.section),
-        cost=len(article.body)) for article in articles]
+                        date=article.date, lang=article.lang, section=article.section,
+                        review_due=due),
+        cost=len(article.body))
+        for article in articles for due in [overdue.review_due(article, today)]]
 
 
 # ─────────────────────────── issues ───────────────────────────

@@ -1,0 +1,159 @@
+"""The leaflet desk's form in, a :class:`Choices` and the problems with it out.
+
+The library page is one form: the search box, the articles (ticked or not), the options,
+the patient's name and note. Every button that does not make the leaflet (Search, Show
+all, Remove) posts the whole form back to the library, so nothing typed or ticked is lost
+and the patient's details never go into an address. Links (a preview, "Back to the
+library") carry the rest — the articles picked, in the order picked, and the options —
+in their query (:meth:`Choices.query`), never the name or note.
+
+:func:`problems` checks every field before any work and says what is wrong in the form's
+own words, each problem tied to the field to change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlencode
+
+from .model import Article, Project
+from .personal import UnprintableError, check_printable
+
+PAPERS = ("A4", "A5", "Letter")
+FIELD_LIMITS = {"for_name": ("The patient's name", 60), "note": ("The note", 200)}
+MAX_QUERY = 200
+FLAGS = ("large_print", "booklet", "allow_overdue")
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What staff chose so far: articles in the order picked, options, name and note."""
+
+    slugs: tuple[str, ...] = ()
+    query: str = ""
+    lang: str = ""                   # show only articles in this language ("": any)
+    clinic: str | None = None
+    paper: str | None = None
+    large_print: bool = False
+    booklet: bool = False
+    allow_overdue: bool = False
+    for_name: str = ""
+    note: str = ""
+
+    def __repr__(self) -> str:      # the name and note never reach a log
+        return f"Choices(slugs={self.slugs!r}, <personal details withheld>)"
+
+    def link(self, path: str = "/", *, add: str = "", query: bool = True) -> str:
+        """``path`` with the non-personal choices in its query (``add``: one more article)."""
+        slugs = self.slugs + ((add,) if add and add not in self.slugs else ())
+        pairs: list[tuple[str, str]] = [("slug", s) for s in slugs]
+        pairs += [("picked", s) for s in slugs]
+        if query and self.query:
+            pairs.append(("q", self.query))
+        if query and self.lang:
+            pairs.append(("lang", self.lang))
+        if self.clinic:
+            pairs.append(("clinic", self.clinic))
+        if self.paper:
+            pairs.append(("paper", self.paper))
+        pairs += [(flag, "on") for flag in FLAGS if getattr(self, flag)]
+        return path + ("?" + urlencode(pairs) if pairs else "")
+
+    def without_personal(self) -> Choices:
+        return replace(self, for_name="", note="")
+
+
+@dataclass(frozen=True)
+class FormProblem:
+    """One thing to change, in the form's words, and the field (its id) to change it in."""
+
+    field: str
+    message: str
+
+
+def read(source: Any) -> Choices:
+    """The choices in a request's form or query (``source``: a werkzeug MultiDict).
+
+    ``slug`` holds every article ticked (checkboxes on the page, hidden fields for those
+    a search hides), ``picked`` the articles in the order they were picked before this
+    request: the ticked ones keep that order, newly ticked ones follow in page order."""
+    ticked = list(dict.fromkeys(source.getlist("slug")))
+    removed = source.get("remove", "")
+    picked = [s for s in dict.fromkeys(source.getlist("picked")) if s in ticked]
+    slugs = tuple(s for s in picked + [s for s in ticked if s not in picked] if s != removed)
+    query = "" if "show_all" in source else " ".join(source.get("q", "").split())[:MAX_QUERY]
+    texts = {name: " ".join(source.get(name, "").split())    # a line break is a space
+             for name in FIELD_LIMITS}
+    lang = "" if "show_all" in source else source.get("lang", "")[:20]
+    return Choices(slugs=slugs, query=query, lang=lang, clinic=source.get("clinic") or None,
+                   paper=source.get("paper") or None,
+                   **{flag: source.get(flag) == "on" for flag in FLAGS}, **texts)
+
+
+def problems(project: Project, known: list[Article], choices: Choices, today: dt.date,
+             date: Callable[[dt.date], str]) -> list[FormProblem]:
+    """Everything wrong with ``choices`` for a leaflet, each said once in the form's words
+    (``date``: the desk's one date style, :meth:`Labels.date`)."""
+    from .web import review_status
+
+    found: list[FormProblem] = []
+    by_slug = {a.slug: a for a in known}
+    if not choices.slugs:
+        found.append(FormProblem("articles", "Choose at least one article."))
+    for slug in choices.slugs:
+        article = by_slug.get(slug)
+        if article is None:
+            found.append(FormProblem("articles", f"There is no article '{slug[:100]}'."))
+        elif review_status(article, today) == "overdue" and not choices.allow_overdue:
+            review = article.review
+            found.append(FormProblem(
+                "allow_overdue",
+                f"“{article.title}” is past its clinical review: its next review was due on "
+                f"{date(review.next_review)} (owner: {review.owner}). Ask the owner to "
+                "review it, or tick “Print articles past their review date” to print it "
+                "marked “Review overdue”."))
+    if choices.clinic is not None and choices.clinic not in {c.id for c in project.clinics}:
+        found.append(FormProblem("clinic", f"There is no clinic '{choices.clinic[:100]}'."))
+    if choices.paper is not None and choices.paper not in PAPERS:
+        found.append(FormProblem("paper", "Paper must be A4, A5 or Letter."))
+    for name, (label, limit) in FIELD_LIMITS.items():
+        text = getattr(choices, name)
+        if len(text) > limit:
+            found.append(FormProblem(name, f"{label} can have at most {limit} characters "
+                                     f"(this one has {len(text)})."))
+        elif any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") for c in text):
+            found.append(FormProblem(name, f"{label} has characters that cannot be printed."))
+        else:
+            try:
+                check_printable(project.fonts_dir, label, text)
+            except UnprintableError as exc:
+                found.append(FormProblem(name, sentence(str(exc))))
+    return found
+
+
+def leaflet_fields(choices: Choices) -> dict[str, Any]:
+    """The worker's arguments for checked ``choices``: a booklet is always A5 pages on A4
+    sheets, whatever the paper list shows."""
+    return {"slugs": choices.slugs, "clinic": choices.clinic,
+            "paper": None if choices.booklet else choices.paper,
+            "large_print": choices.large_print, "booklet": choices.booklet,
+            "allow_overdue": choices.allow_overdue,
+            "for_name": choices.for_name, "note": choices.note}
+
+
+def from_library(message: str) -> FormProblem:
+    """A problem the render found (the name and note do not fit; a content error), said
+    in the form's words and tied to the field it concerns."""
+    text = sentence(message)
+    if "do not fit in the box" in text:
+        return FormProblem("note", "The name and note do not fit in the box on the front, "
+                           "even in smaller type: shorten the note (or the name).")
+    return FormProblem("articles", text)
+
+
+def sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")

@@ -1,0 +1,70 @@
+"""A leaflet the desk made in, held for its result page a few minutes out.
+
+``POST /leaflet`` does not answer with the PDF: it answers with a redirect to a result page
+(so the browser's history and a reload never hold or resend the patient's name), which
+offers the PDF, says how to print it, lists the warnings, and offers "Next patient".
+The PDF waits here, in the desk's memory only, under an unguessable token, until "Next
+patient" or a few minutes pass — never in a file, a cache or a log.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+KEEP_SECONDS = 600      # how long a made leaflet stays ready to open
+MOST = 32               # leaflets held at once; the oldest goes first
+
+
+@dataclass(frozen=True)
+class Made:
+    """What a worker returns for one leaflet (picklable)."""
+
+    data: bytes
+    pages: int           # leaflet pages (A5 pages for a booklet)
+    sheets: int          # booklet sheets; 0 when not a booklet
+    notices: tuple[str, ...]   # the warnings the render gave, one line each
+
+
+@dataclass(frozen=True)
+class Held:
+    made: Made
+    slugs: tuple[str, ...]
+    until: float
+
+
+class HeldLeaflets:
+    """Made leaflets by token, each for ``keep`` seconds; thread-safe (waitress threads)."""
+
+    def __init__(self, keep: float = KEEP_SECONDS, most: int = MOST,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._keep, self._most, self._clock = keep, most, clock
+        self._held: OrderedDict[str, Held] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, made: Made, slugs: tuple[str, ...]) -> str:
+        token = secrets.token_urlsafe(24)
+        with self._lock:
+            self._drop_old()
+            self._held[token] = Held(made, slugs, self._clock() + self._keep)
+            while len(self._held) > self._most:
+                self._held.popitem(last=False)
+        return token
+
+    def get(self, token: str) -> Held | None:
+        with self._lock:
+            self._drop_old()
+            return self._held.get(token)
+
+    def forget(self, token: str) -> None:
+        with self._lock:
+            self._held.pop(token, None)
+
+    def _drop_old(self) -> None:
+        now = self._clock()
+        for token in [t for t, held in self._held.items() if held.until <= now]:
+            del self._held[token]
