@@ -21,12 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import PrintjournalError
+
 FIT_STEPS = 3          # fit-0 (as designed), fit-1, fit-2 (the floor)
 _FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 
 
-class UnprintableError(ValueError):
+class UnprintableError(PrintjournalError, ValueError):
     """The personal text cannot be printed whole (the CLI reports it as a usage error)."""
+
+    usage = True
 
 
 class DoesNotFitError(UnprintableError):

@@ -176,7 +176,7 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
     @app.errorhandler(PrintjournalError)
     def content_error(error: PrintjournalError) -> Response:
         return page("error.html", status=400, code=400, title="Cannot make this leaflet",
-                    message="\n".join(p.message for p in error.problems))
+                    message="\n".join(p.message for p in error.problems) or str(error))
 
     @app.errorhandler(RenderTimeoutError)
     def timeout(error: RenderTimeoutError) -> Response:
