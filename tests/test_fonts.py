@@ -330,3 +330,14 @@ def test_an_arabic_leaflet_keeps_the_governance_stamp_on_every_page(long_arabic)
     for page in reader.pages:
         text = page.extract_text()
         assert "2.0" in text and "الإصدار" in text and "آخر مراجعة" in text, text[:200]
+
+
+def test_font_families_follow_the_folder(tmp_path):
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    shutil.copy(REPO / "fonts" / "Inter-Regular.otf", folder)
+    assert fonts.families(folder) == ("Inter",)
+    shutil.copy(REPO / "fonts" / "CharisSIL-Regular.ttf", folder)
+    assert fonts.families(folder) == ("Charis-SIL", "Inter")     # the cache saw the new file
+    whole = fonts.families(REPO / "fonts")
+    assert set(whole) <= bundled_families() and list(whole) == sorted(whole)

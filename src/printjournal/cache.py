@@ -22,7 +22,7 @@ import weasyprint
 
 from . import __version__
 from .content import IMAGE, body_lines
-from .errors import relative
+from .errors import OutputError, relative
 from .files import write_atomic
 from .model import Article, Project
 
@@ -78,7 +78,7 @@ def key(project: Project, files: Iterable[Path], *options: object) -> str:
     return digest.hexdigest()
 
 
-class DamagedEntryError(Exception):
+class DamagedEntryError(OutputError):
     """A render cache entry whose bytes are not those written (truncated, overwritten)."""
 
 

@@ -1,8 +1,8 @@
 """Command-line arguments in, library calls and an exit status out.
 
 The CLI is thin: it finds the project, calls the library, prints what was
-written, and turns our errors into ``path:line: message`` lines on stderr and
-exit status 1, never a traceback.
+written, and turns our errors into ``path:line: message`` lines on stderr, never a
+traceback: exit status 2 for a usage mistake (``PrintjournalError.usage``), 1 for the rest.
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _show_warnings(args.notices)
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        return 1
+        if not exc.problems:     # an error about no file: said after the command's name
+            print(f"printjournal {args.command_name}: {exc}", file=sys.stderr)
+        return 2 if exc.usage else 1
     except KeyboardInterrupt:
         return 130
 
@@ -51,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="say more")
     parser.add_argument("-C", "--project", type=Path, default=None,
                         help="the project folder (default: look upward for printjournal.toml)")
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND", dest="command_name")
     strict = argparse.ArgumentParser(add_help=False)
     strict.add_argument("--strict", action="store_true", help="treat warnings as errors "
                         "(exit status 1, nothing written)")
@@ -183,17 +185,13 @@ def _build(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from . import web
-    from .deskguard import PASSWORD_VARIABLE, AccessError, DeskAccess
+    from .deskguard import PASSWORD_VARIABLE, DeskAccess
 
     project = _project(args)
     settings = web.DeskSettings(dist=args.dist or project.root / "dist")
     access = DeskAccess(args.host, args.port, os.environ.get(PASSWORD_VARIABLE, ""),
                         args.insecure)
-    try:
-        web.serve(project, settings, access, args.debug)
-    except AccessError as exc:
-        print(f"printjournal serve: {exc}", file=sys.stderr)
-        return 2
+    web.serve(project, settings, access, args.debug)
     return 0
 
 
@@ -209,17 +207,13 @@ def _leaflet(args: argparse.Namespace) -> int:
         large_print=args.large_print, booklet=args.booklet, allow_overdue=args.allow_overdue,
         allow_stale=args.allow_stale)
     store = RenderCache.for_project(project)
-    try:
-        personal = leaflet.Personal(args.for_name, args.note)
-        out = leaflet.output_path(project, request, personal, args.output, args.printouts,
-                                  args.force)
-        with files.output_faults(out, project.root, store.folder):
-            made = leaflet.leaflet(build.Pipeline.load(project), request, dt.date.today(),
-                                   personal, store, notices=args.notices)
-            files.write_atomic(out, made.data)
-    except (leaflet.OptionError, leaflet.UnprintableError) as exc:
-        print(f"printjournal leaflet: {exc}", file=sys.stderr)
-        return 2
+    personal = leaflet.Personal(args.for_name, args.note)
+    out = leaflet.output_path(project, request, personal, args.output, args.printouts,
+                              args.force)
+    with files.output_faults(out, project.root, store.folder):
+        made = leaflet.leaflet(build.Pipeline.load(project), request, dt.date.today(),
+                               personal, store, notices=args.notices)
+        files.write_atomic(out, made.data)
     _show_warnings(args.notices)
     sheets = f" on {made.sheets} sheets, print double-sided, flip on the short edge" \
         if made.sheets else ""

@@ -26,6 +26,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
 
+from .errors import PrintjournalError
+
 CSRF_FIELD = "csrf"
 PASSWORD_VARIABLE = "PRINTJOURNAL_DESK_PASSWORD_HASH"
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
@@ -42,8 +44,10 @@ HEADERS = {
 PDF_POLICY = "script-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 
-class AccessError(ValueError):
+class AccessError(PrintjournalError, ValueError):
     """The desk would be open to others without protection (said as a usage error)."""
+
+    usage = True
 
 
 @dataclass(frozen=True)

@@ -35,23 +35,28 @@ from multiprocessing.connection import Connection
 from queue import Empty, SimpleQueue
 from typing import Any
 
+from .errors import PrintjournalError, RenderError
+
 _CONTEXT = multiprocessing.get_context("spawn")
 
 
-class RenderTimeoutError(Exception):
+class RenderTimeoutError(RenderError):
     """A job ran past its time limit and was stopped."""
 
 
-class WorkerLostError(Exception):
+class WorkerLostError(RenderError):
     """The worker running a job died (killed, out of memory): the job is lost, not the pool."""
 
 
-class PoolBusyError(Exception):
+class PoolBusyError(PrintjournalError):
     """Every worker is busy and the queue is full: try again in ``retry_after`` seconds."""
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"busy: try again in {retry_after} s")
         self.retry_after = retry_after
+
+    def __reduce__(self) -> tuple[type, tuple[int]]:   # pickled whole, not by its message
+        return type(self), (self.retry_after,)
 
 
 @dataclass(frozen=True)

@@ -79,11 +79,23 @@ class FileProblem(Problem):
 
 
 class PrintjournalError(Exception):
-    """Base class of every error printjournal reports to its user."""
+    """Base class of every error printjournal reports to its user.
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+    Most carry :class:`Problem` records, each with its file and line. An error about
+    no file (a wrong option, a busy desk) carries a plain message instead and no
+    problems; the CLI prints it after the command's name. ``usage`` marks a usage
+    mistake (a wrong option or combination of options): the CLI exits with status 2
+    for it, and 1 for everything else (content, layout, rendering, output)."""
+
+    usage = False
+
+    def __init__(self, problems: Iterable[Problem] | str = ()) -> None:
+        if isinstance(problems, str):
+            self.problems: tuple[Problem, ...] = ()
+            super().__init__(problems)
+        else:
+            self.problems = tuple(problems)
+            super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod
     def at(cls, path: Path, line: int, message: str) -> PrintjournalError:

@@ -94,11 +94,34 @@ def font_files(folder: Path) -> list[Path]:
                   and p.is_file())
 
 
+def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """The bundled font files with their sizes and times: what a cache of them is keyed on."""
+    return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in font_files(folder))
+
+
 def coverage(folder: Path) -> frozenset[int]:
     """Every code point some bundled font in ``folder`` has a glyph for."""
-    files = font_files(folder)
-    stamp = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
-    return _coverage(stamp)
+    return _coverage(_stamp(folder))
+
+
+def families(folder: Path) -> tuple[str, ...]:
+    """The bundled fonts' family names as WeasyPrint writes them into a PDF's BaseFont
+    (spaces as hyphens, before any style suffix), sorted: ``("Charis-SIL", "Inter", ...)``."""
+    return _families(_stamp(folder))
+
+
+@lru_cache(maxsize=4)
+def _families(stamp: tuple[tuple[str, int, int], ...]) -> tuple[str, ...]:
+    from fontTools.ttLib import TTFont
+
+    found: set[str] = set()
+    for name, _, _ in stamp:
+        with TTFont(name, lazy=True) as font:
+            table = font["name"]
+            family = table.getDebugName(16) or table.getDebugName(1) or ""
+        if family:
+            found.add(family.replace(" ", "-"))
+    return tuple(sorted(found))
 
 
 @lru_cache(maxsize=4)

@@ -39,7 +39,16 @@ import segno
 from markupsafe import Markup
 
 from . import cache, content, links, markup, plainlanguage, translations
-from .errors import ConfigError, ContentError, Notice, Notices, Problem, ReviewError, relative
+from .errors import (
+    ConfigError,
+    ContentError,
+    Notice,
+    Notices,
+    PrintjournalError,
+    Problem,
+    ReviewError,
+    relative,
+)
 from .model import PAPER_SIZES, Article, Clinic, Project
 from .overdue import review_line
 from .pdf.booklet import impose
@@ -57,8 +66,10 @@ MAX_NOTE = 200      # characters of --note
 SLOT, SLOT_END = "personal-slot", "personal-slot-end"   # anchors in leaflet.html
 
 
-class OptionError(ValueError):
+class OptionError(PrintjournalError, ValueError):
     """A leaflet option the user gave is wrong (the CLI reports it as a usage error)."""
+
+    usage = True
 
 
 @dataclass(frozen=True)

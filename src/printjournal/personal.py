@@ -15,18 +15,20 @@ A name that cannot be printed whole must not print partly. So:
 
 from __future__ import annotations
 
-import functools
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import PrintjournalError
+
 FIT_STEPS = 3          # fit-0 (as designed), fit-1, fit-2 (the floor)
-_FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 
 
-class UnprintableError(ValueError):
+class UnprintableError(PrintjournalError, ValueError):
     """The personal text cannot be printed whole (the CLI reports it as a usage error)."""
+
+    usage = True
 
 
 class DoesNotFitError(UnprintableError):
@@ -104,34 +106,13 @@ def _inside(data: bytes, box: Box, slack: float = 0.5) -> bool:
 
 def _check_fonts(data: bytes, fonts_dir: Path) -> None:
     """Refuse a layer that uses a font not bundled (a system font filling in)."""
+    from .fonts import families as bundled_families
     from .pdf.overlay import open_pdf
 
-    families = _families(fonts_dir, _folder_state(fonts_dir))
+    families = bundled_families(fonts_dir)
     with open_pdf(data) as pdf:
         for font in pdf.pages[0].obj.get("/Resources", {}).get("/Font", {}).values():
             name = str(font.get("/BaseFont", "")).lstrip("/").split("+", 1)[-1]
             if not any(name.startswith(family) for family in families):
                 raise UnprintableError("the name or note needs a font the journal does not "
                                        f"have ({name}): write it in letters the fonts have")
-
-
-def _folder_state(fonts_dir: Path) -> tuple[tuple[str, int, int], ...]:
-    return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns)
-                 for p in sorted(fonts_dir.glob("*")) if p.suffix.lower() in _FONT_SUFFIXES)
-
-
-@functools.lru_cache(maxsize=4)
-def _families(fonts_dir: Path, state: tuple[tuple[str, int, int], ...]) -> tuple[str, ...]:
-    """The bundled fonts' family names as WeasyPrint writes them into a PDF (spaces as
-    hyphens). ``state`` keys the cache on the files' stats."""
-    from fontTools.ttLib import TTFont
-
-    families: set[str] = set()
-    for name, _size, _mtime in state:
-        font = TTFont(fonts_dir / name, lazy=True)
-        table = font["name"]
-        family = table.getDebugName(16) or table.getDebugName(1) or ""
-        if family:
-            families.add(family.replace(" ", "-"))
-        font.close()
-    return tuple(sorted(families))

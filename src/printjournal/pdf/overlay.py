@@ -29,6 +29,8 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from ..errors import LayoutError
+
 _OWN_KEYS = {"/P", "/Pg", "/K", "/Type"}
 # operators whose operand at this index names a resource (the layer's names are renamed)
 _NAMED = {"Tf": 0, "Do": 0, "gs": 0, "cs": 0, "CS": 0, "sh": 0, "BDC": 1, "DP": 1}
@@ -45,7 +47,7 @@ class Rect:
     height: float
 
 
-class OverlayError(RuntimeError):
+class OverlayError(LayoutError):
     """The PDF has no place for the layer (a layout that lost the reserved box)."""
 
 
