@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with one file."""
 
@@ -31,8 +31,16 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
 
+    def __lt__(self, other: Problem) -> bool:
+        """By file, line and message, whatever the kind (a folder's problem among a
+        file's sort together; dataclass ordering compares one class only)."""
+        if not isinstance(other, Problem):
+            return NotImplemented
+        return (str(self.path), self.line, self.message) < \
+            (str(other.path), other.line, other.message)
 
-@dataclass(frozen=True, order=True)
+
+@dataclass(frozen=True)
 class Notice(Problem):
     """One warning about one file: it prints, but perhaps not as its author meant."""
 
@@ -64,6 +72,8 @@ class Notices:
 
     def __len__(self) -> int:
         return len(self._found)
+
+
 class FolderProblem(Problem):
     """Something wrong with a whole folder (a full disk, a read-only folder): no line."""
 

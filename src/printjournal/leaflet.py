@@ -42,6 +42,7 @@ from . import cache, content, links, markup, plainlanguage, translations
 from .errors import (
     ConfigError,
     ContentError,
+    FolderProblem,
     Notice,
     Notices,
     PrintjournalError,
@@ -288,7 +289,7 @@ def select_articles(project: Project, slugs: Sequence[str],
             chosen.append(by_slug[slug])
             continue
         own = [p for p in problems if p.path.stem == slug]
-        found += own or [Problem(shown, 0, f"no article with slug '{slug}' (see "
+        found += own or [FolderProblem(shown, 0, f"no article with slug '{slug}' (see "
                                  "'printjournal check'; slugs are the file names unless the "
                                  "front matter says otherwise)")]
     paths = {a.path for a in chosen}
