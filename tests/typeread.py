@@ -39,7 +39,7 @@ def _split_columns(chars: list[dict], gap: float) -> list[list[dict]]:
 
 def _text(chars: list[dict]) -> str:
     out = ""
-    for before, char in zip([None, *chars], chars):
+    for before, char in zip([None, *chars[:-1]], chars, strict=True):
         if before is not None and char["x0"] - before["x1"] > 0.15 * char["size"] \
                 and not before["text"].isspace() and not char["text"].isspace():
             out += " "
