@@ -239,7 +239,7 @@ def test_no_heading_is_left_alone_at_the_foot_of_a_page(samples):
         with pdfplumber.open(sample.pdf) as pdf:
             for number, page in enumerate(pdf.pages[:-1], start=1):
                 body = [c for c in page.chars if 20 * 2.83 < c["top"] < page.height - 20 * 2.83
-                        and c["size"] >= 8]  # body text, not footnotes (7.5 pt) or furniture
+                        and c["size"] >= 10]  # body text, not footnotes (9 pt) or furniture
                 if not body:
                     continue
                 last_top = max(c["top"] for c in body)
