@@ -238,8 +238,12 @@ def test_no_heading_is_left_alone_at_the_foot_of_a_page(samples):
     for slug, sample in samples.items():
         with pdfplumber.open(sample.pdf) as pdf:
             for number, page in enumerate(pdf.pages[:-1], start=1):
-                body = [c for c in page.chars if 20 * 2.83 < c["top"] < page.height - 20 * 2.83
-                        and c["size"] >= 10]  # body text, not footnotes (9 pt) or furniture
+                # the footnote area starts at its first note number (Inter SemiBold 9 pt)
+                notes = [c["top"] for c in page.chars if c["text"].isdigit()
+                         and "Semi-Bold" in c["fontname"] and abs(c["size"] - 9) < 0.05]
+                foot = min(notes, default=page.height - 20 * 2.83) - 1
+                body = [c for c in page.chars if 20 * 2.83 < c["top"] < foot
+                        and c["size"] >= 8.9]  # text and Sources, not notes or furniture
                 if not body:
                     continue
                 last_top = max(c["top"] for c in body)
