@@ -22,8 +22,9 @@ MM = 72 / 25.4
 #: how far a glyph's box may stick out (accents, italics' overhang, rounding)
 SLACK = 1.5
 #: what the layouts print in the margins (running heads, footers, page numbers) is
-#: set this small; text larger than it in a margin has overflowed out of the page area
-FURNITURE_SIZE = 7.6
+#: set at 8.5 pt (print.css --size-furniture; nothing smaller, issue 12); text larger than
+#: it in a margin has overflowed out of the page area
+FURNITURE_SIZE = 8.6
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 
 

@@ -144,6 +144,8 @@ class _PrintTreeprocessor(Treeprocessor):
             self._figure(p)
         for dl in root.iter("dl"):
             self._group_questions(dl)
+        for div in root.iter("div"):
+            self._callout_title(div)
         for element in root.iter():
             if element.tag not in ("code", "pre") and element.text:
                 element.text = en_dash_ranges(element.text)
@@ -225,6 +227,16 @@ class _PrintTreeprocessor(Treeprocessor):
             p.set("class", "numbered")
             figcaption = etree.SubElement(p, "figcaption")
             figcaption.text = caption
+
+    @staticmethod
+    def _callout_title(div: etree.Element) -> None:
+        """A callout's title that only repeats its type (``!!! note`` prints "Note") is
+        left empty: the layouts open every title with the type's word ("Note:")."""
+        classes = (div.get("class") or "").split()
+        if "admonition" in classes and len(div) and div[0].get("class") == "admonition-title":
+            title = div[0]
+            if len(title) == 0 and (title.text or "").strip().lower() in classes:
+                title.text = ""
 
     @staticmethod
     def _group_questions(dl: etree.Element) -> None:

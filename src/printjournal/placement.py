@@ -38,6 +38,7 @@ _BLOCKS = ("p", "li", "dt", "dd", "tr", "blockquote", "figure", "h2", "h3", "h4"
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
          "source", "track", "wbr"}
 MOVE = ' style="break-before: page"'
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
 @dataclass(frozen=True)
@@ -84,15 +85,18 @@ def keep_with_call(html: str, anchor: str) -> str | None:
 
 
 class _BlockOf(HTMLParser):
-    """Finds the start (offset, tag) of the nearest block around the element ``anchor``."""
+    """Finds the start (offset, tag) of the nearest block around the element ``anchor``;
+    a heading right before that block goes with it (it must not end the page alone)."""
 
     def __init__(self, html: str, anchor: str) -> None:
         super().__init__(convert_charrefs=True)
         self.anchor = anchor
+        self.html = html
         self.offsets = [0]
         for line in html.splitlines(keepends=True):
             self.offsets.append(self.offsets[-1] + len(line))
         self.open: list[tuple[str, int]] = []
+        self.closed: dict[int, tuple[str, int, int]] = {}   # depth → last (tag, start, end)
         self.found: tuple[int, str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -101,16 +105,23 @@ class _BlockOf(HTMLParser):
         line, column = self.getpos()
         offset = self.offsets[line - 1] + column
         if dict(attrs).get("id") == self.anchor:
-            blocks = [(o, t) for t, o in self.open if t in _BLOCKS]
+            blocks = [(depth, o, t) for depth, (t, o) in enumerate(self.open) if t in _BLOCKS]
             if blocks:
-                self.found = blocks[-1]
+                depth, start, tag = blocks[-1]
+                self.found = (start, tag)
+                heading, begin, end = self.closed.get(depth, ("", 0, 0))
+                if heading in _HEADINGS and not self.html[end:start].strip():
+                    self.found = (begin, heading)
             return
         if tag not in _VOID:
             self.open.append((tag, offset))
 
     def handle_endtag(self, tag: str) -> None:
+        line, column = self.getpos()
+        end = self.offsets[line - 1] + column + len(f"</{tag}>")
         for index in range(len(self.open) - 1, -1, -1):
             if self.open[index][0] == tag:
+                self.closed[index] = (tag, self.open[index][1], end)
                 del self.open[index:]
                 return
 
