@@ -18,11 +18,11 @@ import tempfile
 from pathlib import Path
 
 import pikepdf
-from printjournal.manifest import load_manifest
 
-from printjournal import cache, config, press
+from printjournal import cache, config, editions, press
 from printjournal import pipeline as build
-from printjournal.issue import IssueBuild
+from printjournal.issue.build import IssueBuild
+from printjournal.issue.manifest import load_manifest
 from printjournal.press import checks, colour, fontnames, patterns, pdfx, renders
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,13 +50,14 @@ def main() -> None:
     manifest = load_manifest(ROOT / "content/issues/winter-2026.yaml", project)
     assembled = {}
 
-    def keep(data: bytes, edition: str, *_: object) -> bytes:
-        assembled[edition] = data
+    def keep(data: bytes, press_ready: bool, *_: object) -> bytes:
+        assembled["print" if press_ready else "digital"] = data
         return data
 
     real, press.finish = press.finish, keep
     for edition in ("digital", "print"):
-        IssueBuild(pipeline, manifest, edition, cache.RenderCache.for_project(project), 1).pdf()
+        IssueBuild(pipeline, manifest, editions.edition(edition, manifest.path),
+                   cache.RenderCache.for_project(project), 1).pdf()
     press.finish = real
     profile = colour.Press(press.profile_bytes(project.press))
 

@@ -194,10 +194,16 @@ def test_metadata_title_date_language(sample_issue):
     assert reader.xmp_metadata.dc_title == {"x-default": "Cureon Journal — Winter 2026"}
 
 
-def test_both_editions_declare_pdf_1_7(sample_issue, sample_print_issue):
-    """PDF/UA-1 is built on PDF 1.7: a file that claims it says so in its header."""
-    for issue in (sample_issue, sample_print_issue):
-        assert issue.pdf.read_bytes()[:9] == b"%PDF-1.7\n", issue.edition
+def test_each_edition_declares_the_pdf_version_of_its_standard(sample_issue,
+                                                               sample_print_issue):
+    """PDF/UA-1 is built on PDF 1.7, PDF/X-4 on PDF 1.6: the digital edition (for readers)
+    says 1.7 and claims PDF/UA-1; the print edition (for the press) says 1.6 and claims
+    PDF/X-4 only."""
+    assert sample_issue.pdf.read_bytes()[:9] == b"%PDF-1.7\n"
+    assert sample_print_issue.pdf.read_bytes()[:9] == b"%PDF-1.6\n"
+    for issue, claims_ua in ((sample_issue, True), (sample_print_issue, False)):
+        xmp = pypdf.PdfReader(issue.pdf).trailer["/Root"]["/Metadata"].get_object().get_data()
+        assert (b"pdfuaid:part" in xmp) is claims_ua, issue.edition
 
 
 def test_one_structure_tree_over_the_parts(sample_issue, issue_manifest):

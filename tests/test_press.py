@@ -99,8 +99,9 @@ def test_print_edition_has_no_rgb_anywhere(print_pdf):
 def test_print_edition_text_and_rules_are_black_ink_only(sample_print_issue):
     with pdfplumber.open(sample_print_issue.pdf, pages=[7, 8]) as pdf:
         for page in pdf.pages:
-            body = [c for c in page.chars if "Charis" in c["fontname"]
-                    and 10 < c["size"] < 11]
+            charis = [c for c in page.chars if "Charis" in c["fontname"]]
+            (size, _), = Counter(round(c["size"], 1) for c in charis).most_common(1)
+            body = [c for c in charis if round(c["size"], 1) == size]   # the body text
             assert len(body) > 500
             colours = Counter(tuple(c["non_stroking_color"]) for c in page.chars)
             (text, count), = Counter(tuple(c["non_stroking_color"]) for c in body

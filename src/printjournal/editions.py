@@ -28,6 +28,7 @@ class Edition:
     bleed_mm: float | None         # BleedBox this far around the TrimBox (None: none)
     page_multiple: int             # the page count is a multiple of this (sheets fold)
     stylesheet: str | None         # layouts/ file added after issue.css
+    press_ready: bool = False      # PDF/X-4 in CMYK for a print shop, preflighted (press/)
     render_options: dict[str, Any] = field(default_factory=dict)   # WeasyPrint's write_pdf
 
 
@@ -35,7 +36,7 @@ EDITIONS: tuple[Edition, ...] = (
     Edition("digital", "", pdfua=True, links=True, bleed_mm=None, page_multiple=2,
             stylesheet=None, render_options={"dpi": 200}),
     Edition("print", "-print", pdfua=True, links=False, bleed_mm=3.0, page_multiple=4,
-            stylesheet="issue-print.css"),
+            stylesheet="issue-print.css", press_ready=True),
 )
 
 

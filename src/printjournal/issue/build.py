@@ -104,7 +104,7 @@ class IssueBuild:
                 for _ in range(MAX_ROUNDS):
                     result = self._attempt(digits)
                     if isinstance(result, bytes):   # press: font names; print: PDF/X, CMYK
-                        return press.finish(result, self.edition, self.project.press,
+                        return press.finish(result, self.edition.press_ready, self.project.press,
                                             self.manifest.path)
                     log.info("page numbers need other digit counts than predicted: "
                              "rendering again")

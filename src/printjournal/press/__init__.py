@@ -1,6 +1,6 @@
 """The press stage: an assembled issue PDF in, the file a print shop accepts out.
 
-``finish(data, edition, settings, source)`` is the one call the issue build makes:
+``finish(data, press_ready, settings, source)`` is the one call the issue build makes:
 both editions get unique font subset names (fontnames.py) and their gradients as
 shading patterns, which every engine draws alike (patterns.py); the print edition
 is also converted to CMYK through the press profile (colour.py), identified as
@@ -42,9 +42,10 @@ def profile_bytes(settings: PrintSettings) -> bytes:
                              "the printer's CMYK profile in [print] profile") from None
 
 
-def finish(data: bytes, edition: str, settings: PrintSettings, source: Path) -> bytes:
-    """The assembled issue ``data`` of ``edition`` ("digital" or "print"), made ready;
-    the print edition preflighted (a failure is an error at ``source``, the manifest)."""
+def finish(data: bytes, press_ready: bool, settings: PrintSettings, source: Path) -> bytes:
+    """The assembled issue ``data`` made ready: unique font names and plain shadings in
+    every edition; for an edition that is ``press_ready`` (editions.py: the print edition)
+    CMYK, PDF/X-4 and a preflight (a failure is an error at ``source``, the manifest)."""
     import pikepdf
 
     from . import colour, pdfx
@@ -55,14 +56,14 @@ def finish(data: bytes, edition: str, settings: PrintSettings, source: Path) -> 
         unique_font_names(pdf)
         shading_patterns(pdf)      # gradients Poppler draws as PDFium and Ghostscript do
         options = {}
-        if edition == "print":
+        if press_ready:
             profile = colour.Press(profile_bytes(settings))
             colour.to_cmyk(pdf, profile)
             pdfx.identify(pdf, profile.profile, settings.condition, _description(profile))
             options["force_version"] = pdfx.PDF_VERSION
         out = BytesIO()
         pdf.save(out, deterministic_id=True, **options)
-    if edition == "print":
+    if press_ready:
         _preflighted(out.getvalue(), settings, source)
     return out.getvalue()
 

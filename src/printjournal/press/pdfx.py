@@ -42,5 +42,9 @@ def identify(pdf: pikepdf.Pdf, profile: bytes, condition: str, description: str)
         meta["xmpMM:DocumentID"] = f"uuid:{document}"
         meta["xmpMM:VersionID"] = "1"
         meta["xmpMM:RenditionClass"] = "default"
+        # the print-shop file is PDF/X-4, built on PDF 1.6: it keeps its tags but claims
+        # no PDF/UA-1 (built on 1.7); readers get the digital edition, which does
+        if "pdfuaid:part" in meta:
+            del meta["pdfuaid:part"]
         if "xmp:CreateDate" in meta:
             meta["xmp:MetadataDate"] = meta["xmp:CreateDate"]
