@@ -37,22 +37,24 @@ def scheduler(tmp_path_factory):
     process of its own (and a nanny that restarts it if it dies)."""
     import distributed
 
-    address = f"tcp://127.0.0.1:{free_port()}"
     logs = tmp_path_factory.mktemp("dask")
+    found = logs / "scheduler.json"      # the scheduler's address, once it listens
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     options = {"cwd": REPO, "env": env, "stderr": subprocess.STDOUT}
     processes = []
-    try:
+    try:                                 # port 0: the system picks a free one, no race
         processes.append(subprocess.Popen(
-            [DASK, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
-             "--no-dashboard"], stdout=(logs / "scheduler.log").open("w"), **options))
+            [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+             "--scheduler-file", found], stdout=(logs / "scheduler.log").open("w"), **options))
         for name in ("one", "two"):
             processes.append(subprocess.Popen(
-                [DASK, "worker", address, "--name", name, "--host", "127.0.0.1",
-                 "--nthreads", "1", "--no-dashboard", "--memory-limit", "0"],
+                [DASK, "worker", "--scheduler-file", found, "--name", name, "--host",
+                 "127.0.0.1", "--nthreads", "1", "--no-dashboard", "--memory-limit", "0"],
                 stdout=(logs / f"{name}.log").open("w"), **options))
-        with distributed.Client(address, timeout=120, set_as_default=False) as client:
+        with distributed.Client(scheduler_file=str(found), timeout=120,
+                                set_as_default=False) as client:
             client.wait_for_workers(2, timeout=180)
+            address = client.scheduler.address
         yield address
     finally:
         for process in reversed(processes):     # the workers first, then the scheduler
