@@ -85,3 +85,19 @@ class Collect:
 
     def paths(self, status: str) -> set[str]:
         return {o.path for o in self.outcomes if o.status == status}
+
+
+def issue_dying_once(pipeline: Pipeline, manifest: Path, edition: str) -> Rendered:
+    """An issue builder whose print edition kills its process the first time (the
+    process's id left in ``killed`` in the project), as the OOM killer would a
+    cluster's worker mid-render; run again (on another worker), it renders."""
+    mark = pipeline.project.root / "killed"
+    if edition == "print":
+        try:
+            with mark.open("x") as file:
+                file.write(str(os.getpid()))
+        except FileExistsError:
+            pass
+        else:
+            os.kill(os.getpid(), signal.SIGKILL)
+    return stand_in_issue(pipeline, manifest, edition)

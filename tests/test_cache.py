@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from printjournal import cache, content
+import shutil
+
+from printjournal import cache, config, content
 from printjournal.pipeline import Pipeline
 
 
@@ -37,6 +39,21 @@ def test_an_image_is_an_input(tmp_project):
     before = keys(tmp_project)
     image.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="5" height="5"/>')
     assert keys(tmp_project) != before
+
+
+def test_two_clones_of_a_project_share_keys(tmp_project, tmp_path):
+    """Builders on two machines (or two folders) reuse each other's renders."""
+    (tmp_project.root / "content/images/dot.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
+    tmp_project.article("small", "---\ntitle: t\nsection: s\ndate: 2026-01-01\n---\n"
+                                 "![a dot](../images/dot.svg)\n")
+    clone = tmp_path / "elsewhere" / "clone"
+    shutil.copytree(tmp_project.root, clone, symlinks=True)
+    project = config.load_project(clone)
+    article = content.load_article(clone / "content/articles/small.md", project)
+    inputs = cache.article_inputs(article, project)
+    assert len(inputs) == 2 and all(clone in path.parents for path in inputs)
+    assert cache.key(project, inputs, "article") == keys(tmp_project)
 
 
 def test_cached_pdf_renders_once(tmp_project):

@@ -77,3 +77,38 @@ def test_disclaimer_per_language(tmp_path):
     assert journal.base_url == "https://j.example"
     assert journal.disclaimer_for("de-DE") == "Allgemeine Information."
     assert journal.disclaimer_for("en-GB") == "General information."
+
+
+def test_build_scheduler_is_a_dask_address_and_its_problems_have_lines(tmp_path):
+    good = write(tmp_path, """\
+        [journal]
+        name = "J"
+        publisher = "P"
+        base_url = "https://p.example"
+
+        [build]
+        scheduler = "tcp://10.0.0.5:8786"
+        """)
+    assert config.load_project(good).build.scheduler == "tcp://10.0.0.5:8786"
+    write(tmp_path, """\
+        [journal]
+        name = "J"
+        publisher = "P"
+        base_url = "https://p.example"
+
+        [build]
+        workers = 4
+        scheduler = "10.0.0.5"
+        """)
+    with pytest.raises(ConfigError) as caught:
+        config.load_project(tmp_path)
+    path = tmp_path / "printjournal.toml"
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:7: unknown key 'workers' in [build]",
+        f"{path}:8: 'scheduler' in [build] must be a Dask scheduler's address, "
+        'such as "tcp://10.0.0.5:8786"',
+    ]
+
+
+def test_without_a_build_table_the_build_is_local(tmp_project):
+    assert tmp_project.project().build.scheduler is None

@@ -11,7 +11,7 @@ from printjournal import cli
 from printjournal.cache import DamagedEntryError
 from printjournal.deskguard import AccessError
 from printjournal.deskpool import PoolBusyError, RenderTimeoutError, WorkerLostError
-from printjournal.errors import LayoutError, PrintjournalError, RenderError
+from printjournal.errors import ClusterError, LayoutError, PrintjournalError, RenderError
 from printjournal.leaflet import OptionError
 from printjournal.pdf.overlay import OverlayError
 from printjournal.personal import DoesNotFitError, UnprintableError
@@ -19,7 +19,7 @@ from printjournal.personal import DoesNotFitError, UnprintableError
 #: each class a user can cause, and whether it is a usage mistake (exit status 2)
 KINDS = {OptionError: True, UnprintableError: True, DoesNotFitError: True, AccessError: True,
          OverlayError: False, RenderTimeoutError: False, WorkerLostError: False,
-         PoolBusyError: False, DamagedEntryError: False}
+         PoolBusyError: False, DamagedEntryError: False, ClusterError: False}
 
 
 @pytest.mark.parametrize("kind", list(KINDS), ids=lambda k: k.__name__)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,10 +70,13 @@ def article_inputs(article: Article, project: Project) -> list[Path]:
 
 
 def key(project: Project, files: Iterable[Path], *options: object) -> str:
-    """The cache key of an output made from ``files`` with ``options``."""
+    """The cache key of an output made from ``files`` with ``options``. Files are named
+    relative to the project folder, so two clones of a project (on two machines of a
+    cluster, say) share their keys."""
     digest = hashlib.sha256(project_fingerprint(project).encode())
     for path in files:
-        digest.update(f"\0{path}\0{file_hash(path)}".encode())
+        name = Path(os.path.relpath(path, project.root)).as_posix()
+        digest.update(f"\0{name}\0{file_hash(path)}".encode())
     for option in options:
         digest.update(f"\0{option!r}".encode())
     return digest.hexdigest()

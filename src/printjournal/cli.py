@@ -149,6 +149,9 @@ def _parser() -> argparse.ArgumentParser:
     website.add_argument("-o", "--output", type=Path, help="folder (default: dist)")
     website.add_argument("-j", "--jobs", type=_positive, default=None,
                          help="worker processes (default: one per core)")
+    website.add_argument("--scheduler", metavar="ADDRESS", type=_scheduler,
+                         help="render on the Dask cluster whose scheduler is at ADDRESS "
+                         "(tcp://host:port; default: [build] scheduler, else this machine)")
     website.add_argument("--clean", action="store_true",
                          help="first drop the render cache and everything built before")
     website.set_defaults(command=_build)
@@ -175,11 +178,18 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _scheduler(text: str) -> str:
+    if not config.SCHEDULER_ADDRESS.match(text):
+        raise argparse.ArgumentTypeError(f"must be a Dask scheduler's address such as "
+                                         f"tcp://10.0.0.5:8786, not {text!r}")
+    return text
+
+
 def _build(args: argparse.Namespace) -> int:
     project = _project(args)
     summary = site.build_site(project, args.output or project.root / "dist", jobs=args.jobs,
                               clean=args.clean, reporter=progress.Progress(),
-                              notices=args.notices)
+                              notices=args.notices, scheduler=args.scheduler)
     return 1 if summary.failed or summary.problems else 0
 
 

@@ -21,6 +21,7 @@ from .model import (
     PLAIN_DEFAULTS,
     SEVERITIES,
     SOURCE_ORDERS,
+    BuildSettings,
     Clinic,
     Editorial,
     Governance,
@@ -67,15 +68,17 @@ def load_project(root: Path) -> Project:
     source_order = _source_order(checker, data)
     press = _print(checker, data, root)
     governance = _governance(checker, data)
+    build = _build(checker, data)
     for key in data.keys() - {"journal", "clinics", "validation", "plain_language",
-                              "governance", "sources", "print"}:
+                              "governance", "sources", "print", "build"}:
         checker.problem(key, f"unknown section [{key}]")
     if checker.problems:
         raise ConfigError(sorted(checker.problems))
     assert journal is not None
     return Project(root=root.resolve(), journal=journal, clinics=clinics,
                    validation=validation, editorial=editorial,
-                   source_order=source_order, press=press, governance=governance)
+                   source_order=source_order, press=press, governance=governance,
+                   build=build)
 
 
 class _Checker:
@@ -312,3 +315,24 @@ def _governance(c: _Checker, data: dict[str, Any]) -> Governance:
                   + ", ".join(f'"{s}"' for s in OVERDUE_RULES), c.line_of("governance"))
         return Governance()
     return Governance(overdue=value)
+
+
+SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls)://[^/\s:]+:\d{1,5}$")
+
+
+def _build(c: _Checker, data: dict[str, Any]) -> BuildSettings:
+    """``[build] scheduler``: the address of a Dask scheduler, "tcp://host:port"."""
+    table = data.get("build", {})
+    if not isinstance(table, dict):
+        c.problem("build", "build must be given as a [build] table")
+        return BuildSettings()
+    start = c.line_of("build") if "build" in data else 0
+    for key in table.keys() - {"scheduler"}:
+        c.problem(key, f"unknown key '{key}' in [build]", start)
+    scheduler = table.get("scheduler")
+    if scheduler is not None and not (isinstance(scheduler, str) and
+                                      SCHEDULER_ADDRESS.match(scheduler)):
+        c.problem("scheduler", "'scheduler' in [build] must be a Dask scheduler's address, "
+                  'such as "tcp://10.0.0.5:8786"', start)
+        return BuildSettings()
+    return BuildSettings(scheduler=scheduler)

@@ -140,6 +140,10 @@ class OutputError(PrintjournalError):
         return cls([FolderProblem(folder, 0, message)])
 
 
+class ClusterError(PrintjournalError):
+    """The Dask scheduler a build was sent to cannot be reached."""
+
+
 class ReviewError(PrintjournalError):
     """An article is past its clinical review date."""
 

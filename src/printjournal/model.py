@@ -124,6 +124,13 @@ class PrintSettings:
 
 
 @dataclass(frozen=True)
+class BuildSettings:
+    """``[build]``: where the website build renders (None: local worker processes)."""
+
+    scheduler: str | None = None     # a Dask scheduler's address, "tcp://host:port"
+
+
+@dataclass(frozen=True)
 class Project:
     """A printjournal project folder and its validated configuration."""
 
@@ -135,6 +142,7 @@ class Project:
     source_order: str = "citation"
     press: PrintSettings = field(default_factory=PrintSettings)
     governance: Governance = field(default_factory=Governance)
+    build: BuildSettings = field(default_factory=BuildSettings)
 
     @property
     def config_path(self) -> Path:

@@ -47,8 +47,8 @@ from ..model import Project
 from ..pipeline import Pipeline
 from ..render import Renderer
 from ..templating import Layouts
+from . import cluster, work
 from . import record as records
-from . import work
 from .plan import IssueBuilder, plan
 from .record import Record
 from .work import Outcome, Task
@@ -114,14 +114,15 @@ class LogReporter:
 def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: bool = False,
                reporter: Reporter | None = None,
                issue_builder: IssueBuilder | None = None,
-               notices: Notices | None = None) -> Summary:
+               notices: Notices | None = None, scheduler: str | None = None) -> Summary:
     """Build every output of ``project`` into ``out`` that is not there already.
 
-    ``jobs`` worker processes (default: every core); ``clean`` first drops the
-    render cache and every file an earlier build put into ``out``. Warnings go to
-    ``notices`` and the summary (with ``notices.strict``, they are errors). The workers
-    import the ``__main__`` module, as multiprocessing's do: a script calling this
-    needs the ``if __name__ == "__main__":`` guard.
+    ``jobs`` worker processes (default: every core), or the Dask cluster whose scheduler
+    is at ``scheduler`` (default: ``[build] scheduler``, else none; cluster.py);
+    ``clean`` first drops the render cache and every file an earlier build put into
+    ``out``. Warnings go to ``notices`` and the summary (with ``notices.strict``, they
+    are errors). The workers import the ``__main__`` module, as multiprocessing's do: a
+    script calling this needs the ``if __name__ == "__main__":`` guard.
 
     Raises OutputError, naming the folder, when ``out`` or the render cache cannot be
     written (a full disk, a read-only folder): the build stops there, every file it
@@ -131,7 +132,7 @@ def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: b
     store = cache.RenderCache.for_project(project)
     try:
         return _build_site(project, out, store, jobs, clean, reporter or LogReporter(),
-                           issue_builder, notices)
+                           issue_builder, notices, scheduler or project.build.scheduler)
     except OSError as exc:
         if not files.under(exc, (out, store.folder)):
             raise
@@ -141,7 +142,7 @@ def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: b
 
 def _build_site(project: Project, out: Path, store: cache.RenderCache, jobs: int | None,
                 clean: bool, reporter: Reporter, issue_builder: IssueBuilder | None,
-                notices: Notices | None) -> Summary:
+                notices: Notices | None, scheduler: str | None) -> Summary:
     started = time.perf_counter()
     record_path = store.folder / "site" / f"{records.digest(str(out))[:16]}.json"
     if clean:
@@ -169,8 +170,9 @@ def _build_site(project: Project, out: Path, store: cache.RenderCache, jobs: int
     reporter.start(len(the_plan.outputs), len(tasks))
     problems = list(the_plan.problems)
     reporter.problems([*notices.found, *problems])
-    for outcome in work.run(tasks, jobs or os.cpu_count() or 1,
-                        lambda: Pipeline(project, layouts, Renderer.for_project(project))):
+    for outcome in (cluster.run(tasks, scheduler) if scheduler else
+                    work.run(tasks, jobs or os.cpu_count() or 1,
+                             lambda: Pipeline(project, layouts, Renderer.for_project(project)))):
         outcomes[outcome.path] = outcome
         problems += outcome.problems
         reporter.update(outcome)

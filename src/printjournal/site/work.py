@@ -35,6 +35,7 @@ from ..errors import PrintjournalError, Problem
 from ..files import write_atomic
 from ..model import Project
 from ..pipeline import Pipeline
+from ..render import Rendered
 
 if TYPE_CHECKING:
     from .plan import Output
@@ -195,26 +196,42 @@ def _work(task: Task, pipeline: Pipeline | None = None) -> Outcome:
     """Render one output into its file (and the render cache). Raises only OSError on
     a write into the output folder or the render cache (a full disk, a read-only
     folder): that stops the build; any other failure fails this output alone."""
-    output = task.output
     started = time.perf_counter()
     if _events is not None:
-        _events.put((output.path, os.getpid()))
+        _events.put((task.output.path, os.getpid()))
+    rendered = render(task.output, task.project, pipeline,
+                      (task.store, task.dest.parents[task.output.path.count("/")]))
+    if isinstance(rendered, Outcome):
+        return rendered
+    return store(task, rendered, time.perf_counter() - started)
+
+
+def render(output: Output, project: Project, pipeline: Pipeline | None = None,
+           written: tuple[Path, ...] = ()) -> Rendered | Outcome:
+    """The output's PDF, or its failed Outcome (a PrintjournalError, or a bug). Raises
+    the OSError of a write into one of the ``written`` folders."""
+    started = time.perf_counter()
     try:
         if pipeline is None:
-            pipeline = _pipelines.get(task.project) or \
-                _pipelines.setdefault(task.project, Pipeline.load(task.project))
-        rendered = output.make(pipeline, *output.args)
-        cache.RenderCache(task.store).put(task.key, rendered.data)
-        write_atomic(task.dest, rendered.data)
+            pipeline = _pipelines.get(project) or \
+                _pipelines.setdefault(project, Pipeline.load(project))
+        return output.make(pipeline, *output.args)
     except PrintjournalError as exc:
         return Outcome(output.path, "failed", time.perf_counter() - started, exc.problems)
     except Exception as exc:  # a bug: fail this output, build the others
-        if isinstance(exc, OSError) and files.under(exc, (
-                task.store, task.dest.parents[output.path.count("/")])):
+        if isinstance(exc, OSError) and files.under(exc, written):
             raise
         log.exception("building %s", output.path)
         return Outcome(output.path, "failed", time.perf_counter() - started, (Problem(
             output.source, 0, f"could not build {output.path}: {type(exc).__name__}: {exc}"),))
+
+
+def store(task: Task, rendered: Rendered, seconds: float) -> Outcome:
+    """Write a rendered output into the render cache and its file: built. Raises the
+    OSError of a write that fails."""
+    output = task.output
+    cache.RenderCache(task.store).put(task.key, rendered.data)
+    write_atomic(task.dest, rendered.data)
     download = Download(output.path, output.listing, rendered.pages, len(rendered.data),
                         hashlib.sha256(rendered.data).hexdigest())
-    return Outcome(output.path, "built", time.perf_counter() - started, download=download)
+    return Outcome(output.path, "built", seconds, download=download)
