@@ -189,7 +189,10 @@ def test_an_issue_lists_only_the_article_pdfs_there(project):
 def test_pdfs_the_build_did_not_make_are_named_and_never_listed(project):
     dist = project.root / "dist"
     build(project)
-    leaflet = dist / "leaflets/alpha-riverside.pdf"
+    stray = dist / "extra/alpha-copy.pdf"
+    stray.parent.mkdir()
+    stray.write_bytes((dist / "articles/alpha.pdf").read_bytes())
+    leaflet = dist / "leaflets/alpha-riverside.pdf"    # `printjournal leaflet`'s own folder
     leaflet.parent.mkdir()
     leaflet.write_bytes((dist / "articles/alpha.pdf").read_bytes())
     cache_entry(project, "articles/beta.pdf").write_bytes(b"%PDF-1.7 damaged")
@@ -199,15 +202,17 @@ def test_pdfs_the_build_did_not_make_are_named_and_never_listed(project):
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         "warning: the render cache entry for articles/beta.pdf was damaged: rebuilt",
-        "warning: leaflets/alpha-riverside.pdf is not made by this build: it is not in "
+        "warning: extra/alpha-copy.pdf is not made by this build: it is not in "
         "manifest.json"]
     assert "built 1, reused 2, failed 0, 2 warning(s) in " in result.stdout
-    assert_manifest_matches(dist, foreign=frozenset({"leaflets/alpha-riverside.pdf"}))
+    assert_manifest_matches(dist, foreign=frozenset({"extra/alpha-copy.pdf",
+                                                     "leaflets/alpha-riverside.pdf"}))
 
     result = run("build", "--clean", cwd=project.root)    # --clean keeps its meaning
     assert result.returncode == 0, result.stderr
-    assert leaflet.is_file()
-    assert "leaflets/alpha-riverside.pdf is not made by this build" in result.stderr
+    assert stray.is_file() and leaflet.is_file()
+    assert "extra/alpha-copy.pdf is not made by this build" in result.stderr
+    assert "leaflets/" not in result.stderr
 
 
 # ---- temporary files of killed runs

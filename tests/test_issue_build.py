@@ -166,7 +166,7 @@ _render_job = rendering._render_job
 def test_a_worker_killed_mid_render_is_an_error_not_a_traceback(issue_project,  # noqa: F811
                                                                 monkeypatch):
     monkeypatch.setattr(rendering, "_render_job", _dies)
-    with pytest.raises(RenderError, match=r"^content/issues/spring.yaml:0: a worker process "
+    with pytest.raises(RenderError, match=r"^content/issues/spring.yaml: a worker process "
                        "stopped before its part was rendered"):
         run_build(issue_project)
     assert not (issue_project.root / "digital.pdf").exists()

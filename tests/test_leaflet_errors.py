@@ -69,7 +69,7 @@ def test_unknown_slug(project, capsys):
 
 def test_unknown_clinic_lists_the_clinics(project, capsys):
     assert run(project, "small", "--clinic", "east") == 1
-    assert "printjournal.toml:0: no clinic 'east' (clinics: north, south)" in \
+    assert "printjournal.toml: no clinic 'east' (clinics: north, south)" in \
         capsys.readouterr().err
     assert written(project) == []
 

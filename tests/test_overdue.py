@@ -15,7 +15,8 @@ import re
 import pytest
 
 from printjournal import config, content
-from printjournal.errors import ConfigError
+from printjournal.check import check as check_project
+from printjournal.errors import ConfigError, Notices
 from printjournal.site import build as site
 from printjournal.site import plan as siteplan
 
@@ -145,3 +146,17 @@ def test_a_bad_overdue_rule_is_refused_with_its_line(tmp_path, text, expected):
 def test_the_overdue_rule_defaults_to_mark(tmp_path):
     (tmp_path / "printjournal.toml").write_text(JOURNAL, encoding="utf-8")
     assert config.load_project(tmp_path).governance.overdue == "mark"
+
+
+def test_check_warns_of_an_overdue_review_at_its_line(tmp_project):
+    tmp_project.article("old", article("Old Advice", "2020-01-01"))
+    tmp_project.article("fresh", article("Fresh Advice", "2099-01-01"))
+    notices = Notices()
+    check_project(tmp_project.project(), notices=notices)
+    assert [str(n) for n in notices.found if "review" in n.message] == [
+        "content/articles/old.md:9: warning: its clinical review was due on 2020-01-01: "
+        "leaflets refuse it (--allow-overdue prints it marked) and the website marks it on "
+        "its downloads ([governance] overdue)"]
+    strict = Notices(strict=True)
+    assert [(p.path.name, p.line) for p in check_project(tmp_project.project(), notices=strict)
+            if "review was due" in p.message] == [("old.md", 9)]

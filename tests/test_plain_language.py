@@ -67,6 +67,22 @@ def test_jargon_from_the_project_list_with_its_line(tmp_project):
         "content/articles/plain.md:8: warning: 'myocardial infarction' is jargon: say 'heart "
         "attack' (content/plain-words.toml)"]
 
+    # a leaflet (made at the desk by staff who cannot rewrite it): one jargon warning
+    assert warnings(project, "leaflet") == [
+        "content/articles/plain.md:6: warning: jargon: 'Hypertension' (say 'high blood "
+        "pressure'), 'myocardial infarction' (say 'heart attack') (content/plain-words.toml)"]
+
+
+def test_a_leaflet_gets_one_warning_for_its_long_sentences(tmp_project):
+    # the article warns at each long sentence; a leaflet once, at the first, with the count
+    project = article(tmp_project, SHORT * 4 + "\n\n" + LONG + "\n\n" + LONG + "\n\n"
+                      + SHORT * 4 + "\n")
+    assert len(warnings(project)) == 2
+    assert warnings(project, "leaflet") == [
+        "content/articles/plain.md:8: warning: 2 sentences over 20 words, the first of 33 "
+        "('When you have been told by ...'): 11% of this article's sentences are over 20 "
+        "words, at most 5% for leaflets: split them"]
+
 
 def test_a_bad_plain_words_file_is_a_problem_at_its_line(tmp_project):
     tmp_project.write("content/plain-words.toml", 'efficacy = "how well it works"\n'

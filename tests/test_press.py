@@ -355,7 +355,7 @@ def test_preflight_command_reports_and_exits_1_on_failure(tmp_path, capsys):
     assert cli.main(["preflight", str(tmp_path / "good.pdf")]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "passed: ready for the press"
     assert cli.main(["preflight", str(tmp_path / "none.pdf")]) == 1
-    assert capsys.readouterr().err.strip() == f"{tmp_path / 'none.pdf'}:0: no such file"
+    assert capsys.readouterr().err.strip() == f"{tmp_path / 'none.pdf'}: no such file"
 
 
 def test_rgb_fills_images_gradients_and_groups_are_converted_to_cmyk():

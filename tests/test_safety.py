@@ -95,7 +95,7 @@ def test_svg_that_reaches_out_is_an_error_naming_the_article(tmp_project, tmp_pa
     path = tmp_project.article("evil", "---\ntitle: t\nsection: s\ndate: 2026-01-01\n---\n"
                                         "![a drawing](../images/evil.svg)\n")
     out = tmp_path / "evil.pdf"
-    with pytest.raises(RenderError, match=r"^content/articles/evil.md:0: refused"):
+    with pytest.raises(RenderError, match=r"^content/articles/evil.md: refused"):
         build_article(Pipeline.load(tmp_project.project()), path, out)
     assert not out.exists()
 
@@ -114,7 +114,7 @@ def test_a_broken_image_fails_the_render_rather_than_printing_a_hole(tmp_project
     (tmp_project.root / "content/images/broken.svg").write_text("<svg this is not xml")
     path = tmp_project.article("broken", "---\ntitle: t\nsection: s\ndate: 2026-01-01\n---\n"
                                           "![a drawing](../images/broken.svg)\n")
-    with pytest.raises(RenderError, match=r"^content/articles/broken.md:0: "):
+    with pytest.raises(RenderError, match=r"^content/articles/broken.md: "):
         build_article(Pipeline.load(tmp_project.project()), path,
                             tmp_path / "x.pdf")
 

@@ -224,7 +224,7 @@ def test_labels_without_the_downloads_words_are_an_error_not_a_crash(project):
     report = build(project)
     assert report.paths("built") == ALL
     assert [str(p) for p in report.other_problems] == [
-        "layouts/labels.toml:0: the downloads pages need their words: an [en.site] table "
+        "layouts/labels.toml: the downloads pages need their words: an [en.site] table "
         "(and one per language, like [de.site])"]
 
 
@@ -383,7 +383,7 @@ def test_a_worker_that_dies_fails_its_output_only(with_issue):
     assert report.paths("failed") == {"issues/spring-print.pdf"}
     [failed] = [o for o in report.outcomes if o.status == "failed"]
     assert str(failed.problems[0]).startswith(
-        "content/issues/spring.yaml:0: the process building issues/spring-print.pdf stopped")
+        "content/issues/spring.yaml: the process building issues/spring-print.pdf stopped")
 
 
 def test_a_bug_in_a_builder_fails_its_outputs_only(with_issue):
@@ -391,7 +391,7 @@ def test_a_bug_in_a_builder_fails_its_outputs_only(with_issue):
     assert report.paths("built") == ALL
     assert report.paths("failed") == EDITIONS
     assert {str(p) for o in report.outcomes for p in o.problems} == {
-        f"content/issues/spring.yaml:0: could not build {path}: RuntimeError: a bug in the "
+        f"content/issues/spring.yaml: could not build {path}: RuntimeError: a bug in the "
         "issue builder" for path in EDITIONS}
 
 

@@ -44,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2 if exc.usage else 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:     # `printjournal ... | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:

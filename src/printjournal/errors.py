@@ -29,7 +29,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        """``path:line: message``; ``path: message`` when no line is known (line 0: a
+        whole file, an output, a render), never a made-up ``:0:``."""
+        return f"{self.path}:{self.line}: {self.message}" if self.line \
+            else f"{self.path}: {self.message}"
 
     def __lt__(self, other: Problem) -> bool:
         """By file, line and message, whatever the kind (a folder's problem among a
@@ -45,7 +48,8 @@ class Notice(Problem):
     """One warning about one file: it prints, but perhaps not as its author meant."""
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: warning: {self.message}"
+        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        return f"{where}: warning: {self.message}"
 
 
 class Notices:

@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from . import content
-from .errors import Notice, Notices
+from .errors import Notice, Notices, Problem
 from .model import Article, Project
 
 
@@ -61,3 +61,21 @@ def review_line(project: Project, article: Article) -> int:
     text = content.read_text(project.root / article.path, project.root)
     doc = content.split_front_matter(article.path, text).doc
     return doc.line("review", "next_review")
+
+
+def check(project: Project, articles: Sequence[Article], notices: Notices,
+          today: dt.date | None = None) -> list[Problem]:
+    """A warning at its ``next_review`` line for each article past its clinical review on
+    ``today`` (default: the clock's date), as ``printjournal check`` says it: leaflets
+    refuse it, the website marks or withholds it. With ``notices.strict``, errors."""
+    problems: list[Problem] = []
+    for article in articles:
+        due = review_due(article, today)
+        if due is not None:
+            rule = ("withholds it from" if project.governance.overdue == "withhold"
+                    else "marks it on")
+            notices.warn(problems, article.path, review_line(project, article),
+                         f"its clinical review was due on {due.isoformat()}: leaflets refuse "
+                         f"it (--allow-overdue prints it marked) and the website {rule} its "
+                         "downloads ([governance] overdue)")
+    return problems

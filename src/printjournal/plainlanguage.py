@@ -93,27 +93,39 @@ def check(articles: Sequence[Article], project: Project, product: str,
         long = reading.long_sentences(limits.sentence_words)
         share = 100 * len(long) / max(1, len(reading.sentences))
         if share > limits.long_sentence_percent:
-            for sentence in long:
+            # a leaflet is made at the desk, by staff who cannot rewrite it: one warning
+            # per article says how many (the first at its line); check lists each for editors
+            summary = product == "leaflet" and len(long) > 1
+            for sentence in long[:1] if summary else long:
+                what = (f"{len(long)} sentences over {limits.sentence_words} words, the first "
+                        f"of {sentence.words} ('{_start(sentence.text)}')" if summary else
+                        f"a sentence of {sentence.words} words ('{_start(sentence.text)}')")
                 notices.warn(problems, path, sentence.line, (
-                    f"a sentence of {sentence.words} words ('{_start(sentence.text)}'): "
-                    f"{share:.0f}% of this article's sentences are over "
+                    f"{what}: {share:.0f}% of this article's sentences are over "
                     f"{limits.sentence_words} words, at most "
-                    f"{limits.long_sentence_percent:g}% for {product}s: split it"))
-        _jargon(article, reading, terms, notices, problems)
+                    f"{limits.long_sentence_percent:g}% for {product}s: split "
+                    f"{'them' if summary else 'it'}"))
+        _jargon(article, reading, terms, notices, problems, summary=product == "leaflet")
     return problems
 
 
 def _jargon(article: Article, reading: readability.Reading, terms: Sequence[Term],
-            notices: Notices, problems: list[Problem]) -> None:
+            notices: Notices, problems: list[Problem], summary: bool = False) -> None:
+    """A warning at each jargon word; with ``summary`` (a leaflet) one for the article,
+    at the first, naming every word once."""
     lang = article.lang.lower()
     mine = [t for t in terms if not t.lang or lang == t.lang or lang.startswith(t.lang + "-")]
-    for term in mine:
-        pattern = term.pattern()
-        for paragraph in reading.paragraphs:
-            for match in pattern.finditer(paragraph.text):
-                notices.warn(problems, article.path, paragraph.line_at(match.start()),
-                             f"'{match[0]}' is jargon: say '{term.instead}' "
-                             f"(content/{WORDS_FILE})")
+    found = sorted((paragraph.line_at(match.start()), match[0], term.instead)
+                   for term in mine for paragraph in reading.paragraphs
+                   for match in term.pattern().finditer(paragraph.text))
+    if summary and len(found) > 1:
+        words = dict.fromkeys(f"'{word}' (say '{instead}')" for _, word, instead in found)
+        notices.warn(problems, article.path, found[0][0], f"jargon: {', '.join(words)} "
+                     f"(content/{WORDS_FILE})")
+        return
+    for line, word, instead in found:
+        notices.warn(problems, article.path, line,
+                     f"'{word}' is jargon: say '{instead}' (content/{WORDS_FILE})")
 
 
 def _start(text: str) -> str:

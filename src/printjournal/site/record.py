@@ -73,15 +73,21 @@ class Record:
         write_atomic(path, json.dumps(data, indent=1, ensure_ascii=False).encode())
 
 
+LEAFLETS = "leaflets/"   # `printjournal leaflet`'s default folder in dist/
+
+
 def foreign(project: Project, out: Path, kept: dict[str, Recorded]) -> list[str]:
-    """A line for each PDF in ``out`` that no build put there (not listed anywhere); one
-    with a patient's details is moved out of ``out`` (personalfiles.py)."""
+    """A line for each PDF in ``out`` that no build put there (not listed anywhere), but
+    the leaflet command's own; one with a patient's details is moved out of ``out``
+    (personalfiles.py), wherever it is."""
     ours = set(kept)
     found = [path for path in sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
              if path not in ours]
     moved = personalfiles.move_personal(project, out, found)
+    # leaflets/ is where `printjournal leaflet` writes a leaflet without personal details:
+    # kept and not listed, and not news at every build
     return [moved.get(path) or f"{path} is not made by this build: it is not in manifest.json"
-            for path in found]
+            for path in found if path in moved or not path.startswith(LEAFLETS)]
 
 
 def kept_outputs(the_plan: Plan, keys: dict[str, str], outcomes: dict[str, Outcome],
