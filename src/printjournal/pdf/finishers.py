@@ -21,11 +21,13 @@ import pydyf
 
 from ..notes import describe_links
 from .objects import as_list, object_map, page_box, reference_number, resolve
+from .roles import tag_roles
 
 
 def margins_as_artifacts(document: Any, pdf: pydyf.PDF) -> None:
     """Finisher: margin-box content becomes artifacts; orphan elements go."""
     describe_links(document, pdf)   # notes.py: footnote calls get their spoken description
+    tag_roles(document, pdf)        # roles.py: footnotes as Note, emphasis as Em/Strong
     objects = object_map(pdf)
     root_number = reference_number(pdf.catalog.get("StructTreeRoot"))
     if root_number is None:
