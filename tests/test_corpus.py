@@ -43,6 +43,7 @@ from .invariants import (
     missing_words,
     parted,
 )
+from .tagread import note_problems, read_tags
 from .test_accessibility import vera  # noqa: F401 (the veraPDF fixture)
 
 pytestmark = pytest.mark.slow
@@ -136,6 +137,13 @@ def _words_case(case: str):
 @pytest.mark.parametrize("case", CASES)
 def test_only_bundled_fonts(corpus, case):
     assert foreign_fonts(_pdf(corpus, case)) == []
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_footnotes_are_notes_on_the_page_of_their_call(corpus, case):
+    """Footnotes in headings, tables, callouts, lists, answers: each a Note (roles.py)."""
+    pdf = _pdf(corpus, case)
+    assert note_problems(pdf, read_tags(pdf)) == []
 
 
 @pytest.mark.parametrize("case", CASES)
