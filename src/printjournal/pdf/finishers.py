@@ -10,7 +10,9 @@ an owner. That leaves orphan elements whose page content no reader reaches,
 and a ParentTree pointing at them. Page furniture is what PDF/UA calls a
 pagination artifact, so :func:`margins_as_artifacts`, a WeasyPrint
 *finisher*, turns that content into ``/Artifact`` marked content and drops
-the orphans from the ParentTree before the PDF is written.
+the orphans from the ParentTree before the PDF is written. It also runs notes.py's
+spoken call descriptions and roles.py's Note, Em and Strong elements, so every product
+gets them.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ _FOOTNOTE = "footnote"
 
 def tag_roles(document: Any, pdf: pydyf.PDF) -> None:
     """Finisher step: footnotes as ``Note`` with unique IDs, emphasis as Em/Strong."""
-    from .finishers import marked_content_by_position
+    from .finishers import marked_content_by_position  # finishers.py imports this module
 
     objects = object_map(pdf)
     root = resolve(objects, pdf.catalog.get("StructTreeRoot"))
