@@ -41,6 +41,7 @@ class Tags:
     roles: Counter[str]                  # structure types, as written
     role_map: dict[str, str]
     id_tree: dict[str, tuple[int, int]]  # ID → the element's object id
+    emphasis: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = ()  # (Em|Strong, mcids)
 
 
 def read_tags(path: Path) -> Tags:
@@ -50,12 +51,15 @@ def read_tags(path: Path) -> Tags:
         notes: list[NoteTag] = []
         calls: list[Call] = []
         roles: Counter[str] = Counter()
+        emphasis: list[tuple[str, tuple[tuple[int, int], ...]]] = []
 
         def walk(element, part: str | None) -> None:
             role = str(element.get("/S"))
             roles[role] += 1
             if role == "/Part":
                 part = str(element.get("/T"))
+            if role in ("/Em", "/Strong"):
+                emphasis.append((role[1:], tuple(_content(element, None, pages))))
             if role == "/Note":
                 mcids = tuple(_content(element, None, pages))
                 notes.append(NoteTag(str(element.get("/ID")), part,
@@ -76,7 +80,7 @@ def read_tags(path: Path) -> Tags:
         role_map = {str(k): str(v) for k, v in root.get("/RoleMap", {}).items()}
         names = root.IDTree.Names if "/IDTree" in root else []
         id_tree = {str(names[i]): names[i + 1].objgen for i in range(0, len(names), 2)}
-        return Tags(tuple(notes), tuple(calls), roles, role_map, id_tree)
+        return Tags(tuple(notes), tuple(calls), roles, role_map, id_tree, tuple(emphasis))
 
 
 def _kids(element) -> list:

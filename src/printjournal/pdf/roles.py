@@ -14,6 +14,8 @@ finds each such element through the laid-out boxes and gives it its role:
   Note (``/Ref`` is PDF 2.0), so none is written;
 - ``<em>`` and ``<strong>`` become ``Em`` and ``Strong``, which the RoleMap maps to
   ``Span`` (PDF 1.7 has no such standard types; PDF/UA wants them mapped);
+- a link inside a link's text (emphasis in a link: WeasyPrint annotates both) is
+  dropped, so each annotation has a ``Link`` element;
 - the StructTreeRoot gets the ``/IDTree`` every file with element IDs needs (the
   Notes', and WeasyPrint's table headers').
 
@@ -67,6 +69,7 @@ def tag_roles(document: Any, pdf: pydyf.PDF) -> None:
                 if element is not None and element.get("S") != "/Note":
                     element["S"] = "/Note"
                     element["ID"] = pydyf.String(_unique(ids, box.element.get("id") or "note"))
+    _links_inside_links(objects, pdf, nums)
     if used_roles:
         role_map = resolve(objects, root.get("RoleMap")) if "RoleMap" in root else None
         if not isinstance(role_map, pydyf.Dictionary):
@@ -74,6 +77,38 @@ def tag_roles(document: Any, pdf: pydyf.PDF) -> None:
         for tag in sorted(used_roles):
             role_map[EMPHASIS[tag][0]] = f"/{EMPHASIS[tag][1]}"
     _id_tree(objects, root)
+
+
+def _links_inside_links(objects: dict[int, Any], pdf: pydyf.PDF, nums: list[Any]) -> None:
+    """One annotation per link: WeasyPrint gives a box inside a link's text (``[the *full*
+    guide](...)``) an annotation of its own, owned by that box's element, not a ``Link``
+    (PDF/UA-1 7.18.5). The enclosing link's annotation covers its whole text, so the
+    inner one goes: out of its element, its page and the ParentTree."""
+    for index in range(len(nums) - 2, -1, -2):
+        owner = resolve(objects, nums[index + 1])
+        if not isinstance(owner, pydyf.Dictionary) or owner.get("S") == "/Link" \
+                or not _inside_link(objects, owner):
+            continue
+        kids = []
+        for kid in owner["K"]:
+            reference = resolve(objects, kid)
+            if isinstance(reference, pydyf.Dictionary) and reference.get("Type") == "/OBJR":
+                page = resolve(objects, reference["Pg"])
+                page["Annots"] = pydyf.Array(a for a in page.get("Annots", [])
+                                             if a != reference["Obj"])
+            else:
+                kids.append(kid)
+        owner["K"] = pydyf.Array(kids)
+        del nums[index:index + 2]
+
+
+def _inside_link(objects: dict[int, Any], element: pydyf.Dictionary) -> bool:
+    parent = resolve(objects, element.get("P"))
+    while isinstance(parent, pydyf.Dictionary) and parent.get("Type") == "/StructElem":
+        if parent.get("S") == "/Link":
+            return True
+        parent = resolve(objects, parent.get("P"))
+    return False
 
 
 def _is_footnote(box: Any) -> bool:
