@@ -12,6 +12,7 @@ import pytest
 
 from .conftest import required_tool
 from .pdfread import structure_check
+from .tagread import note_problems, read_tags
 
 #: Where ../shared/tools/verapdf/setup.sh puts the validator unless told otherwise.
 SET_UP_VERA = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "verapdf/vera"
@@ -83,3 +84,15 @@ def test_the_tag_check_catches_scrambled_tags(samples, tmp_path):
     path = tmp_path / "scrambled.pdf"
     writer.write(path)
     assert structure_check(pypdf.PdfReader(path))
+
+
+def test_footnotes_are_notes_on_the_page_of_their_call(samples):
+    """Each footnote is a Note with a unique ID whose text is its number and source, on
+    the page of the source's first call; emphasis reaches the tags, mapped to Span."""
+    sample = samples["sleep-and-immunity"]
+    tags = read_tags(sample.pdf)
+    assert len(tags.notes) == sample.html.count('class="footnote"') == 7
+    assert note_problems(sample.pdf, tags) == []
+    assert tags.roles["/Em"] >= 1 and tags.roles["/Strong"] >= 1, tags.roles
+    assert {"/Em": "/Span", "/Strong": "/Span"}.items() <= tags.role_map.items()
+    assert "/Note" not in tags.role_map    # a standard type, never remapped

@@ -43,6 +43,7 @@ from .invariants import (
     missing_words,
     parted,
 )
+from .tagread import marked_text, note_problems, read_tags
 from .test_accessibility import vera  # noqa: F401 (the veraPDF fixture)
 
 pytestmark = pytest.mark.slow
@@ -136,6 +137,28 @@ def _words_case(case: str):
 @pytest.mark.parametrize("case", CASES)
 def test_only_bundled_fonts(corpus, case):
     assert foreign_fonts(_pdf(corpus, case)) == []
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_footnotes_are_notes_on_the_page_of_their_call(corpus, case):
+    """Footnotes in headings, tables, callouts, lists, answers: each a Note (roles.py)."""
+    pdf = _pdf(corpus, case)
+    assert note_problems(pdf, read_tags(pdf)) == []
+
+
+def test_emphasis_reaches_the_tags_in_every_block(corpus):
+    """``*x*`` and ``**x**`` in a paragraph, list, table, callout, link and answer are
+    Em and Strong elements holding exactly those words (roles.py)."""
+    pdf = _pdf(corpus, "emphasis-and-notes-in-every-block")
+    tags = read_tags(pdf)
+    text = marked_text(pdf, {page for _, mcids in tags.emphasis for page, _ in mcids})
+    found = [(role, "".join(text.get(m, "") for m in mcids).strip())
+             for role, mcids in tags.emphasis]
+    assert sorted(found) == sorted(
+        [("Em", w) for w in ("important", "often", "Walking", "straight away", "full",
+                             "enough")]
+        + [("Strong", w) for w in ("never", "written", "every", "much worse",
+                                   "a short walk")])
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -14,6 +14,7 @@ from printjournal.issue import manifest
 from .conftest import REPO
 from .issueread import contents_number, issue_pages, squash, start_page
 from .pdfread import fonts, outline, structure_check
+from .tagread import note_problems, read_tags
 from .test_accessibility import vera  # noqa: F401 (the veraPDF fixture)
 
 MM = 72 / 25.4
@@ -236,7 +237,7 @@ def test_table_header_ids_are_unique_and_resolve(sample_issue):
     assert len(ids) == len(set(ids)) > 20
     known = set(ids)
     for i in range(1, len(names), 2):
-        assert names[i].get_object()["/S"] == "/TH"
+        assert names[i].get_object()["/S"] in ("/TH", "/Note")   # roles.py: notes have IDs
 
     def walk(node) -> None:
         node = node.get_object()
@@ -258,6 +259,17 @@ def test_the_digital_edition_passes_verapdf_ua1(vera, sample_issue):  # noqa: F8
                             text=True, timeout=600)
     assert "compliant=true" in result.stdout, result.stdout
     assert result.returncode == 0
+
+
+def test_footnotes_stay_notes_with_unique_ids_in_the_issue(sample_issue):
+    """The merged tree: every footnote a Note, its ID prefixed by its part, unique, in
+    the IDTree, on the page of its source's first call in that part."""
+    tags = read_tags(sample_issue.pdf)
+    assert len(tags.notes) >= 20
+    assert all(re.fullmatch(r"[^/]+/note-\d+", note.id) for note in tags.notes), tags.notes
+    assert len({note.part for note in tags.notes}) >= 3
+    assert note_problems(sample_issue.pdf, tags, read_text=False) == []
+    assert {"/Em": "/Span", "/Strong": "/Span"}.items() <= tags.role_map.items()
 
 
 def test_only_bundled_fonts_all_embedded(sample_issue):

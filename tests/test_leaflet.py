@@ -28,6 +28,7 @@ from printjournal.pipeline import Pipeline
 
 from . import makeup
 from .pdfread import MM, destination_pages, fonts, link_pages, outline, pages, structure_check
+from .tagread import note_problems, read_tags
 from .test_accessibility import vera  # noqa: F401 (the veraPDF fixture)
 from .typeread import median_full_line, smallest_glyph, text_lines
 
@@ -299,6 +300,14 @@ def test_leaflets_pass_verapdf_ua1(vera, made):  # noqa: F811
     result = subprocess.run([vera, "ua1", *paths], capture_output=True, text=True, timeout=600)
     verdicts = re.findall(r"compliant=(\w+)", result.stdout)
     assert verdicts == ["true"] * len(paths), result.stdout + result.stderr
+
+
+def test_the_footnotes_of_two_articles_are_notes_with_ids_of_their_own(made):
+    """Both articles have a source 1: each Note has an ID unique in the leaflet."""
+    tags = read_tags(made["two"].pdf)
+    assert len(tags.notes) >= 8
+    assert {"a1-note-1", "a2-note-1"} <= {note.id for note in tags.notes}
+    assert note_problems(made["two"].pdf, tags) == []
 
 
 # ---------- the booklet ----------

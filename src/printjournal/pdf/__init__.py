@@ -1,7 +1,8 @@
 """PDFs in, PDFs out: everything that edits PDF objects, after WeasyPrint has laid out.
 
     finishers   while WeasyPrint writes: page furniture as artifacts, list bodies,
-                leader dots out of the text, a compact structure tree
+                leader dots out of the text, a compact structure tree; roles: footnotes
+                as Note, emphasis as Em/Strong
     folios      an issue part's placeholder page numbers: marked at render, stamped
                 with the real numbers at assembly
     assemble    part PDFs → one PDF (the conductor of the three below)
