@@ -241,10 +241,13 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
             return library_page(choices, problems, 400)
         try:
             made = pool.run(_leaflet, deskform.leaflet_fields(choices), today())
+        except (PoolBusyError, RenderTimeoutError, WorkerLostError):
+            raise                     # the desk's own troubles: a 503 from their handlers
         except (ValueError, PrintjournalError) as exc:   # too long for the box; content
-            found = exc.problems if isinstance(exc, PrintjournalError) else [exc]
-            return library_page(choices, [deskform.from_library(getattr(p, "message", str(p)))
-                                          for p in found], 400)
+            # an error with problems (content) says each; one with a plain message (the
+            # name and note do not fit) says that message
+            found = [p.message for p in getattr(exc, "problems", ())] or [str(exc)]
+            return library_page(choices, [deskform.from_library(m) for m in found], 400)
         token = held.put(made, choices.slugs)
         return redirect(f"/leaflets/{token}", 303)
 
