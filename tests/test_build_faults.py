@@ -263,7 +263,9 @@ site.build_site(config.load_project(root), root / "dist", jobs=2, issue_builder=
 
 
 def start_build(project, builder: str, tmpdir: Path) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(REPO), TMPDIR=str(tmpdir))
+    # REPO for tests.site_helpers, then the PYTHONPATH given (the sources under test)
+    paths = [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths), TMPDIR=str(tmpdir))
     return subprocess.Popen([sys.executable, "-c", BUILD.format(builder=builder),
                              str(project.root)], cwd=REPO, env=env)
 

@@ -22,6 +22,7 @@ import multiprocessing.forkserver
 import multiprocessing.pool
 import os
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -91,10 +92,18 @@ def run(tasks: list[Task], jobs: int, pipeline: Callable[[], Pipeline]) -> Itera
         yield from pool.outcomes()
 
 
+# The forkserver listens on a socket at TMPDIR/pymp-XXXXXXXX/listener-XXXXXXXX; a socket's
+# path holds 103 bytes at most (104 on macOS, 108 on Linux, with the closing NUL).
+_SOCKET_PATH_MAX = 103
+_SOCKET_NAME = len("/pymp-XXXXXXXX/listener-XXXXXXXX")
+
+
 def _context() -> multiprocessing.context.BaseContext:
     """Worker processes start from a forkserver with printjournal imported (where there
-    is none, on Windows, each starts afresh)."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+    is none, on Windows, or where the temporary folder is too deep for its socket, each
+    starts afresh: the build is slower, not stopped by 'AF_UNIX path too long')."""
+    too_deep = len(os.fsencode(tempfile.gettempdir())) + _SOCKET_NAME > _SOCKET_PATH_MAX
+    if "forkserver" not in multiprocessing.get_all_start_methods() or too_deep:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["printjournal.site.build"])   # and all it imports
