@@ -52,7 +52,10 @@ def test_an_urdu_leaflet_mirrors_its_furniture(urdu):
     assert name["x0"] > middle and phone["x1"] < middle
     # the stamp ends where the clinic's name does, at the text area's right edge
     assert stamp and max(c["x1"] for c in stamp) == pytest.approx(name["x1"], abs=2)
-    assert flag and min(c["x0"] for c in flag) < 30 * MM                # the flag, left
+    # the flag, left: its ruled box starts at the text area's left edge, where the phone
+    # number does (its words inside the box's 1.5 pt border and 3 mm padding)
+    assert flag and min(c["x0"] for c in flag) == pytest.approx(phone["x0"] + 1.5 + 3 * MM,
+                                                                abs=2)
 
 
 def test_an_urdu_leaflet_speaks_urdu(urdu):

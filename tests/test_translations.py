@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pdfplumber
 import pytest
 
 from printjournal import leaflet, report
@@ -13,7 +14,7 @@ from printjournal import pipeline as build
 from printjournal.check import check as check_project
 from printjournal.errors import ContentError, Notices
 
-from .pdfread import pages
+from .pdfread import MM, pages
 from .test_cli import run
 from .test_issue_manifest import issue_project  # noqa: F401  (a fixture)
 
@@ -101,9 +102,13 @@ def test_allow_stale_prints_the_note_on_each_of_its_pages(translated, tmp_path):
     text = [" ".join((p.header + " " + p.body).split()) for p in read]
     german = [t for t in text if "Waschen Sie" in t]
     assert len(german) >= 2
-    # the running stamp wraps beside the governance line: read its two lines apart
-    first, second = NOTE.split(" now ")
-    assert all(first + " now" in t and second in t for t in german)
+    # the flag (top right, in the page's top margin) wraps where its box's width says and
+    # its lines interleave with the stamp's in the page's text: read the flag's corner alone
+    with pdfplumber.open(tmp_path / "l.pdf") as pdf:
+        flags = [" ".join((page.crop((page.width / 2, 0, page.width, 26 * MM))
+                           .extract_text() or "").split()) for page in pdf.pages]
+    assert all(NOTE in flags[n] for n, t in enumerate(text) if "Waschen Sie" in t), flags
+    first = NOTE.split(" now ")[0]
     assert NOTE in " ".join(read[0].body.split())     # the flag above the article, whole
     assert not any(first in t for t in text if "Wash your" in t)
 
