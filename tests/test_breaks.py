@@ -10,7 +10,8 @@ from printjournal.pipeline import Pipeline, build_article
 
 ADDRESS = ("https://www.example.org/guidance/long-term-conditions/management/adults/"
            "full_guideline-with-appendices.pdf?edition=2026&format=print")
-SOURCE = "https://doi.example.org/10.1056/NEJMoa2308917/supplementary-appendix/tables.pdf"
+SOURCE = ("https://doi.example.org/10.1056/NEJMoa2308917/supplementary-appendix/"
+          "tables-and-figures/tables.pdf")   # longer than a line of the Sources list
 TRIAL = "NCT0123456789-0123456789-0123456789-0123456789-0123456789-0123456789"
 DOI = "10.1056/NEJMoa2308917.supplement.0123456789.appendix-tables.0123456789"
 ARTICLE = f"""\

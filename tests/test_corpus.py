@@ -172,7 +172,14 @@ def _runs(case: str) -> list[str]:
 
     text = (CORPUS / f"{case}.md").read_text(encoding="utf-8")
     lang = re.search(r"^lang:\s*[\"']?([\w-]+)", text, re.MULTILINE)
-    return runs(" ".join(text.partition("\n---\n")[2].split()), lang[1] if lang else "en")
+    body = text.partition("\n---\n")[2]
+    # code prints as typed, line by line, and keep.py leaves it alone: no runs in it
+    # ("## log 14 May" / "07:30" in a fence are two lines, not the run "14 May 07:30")
+    body = _FENCE.sub("\n", body)
+    return runs(" ".join(body.split()), lang[1] if lang else "en")
+
+
+_FENCE = re.compile(r"^([ \t]*)(```|~~~)[^\n]*\n.*?^\1\2[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if _runs(c)

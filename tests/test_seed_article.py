@@ -68,8 +68,14 @@ def made(tmp_path_factory) -> dict[str, Made]:
 @pytest.mark.slow
 @pytest.mark.parametrize("command", ["article", "leaflet", "issue"])
 def test_each_command_warns_about_the_four_off_project_links(made, command):
-    assert [line for line in made[command].stderr.splitlines() if "warning:" in line] == \
-        WARNINGS
+    warnings = [line for line in made[command].stderr.splitlines() if "warning:" in line]
+    assert [line for line in warnings if "link to unknown article" in line] == WARNINGS
+    others = [line for line in warnings if "link to unknown article" not in line]
+    if command == "leaflet":   # and its plain-language findings, one warning per kind
+        assert len(others) == 2, others
+        assert "sentences over 20 words" in others[0] and "reading grade" in others[1], others
+    else:
+        assert others == []
 
 
 @pytest.mark.slow
@@ -89,7 +95,10 @@ def test_the_article_prints_its_links_citations_table_and_questions(made):
         for slug in slugs:
             # an address breaks after / or before . - (breaks.py): the lines joined up
             assert f"(cureon.example/journal/{slug})" in "".join(flat.split()), slug
-    assert "Severe autoimmune disease (lupus, myositis, systemic" in flat     # the table
+    # the table: on the 138 mm measure its first column wraps after "(lupus,", and the
+    # text reads across the row, so the cell's two lines are checked one by one
+    assert "Severe autoimmune disease (lupus," in flat
+    assert "myositis, systemic sclerosis)" in flat
     assert "Does Cureon offer CAR-T?" in flat                                # the questions
     assert "No. Cureon does not provide CAR-T therapy." in flat
     assert "“reset”" in flat and "patient’s own" in flat                     # curly quotes

@@ -170,8 +170,8 @@ HEAD = "---\ntitle: t\nsection: Sleep\ndate: 2026-01-01\n"
      [f"{P}:5: unknown review key 'next_reveiw': did you mean 'next_review'?"]),
     (HEAD + "colour: red\n---\nx\n",
      [f"{P}:5: unknown front matter key 'colour' (known: authors, date, dek, feedback, "
-      "lang, reading_time, review, sample, section, slug, source_version, sources, tags, "
-      "title, translation_of, url)"]),
+      "lang, reading_time, review, sample, section, short_title, slug, source_version, "
+      "sources, tags, title, translation_of, url)"]),
 ])
 def test_a_misspelt_key_is_one_problem_naming_the_likely_key(problems_of, text, expected):
     assert problems_of(text) == expected

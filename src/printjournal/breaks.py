@@ -81,7 +81,8 @@ def _element(element: etree.Element, url: bool) -> None:
         for offset, span in enumerate(spans):
             element.insert(offset, span)
     for child in list(element):
-        if child.tag not in _SKIP and child.get("class") != "address":  # not one of ours
+        ours = child.get("class") in ("address", "address id")
+        if child.tag not in _SKIP and not ours:
             _element(child, url)
         if child.tail:
             child.tail, spans = _split(child.tail, url)
@@ -99,14 +100,17 @@ def _split(text: str, url: bool) -> tuple[str, list[etree.Element]]:
     lead, spans, position = None, [], 0
     for match in _TOKEN.finditer(text):
         parts = pieces(match[0])
-        if len(parts) == 1:
-            continue
+        unbroken = len(parts) == 1
+        if unbroken and not any(c.isdigit() for c in match[0]):
+            continue   # a long word: the language's own breaks
         before = text[position:match.start()]
         if spans:
             spans[-1].tail += before
         else:
             lead = before
-        span = etree.Element("span", {"class": "address"})
+        # an id with no punctuation (ISRCTN9876…) may break anywhere, in a table cell too,
+        # where overflow-wrap: break-word leaves a column as wide as the id (print.css)
+        span = etree.Element("span", {"class": "address id" if unbroken else "address"})
         span.text, span.tail = BREAK.join(parts), ""
         spans.append(span)
         position = match.end()
