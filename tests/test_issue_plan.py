@@ -27,7 +27,7 @@ def test_articles_open_on_right_hand_pages_with_fillers_in_the_gaps():
              "back-cover": 1}
     order = plan.plan(SEQUENCE, pages, filler, multiple=2)
     assert names(order) == ["cover", "letter", "contents", "filler:notes:left", "article:a",
-                            "filler:online:left", "article:b", "filler:notes:right",
+                            "filler:online:left", "article:b", "filler:reviewed:right",
                             "back-cover"]
     all_pages = pages | {p.name: 1 for p in order if p.name.startswith("filler:")}
     assert plan.starts(order, all_pages) == [1, 2, 3, 4, 5, 8, 9, 11, 12]
@@ -41,7 +41,8 @@ def test_print_pads_to_a_multiple_of_four_before_the_back_cover():
     digital = plan.plan(SEQUENCE, pages, filler, multiple=2)
     printed = plan.plan(SEQUENCE, pages, filler, multiple=4)
     assert names(digital)[-2:] == ["article:b", "back-cover"]          # 10 pages
-    assert names(printed)[-4:] == ["article:b", "filler:notes:left", "filler:online:right",
+    # the gaps take notes, online, reviewed, then notes pages: each advert once an issue
+    assert names(printed)[-4:] == ["article:b", "filler:reviewed:left", "filler:notes:right",
                                    "back-cover"]                       # 12 pages
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from printjournal.build import Pipeline
 
 from printjournal import content
+from printjournal.pipeline import Pipeline
 
 from .conftest import REPO
 from .pdfread import pages
