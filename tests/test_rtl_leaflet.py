@@ -66,11 +66,12 @@ def test_an_urdu_leaflet_speaks_urdu(urdu):
     assert PHONE in last
 
 
-@pytest.mark.parametrize("lang", ["ur", "he", "zh"])
+@pytest.mark.parametrize("lang", sorted(set(tomllib.loads(
+    (REPO / "layouts/labels.toml").read_text(encoding="utf-8"))) - {"en"}))
 def test_label_tables_are_whole_and_printable(lang):
     tables = tomllib.loads((REPO / "layouts/labels.toml").read_text(encoding="utf-8"))
     english = {k for k in tables["en"] if k != "site"}
-    assert set(tables[lang]) == english
+    assert set(tables[lang]) - {"site"} == english
     covered = fonts.coverage(REPO / "fonts")
     text = " ".join(str(v) for v in tables[lang].values())
     assert fonts.first_uncovered(text, covered) is None

@@ -48,6 +48,8 @@ def translated(tmp_project):
     tmp_project.article("hands", ORIGINAL.format(version="1.1"))
     tmp_project.article("haende", GERMAN)
     with (tmp_project.root / "printjournal.toml").open("a") as toml:
+        # a German article prints a German disclaimer (check warns of one that lacks it)
+        toml.write('\n[journal.disclaimers]\nde = "Nur zur allgemeinen Information."\n')
         toml.write('\n[[clinics]]\nid = "c"\nname = "Clinic"\naddress = "1 Road"\n'
                    'phone = "0100 000000"\ndefault = true\n')
     return tmp_project

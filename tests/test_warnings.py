@@ -196,3 +196,42 @@ def test_a_leaflet_returns_its_warnings(linking):
     shown = [str(n) for n in made.notices]
     assert shown[0] == f"content/articles/linking.md:6: {OFF}"
     assert len(shown) == 2 and "link 'notes.pdf' leads nowhere on paper" in shown[1]
+
+
+def test_an_article_in_a_language_without_its_own_disclaimer_is_warned_at_its_lang_line(
+        tmp_project):
+    tmp_project.article("polski", "---\ntitle: Spacer\nsection: s\ndate: 2026-01-01\n"
+                        "lang: pl\n---\nChodzenie jest dobre.\n")
+    notices = Notices()
+    assert check(tmp_project.project(), notices=notices) == []
+    assert [str(n) for n in notices.found] == [
+        "content/articles/polski.md:5: warning: no disclaimer in 'pl' in printjournal.toml "
+        "([journal.disclaimers]): its pages print the en-GB one"]
+    tmp_project.write("printjournal.toml", """\
+        [journal]
+        name = "Test Journal"
+        publisher = "Test Clinic"
+        base_url = "https://test.example"
+        [journal.disclaimers]
+        pl = "Tylko do celów informacyjnych."
+        """)
+    notices = Notices()
+    assert check(tmp_project.project(), notices=notices) == []
+    assert not notices.found
+
+
+def test_every_sample_article_prints_a_disclaimer_in_its_own_language(sample_project):
+    notices = Notices()
+    check(sample_project, notices=notices)
+    assert not [n for n in notices.found if "no disclaimer" in n.message]
+
+
+@pytest.mark.parametrize("rule", ["---", "***", "_ _ _"])
+def test_a_rule_left_above_the_text_is_warned_at_its_line(tmp_project, rule):
+    tmp_project.article("ruled", f"---\ntitle: Ruled\nsection: s\ndate: 2026-01-01\n---\n\n"
+                        f"{rule}\nThe first paragraph.\n\n---\n\nA rule between two is meant.\n")
+    notices = Notices()
+    assert check(tmp_project.project(), notices=notices) == []
+    assert [str(n) for n in notices.found] == [
+        "content/articles/ruled.md:7: warning: the text opens with a rule ('---' under the "
+        "front matter prints a line above the first paragraph): delete it if it is left over"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import content, links, overdue, plainlanguage, translations
+from . import content, editorial, links, overdue, plainlanguage, translations
 from .errors import Notices, PrintjournalError, Problem, relative
 from .issue import manifest
 from .model import Project
@@ -29,6 +29,7 @@ def check(project: Project, paths: Sequence[Path] | None = None,
     problems += links.check_links(articles, project, notices=found)
     problems += translations.check(articles, project, found)
     problems += overdue.check(project, articles, found)
+    problems += editorial.check(project, articles, found)
     problems += plainlanguage.check(articles if paths is None else [
         a for a in articles if (project.root / a.path).resolve() in
         {p.resolve() for p in paths}], project, "article", found)
