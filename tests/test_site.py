@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,13 +15,12 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from printjournal import config
 from printjournal.site import build as site
 from printjournal.site import plan as siteplan
 from printjournal.site import work as sitework
 
-from .conftest import REPO
 from .site_helpers import Collect, crashing_issue, dying_issue, stand_in_issue
+from .test_issue_manifest import issue_project  # noqa: F401  (a fixture)
 
 ALL = {"articles/alpha.pdf", "articles/beta.pdf", "articles/gamma.pdf"}
 DOT = ('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8">'
@@ -299,28 +297,24 @@ def test_without_an_issue_builder_there_are_no_issue_outputs(with_issue, monkeyp
     assert build(with_issue).paths("built") == ALL
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(siteplan.ISSUE_BUILDER is None, reason="wired in when issue 3 is merged")
-def test_the_wired_issue_builder_builds_the_sample_issue(tmp_path):
-    """The real issue builder through the hook: both editions, rebuilt with their articles."""
-    root = tmp_path / "project"
-    root.mkdir()
-    for name in ("content", "layouts", "fonts"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "printjournal.toml", root)
-    project = config.load_project(root)
+def test_the_wired_issue_builder_builds_an_issue(issue_project):  # noqa: F811
+    """The real issue builder through the hook: both editions, rebuilt with their articles
+    (a three-article issue: the sample issue's own tests build that one)."""
+    project = issue_project.project()
     report = Collect()
-    summary = site.build_site(project, root / "dist", reporter=report)
+    summary = site.build_site(project, issue_project.root / "dist", reporter=report)
     assert summary.failed == 0, summary.problems
-    editions = {"issues/winter-2026.pdf", "issues/winter-2026-print.pdf"}
+    editions = {"issues/spring.pdf", "issues/spring-print.pdf"}
     assert editions <= report.paths("built")
-    entries = manifest(root / "dist")
+    entries = manifest(issue_project.root / "dist")
     for path in editions:
-        assert entries[path]["pages"] == len(pypdf.PdfReader(root / "dist" / path).pages)
-    append(root / "content/articles/fibre-everyday-guide.md", "\nOne more sentence.\n")
+        assert entries[path]["pages"] == len(
+            pypdf.PdfReader(issue_project.root / "dist" / path).pages)
+    append(issue_project.root / "content/articles/two.md", "\nOne more sentence.\n")
     report = Collect()
-    site.build_site(project, root / "dist", reporter=report)
-    assert report.paths("built") == {"articles/fibre-everyday-guide.pdf"} | editions
+    site.build_site(project, issue_project.root / "dist", reporter=report)
+    assert report.paths("built") == {"articles/two.pdf"} | editions
 
 
 def test_issue_editions_are_outputs_beside_the_articles(with_issue):
