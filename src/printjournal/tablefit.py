@@ -34,7 +34,6 @@ from .pagearea import line_of, table_message
 MM = 72 / 25.4
 #: How close (points) to the measure the estimate is too uncertain to refuse or pass.
 EDGE = 4.0
-_HTML = "{http://www.w3.org/1999/xhtml}"
 #: Spaces a line may break at (not U+00A0, U+2007, U+202F: keep.py's joins).
 _BREAKS = frozenset(" \t\n\r\u200b\u2002\u2003\u2009\u200a\u3000")
 _HYPHENS = frozenset("-\u2010")
@@ -139,9 +138,16 @@ class Faces:
 
     def __init__(self, fonts: Path) -> None:
         self.fonts = fonts
+        self.known: dict[tuple[str, int, bool], float] = {}
 
     def advance(self, char: str, style: Style) -> float:
         """``char``'s advance at 1 pt."""
+        key = (char, style.weight, style.italic)
+        if key not in self.known:
+            self.known[key] = self._advance(char, style)
+        return self.known[key]
+
+    def _advance(self, char: str, style: Style) -> float:
         if unicodedata.east_asian_width(char) in "WF":
             return 1.0
         name = {700: "Bold", 600: "SemiBold"}.get(style.weight, "Regular")
@@ -153,10 +159,11 @@ class Faces:
         return 1.0
 
 
-def _fallbacks(fonts: Path, weight: int) -> list[Path]:
+@lru_cache(maxsize=8)
+def _fallbacks(fonts: Path, weight: int) -> tuple[Path, ...]:
     bold = weight >= 600
-    return sorted(p for p in fonts.glob("NotoSans*-*.*") if "CJK" not in p.name
-                  and ("-Bold." in p.name) == bold and p.suffix in (".ttf", ".otf"))
+    return tuple(sorted(p for p in fonts.glob("NotoSans*-*.*") if "CJK" not in p.name
+                        and ("-Bold." in p.name) == bold and p.suffix in (".ttf", ".otf")))
 
 
 @lru_cache(maxsize=64)
@@ -172,7 +179,7 @@ def _widths(path: Path) -> dict[int, float]:
 
 
 def _tag(element: Any) -> str:
-    return element.tag.removeprefix(_HTML) if isinstance(element.tag, str) else ""
+    return element.tag if isinstance(element.tag, str) else ""
 
 
 def _runs(element: Any, style: Style, sizes: Sizes, large: bool
@@ -236,10 +243,9 @@ class Overflow:
     product: Product
 
 
-def overflows(table: Any, inset: tuple[float, float], product: Product, sizes: Sizes,
-              faces: Faces) -> Overflow | None:
-    """How far ``table`` (inside holders taking ``inset``: ems of the body size, points)
-    reaches past ``product``'s text area, if it comes within :data:`EDGE` of it."""
+def least_width(table: Any, sizes: Sizes, large: bool, faces: Faces) -> tuple[float, str]:
+    """The least width of ``table`` (points: its columns' widest words and paddings) and
+    its widest word."""
     columns: dict[int, float] = {}
     best = Word("", 0.0)
     for row in (e for e in table.iter() if _tag(e) == "tr"):
@@ -247,12 +253,21 @@ def overflows(table: Any, inset: tuple[float, float], product: Product, sizes: S
         for number, cell in enumerate(cells):
             head = _tag(cell) == "th"
             style = Style(600 if head else 400, False, sizes.table, len(cells) >= 6)
-            word = widest(list(_runs(cell, style, sizes, product.large)), faces)
+            word = widest(list(_runs(cell, style, sizes, large)), faces)
             padding = sizes.th_padding if head else sizes.td_padding
             columns[number] = max(columns.get(number, 0.0), word.width + padding)
             best = max(best, word, key=lambda w: w.width)
-    past = sum(columns.values()) + inset[0] * sizes.body + inset[1] - product.measure
-    return Overflow(best.text, past, product) if past > -EDGE else None
+    return sum(columns.values()), best.text
+
+
+def overflows(table: Any, inset: tuple[float, float], product: Product, sizes: Sizes,
+              faces: Faces, least: tuple[float, str] | None = None) -> Overflow | None:
+    """How far ``table`` (inside holders taking ``inset``: ems of the body size, points;
+    ``least``: its least width, if known) reaches past ``product``'s text area, if it
+    comes within :data:`EDGE` of it."""
+    width, word = least or least_width(table, sizes, product.large, faces)
+    past = width + inset[0] * sizes.body + inset[1] - product.measure
+    return Overflow(word, past, product) if past > -EDGE else None
 
 
 #: What each kind of holder takes from the measure: ems of the body size and points
@@ -286,28 +301,31 @@ def check(path: Path, html: str, source: Sequence[str], paper: str, layouts: Pat
     paper or in large print, or an estimate too near the edge to tell)."""
     if "<table" not in html:
         return []
-    import tinyhtml5
+    from lxml import html as lxml_html
 
     faces = Faces(fonts)
     measured = {large: sizes(layouts, large) for large in (False, True)}
     problems: list[Problem] = []
-    for table, inset in tables(tinyhtml5.parse(html)):
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    for table, inset in tables(root):
+        least = {large: least_width(table, measured[large], large, faces)
+                 for large in (False, True)}
         found = sorted((o for product in PRODUCTS if (o := overflows(
-            table, inset, product, measured[product.large], faces)) is not None),
-            key=lambda o: -o.past)
+            table, inset, product, measured[product.large], faces, least[product.large]))
+            is not None), key=lambda o: -o.past)
         if not found:
             continue
         own = [o for o in found if o.product.paper == paper and not o.product.large]
-        worst = own[0] if own and own[0].past > EDGE else found[0]
-        others = len([o for o in found if o.past > EDGE]) - 1
+        worst = own[0] if own else found[0]     # the journal's own paper comes first
+        others = len([o for o in found if o.past > EDGE and o is not worst])
         where = worst.product.name + (f" and {others} other product{'s' * (others > 1)}"
-                                      if others > 0 else "")
+                                      if others else "")
         at = line_of(worst.word, [(path, source)])
         if worst.past <= EDGE:
             notices.warn(problems, *at, table_message(
                 worst.word, f"perhaps {max(worst.past, 0):.0f}", where).replace(
                 "makes a table", "may make a table", 1))
-        elif worst in own:
+        elif own:
             problems.append(Problem(*at, table_message(worst.word, f"about {worst.past:.0f}",
                                                        where)))
         else:
