@@ -29,10 +29,11 @@ def check(project: Project, paths: Sequence[Path] | None = None,
     problems += links.check_links(articles, project, notices=found)
     problems += translations.check(articles, project, found)
     problems += overdue.check(project, articles, found)
-    problems += plainlanguage.check(articles if paths is None else [
+    chosen = articles if paths is None else [
         a for a in articles if (project.root / a.path).resolve() in
-        {p.resolve() for p in paths}], project, "article", found)
-    problems += _tables(articles, project, found)
+        {p.resolve() for p in paths}]
+    problems += plainlanguage.check(chosen, project, "article", found)
+    problems += _tables(chosen, project, found)
     if paths is None:
         try:
             problems += Layouts(project).check()

@@ -6,15 +6,19 @@ narrower than its widest word and the cell's padding. When a table's columns nee
 than the measure, the table runs past the text area and every render refuses it
 (pagearea.py). :func:`check` tells ``printjournal check`` the same, without WeasyPrint:
 it adds up each column's least width from the bundled fonts' advance widths (fontTools)
-at the table's type size, for every product an article can go to (:data:`PRODUCTS`: its
-paper's page, and leaflets on A4, A5 and Letter, standard and large print), inside
-whatever holds the table (a list, a quote, a callout). The sizes and paddings are read
-from the layouts (print.css, leaflet.css); the measures are those of base.html and
-leaflet.html (tests/test_tablefit.py holds them against real renders).
+at the table's type size, for every product an article can go to (:data:`PRODUCTS`:
+A4, Letter and A5 pages, and large-print leaflets on each), inside whatever holds the
+table (a list, a quote, a callout). The sizes and paddings are read from the layouts
+(print.css, leaflet.css); the measures are those of base.html and leaflet.html
+(tests/test_tablefit.py holds them against real renders of A4 articles and an A5
+large-print leaflet).
 
-The estimate leaves kerning out (which makes words narrower) and breaks a word only at a
-space, a zero-width space, a hyphen between letters and between ideographs: it errs wide.
-Within :data:`EDGE` points of the measure either way it is a warning, not an error.
+Too wide on the journal's own paper in standard print (what ``article``, ``issue`` and
+``build`` make) is an error; too wide only for a leaflet on other paper or in large print
+is a warning naming it (that leaflet's render refuses it). The estimate leaves kerning
+out and breaks a word only at a space, a zero-width space, a hyphen between letters and
+around ideographs: it errs wide (by 0.5 to 2.5 pt against real renders). Within
+:data:`EDGE` points of the measure either way it is a warning, "may make a table".
 """
 
 from __future__ import annotations
