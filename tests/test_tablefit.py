@@ -172,3 +172,17 @@ def test_sizes_come_from_the_layouts():
     assert (standard.table, large.table) == (10, 16)
     assert round(standard.td_padding / tablefit.MM, 1) == 4.0
     assert round(A5_LARGE.measure / tablefit.MM) == 127 and round(A4.measure / tablefit.MM) == 138
+
+
+def test_the_line_named_is_the_table_row_even_when_the_title_has_the_word(tmp_project):
+    """The render (pagearea.line_of) and check name the row, not the title above it."""
+    from printjournal.pagearea import line_of
+
+    word = LETTERS[:90]
+    text = _article(3, word).replace('title: "A table"', f'title: "About {word}"')
+    tmp_project.article("titled", text)
+    [problem] = check(tmp_project.project())
+    assert problem.line == 10 and "on A4 paper" in problem.message
+    lines = text.splitlines()
+    assert line_of(word, [(Path("a.md"), lines)], table=True) == (Path("a.md"), 10)
+    assert line_of(word, [(Path("a.md"), lines)]) == (Path("a.md"), 2)

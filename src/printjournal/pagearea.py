@@ -134,7 +134,8 @@ def _table_problem(sources: list[tuple[Path, list[str]]], parts: list[Stray]) ->
     pages = sorted({part.page for part in parts})
     where = f"on page {pages[0]}" if len(pages) == 1 else f"on pages {pages[0]}–{pages[-1]}"
     past = max(part.past for part in parts)
-    return Problem(*line_of(word, sources), table_message(word, f"{past:.0f}", where))
+    return Problem(*line_of(word, sources, table=True),
+                   table_message(word, f"{past:.0f}", where))
 
 
 def _lines(path: Path) -> list[str]:
@@ -148,12 +149,17 @@ def _word(stray: Stray) -> str:
     return max(stray.text.split(), key=len) if stray.text else ""
 
 
-def line_of(word: str, sources: Sequence[tuple[Path, Sequence[str]]]) -> tuple[Path, int]:
-    """The first file and line of ``sources`` (a file, its lines) that holds ``word``;
-    else the first line of the first file."""
-    return next(((path, n) for path, lines in sources
-                 for n, text in enumerate(lines, start=1) if word and word in text),
-                (sources[0][0], 1))
+def line_of(word: str, sources: Sequence[tuple[Path, Sequence[str]]],
+            table: bool = False) -> tuple[Path, int]:
+    """The first file and line of ``sources`` (a file, its lines) that holds ``word``
+    (a table row's first, when ``table``: not the title that has it too); else the
+    first line of the first file."""
+    found = next(((path, n) for path, lines in sources
+                  for n, text in enumerate(lines, start=1) if word and word in text
+                  and (not table or "|" in text)), None)
+    if found is None and table:
+        return line_of(word, sources)
+    return found or (sources[0][0], 1)
 
 
 def quoted(word: str) -> str:

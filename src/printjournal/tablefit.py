@@ -130,7 +130,7 @@ class Style:
 
 @dataclass(frozen=True)
 class Word:
-    """A cell's widest unbreakable piece and its width in points at a size of 1 pt."""
+    """A cell's widest unbreakable piece and its width in points."""
 
     text: str
     width: float
@@ -324,7 +324,7 @@ def check(path: Path, html: str, source: Sequence[str], paper: str, layouts: Pat
         others = len([o for o in found if o.past > EDGE and o is not worst])
         where = worst.product.name + (f" and {others} other product{'s' * (others > 1)}"
                                       if others else "")
-        at = line_of(worst.word, [(path, source)])
+        at = line_of(worst.word, [(path, source)], table=True)
         if worst.past <= EDGE:
             notices.warn(problems, *at, table_message(
                 worst.word, f"perhaps {max(worst.past, 0):.0f}", where).replace(
