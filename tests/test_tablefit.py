@@ -70,6 +70,13 @@ def _edge_words(project, columns: int) -> tuple[str, str]:
     return fits, over
 
 
+def _clinic(tmp: TmpProject) -> None:
+    """A clinic for leaflets."""
+    with (tmp.root / "printjournal.toml").open("a") as toml:
+        toml.write('\n[[clinics]]\nid = "north"\nname = "North"\naddress = "1 Road"\n'
+                   'phone = "0100 000 0000"\ndefault = true\n')
+
+
 @dataclass(frozen=True)
 class Case:
     word: str
@@ -144,9 +151,7 @@ def test_a_table_that_fits_a4_but_not_a_large_print_a5_leaflet(cases, tmp_path_f
     [warned] = case.warned
     assert "in an A5 large-print leaflet" in warned.message and warned.line == 10
     tmp = TmpProject(tmp_path_factory.mktemp("large") / "project")
-    with (tmp.root / "printjournal.toml").open("a") as toml:
-        toml.write('\n[[clinics]]\nid = "north"\nname = "North"\naddress = "1 Road"\n'
-                   'phone = "0100 000 0000"\ndefault = true\n')
+    _clinic(tmp)
     tmp.article("wide", _article(2, case.word))
     pipeline = Pipeline.load(tmp.project())
     request = leaflet.LeafletRequest(("wide",), paper="A5", large_print=True)
@@ -186,3 +191,24 @@ def test_the_line_named_is_the_table_row_even_when_the_title_has_the_word(tmp_pr
     lines = text.splitlines()
     assert line_of(word, [(Path("a.md"), lines)], table=True) == (Path("a.md"), 10)
     assert line_of(word, [(Path("a.md"), lines)]) == (Path("a.md"), 2)
+
+
+def test_a_long_word_outside_a_table_breaks_even_in_a_large_print_a5_leaflet(tmp_path):
+    """Outside tables a word too long for its line breaks anywhere (print.css), so
+    ``check`` rightly says nothing: the narrowest page there is prints it inside the area
+    in the title, standfirst, text, a list, a quote, a callout, an answer, a heading."""
+    word = LETTERS[:70]
+    tmp = TmpProject(tmp_path / "project")
+    _clinic(tmp)
+    tmp.article("words", f'---\ntitle: "On {word}"\nsection: "Words"\ndate: 2026-01-01\n'
+                f'dek: "A {word} standfirst."\n---\nText {word} here.\n\n- item {word}\n'
+                f'  - nested {word}\n\n> quoted {word}\n\n!!! warning "Title {word}"\n'
+                f"    Callout {word}.\n\nAsked {word}?\n:   Answer {word}.\n\n"
+                f"## Heading {word}\n")
+    project = tmp.project()
+    notices = Notices()
+    assert check(project, notices=notices) == []
+    assert not [n for n in notices.found if "table" in n.message]
+    request = leaflet.LeafletRequest(("words",), paper="A5", large_print=True)
+    made = leaflet.leaflet(Pipeline.load(project), request, dt.date(2026, 1, 2))
+    assert made.pages >= 2
