@@ -212,3 +212,25 @@ def test_a_long_word_outside_a_table_breaks_even_in_a_large_print_a5_leaflet(tmp
     request = leaflet.LeafletRequest(("words",), paper="A5", large_print=True)
     made = leaflet.leaflet(Pipeline.load(project), request, dt.date(2026, 1, 2))
     assert made.pages >= 2
+
+
+@pytest.mark.parametrize("product", [p for p in tablefit.PRODUCTS if p not in (A4, A5_LARGE)],
+                         ids=lambda p: p.name)
+def test_each_products_measure_against_its_leaflet(tmp_path, product):
+    """The other papers and large print (A4 and A5 large print: above): a word that
+    makes the table about 10 pt too wide for that product's leaflet is refused by its
+    render by the points the estimate says, less at most 3."""
+    tmp = TmpProject(tmp_path / "project")
+    _clinic(tmp)
+    project = tmp.project()
+    word = next(LETTERS[:n] for n in range(4, len(LETTERS))
+                if _estimate(project, _article(2, LETTERS[:n]), product) > 10)
+    estimate = _estimate(project, _article(2, word), product)
+    tmp.article("wide", _article(2, word))
+    request = leaflet.LeafletRequest(("wide",), paper=product.paper,
+                                     large_print=product.large)
+    with pytest.raises(PrintjournalError) as caught:
+        leaflet.leaflet(Pipeline.load(project), request, dt.date(2026, 1, 2))
+    [rendered] = [p for p in caught.value.problems if "makes a table" in p.message]
+    assert rendered.line == 10 and rendered.message.startswith(f"'{word[:40]}")
+    assert -0.5 <= estimate - _points(rendered.message) <= 3
