@@ -58,8 +58,8 @@ def _tables(articles: Sequence[Article], project: Project, found: Notices) -> li
             continue
         try:
             html = markup.to_html(article, project).html
-        except PrintjournalError:
-            continue     # reported by the checks above
+        except Exception:   # a last resort: the checks above or the render report what
+            continue        # stops the Markdown; the other articles go on
         lines = (project.root / article.path).read_text(encoding="utf-8").splitlines()
         problems += tablefit.check(article.path, html, lines, project.journal.paper,
                                    project.layouts_dir, project.fonts_dir, found)

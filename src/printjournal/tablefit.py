@@ -17,7 +17,7 @@ Too wide on the journal's own paper in standard print (what ``article``, ``issue
 ``build`` make) is an error; too wide only for a leaflet on other paper or in large print
 is a warning naming it (that leaflet's render refuses it). The estimate leaves kerning
 out and breaks a word only at a space, a zero-width space, a hyphen between letters and
-around ideographs: it errs wide (by 0.5 to 2.5 pt against real renders). Within
+around ideographs: it errs wide (by 0.4 to 2.5 pt against real renders). Within
 :data:`EDGE` points of the measure either way it is a warning, "may make a table".
 """
 
