@@ -72,8 +72,16 @@ def test_check_passes_on_the_sample_content(sample_project):
         f"content/articles/{slug}.md:{line}" for slug, line in (
             ("walking-for-health-ar", 15), ("walking-for-health-pl", 15),
             ("walking-for-health", 13))]
+    # three tables too wide for an A5 large-print leaflet only (tablefit.py): the render
+    # of that leaflet refuses them, at these lines, naming the same words
+    assert [line.split(": warning: ")[0] for line in lines if "makes a table" in line] == [
+        "content/articles/fibre-everyday-guide.md:141",
+        "content/articles/impfschutz-erwachsene.md:55",
+        "content/articles/understanding-blood-pressure.md:295"]
+    assert all("in an A5 large-print leaflet" in line for line in lines
+               if "makes a table" in line)
     plain = [line for line in lines if "unknown article" not in line
-             and "review was due" not in line]
+             and "review was due" not in line and "makes a table" not in line]
     assert all(re.search(r"a sentence of \d+ words|reading grade|is jargon", line)
                for line in plain)
     assert any(line.startswith("content/articles/car-t-autoimmune.md:") and "reading grade"

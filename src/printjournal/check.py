@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import content, editorial, links, overdue, plainlanguage, translations
+from . import content, editorial, links, overdue, plainlanguage, tablefit, translations
 from .errors import Notices, PrintjournalError, Problem, relative
 from .issue import manifest
-from .model import Project
+from .model import Article, Project
 from .templating import Layouts
 
 
@@ -30,9 +30,11 @@ def check(project: Project, paths: Sequence[Path] | None = None,
     problems += translations.check(articles, project, found)
     problems += overdue.check(project, articles, found)
     problems += editorial.check(project, articles, found)
-    problems += plainlanguage.check(articles if paths is None else [
+    chosen = articles if paths is None else [
         a for a in articles if (project.root / a.path).resolve() in
-        {p.resolve() for p in paths}], project, "article", found)
+        {p.resolve() for p in paths}]
+    problems += plainlanguage.check(chosen, project, "article", found)
+    problems += _tables(chosen, project, found)
     if paths is None:
         try:
             problems += Layouts(project).check()
@@ -45,6 +47,24 @@ def check(project: Project, paths: Sequence[Path] | None = None,
                    if paths is None or (project.root / n.path).resolve() in wanted)
     problems += manifest.check_manifests(project, paths, notices)
     return sorted(set(problems))
+
+
+def _tables(articles: Sequence[Article], project: Project, found: Notices) -> list[Problem]:
+    """Tables too wide for a product's text area (tablefit.py), in articles with one."""
+    from . import markup
+
+    problems: list[Problem] = []
+    for article in articles:
+        if "|" not in article.body:
+            continue
+        try:
+            html = markup.to_html(article, project).html
+        except Exception:   # a last resort: the checks above or the render report what
+            continue        # stops the Markdown; the other articles go on
+        lines = (project.root / article.path).read_text(encoding="utf-8").splitlines()
+        problems += tablefit.check(article.path, html, lines, project.journal.paper,
+                                   project.layouts_dir, project.fonts_dir, found)
+    return problems
 
 
 def issue_warnings(project: Project, notices: Notices) -> tuple[list[Problem], set[Path]]:

@@ -7,8 +7,11 @@ walks the boxes WeasyPrint laid out on each page (the page's content box is the 
 as the layouts' ``@page`` margins make it) and reports each run of text or image that
 reaches past that area, sideways or up and down (a line of text by more than half its
 height: its box is taller than its glyphs), except in the margin boxes (running heads,
-folios), whose place is the margin. :func:`problems` names the line that holds the word
-(in the content file, or in printjournal.toml for a clinic's details) and the page.
+folios), whose place is the margin. A table wider than the area is one stray, named by
+its widest word: a column is never narrower than its longest word (print.css), so that
+word is what to break (``check`` estimates the same before any layout: tablefit.py).
+:func:`problems` names the line that holds the word (in the content file, or in
+printjournal.toml for a clinic's details) and the page.
 
 It reads WeasyPrint's laid-out boxes through ``Page._page_box``, as slots.py and
 tagging.py do: WeasyPrint 70 has no public API for them. The walk costs a few
@@ -27,6 +30,8 @@ from .model import Project
 
 #: How far (in points) a box may reach past the page area: rounding, italic overhang.
 SLACK = 1.0
+#: WeasyPrint lays out in CSS pixels (96 to the inch); a point is 1/72 inch.
+PT_PER_PX = 0.75
 #: How much of a stray word the message quotes.
 _QUOTED = 40
 
@@ -38,6 +43,8 @@ class Stray:
     page: int          # 1-based
     text: str
     past: float        # points past the page area, on its worst side
+    table: int = 0     # a table wider than the area: which (``text``: its widest line)
+    width: float = 0.0   # ... and that line's width
 
 
 def strays(pages: Sequence[Any]) -> list[Stray]:
@@ -53,7 +60,7 @@ def strays(pages: Sequence[Any]) -> list[Stray]:
         for child in area.children:
             if isinstance(child, boxes.MarginBox):
                 continue
-            for box in _walk(child):
+            for box in _walk(child, x0, x1, found, number):
                 if not isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
                     continue
                 text = box.text.strip() if isinstance(box, boxes.TextBox) else ""
@@ -64,29 +71,71 @@ def strays(pages: Sequence[Any]) -> list[Stray]:
                 upright = max(y0 - top, top + box.height - y1)
                 if text:     # a line's box is taller than its glyphs: half a line may stick out
                     upright -= box.height / 2
-                past = max(sideways, upright)
+                past = max(sideways, upright) * PT_PER_PX
                 if past > SLACK:
                     found.append(Stray(number, text, past))
     return found
 
 
-def _walk(box: Any) -> Iterator[Any]:
+def _walk(box: Any, x0: float, x1: float, found: list[Stray], page: int) -> Iterator[Any]:
+    """``box`` and what it holds, except a table wider than ``x0``..``x1``: that is one
+    stray in ``found``, named by its widest word, not each of its words past the edge."""
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.TableBox):
+        left = box.border_box_x()
+        past = max(x0 - left, left + box.border_width() - x1) * PT_PER_PX
+        if past > SLACK:
+            line = _widest_line(box)
+            found.append(Stray(page, line.text.strip() if line else "", past,
+                               id(getattr(box, "element", None) or box),
+                               line.width if line else 0.0))
+            return
     yield box
     for child in getattr(box, "children", None) or ():
-        yield from _walk(child)
+        yield from _walk(child, x0, x1, found, page)
+
+
+def _widest_line(table: Any) -> Any:
+    """The table's widest line of text: at its least width, each column is as wide as
+    its widest word, so the widest line holds the widest word of all."""
+    from weasyprint.formatting_structure import boxes
+
+    def lines(box: Any) -> Iterator[Any]:
+        if isinstance(box, boxes.TextBox) and box.text.strip():
+            yield box
+        for child in getattr(box, "children", None) or ():
+            yield from lines(child)
+
+    return max(lines(table), key=lambda box: box.width, default=None)
 
 
 def problems(project: Project, name: Path, found: Sequence[Stray]) -> list[Problem]:
-    """One problem per page with strays, at the line that holds its longest stray word: in
-    ``name`` (the content file, as shown) or else in printjournal.toml (a clinic's details
-    in a leaflet), else at the first line of ``name``."""
+    """One problem per table too wide, at the line that holds its widest word (on
+    whichever page), and one per page with other strays, at the line that holds its
+    longest stray word: in ``name`` (the content file, as shown) or else in
+    printjournal.toml (a clinic's details in a leaflet), else at the first line of
+    ``name``."""
     sources = [(name, _lines(project.root / name)),
                (relative(project.config_path, project.root), _lines(project.config_path))]
     by_page: dict[int, Stray] = {}
+    tables: dict[int, list[Stray]] = {}
     for stray in found:    # the longest word of the page: the likeliest cause
-        if stray.page not in by_page or len(_word(stray)) > len(_word(by_page[stray.page])):
+        if stray.table:
+            tables.setdefault(stray.table, []).append(stray)
+        elif stray.page not in by_page or len(_word(stray)) > len(_word(by_page[stray.page])):
             by_page[stray.page] = stray
-    return [_problem(sources, stray) for stray in by_page.values()]
+    return [*(_table_problem(sources, parts) for parts in tables.values()),
+            *(_problem(sources, stray) for stray in by_page.values())]
+
+
+def _table_problem(sources: list[tuple[Path, list[str]]], parts: list[Stray]) -> Problem:
+    word = _word(max(parts, key=lambda part: part.width))
+    pages = sorted({part.page for part in parts})
+    where = f"on page {pages[0]}" if len(pages) == 1 else f"on pages {pages[0]}–{pages[-1]}"
+    past = max(part.past for part in parts)
+    return Problem(*line_of(word, sources, table=True),
+                   table_message(word, f"{past:.0f}", where))
 
 
 def _lines(path: Path) -> list[str]:
@@ -100,13 +149,34 @@ def _word(stray: Stray) -> str:
     return max(stray.text.split(), key=len) if stray.text else ""
 
 
+def line_of(word: str, sources: Sequence[tuple[Path, Sequence[str]]],
+            table: bool = False) -> tuple[Path, int]:
+    """The first file and line of ``sources`` (a file, its lines) that holds ``word``
+    (a table row's first, when ``table``: not the title that has it too); else the
+    first line of the first file."""
+    found = next(((path, n) for path, lines in sources
+                  for n, text in enumerate(lines, start=1) if word and word in text
+                  and (not table or "|" in text)), None)
+    if found is None and table:
+        return line_of(word, sources)
+    return found or (sources[0][0], 1)
+
+
+def quoted(word: str) -> str:
+    return f"'{word}'" if len(word) <= _QUOTED else f"'{word[:_QUOTED]}…'"
+
+
+def table_message(word: str, past: str, where: str) -> str:
+    """Why a table leaves the text area, in the words of both the render and ``check``:
+    ``past`` its points past the area, ``where`` the page or the product."""
+    return (f"{quoted(word)} makes a table {past} pt wider than the text area {where} "
+            "(a table column is never narrower than its longest word): break the word "
+            "with a space or hyphen, or shorten it")
+
+
 def _problem(sources: list[tuple[Path, list[str]]], stray: Stray) -> Problem:
     word = _word(stray)
-    where = next(((path, n) for path, lines in sources
-                  for n, text in enumerate(lines, start=1) if word and word in text),
-                 (sources[0][0], 1))
-    quoted = word if len(word) <= _QUOTED else word[:_QUOTED] + "…"
-    what = f"'{quoted}'" if word else "an image"
-    return Problem(*where, f"{what} would print {stray.past:.0f} pt outside the text area "
-                   f"on page {stray.page} (into the margin or off the paper): break the "
-                   "word with a space or hyphen, or make the image smaller")
+    what = quoted(word) if word else "an image"
+    return Problem(*line_of(word, sources), f"{what} would print {stray.past:.0f} pt outside "
+                   f"the text area on page {stray.page} (into the margin or off the paper): "
+                   "break the word with a space or hyphen, or make the image smaller")
