@@ -3,6 +3,9 @@ line of the sentence, limits per product from printjournal.toml, --strict, bad c
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pytest
 
 from printjournal import content, plainlanguage, readability
@@ -134,6 +137,41 @@ def test_each_language_has_its_formula_or_none(tmp_project, lang, formula, grade
     assert reading.formula == formula
     assert (reading.grade is not None) is graded
     assert (reading.score is not None) is bool(formula)
+
+
+SENTENCES = tomllib.loads((Path(__file__).parent / "corpus" / "sentences.toml")
+                          .read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    (lang, case) for lang, cases in SENTENCES.items() for case in cases])
+def test_abbreviations_decimals_and_titles_end_no_sentence(lang, expected):
+    # tests/corpus/sentences.toml: each paragraph and the sentences it must be cut into
+    paragraph = readability.Paragraph(" ".join(expected) + " ", ((0, 7),))
+    assert [s.text for s in paragraph.sentences(lang)] == expected
+
+
+def test_a_long_sentence_with_abbreviations_is_warned_whole(tmp_project):
+    # 31 words with "e.g.", "Dr." and "2.5" in them: one long sentence, at its line
+    tricky = ("Your nurse, e.g. the one who sees you on the ward, or Dr. Patel can change "
+              "the dose from 2.5 mg to a lower one if you feel dizzy after it. ")
+    project = article(tmp_project, SHORT * 2 + "\n\n" + tricky + "\n\n" + SHORT * 2)
+    assert warnings(project) == [
+        "content/articles/plain.md:8: warning: a sentence of 31 words ('Your nurse, e.g. "
+        "the one who ...'): 11% of this article's sentences are over 25 words, at most 10% "
+        "for articles: split it"]
+
+
+def test_the_grade_counts_the_same_sentences(tmp_project):
+    # full stops inside a sentence ("e.g.", "Dr.", "2.5") do not make it shorter to the
+    # formula: the grade is that of the same text without them
+    with_stops = ("Eat fruit, e.g. apples, and ask Dr. Patel about 2.5 mg doses. " * 12
+                  + "\n\n" + EASY * 3)
+    without = with_stops.replace("e.g.", "eg").replace("Dr.", "Dr").replace("2.5", "25")
+    grades = [readability.measure(content.load_articles(article(tmp_project, text))[0][0])
+              for text in (with_stops, without)]
+    assert grades[0].grade is not None and grades[0].grade == grades[1].grade
+    assert len(grades[0].sentences) == len(grades[1].sentences) == 24
 
 
 def test_limits_come_from_printjournal_toml(tmp_project):
