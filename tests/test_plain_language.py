@@ -3,6 +3,9 @@ line of the sentence, limits per product from printjournal.toml, --strict, bad c
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -11,6 +14,7 @@ import pytest
 from printjournal import content, plainlanguage, readability
 from printjournal.check import check as check_project
 from printjournal.errors import ConfigError, Notices
+from printjournal.gradestore import GradeStore
 
 from .test_cli import run
 
@@ -230,3 +234,50 @@ def test_required_governance_elements_missing_at_their_lines(tmp_project, proble
 
 def test_without_governance_settings_nothing_is_required(problems_of):
     assert problems_of(HEAD.format(extra="") + SHORT) == []
+
+
+CHECK_TWICE = """\
+import sys
+from pathlib import Path
+from printjournal import config, content, plainlanguage
+from printjournal.errors import Notices
+project = config.load_project(Path(sys.argv[1]))
+notices = Notices()
+plainlanguage.check(content.load_articles(project)[0], project, "leaflet", notices)
+print(sorted(m for m in ("textstat", "nltk") if m in sys.modules))
+print(*notices.found, sep="\\n")
+"""
+
+
+def test_stored_grades_spare_textstat_and_nltk(tmp_project):
+    # a cached leaflet must not pay for textstat's import (nltk with it) on every print
+    article(tmp_project, (HARD * 4 + "\n\n") * 3)
+    runs = [subprocess.run([sys.executable, "-c", CHECK_TWICE, str(tmp_project.root)],
+                           capture_output=True, text=True, timeout=120) for _ in range(2)]
+    first, again = (r.stdout.splitlines() for r in runs)
+    assert first[0] == "['nltk', 'textstat']" and again[0] == "[]", runs
+    assert first[1:] == again[1:] and "reading grade" in first[1]
+
+
+def test_a_changed_article_is_measured_again(tmp_project):
+    project = article(tmp_project, (HARD * 4 + "\n\n") * 3)
+    store = GradeStore.for_project(project)
+    hard = readability.measure(content.load_articles(project)[0][0], store)
+    assert list(store.folder.rglob("*.json"))
+    project = article(tmp_project, (EASY * 4 + "\n\n") * 3)
+    easy = readability.measure(content.load_articles(project)[0][0], store)
+    assert hard.grade > 8 > easy.grade
+    assert len(list(store.folder.rglob("*.json"))) == 2
+
+
+def test_a_damaged_or_unwritable_grade_store_is_a_miss(tmp_project):
+    project = article(tmp_project, (HARD * 4 + "\n\n") * 3)
+    store = GradeStore.for_project(project)
+    loaded = content.load_articles(project)[0][0]
+    measured = readability.measure(loaded, store)
+    for entry in store.folder.rglob("*.json"):
+        entry.write_text('["not", "a grade"')
+    assert readability.measure(loaded, store) == measured
+    shutil.rmtree(store.folder)
+    store.folder.write_text("a file in the way")   # cannot be written: no error
+    assert readability.measure(loaded, store) == measured

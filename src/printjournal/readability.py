@@ -35,10 +35,12 @@ averages and say nothing reliable about a few sentences.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from . import content
+from .gradestore import Graded, GradeStore
 from .model import Article
 
 MIN_WORDS = 100
@@ -109,6 +111,7 @@ class Reading:
     score: float | None        # the formula's own score
     grade: float | None        # a school grade, when the formula gives or maps to one
     paragraphs: tuple[Paragraph, ...]
+    hardest: int | None = None  # index of the hardest paragraph, when graded
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
@@ -172,16 +175,35 @@ def paragraphs(article: Article) -> tuple[Paragraph, ...]:
     return tuple(found)
 
 
-def measure(article: Article) -> Reading:
-    """The article's reading grade in its language, and its sentences."""
+def measure(article: Article, store: GradeStore | None = None) -> Reading:
+    """The article's reading grade in its language, and its sentences; the grade from
+    ``store`` when this prose was measured before (textstat is not even imported)."""
     paras = paragraphs(article)
     lang = article.lang
     root = lang.split("-")[0].lower()
     words = sum(len(WORD.findall(p.text)) for p in paras)
-    formula, score, grade = _formula(root), None, None
+    formula, graded = _formula(root), Graded(None, None, None)
     if formula and words >= MIN_WORDS:
-        score, grade = grade_of(" ".join(_for_formula(p, lang) for p in paras), lang)
-    return Reading(lang, formula, score, grade, paras)
+        texts = [_for_formula(p, lang) for p in paras]
+        key = store.key(lang, texts) if store else ""
+        found = store.get(key) if store else None
+        if found is None:
+            found = _graded(texts, paras, lang)
+            if store:
+                store.put(key, found)
+        graded = found
+    return Reading(lang, formula, graded.score, graded.grade, paras, graded.hardest)
+
+
+def _graded(texts: Sequence[str], paras: Sequence[Paragraph], lang: str) -> Graded:
+    """The formula's score and grade of the whole prose, and the hardest paragraph: that
+    of at least 20 words with the highest grade (the first of equals)."""
+    score, grade = grade_of(" ".join(texts), lang)
+    if grade is None:
+        return Graded(score, grade, None)
+    hard = [(grade_of(text, lang)[1] or 0.0, -i) for i, (text, p) in
+            enumerate(zip(texts, paras, strict=True)) if len(WORD.findall(p.text)) >= 20]
+    return Graded(score, grade, -max(hard)[1] if hard else None)
 
 
 def _formula(root: str) -> str:
@@ -235,6 +257,4 @@ def grade_of(text: str, lang: str) -> tuple[float | None, float | None]:
 
 def hardest(reading: Reading) -> Paragraph | None:
     """The paragraph of at least 20 words with the highest grade: where to start."""
-    graded = [(grade_of(_for_formula(p, reading.lang), reading.lang)[1] or 0.0, -i, p)
-              for i, p in enumerate(reading.paragraphs) if len(WORD.findall(p.text)) >= 20]
-    return max(graded, key=lambda g: (g[0], g[1]))[2] if graded else None
+    return None if reading.hardest is None else reading.paragraphs[reading.hardest]
