@@ -12,11 +12,14 @@ from pathlib import Path
 import pytest
 
 from printjournal import content, plainlanguage, readability
+from printjournal import pipeline as build
 from printjournal.check import check as check_project
-from printjournal.errors import ConfigError, Notices
+from printjournal.errors import ConfigError, ContentError, Notices
 from printjournal.gradestore import GradeStore
+from printjournal.site import build as site
 
 from .test_cli import run
+from .test_translations import GERMAN, ORIGINAL
 
 HEAD = "---\ntitle: Plain\nsection: s\ndate: 2026-01-01\n{extra}---\n"
 SHORT = "We walk each day. It helps the heart. "
@@ -281,3 +284,52 @@ def test_a_damaged_or_unwritable_grade_store_is_a_miss(tmp_project):
     shutil.rmtree(store.folder)
     store.folder.write_text("a file in the way")   # cannot be written: no error
     assert readability.measure(loaded, store) == measured
+
+
+STRICT = " (a warning; --strict makes it an error)"
+LONG_DE = ("Wenn Ihnen eine Ärztin oder ein Arzt gesagt hat, dass Ihr Blutdruck zu hoch "
+           "ist, möchten Sie vielleicht wissen, was Sie zu Hause selbst tun können, um ihn "
+           "wieder zu senken. ")
+
+
+@pytest.fixture
+def judged(tmp_project):
+    """An original, and a stale translation of it with long sentences: what check says of
+    them (three warnings, all of the translation)."""
+    tmp_project.article("hands", ORIGINAL.format(version="1.1"))
+    tmp_project.article("haende", GERMAN + "\n" + LONG_DE + "\n\n" + LONG_DE + "\n\n"
+                        + "Gehen Sie jeden Tag. Das hilft dem Herzen.\n")
+    notices = Notices()
+    assert check_project(tmp_project.project(), None, notices) == []
+    checked = [str(n) for n in notices.found]
+    assert [w.split(": warning: ")[1][:20] for w in checked] == [
+        "stale translation: t", "a sentence of 31 wor", "a sentence of 31 wor"]
+    return tmp_project, checked
+
+
+def test_article_warns_as_check_does_and_strict_writes_nothing(judged):
+    project, checked = judged
+    result = run("article", "content/articles/haende.md", cwd=project.root)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == checked
+    assert (project.root / "dist/articles/haende.pdf").is_file()
+    loaded = project.project()
+    with pytest.raises(ContentError) as caught:
+        build.build_article(build.Pipeline.load(loaded), loaded.articles_dir / "haende.md",
+                            project.root / "strict.pdf", Notices(strict=True))
+    assert [str(p) for p in caught.value.problems] == [
+        w.replace(" warning:", "") + STRICT for w in checked]
+    assert not (project.root / "strict.pdf").exists()
+
+
+def test_build_warns_as_check_does_and_strict_withholds(judged):
+    project, checked = judged
+    summary = site.build_site(project.project(), project.root / "dist", jobs=1)
+    assert [str(w) for w in summary.warnings] == checked
+    assert {d.path for d in summary.downloads} >= {"articles/haende.pdf", "articles/hands.pdf"}
+    summary = site.build_site(project.project(), project.root / "strict", jobs=1,
+                              notices=Notices(strict=True))
+    assert [str(p) for p in summary.problems] == [w.replace(" warning:", "") + STRICT
+                                                  for w in checked]
+    assert not (project.root / "strict/articles/haende.pdf").exists()
+    assert (project.root / "strict/articles/hands.pdf").is_file()
