@@ -3,13 +3,23 @@ line of the sentence, limits per product from printjournal.toml, --strict, bad c
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
 import pytest
 
 from printjournal import content, plainlanguage, readability
+from printjournal import pipeline as build
 from printjournal.check import check as check_project
-from printjournal.errors import ConfigError, Notices
+from printjournal.errors import ConfigError, ContentError, Notices
+from printjournal.gradestore import GradeStore
+from printjournal.site import build as site
 
 from .test_cli import run
+from .test_translations import GERMAN, ORIGINAL
 
 HEAD = "---\ntitle: Plain\nsection: s\ndate: 2026-01-01\n{extra}---\n"
 SHORT = "We walk each day. It helps the heart. "
@@ -136,6 +146,41 @@ def test_each_language_has_its_formula_or_none(tmp_project, lang, formula, grade
     assert (reading.score is not None) is bool(formula)
 
 
+SENTENCES = tomllib.loads((Path(__file__).parent / "corpus" / "sentences.toml")
+                          .read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    (lang, case) for lang, cases in SENTENCES.items() for case in cases])
+def test_abbreviations_decimals_and_titles_end_no_sentence(lang, expected):
+    # tests/corpus/sentences.toml: each paragraph and the sentences it must be cut into
+    paragraph = readability.Paragraph(" ".join(expected) + " ", ((0, 7),))
+    assert [s.text for s in paragraph.sentences(lang)] == expected
+
+
+def test_a_long_sentence_with_abbreviations_is_warned_whole(tmp_project):
+    # 31 words with "e.g.", "Dr." and "2.5" in them: one long sentence, at its line
+    tricky = ("Your nurse, e.g. the one who sees you on the ward, or Dr. Patel can change "
+              "the dose from 2.5 mg to a lower one if you feel dizzy after it. ")
+    project = article(tmp_project, SHORT * 2 + "\n\n" + tricky + "\n\n" + SHORT * 2)
+    assert warnings(project) == [
+        "content/articles/plain.md:8: warning: a sentence of 31 words ('Your nurse, e.g. "
+        "the one who ...'): 11% of this article's sentences are over 25 words, at most 10% "
+        "for articles: split it"]
+
+
+def test_the_grade_counts_the_same_sentences(tmp_project):
+    # full stops inside a sentence ("e.g.", "Dr.", "2.5") do not make it shorter to the
+    # formula: the grade is that of the same text without them
+    with_stops = ("Eat fruit, e.g. apples, and ask Dr. Patel about 2.5 mg doses. " * 12
+                  + "\n\n" + EASY * 3)
+    without = with_stops.replace("e.g.", "eg").replace("Dr.", "Dr").replace("2.5", "25")
+    grades = [readability.measure(content.load_articles(article(tmp_project, text))[0][0])
+              for text in (with_stops, without)]
+    assert grades[0].grade is not None and grades[0].grade == grades[1].grade
+    assert len(grades[0].sentences) == len(grades[1].sentences) == 24
+
+
 def test_limits_come_from_printjournal_toml(tmp_project):
     with (tmp_project.root / "printjournal.toml").open("a") as toml:
         toml.write("\n[plain_language.article]\nsentence_words = 40\n")
@@ -192,3 +237,99 @@ def test_required_governance_elements_missing_at_their_lines(tmp_project, proble
 
 def test_without_governance_settings_nothing_is_required(problems_of):
     assert problems_of(HEAD.format(extra="") + SHORT) == []
+
+
+CHECK_TWICE = """\
+import sys
+from pathlib import Path
+from printjournal import config, content, plainlanguage
+from printjournal.errors import Notices
+project = config.load_project(Path(sys.argv[1]))
+notices = Notices()
+plainlanguage.check(content.load_articles(project)[0], project, "leaflet", notices)
+print(sorted(m for m in ("textstat", "nltk") if m in sys.modules))
+print(*notices.found, sep="\\n")
+"""
+
+
+def test_stored_grades_spare_textstat_and_nltk(tmp_project):
+    # a cached leaflet must not pay for textstat's import (nltk with it) on every print
+    article(tmp_project, (HARD * 4 + "\n\n") * 3)
+    runs = [subprocess.run([sys.executable, "-c", CHECK_TWICE, str(tmp_project.root)],
+                           capture_output=True, text=True, timeout=120) for _ in range(2)]
+    first, again = (r.stdout.splitlines() for r in runs)
+    assert first[0] == "['nltk', 'textstat']" and again[0] == "[]", runs
+    assert first[1:] == again[1:] and "reading grade" in first[1]
+
+
+def test_a_changed_article_is_measured_again(tmp_project):
+    project = article(tmp_project, (HARD * 4 + "\n\n") * 3)
+    store = GradeStore.for_project(project)
+    hard = readability.measure(content.load_articles(project)[0][0], store)
+    assert list(store.folder.rglob("*.json"))
+    project = article(tmp_project, (EASY * 4 + "\n\n") * 3)
+    easy = readability.measure(content.load_articles(project)[0][0], store)
+    assert hard.grade > 8 > easy.grade
+    assert len(list(store.folder.rglob("*.json"))) == 2
+
+
+def test_a_damaged_or_unwritable_grade_store_is_a_miss(tmp_project):
+    project = article(tmp_project, (HARD * 4 + "\n\n") * 3)
+    store = GradeStore.for_project(project)
+    loaded = content.load_articles(project)[0][0]
+    measured = readability.measure(loaded, store)
+    for entry in store.folder.rglob("*.json"):
+        entry.write_text('["not", "a grade"')
+    assert readability.measure(loaded, store) == measured
+    shutil.rmtree(store.folder)
+    store.folder.write_text("a file in the way")   # cannot be written: no error
+    assert readability.measure(loaded, store) == measured
+
+
+STRICT = " (a warning; --strict makes it an error)"
+LONG_DE = ("Wenn Ihnen eine Ärztin oder ein Arzt gesagt hat, dass Ihr Blutdruck zu hoch "
+           "ist, möchten Sie vielleicht wissen, was Sie zu Hause selbst tun können, um ihn "
+           "wieder zu senken. ")
+
+
+@pytest.fixture
+def judged(tmp_project):
+    """An original, and a stale translation of it with long sentences: what check says of
+    them (three warnings, all of the translation)."""
+    tmp_project.article("hands", ORIGINAL.format(version="1.1"))
+    tmp_project.article("haende", GERMAN + "\n" + LONG_DE + "\n\n" + LONG_DE + "\n\n"
+                        + "Gehen Sie jeden Tag. Das hilft dem Herzen.\n")
+    notices = Notices()
+    assert check_project(tmp_project.project(), None, notices) == []
+    checked = [str(n) for n in notices.found]
+    assert [w.split(": warning: ")[1][:20] for w in checked] == [
+        "stale translation: t", "a sentence of 31 wor", "a sentence of 31 wor"]
+    return tmp_project, checked
+
+
+def test_article_warns_as_check_does_and_strict_writes_nothing(judged):
+    project, checked = judged
+    result = run("article", "content/articles/haende.md", cwd=project.root)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == checked
+    assert (project.root / "dist/articles/haende.pdf").is_file()
+    loaded = project.project()
+    with pytest.raises(ContentError) as caught:
+        build.build_article(build.Pipeline.load(loaded), loaded.articles_dir / "haende.md",
+                            project.root / "strict.pdf", Notices(strict=True))
+    assert [str(p) for p in caught.value.problems] == [
+        w.replace(" warning:", "") + STRICT for w in checked]
+    assert not (project.root / "strict.pdf").exists()
+
+
+def test_build_warns_as_check_does_and_strict_withholds(judged):
+    project, checked = judged
+    summary = site.build_site(project.project(), project.root / "dist", jobs=1)
+    assert [str(w) for w in summary.warnings] == checked
+    assert {d.path for d in summary.downloads} >= {"articles/haende.pdf", "articles/hands.pdf"}
+    summary = site.build_site(project.project(), project.root / "strict", jobs=1,
+                              notices=Notices(strict=True))
+    assert [str(p) for p in summary.problems] == [w.replace(" warning:", "") + STRICT
+                                                  for w in checked]
+    assert not (project.root / "strict/articles/haende.pdf").exists()
+    assert (project.root / "strict/articles/hands.pdf").is_file()

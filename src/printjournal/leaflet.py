@@ -159,7 +159,7 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
         notices.extend(found.found)
     states = governance(project, articles, today, request.allow_overdue)
     stale = translations.stale_notes(project, articles, request.allow_stale,
-                                     loaded[0] if loaded else None)
+                                     loaded[0] if loaded else None, pipeline.layouts.labels)
     files = [f for a in articles for f in cache.article_inputs(a, project)]
     if clinic.logo:
         files.append(clinic.logo)

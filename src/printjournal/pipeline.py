@@ -1,6 +1,7 @@
 """A project in, PDFs out: the shared rendering pipeline, the stages in a straight line.
 
-    load config → load & check content → Markdown → HTML → PDF → file
+    load config → load & check content (and warn as check does) → Markdown → HTML → PDF
+    → file
 
 :class:`Pipeline` holds the loaded stages of one project (layouts, the renderer with
 its fonts); every product renders through it: article PDFs (:func:`build_article`,
@@ -13,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import content, links, markup
 from .cache import RenderCache
-from .errors import ContentError, Notices
+from .errors import ContentError, Notices, Problem, relative
 from .files import output_faults, write_atomic
 from .model import Article, Project
 from .render import Rendered, Renderer
@@ -83,6 +84,26 @@ def load_checked_article(project: Project, path: Path,
     return article
 
 
+def editorial_warnings(project: Project, chosen: Sequence[Article],
+                       every: Sequence[Article] | None, notices: Notices) -> list[Problem]:
+    """What ``check`` says of the ``chosen`` articles beyond their own faults, for every
+    command that renders them: a stale translation (its original looked up in ``every``,
+    loaded when None) and plain language judged as for an article, as warnings into
+    ``notices`` (problems under --strict); a broken translation or jargon list, problems."""
+    from . import plainlanguage, translations
+
+    if every is None:
+        every = content.load_articles(project)[0] if any(
+            a.translation_of for a in chosen) else chosen
+    found = Notices(notices.strict)
+    problems = translations.check(every, project, found)
+    problems += plainlanguage.check(chosen, project, "article", found)
+    paths = {a.path for a in chosen}
+    notices.extend(n for n in found.found if n.path in paths)
+    paths.add(relative(plainlanguage.words_file(project), project.root))
+    return [p for p in problems if p.path in paths]
+
+
 def build_article(pipeline: Pipeline, path: Path, out: Path | None = None,
                   notices: Notices | None = None) -> Built:
     """Render the article at ``path`` into the PDF ``out`` (default: dist/articles/<slug>.pdf).
@@ -90,6 +111,10 @@ def build_article(pipeline: Pipeline, path: Path, out: Path | None = None,
     A disk fault writing ``out`` or the render cache is one OutputError naming it."""
     project = pipeline.project
     article = load_checked_article(project, path, notices)
+    problems = editorial_warnings(project, [article], None,
+                                  notices if notices is not None else Notices())
+    if problems:
+        raise ContentError(problems)
     out = out or project.root / "dist" / "articles" / f"{article.slug}.pdf"
     with output_faults(out, project.root, RenderCache.for_project(project).folder):
         rendered = pipeline.article_pdf(article)

@@ -10,6 +10,7 @@ For one product (``article`` or ``leaflet``: their limits in printjournal.toml
   its line with the plainer words to use.
 
 These are warnings (:class:`~printjournal.errors.Notices`): ``--strict`` makes them errors.
+Grades measured before come from the project's grade store (gradestore.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from . import readability
 from .errors import Notices, Problem, relative
+from .gradestore import GradeStore
 from .model import Article, Project
 
 WORDS_FILE = "plain-words.toml"
@@ -80,8 +82,9 @@ def check(articles: Sequence[Article], project: Project, product: str,
     if terms is None:
         terms, problems = load_terms(project)
     limits = project.editorial.limits(product)
+    store = GradeStore.for_project(project)
     for article in articles:
-        reading = readability.measure(article)
+        reading = readability.measure(article, store)
         path = article.path
         if reading.grade is not None and reading.grade > limits.max_grade:
             where = readability.hardest(reading)

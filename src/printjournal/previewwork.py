@@ -65,14 +65,13 @@ def _serve(conn: Connection, root: str) -> None:
 def render(pipeline: object, path: Path) -> Result:
     """Check and render the article at ``path``: its pages, or its problems."""
     from . import pipeline as build
-    from . import plainlanguage
     from .errors import Notices, PrintjournalError
 
     notices = Notices()
     project = pipeline.project   # type: ignore[attr-defined]
     try:
         article = build.load_checked_article(project, path, notices)
-        plainlanguage.check([article], project, "article", notices)
+        build.editorial_warnings(project, [article], None, notices)
         data = pipeline.article_pdf(article).data   # type: ignore[attr-defined]
     except PrintjournalError as exc:
         return Result(problems=tuple(str(p) for p in exc.problems),

@@ -4,6 +4,14 @@ What a patient reads is the prose: headings, callout titles, tables, code, image
 citations and web addresses are left out; link text stays. Each paragraph (or list
 item) is split into sentences, each knowing the line of the file where it starts.
 
+Sentences are found by sentencex (Wikimedia's rule-based segmenter, with abbreviation
+lists for some 300 languages, no data to download), corrected by two rules it lacks: a
+full stop followed by a lower-case word or a number ends no sentence (Unicode's
+sentence rule SB8: "e.g. apples", "approx. 3 weeks", Polish "m.in. spacer"), nor does
+one after a title that comes before a name (:data:`TITLES`: Polish "dr.", Arabic "د.").
+The formulas get the same sentences, with the full stops inside them left out (textstat
+would end a sentence at every one: at "e.g.", "Dr." and "2.5").
+
 The grade comes from textstat, with the formula that serves the article's language:
 
 ======================  =========================================================
@@ -27,10 +35,12 @@ averages and say nothing reliable about a few sentences.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from . import content
+from .gradestore import Graded, GradeStore
 from .model import Article
 
 MIN_WORDS = 100
@@ -52,8 +62,14 @@ _INLINE = (
     (re.compile(r"<https?://[^>]*>|https?://\S+"), ""),        # bare addresses
     (re.compile(r"(\*{1,3}|_{2,3})(?=\S)|(?<=\S)(\*{1,3}|_{2,3})"), ""),   # emphasis marks
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?…؟۔])[\"”’»)\]]*\s+(?=\S)")
-WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+#: Titles written before a name, with a full stop, that sentencex takes for an end.
+TITLES = {"pl": frozenset({"dr", "lek", "mgr", "inż", "doc", "hab", "prof", "św"}),
+          "ar": frozenset({"د", "أ", "أ.د"})}
+_OPENING = "\"“‘„«([¿¡"
+_INNER_STOP = re.compile(r"[.!?…؟۔](?=.*[^\s.!?…؟۔\"”’»)\]])")
+_LAST_WORD = re.compile(r"(\S+)\.\s*$")
+#: A word: "e.g.", "U.S.", "2.5" and "2,5" are one each.
+WORD = re.compile(r"\w+(?:(?:[-'’.٫]|(?<=\d),(?=\d))\w+)*")
 
 
 @dataclass(frozen=True)
@@ -75,9 +91,9 @@ class Paragraph:
     def line_at(self, offset: int) -> int:
         return next(line for start, line in reversed(self.starts) if start <= offset)
 
-    def sentences(self) -> tuple[Sentence, ...]:
+    def sentences(self, lang: str = "en") -> tuple[Sentence, ...]:
         found, start = [], 0
-        for end in [m.start() for m in _SENTENCE_END.finditer(self.text)] + [len(self.text)]:
+        for end in [*ends(self.text, lang), len(self.text)]:
             text = self.text[start:end].strip()
             if text:
                 offset = start + len(self.text[start:end]) - len(self.text[start:end].lstrip())
@@ -95,10 +111,11 @@ class Reading:
     score: float | None        # the formula's own score
     grade: float | None        # a school grade, when the formula gives or maps to one
     paragraphs: tuple[Paragraph, ...]
+    hardest: int | None = None  # index of the hardest paragraph, when graded
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
-        return tuple(s for p in self.paragraphs for s in p.sentences())
+        return tuple(s for p in self.paragraphs for s in p.sentences(self.lang))
 
     @property
     def words(self) -> int:
@@ -109,6 +126,25 @@ class Reading:
         if self.lang.split("-")[0].lower() in UNSPACED:
             return ()
         return tuple(s for s in self.sentences if s.words > limit)
+
+
+def ends(text: str, lang: str) -> list[int]:
+    """The offsets in ``text`` where a sentence ends and the next begins (see the module
+    docstring for the rules)."""
+    import sentencex  # only when sentences are counted
+
+    root = lang.split("-")[0].lower()
+    titles = TITLES.get(root, frozenset())
+    found = []
+    for part in sentencex.get_sentence_boundaries(root, text)[:-1]:
+        end, piece = part["end_index"], part["text"]
+        follows = text[end:].lstrip(_OPENING)[:1]
+        last = _LAST_WORD.search(piece)
+        if last and (follows.isdigit() or follows.islower()
+                     or last[1].lstrip(_OPENING).lower() in titles):
+            continue
+        found.append(end)
+    return found
 
 
 def paragraphs(article: Article) -> tuple[Paragraph, ...]:
@@ -139,16 +175,35 @@ def paragraphs(article: Article) -> tuple[Paragraph, ...]:
     return tuple(found)
 
 
-def measure(article: Article) -> Reading:
-    """The article's reading grade in its language, and its sentences."""
+def measure(article: Article, store: GradeStore | None = None) -> Reading:
+    """The article's reading grade in its language, and its sentences; the grade from
+    ``store`` when this prose was measured before (textstat is not even imported)."""
     paras = paragraphs(article)
     lang = article.lang
     root = lang.split("-")[0].lower()
     words = sum(len(WORD.findall(p.text)) for p in paras)
-    formula, score, grade = _formula(root), None, None
+    formula, graded = _formula(root), Graded(None, None, None)
     if formula and words >= MIN_WORDS:
-        score, grade = grade_of(" ".join(_terminated(p.text) for p in paras), lang)
-    return Reading(lang, formula, score, grade, paras)
+        texts = [_for_formula(p, lang) for p in paras]
+        key = store.key(lang, texts) if store else ""
+        found = store.get(key) if store else None
+        if found is None:
+            found = _graded(texts, paras, lang)
+            if store:
+                store.put(key, found)
+        graded = found
+    return Reading(lang, formula, graded.score, graded.grade, paras, graded.hardest)
+
+
+def _graded(texts: Sequence[str], paras: Sequence[Paragraph], lang: str) -> Graded:
+    """The formula's score and grade of the whole prose, and the hardest paragraph: that
+    of at least 20 words with the highest grade (the first of equals)."""
+    score, grade = grade_of(" ".join(texts), lang)
+    if grade is None:
+        return Graded(score, grade, None)
+    hard = [(grade_of(text, lang)[1] or 0.0, -i) for i, (text, p) in
+            enumerate(zip(texts, paras, strict=True)) if len(WORD.findall(p.text)) >= 20]
+    return Graded(score, grade, -max(hard)[1] if hard else None)
 
 
 def _formula(root: str) -> str:
@@ -159,6 +214,13 @@ def _formula(root: str) -> str:
     if root in FLESCH_VARIANTS:
         return f"Flesch reading ease ({FLESCH_VARIANTS[root]})"
     return "Osman" if root == "ar" else ""
+
+
+def _for_formula(paragraph: Paragraph, lang: str) -> str:
+    """The paragraph as the formulas must read it: a full stop at each sentence's end
+    and nowhere else (textstat ends a sentence at each)."""
+    return " ".join(_terminated(_INNER_STOP.sub("", s.text))
+                    for s in paragraph.sentences(lang))
 
 
 def _terminated(text: str) -> str:
@@ -195,6 +257,4 @@ def grade_of(text: str, lang: str) -> tuple[float | None, float | None]:
 
 def hardest(reading: Reading) -> Paragraph | None:
     """The paragraph of at least 20 words with the highest grade: where to start."""
-    graded = [(grade_of(_terminated(p.text), reading.lang)[1] or 0.0, -i, p)
-              for i, p in enumerate(reading.paragraphs) if len(WORD.findall(p.text)) >= 20]
-    return max(graded, key=lambda g: (g[0], g[1]))[2] if graded else None
+    return None if reading.hardest is None else reading.paragraphs[reading.hardest]

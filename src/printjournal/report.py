@@ -16,6 +16,7 @@ from pathlib import Path
 from . import content, readability, translations
 from .errors import ContentError
 from .files import write_atomic
+from .gradestore import GradeStore
 from .model import Article, Project
 from .templating import Layouts
 
@@ -45,11 +46,14 @@ def rows(project: Project, today: dt.date) -> list[Row]:
     """Every article of ``project`` (those that load: the others are ``check``'s)."""
     articles, _ = content.load_articles(project)
     limit = project.editorial.limits("article").sentence_words
-    return [_row(a, articles, limit, today) for a in sorted(articles, key=lambda a: a.slug)]
+    store = GradeStore.for_project(project)
+    return [_row(a, articles, limit, today, store)
+            for a in sorted(articles, key=lambda a: a.slug)]
 
 
-def _row(article: Article, every: Sequence[Article], limit: int, today: dt.date) -> Row:
-    reading = readability.measure(article)
+def _row(article: Article, every: Sequence[Article], limit: int, today: dt.date,
+         store: GradeStore) -> Row:
+    reading = readability.measure(article, store)
     if reading.grade is not None:
         grade, formula = f"{reading.grade:.1f}", reading.formula
     elif reading.score is not None:

@@ -9,8 +9,9 @@ prints :func:`stale_note` on each of its pages, as an overdue review is marked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import ContentError, Notices, Problem
 from .model import Article, Project
@@ -43,12 +44,21 @@ class Translation:
             return "original unversioned"
         return "current" if self.original_version == self.article.source_version else "stale"
 
-    def note(self) -> str:
-        """What a page of a stale translation says."""
+    def note(self, labels: Any = None) -> str:
+        """What a page of a stale translation says: in English, or in the language of
+        ``labels`` (the layouts' label table: its ``stale_translation``, the original's
+        language named by its ``languages``, else by its English name)."""
         lang = self.original.lang if self.original else ""
-        name = LANGUAGE_NAMES.get(lang.split("-")[0].lower(), "")
-        return (f"Translation of version {self.article.source_version}; the "
-                f"{name + ' ' if name else ''}original is now version {self.original_version}")
+        root = lang.split("-")[0].lower()
+        if labels is None:
+            name = LANGUAGE_NAMES.get(root, "")
+            return (f"Translation of version {self.article.source_version}; the "
+                    f"{name + ' ' if name else ''}original is now version "
+                    f"{self.original_version}")
+        name = getattr(labels, "languages", {}).get(root) or LANGUAGE_NAMES.get(root, lang)
+        return str(labels.stale_translation).format(
+            version=self.article.source_version, current=self.original_version,
+            original=name)
 
 
 def translations(articles: Iterable[Article], every: Iterable[Article]) -> list[Translation]:
@@ -92,9 +102,11 @@ def stale_note(article: Article, every: Iterable[Article]) -> str:
 
 
 def stale_notes(project: Project, chosen: Sequence[Article], allow_stale: bool,
-                every: Sequence[Article] | None = None) -> tuple[str, ...]:
-    """For a leaflet or issue: each chosen article's stale note ('' when not stale); a
-    stale translation is refused unless ``allow_stale``."""
+                every: Sequence[Article] | None = None,
+                labels: Callable[[str], Any] | None = None) -> tuple[str, ...]:
+    """For a leaflet or issue: each chosen article's stale note ('' when not stale), in
+    its language when given ``labels`` (the layouts' label table of a language); a stale
+    translation is refused unless ``allow_stale``."""
     if not any(a.translation_of for a in chosen):
         return ("",) * len(chosen)
     if every is None:
@@ -105,7 +117,8 @@ def stale_notes(project: Project, chosen: Sequence[Article], allow_stale: bool,
     for article in chosen:
         t = found.get(article.slug)
         stale = t is not None and t.state == "stale"
-        notes.append(t.note() if t is not None and stale else "")
+        notes.append(t.note(labels(article.lang) if labels else None)
+                     if t is not None and stale else "")
         if stale and not allow_stale:
             refused.append(Problem(article.path, _line(article, project), (
                 f"'{article.title}' is a stale translation: {t.note()}. Update it, or print "

@@ -35,10 +35,10 @@ from pathlib import Path
 import pypdf
 
 from .. import cache, editions, press
-from ..errors import Notices, Problem, RenderError
+from ..errors import ContentError, Notices, Problem, RenderError
 from ..files import write_atomic
 from ..pdf import assemble, folios
-from ..pipeline import Built, Pipeline
+from ..pipeline import Built, Pipeline, editorial_warnings
 from ..render import fewer_collections
 from . import plan
 from .manifest import Manifest, load_manifest
@@ -58,6 +58,9 @@ def build_issue(pipeline: Pipeline, manifest_path: Path, out: Path, *,
     chosen = editions.edition(edition, Path(manifest_path))
     project = pipeline.project
     manifest = load_manifest(manifest_path, project, notices)
+    if notices is not None and (problems := editorial_warnings(
+            project, manifest.articles, None, notices)):     # as check warns of them
+        raise ContentError(problems)
     final_key = cache.key(project, manifest.inputs(project), "issue", chosen.name)
     data = store.get(final_key) if store is not None else None
     if data is None:

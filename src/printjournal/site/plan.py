@@ -24,7 +24,7 @@ from ..errors import Notices, PrintjournalError, Problem, relative
 from ..issue.build import IssueBuild, page_count
 from ..issue.manifest import load_manifest
 from ..model import Article, Project
-from ..pipeline import Pipeline
+from ..pipeline import Pipeline, editorial_warnings
 from ..render import Rendered
 from ..yamlsource import load_yaml
 
@@ -66,6 +66,9 @@ def plan(project: Project, issue_builder: IssueBuilder | None = None,
     """Every output of the project; ``issue_builder`` defaults to :data:`ISSUE_BUILDER`."""
     articles, problems = content.load_articles(project)   # a bug in one: its problem
     problems += links.check_links(articles, project, notices=notices)
+    loaded = [a for a in articles if a.path not in {p.path for p in problems}]
+    problems += editorial_warnings(project, loaded, articles, notices if notices is not None
+                                   else Notices())          # as check says them
     bad = {p.path for p in problems}
     good = [a for a in articles if a.path not in bad]
     outputs = article_outputs(project, overdue.published(
