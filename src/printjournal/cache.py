@@ -57,12 +57,17 @@ def project_fingerprint(project: Project) -> str:
     code = Path(__file__).parent
     for source in sorted(code.rglob("*.py")):     # the packages' modules too (pdf/, issue/)
         digest.update(f"\0{source.relative_to(code).as_posix()}\0{file_hash(source)}".encode())
+    for path in project_files(project):
+        digest.update(f"\0{path.relative_to(project.root)}\0{file_hash(path)}".encode())
+    return digest.hexdigest()
+
+
+def project_files(project: Project) -> list[Path]:
+    """The project's files every output is made from: printjournal.toml, layouts/, fonts/."""
     files = [project.config_path]
     for folder in (project.layouts_dir, project.fonts_dir):
         files += sorted(p for p in folder.rglob("*") if p.is_file())
-    for path in files:
-        digest.update(f"\0{path.relative_to(project.root)}\0{file_hash(path)}".encode())
-    return digest.hexdigest()
+    return files
 
 
 def article_inputs(article: Article, project: Project) -> list[Path]:
