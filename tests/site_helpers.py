@@ -87,11 +87,15 @@ class Collect:
         return {o.path for o in self.outcomes if o.status == status}
 
 
+KILLED_MARK = "PRINTJOURNAL_TEST_KILLED_MARK"
+
+
 def issue_dying_once(pipeline: Pipeline, manifest: Path, edition: str) -> Rendered:
     """An issue builder whose print edition kills its process the first time (the
-    process's id left in ``killed`` in the project), as the OOM killer would a
+    process's id left in ``killed`` in the project, or in the folder KILLED_MARK names:
+    a cluster's workers render in folders of their own), as the OOM killer would a
     cluster's worker mid-render; run again (on another worker), it renders."""
-    mark = pipeline.project.root / "killed"
+    mark = Path(os.environ.get(KILLED_MARK) or pipeline.project.root) / "killed"
     if edition == "print":
         try:
             with mark.open("x") as file:

@@ -5,21 +5,25 @@ local build, and a worker killed mid-render that does not stop the build."""
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from printjournal import cli, config
 from printjournal.errors import ClusterError
+from printjournal.model import BuildSettings
 from printjournal.site import build as site
 from printjournal.site import cluster
+from printjournal.site.plan import plan
 
 from .conftest import REPO, TmpProject
-from .site_helpers import Collect, issue_dying_once
+from .site_helpers import KILLED_MARK, Collect, issue_dying_once
 from .test_site import DOT, ISSUE, article
 
 DASK = Path(sys.executable).parent / "dask"
@@ -32,29 +36,46 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def scheduler(tmp_path_factory):
+def cluster_marks():
+    """A folder the workers can see (outside every test's tmp_path, which they cannot)."""
+    folder = Path(tempfile.mkdtemp(prefix="pj-cluster-marks-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def scheduler(tmp_path_factory, cluster_marks):
     """The address of a Dask scheduler with two single-threaded workers, each in a
-    process of its own (and a nanny that restarts it if it dies)."""
+    process of its own (and a nanny that restarts it if it dies). The workers run as if
+    on other machines: from /, in a mount namespace of their own where the folder of
+    every test's projects is an empty tmpfs, so they can read nothing of a project
+    but what its tasks carry."""
     import distributed
 
+    hidden = tmp_path_factory.getbasetemp()
     logs = tmp_path_factory.mktemp("dask")
     found = logs / "scheduler.json"      # the scheduler's address, once it listens
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    options = {"cwd": REPO, "env": env, "stderr": subprocess.STDOUT}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)]),
+           KILLED_MARK: str(cluster_marks)}
+    options = {"env": env, "stderr": subprocess.STDOUT, "cwd": "/"}
     processes = []
     try:                                 # port 0: the system picks a free one, no race
         processes.append(subprocess.Popen(
             [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
              "--scheduler-file", found], stdout=(logs / "scheduler.log").open("w"), **options))
-        for name in ("one", "two"):
-            processes.append(subprocess.Popen(
-                [DASK, "worker", "--scheduler-file", found, "--name", name, "--host",
-                 "127.0.0.1", "--nthreads", "1", "--no-dashboard", "--memory-limit", "0"],
-                stdout=(logs / f"{name}.log").open("w"), **options))
         with distributed.Client(scheduler_file=str(found), timeout=120,
                                 set_as_default=False) as client:
-            client.wait_for_workers(2, timeout=180)
             address = client.scheduler.address
+            for name in ("one", "two"):
+                processes.append(subprocess.Popen(
+                    ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                     'mount -t tmpfs none "$0" && exec "$@"', hidden,
+                     DASK, "worker", address, "--name", name, "--host", "127.0.0.1",
+                     "--nthreads", "1", "--no-dashboard", "--memory-limit", "0"],
+                    stdout=(logs / f"{name}.log").open("w"), **options))
+            client.wait_for_workers(2, timeout=180)
+            assert client.run(os.listdir, str(hidden)) == {w: [] for w in
+                                                            client.scheduler_info()["workers"]}
         yield address
     finally:
         for process in reversed(processes):     # the workers first, then the scheduler
@@ -102,14 +123,15 @@ def test_a_build_on_the_cluster_is_byte_identical_to_a_local_build(scheduler, tm
 
 
 @pytest.mark.slow
-def test_a_worker_killed_mid_render_does_not_stop_the_build(scheduler, tmp_path):
+def test_a_worker_killed_mid_render_does_not_stop_the_build(scheduler, cluster_marks,
+                                                            tmp_path):
     project = small_project(tmp_path / "project")
     project.write("content/issues/spring.yaml", ISSUE)
     project.write("content/issues/spring-editorial.md", "---\ntitle: Editorial\n---\nHi.\n")
     project.write("content/images/cover.svg", DOT.format(4))
     summary = site.build_site(project.project(), project.root / "dist", scheduler=scheduler,
                               issue_builder=issue_dying_once, reporter=Collect())
-    assert (project.root / "killed").read_text().isdigit()   # a worker SIGKILLed itself
+    assert (cluster_marks / "killed").read_text().isdigit()   # a worker SIGKILLed itself
     assert (summary.built, summary.failed, summary.problems) == (5, 0, ())
     assert {d.path for d in summary.downloads} >= {"issues/spring.pdf",
                                                    "issues/spring-print.pdf"}
@@ -131,3 +153,28 @@ def test_a_scheduler_option_that_is_no_address_is_a_usage_error(capsys):
     assert caught.value.code == 2
     assert ("--scheduler: must be a Dask scheduler's address such as tcp://10.0.0.5:8786, "
             "not '10.0.0.5'") in capsys.readouterr().err
+
+
+def test_a_task_carries_its_files_and_no_path_of_the_submitting_machine(tmp_path):
+    project = small_project(tmp_path / "project")
+    project.write("content/issues/spring.yaml", ISSUE)
+    project.write("content/issues/spring-editorial.md", "---\ntitle: Editorial\n---\nHi.\n")
+    project.write("content/images/cover.svg", DOT.format(4))
+    project.write("printjournal.toml", (project.root / "printjournal.toml").read_text()
+                  + '[build]\ncache = "../shared"\n')
+    loaded = project.project()
+    sent, shared = cluster.portable(loaded)
+    assert sent.build == BuildSettings()     # a worker caches in its own folder, not the shared
+    assert {"printjournal.toml", "layouts/print.css", "fonts/CharisSIL-Regular.ttf"} <= \
+        {name for name, _ in shared.files}
+    carried = {}
+    for output in plan(loaded, issue_dying_once).outputs:
+        parcel, own = cluster.parcel(output, loaded.root)
+        assert str(tmp_path).encode() not in pickle.dumps((parcel, sent, shared, own))
+        carried[output.path] = {name for name, _ in own.files}
+    assert carried["articles/alpha.pdf"] == {"content/articles/alpha.md",
+                                             "content/images/dot.svg"}
+    assert carried["articles/beta.pdf"] == {"content/articles/beta.md"}
+    assert carried["issues/spring-print.pdf"] >= {
+        "content/issues/spring.yaml", "content/issues/spring-editorial.md",
+        "content/images/cover.svg", "content/articles/alpha.md", "content/articles/beta.md"}

@@ -112,3 +112,30 @@ def test_build_scheduler_is_a_dask_address_and_its_problems_have_lines(tmp_path)
 
 def test_without_a_build_table_the_build_is_local(tmp_project):
     assert tmp_project.project().build.scheduler is None
+
+
+def test_build_cache_is_a_folder_or_an_s3_address_and_its_problems_have_lines(tmp_path):
+    head = '[journal]\nname = "J"\npublisher = "P"\nbase_url = "https://p.example"\n\n'
+    (tmp_path / "printjournal.toml").write_text(f'{head}[build]\ncache = "s3://pj-cache/team"\n')
+    assert config.load_project(tmp_path).build.cache == "s3://pj-cache/team"
+    (tmp_path / "printjournal.toml").write_text(f'{head}[build]\ncache = "/mnt/shared/pj"\n')
+    assert config.load_project(tmp_path).build.cache == "/mnt/shared/pj"
+    path = tmp_path / "printjournal.toml"
+    for value, message in [
+        ('"s3://AKIA:secret@pj-cache/team"', "must not hold credentials: give them in the "
+         "environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)"),
+        ('"gs://pj-cache/team"', 'must be a folder or an S3 address such as '
+         '"s3://bucket/prefix" (a lower-case bucket name), not "gs://pj-cache/team"'),
+        ('"s3://My_Bucket"', 'must be a folder or an S3 address such as '
+         '"s3://bucket/prefix" (a lower-case bucket name), not "s3://My_Bucket"'),
+        ('""', 'must be a folder or an address such as "s3://bucket/prefix"'),
+        ("3", 'must be a folder or an address such as "s3://bucket/prefix"'),
+    ]:
+        # every problem of [build] is reported together, each at its own line
+        path.write_text(f'{head}[build]\nscheduler = "10.0.0.5"\ncache = {value}\n')
+        with pytest.raises(ConfigError) as caught:
+            config.load_project(tmp_path)
+        assert [str(p) for p in caught.value.problems] == [
+            f"{path}:7: 'scheduler' in [build] must be a Dask scheduler's address, "
+            'such as "tcp://10.0.0.5:8786"',
+            f"{path}:8: 'cache' in [build] {message}"], value

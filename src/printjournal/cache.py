@@ -7,6 +7,13 @@ whatever options the caller adds (edition, folio, clinic, ...). Keys are
 SHA-256 hex digests; entries are written atomically and named with the SHA-256
 of their bytes, checked on every read, so neither a crash nor a damaged disk
 gives a later run bytes it would trust wrongly.
+
+The entries live in the project's .printjournal-cache/ (a :class:`FolderStore`), or,
+with ``[build] cache`` in printjournal.toml, in a folder on a shared filesystem or
+an S3-compatible object store reached through fsspec (an :class:`ObjectStore`), so
+that every machine reuses every other's renders. Either store writes an entry whole
+(an atomic rename; one PUT of the whole object) under a name holding the SHA-256
+of its bytes, so builders writing the same entry at once never leave a mixed one.
 """
 
 from __future__ import annotations
@@ -15,15 +22,16 @@ import contextlib
 import hashlib
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import weasyprint
 
 from . import __version__
 from .content import IMAGE, body_lines
-from .errors import OutputError, relative
+from .errors import OutputError
 from .files import write_atomic
 from .model import Article, Project
 
@@ -49,12 +57,17 @@ def project_fingerprint(project: Project) -> str:
     code = Path(__file__).parent
     for source in sorted(code.rglob("*.py")):     # the packages' modules too (pdf/, issue/)
         digest.update(f"\0{source.relative_to(code).as_posix()}\0{file_hash(source)}".encode())
+    for path in project_files(project):
+        digest.update(f"\0{path.relative_to(project.root)}\0{file_hash(path)}".encode())
+    return digest.hexdigest()
+
+
+def project_files(project: Project) -> list[Path]:
+    """The project's files every output is made from: printjournal.toml, layouts/, fonts/."""
     files = [project.config_path]
     for folder in (project.layouts_dir, project.fonts_dir):
         files += sorted(p for p in folder.rglob("*") if p.is_file())
-    for path in files:
-        digest.update(f"\0{path.relative_to(project.root)}\0{file_hash(path)}".encode())
-    return digest.hexdigest()
+    return files
 
 
 def article_inputs(article: Article, project: Project) -> list[Path]:
@@ -87,26 +100,129 @@ class DamagedEntryError(OutputError):
 
 
 @dataclass(frozen=True)
-class RenderCache:
-    """Rendered PDFs by key, in a folder (default: .printjournal-cache/ in the project).
-
-    An entry is sealed by its name, ``<key>.<sha256 of its bytes>.pdf``, written
-    in one atomic rename, and returned only if its bytes still have that SHA-256;
-    one that does not (a truncated file, other bytes) is removed and is a miss.
-    """
+class FolderStore:
+    """Entries as files in a folder (this machine's, or one on a shared filesystem),
+    named ``<2 hex>/<name>``, each written to a temporary file and renamed."""
 
     folder: Path
 
-    @classmethod
-    def for_project(cls, project: Project) -> RenderCache:
-        return cls(project.root / ".printjournal-cache")
-
-    def _entries(self, cache_key: str) -> list[Path]:
-        """The files of the entry (one, unless a put was cut short removing an older one)."""
+    def names(self, cache_key: str) -> list[str]:
         try:
-            return sorted((self.folder / cache_key[:2]).glob(f"{cache_key}.*.pdf"))
+            return sorted(f"{cache_key[:2]}/{p.name}" for p in
+                          (self.folder / cache_key[:2]).glob(f"{cache_key}.*.pdf"))
         except OSError:
             return []
+
+    def read(self, name: str) -> bytes | None:
+        try:
+            return (self.folder / name).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def write(self, name: str, data: bytes) -> None:
+        write_atomic(self.folder / name, data)
+
+    def remove(self, name: str) -> None:
+        with contextlib.suppress(OSError):    # a read-only cache: a miss all the same
+            (self.folder / name).unlink(missing_ok=True)
+
+    def show(self, name: str) -> str:
+        return str(self.folder.name / Path(name))
+
+
+@dataclass(frozen=True)
+class ObjectStore:
+    """Entries as objects under an fsspec URL (``s3://bucket/prefix``), named
+    ``<url>/<2 hex>/<name>``: each written in one request holding all its bytes, which
+    the store makes visible whole or not at all. Where the store is and who may use it
+    come from the environment, as its client library reads them (for S3: AWS_ENDPOINT_URL,
+    AWS_ACCESS_KEY_ID, ...), never from the project. A store that cannot be reached or
+    written stops the command with an OutputError naming the URL."""
+
+    url: str
+
+    def _fs(self) -> tuple[Any, str]:
+        import fsspec  # heavy: only a project with an object store cache needs it
+
+        try:   # no listings cache: another builder's new entry is seen at once
+            fs, root = fsspec.core.url_to_fs(self.url, use_listings_cache=False)
+        except ImportError as exc:
+            raise OutputError(f"the render cache {self.url} needs a library that is not "
+                              f"installed: {exc}") from None
+        return fs, root.rstrip("/")
+
+    def names(self, cache_key: str) -> list[str]:
+        fs, root = self._fs()
+        with self._failing("read"):
+            found = fs.glob(f"{root}/{cache_key[:2]}/{cache_key}.*.pdf")
+        return sorted(f"{cache_key[:2]}/{p.rsplit('/', 1)[-1]}" for p in found)
+
+    def read(self, name: str) -> bytes | None:
+        fs, root = self._fs()
+        with self._failing("read"):
+            try:
+                return bytes(fs.cat_file(f"{root}/{name}"))
+            except FileNotFoundError:
+                return None
+
+    def write(self, name: str, data: bytes) -> None:
+        fs, root = self._fs()
+        with self._failing("write"):
+            fs.pipe_file(f"{root}/{name}", data)
+
+    def remove(self, name: str) -> None:
+        fs, root = self._fs()
+        with contextlib.suppress(Exception):   # gone already, or not ours to remove: a miss
+            fs.rm_file(f"{root}/{name}")
+
+    def show(self, name: str) -> str:
+        return f"{self.url.rstrip('/')}/{name}"
+
+    @contextlib.contextmanager
+    def _failing(self, what: str) -> Iterator[None]:
+        try:
+            yield
+        except FileNotFoundError:
+            raise
+        except Exception as exc:   # the client's own kinds (OSError, botocore's, aiohttp's)
+            raise OutputError(f"the render cache {self.url} cannot be {what}: "
+                              f"{type(exc).__name__}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class RenderCache:
+    """Rendered PDFs by key: in ``shared`` (a store of ``[build] cache``) when there is
+    one, else in ``folder`` (.printjournal-cache/ in the project), which also holds
+    what is this machine's alone (build records, converted images).
+
+    An entry is sealed by its name, ``<key>.<sha256 of its bytes>.pdf``, written
+    whole, and returned only if its bytes still have that SHA-256; one that does not
+    (a truncated file, other bytes) is removed and is a miss.
+    """
+
+    folder: Path
+    shared: FolderStore | ObjectStore | None = None
+
+    @classmethod
+    def for_project(cls, project: Project) -> RenderCache:
+        local = project.root / ".printjournal-cache"
+        where = project.build.cache
+        if where is None:
+            return cls(local)
+        if "://" in where:
+            return cls(local, ObjectStore(where))
+        return cls(local, FolderStore(project.root / where))   # an absolute one stays
+
+    @property
+    def entries(self) -> FolderStore | ObjectStore:
+        return self.shared or FolderStore(self.folder)
+
+    @property
+    def written(self) -> tuple[Path, ...]:
+        """The folders of this machine the cache writes into."""
+        shared = self.shared
+        return (self.folder, shared.folder) if isinstance(shared, FolderStore) \
+            else (self.folder,)
 
     def get(self, cache_key: str) -> bytes | None:
         """The entry's bytes; None when there is none, or it was damaged (then logged)."""
@@ -119,26 +235,22 @@ class RenderCache:
     def verified(self, cache_key: str) -> bytes | None:
         """The entry's bytes, None when there is none; raises DamagedEntryError (the entry
         removed) when its bytes do not have the SHA-256 its name says."""
-        for path in self._entries(cache_key):
-            try:
-                data = path.read_bytes()
-            except FileNotFoundError:
+        entries = self.entries
+        for name in entries.names(cache_key):
+            data = entries.read(name)
+            if data is None:
                 continue
-            if hashlib.sha256(data).hexdigest() == path.suffixes[-2][1:]:
+            if hashlib.sha256(data).hexdigest() == name.split(".")[-2]:
                 return data
-            _remove(path)
-            raise DamagedEntryError(f"the render cache entry {relative(path, self.folder)} "
+            entries.remove(name)
+            raise DamagedEntryError(f"the render cache entry {entries.show(name)} "
                                     "was damaged: it is rendered again")
         return None
 
     def put(self, cache_key: str, data: bytes) -> None:
-        digest = hashlib.sha256(data).hexdigest()
-        path = self.folder / cache_key[:2] / f"{cache_key}.{digest}.pdf"
-        write_atomic(path, data)
-        _remove(*(p for p in self._entries(cache_key) if p != path))
-
-
-def _remove(*paths: Path) -> None:
-    for path in paths:
-        with contextlib.suppress(OSError):    # a read-only cache: a miss all the same
-            path.unlink(missing_ok=True)
+        entries = self.entries
+        name = f"{cache_key[:2]}/{cache_key}.{hashlib.sha256(data).hexdigest()}.pdf"
+        entries.write(name, data)
+        for other in entries.names(cache_key):
+            if other != name:
+                entries.remove(other)

@@ -82,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
                        "(default: dist/)")
     serve.add_argument("--insecure", action="store_true", help="allow a --host beyond this "
                        "machine without a password (PRINTJOURNAL_DESK_PASSWORD_HASH)")
+    serve.add_argument("--public-host", metavar="NAME:PORT", default="",
+                       help="the address a reverse proxy serves the desks at")
     serve.set_defaults(command=_serve)
 
     leaflet = commands.add_parser(
@@ -198,12 +200,13 @@ def _build(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from . import web
-    from .deskguard import PASSWORD_VARIABLE, DeskAccess
+    from .deskguard import PASSWORD_VARIABLE, DeskAccess, shared_secret
 
     project = _project(args)
     settings = web.DeskSettings(dist=args.dist or project.root / "dist")
     access = DeskAccess(args.host, args.port, os.environ.get(PASSWORD_VARIABLE, ""),
-                        args.insecure)
+                        args.insecure, public=args.public_host,
+                        csrf=shared_secret(project.root / ".printjournal-cache"))
     web.serve(project, settings, access, args.debug)
     return 0
 

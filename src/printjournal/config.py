@@ -321,18 +321,40 @@ SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls)://[^/\s:]+:\d{1,5}$")
 
 
 def _build(c: _Checker, data: dict[str, Any]) -> BuildSettings:
-    """``[build] scheduler``: the address of a Dask scheduler, "tcp://host:port"."""
+    """``[build] scheduler``: the address of a Dask scheduler, "tcp://host:port";
+    ``[build] cache``: where render cache entries live, a folder or "s3://bucket/prefix"."""
     table = data.get("build", {})
     if not isinstance(table, dict):
         c.problem("build", "build must be given as a [build] table")
         return BuildSettings()
     start = c.line_of("build") if "build" in data else 0
-    for key in table.keys() - {"scheduler"}:
+    for key in table.keys() - {"scheduler", "cache"}:
         c.problem(key, f"unknown key '{key}' in [build]", start)
     scheduler = table.get("scheduler")
     if scheduler is not None and not (isinstance(scheduler, str) and
                                       SCHEDULER_ADDRESS.match(scheduler)):
         c.problem("scheduler", "'scheduler' in [build] must be a Dask scheduler's address, "
                   'such as "tcp://10.0.0.5:8786"', start)
-        return BuildSettings()
-    return BuildSettings(scheduler=scheduler)
+        scheduler = None
+    return BuildSettings(scheduler=scheduler, cache=_cache_place(c, table.get("cache"), start))
+
+
+CACHE_URL = re.compile(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[\w.~/-]*)?$")
+
+
+def _cache_place(c: _Checker, place: object, start: int) -> str | None:
+    """A folder (relative to the project) or an S3 address; credentials are refused."""
+    if place is None:
+        return None
+    if not isinstance(place, str) or not place.strip():
+        c.problem("cache", "'cache' in [build] must be a folder or an address such as "
+                  '"s3://bucket/prefix"', start)
+    elif "://" in place and "@" in place.split("://", 1)[1].split("/", 1)[0]:
+        c.problem("cache", "'cache' in [build] must not hold credentials: give them in the "
+                  "environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)", start)
+    elif "://" in place and not CACHE_URL.match(place):
+        c.problem("cache", "'cache' in [build] must be a folder or an S3 address such as "
+                  f'"s3://bucket/prefix" (a lower-case bucket name), not "{place}"', start)
+    else:
+        return place
+    return None

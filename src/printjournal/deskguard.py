@@ -8,7 +8,10 @@ Installed on the Flask app by :func:`guard`, before any route runs:
 - with a password hash (``DeskAccess.password_hash``, made by
   ``werkzeug.security.generate_password_hash``), every request needs HTTP basic auth;
 - a POST must come from the desk's own pages: its ``Origin`` (when the browser sends one)
-  names the desk, and it carries the form's CSRF token (:func:`csrf_token`);
+  names the desk, and it carries the form's CSRF token (:func:`csrf_token`), the same in
+  every desk of the project (:func:`shared_secret`), so that desks side by side behind a
+  reverse proxy (``DeskAccess.public``: the address it serves them at) take each other's
+  forms;
 
 and every response carries ``X-Content-Type-Options``, a Content-Security-Policy without
 inline script and with ``frame-ancestors 'none'`` (for a PDF, one that leaves the browser's
@@ -17,11 +20,15 @@ PDF viewer alone), and ``Referrer-Policy``.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import ipaddress
+import os
+import re
 import secrets
 import socket
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
@@ -30,7 +37,9 @@ from .errors import PrintjournalError
 
 CSRF_FIELD = "csrf"
 PASSWORD_VARIABLE = "PRINTJOURNAL_DESK_PASSWORD_HASH"
+SECRET_VARIABLE = "PRINTJOURNAL_DESK_SECRET"     # the desks' CSRF token, on several machines
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+PUBLIC_HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?$")
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -60,15 +69,21 @@ class DeskAccess:
     insecure: bool = False           # listen beyond loopback without a password, on purpose
     max_body: int = 16 * 1024        # bytes of one request body
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    public: str = ""                 # "name[:port]" a reverse proxy serves the desk at
 
     def check(self) -> None:
         """Refuse to open the desk beyond this machine without a password or --insecure,
         or on a port that is taken."""
-        if not is_loopback(self.host) and not self.password_hash and not self.insecure:
+        beyond = f"--public-host {self.public}" if self.public else \
+            f"--host {self.host}" if not is_loopback(self.host) else ""
+        if beyond and not self.password_hash and not self.insecure:
             raise AccessError(
-                f"--host {self.host} lets anyone on the network print leaflets. Set "
+                f"{beyond} lets anyone on the network print leaflets. Set "
                 f"{PASSWORD_VARIABLE} to a password hash (see the README, 'The leaflet "
                 "desk'), or give --insecure if the network is trusted")
+        if self.public and not PUBLIC_HOST.match(self.public):
+            raise AccessError(f"--public-host must be a host name, with its port if not the "
+                              f"default, such as desk.clinic.example, not '{self.public}'")
         try:
             infos = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)
         except OSError as exc:
@@ -87,8 +102,10 @@ class DeskAccess:
                                   f"{exc.strerror}") from None
 
     def host_allowed(self, host_header: str) -> bool:
-        """Whether a request's Host header names this desk."""
+        """Whether a request's Host header names this desk (or the proxy serving it)."""
         name, port = split_host(host_header)
+        if self.public and name and (name, port) == split_host(self.public):
+            return True
         if port != self.port and not (port is None and self.port == 80):
             return False
         if is_loopback(self.host):
@@ -140,6 +157,30 @@ def guard(app: Flask, access: DeskAccess) -> None:
         if response.status_code == 401:
             response.headers["WWW-Authenticate"] = 'Basic realm="leaflet desk", charset="UTF-8"'
         return response
+
+
+def shared_secret(folder: Path) -> str:
+    """The CSRF token of every desk of a project: SECRET_VARIABLE when set (desks on
+    several machines set the same), else the one kept in ``folder``/desk-secret (mode
+    600), made by the first desk started on this machine."""
+    given = os.environ.get(SECRET_VARIABLE, "")
+    if given:
+        if len(given) < 32:
+            raise AccessError(f"{SECRET_VARIABLE} must be at least 32 characters (make one "
+                              "with: python3 -c 'import secrets; print(secrets.token_urlsafe())')")
+        return given
+    path = folder / "desk-secret"
+    if not path.is_file():           # written whole, then linked: no desk reads half of it
+        folder.mkdir(parents=True, exist_ok=True)
+        temp = folder / f".desk-secret.{os.getpid()}.tmp"
+        temp.unlink(missing_ok=True)
+        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(32))
+        with contextlib.suppress(FileExistsError):   # another desk made it first: theirs
+            os.link(temp, path)
+        temp.unlink()
+    return path.read_text(encoding="ascii").strip()
 
 
 def csrf_token(access: DeskAccess) -> str:

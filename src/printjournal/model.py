@@ -128,6 +128,7 @@ class BuildSettings:
     """``[build]``: where the website build renders (None: local worker processes)."""
 
     scheduler: str | None = None     # a Dask scheduler's address, "tcp://host:port"
+    cache: str | None = None         # render cache entries: a folder, or "s3://bucket/prefix"
 
 
 @dataclass(frozen=True)

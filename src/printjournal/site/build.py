@@ -134,9 +134,10 @@ def build_site(project: Project, out: Path, *, jobs: int | None = None, clean: b
         return _build_site(project, out, store, jobs, clean, reporter or LogReporter(),
                            issue_builder, notices, scheduler or project.build.scheduler)
     except OSError as exc:
-        if not files.under(exc, (out, store.folder)):
+        if not files.under(exc, (out, *store.written)):
             raise
-        shown = {out: relative(out, project.root), store.folder: Path(store.folder.name)}
+        shown = {out: relative(out, project.root), **{f: relative(f, project.root)
+                                                      for f in store.written}}
         raise files.output_error(exc, shown, project.root) from None
 
 
@@ -165,8 +166,7 @@ def _build_site(project: Project, out: Path, store: cache.RenderCache, jobs: int
         if download is not None:
             outcomes[output.path] = Outcome(output.path, "reused", download=download)
         else:
-            tasks.append(Task(output, keys[output.path], project, out / output.path,
-                              store.folder))
+            tasks.append(Task(output, keys[output.path], project, out / output.path, store))
     reporter.start(len(the_plan.outputs), len(tasks))
     problems = list(the_plan.problems)
     reporter.problems([*notices.found, *problems])

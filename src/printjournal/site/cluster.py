@@ -2,13 +2,15 @@
 
 ``printjournal build --scheduler ADDRESS`` (or ``[build] scheduler`` in
 printjournal.toml) hands the build's renders to the Dask scheduler at ADDRESS
-instead of the local worker processes (work.py). Each task carries its output
-(the maker, the loaded article) and the project's settings; a worker reads the
-layouts, fonts and images from the project folder at the same path as the
-submitting machine (a shared filesystem, or the same checkout at the same path).
-Workers send back the PDF's bytes; this process writes the render cache and
-the output folder, so workers need no write access to either, and no path of
-a worker ends up in an output.
+instead of the local worker processes (work.py). Workers need no copy of the
+project: the files every output is made from (printjournal.toml, layouts/, fonts/,
+the press profile) reach each worker once per build, and each task carries
+its output's own files (the article and its images; an issue's manifest and what
+it names), all named relative to the project folder. A worker writes them into a
+folder of its own, named by their digest, and renders there; no absolute path of
+the submitting machine reaches a worker or an output. Workers send back the PDF's
+bytes; this process writes the render cache and the output folder, so workers need
+no write access to either.
 
 A worker that dies mid-render (killed, out of memory) loses its task to another
 worker: Dask's scheduler runs it again, up to its ``allowed-failures`` setting;
@@ -17,18 +19,109 @@ past that the output fails, not the build. distributed is imported only here.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import os
 import time
-from collections.abc import Iterator
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from .. import cache
 from ..errors import ClusterError, Problem
-from ..model import Project
+from ..files import write_atomic
+from ..model import BuildSettings, Project
 from ..render import Rendered
 from . import work
 from .plan import Output
 from .work import Outcome, Task
 
 CONNECT_SECONDS = 30     # to reach the scheduler: a cluster starting up may take this long
+PRESS_PROFILE = ".printjournal-press.icc"   # a press profile from outside the project, shipped
+_UNPACKED = ".unpacked"                     # written last in a worker's folder: it is whole
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """Files by their '/'-separated path in the project folder, with their bytes; the
+    digest (over names and bytes) names the folder a worker unpacks them into."""
+
+    files: tuple[tuple[str, bytes], ...]
+    digest: str
+
+    @classmethod
+    def of(cls, paths: Iterable[Path], root: Path, extra: Iterable[tuple[str, bytes]] = ()
+           ) -> Shipment:
+        """``paths`` inside ``root`` (one outside it is not shipped) and ``extra``."""
+        found = dict(extra)
+        for path in paths:
+            name = Path(os.path.relpath(path, root)).as_posix()
+            if not name.startswith("../"):
+                found[name] = path.read_bytes()
+        files = tuple(sorted(found.items()))
+        digest = hashlib.sha256()
+        for name, data in files:
+            digest.update(f"\0{name}\0{len(data)}\0".encode())
+            digest.update(data)
+        return cls(files, digest.hexdigest())
+
+    def unpack(self, folder: Path) -> None:
+        """Write the files into ``folder`` (those not there already with these bytes)."""
+        inside = folder.resolve()
+        for name, data in self.files:
+            target = folder / name
+            if not target.resolve().is_relative_to(inside):
+                continue
+            try:
+                if target.read_bytes() == data:
+                    continue
+            except OSError:
+                pass
+            write_atomic(target, data)
+
+
+def portable(project: Project) -> tuple[Project, Shipment]:
+    """The project with its paths relative to its folder, and the files every output
+    of it is made from."""
+    extra: list[tuple[str, bytes]] = []
+    press = project.press
+    if press.profile is not None:
+        profile = Path(os.path.relpath(press.profile, project.root))
+        if profile.as_posix().startswith("../"):
+            extra.append((PRESS_PROFILE, press.profile.read_bytes()))
+            profile = Path(PRESS_PROFILE)
+        press = dataclasses.replace(press, profile=profile)
+    clinics = tuple(dataclasses.replace(c, logo=c.logo and
+                                        Path(os.path.relpath(c.logo, project.root)))
+                    for c in project.clinics)
+    shared = Shipment.of([*cache.project_files(project),
+                          *(project.root / c.logo for c in clinics if c.logo)],
+                         project.root, extra)
+    # a worker keeps what it caches (an issue's parts) in its own folder, never in the
+    # shared cache: it needs no credentials of the project's object store
+    return dataclasses.replace(project, root=Path(), press=press, clinics=clinics,
+                               build=BuildSettings()), shared
+
+
+def placed(project: Project, folder: Path) -> Project:
+    """A portable project (:func:`portable`) in ``folder``."""
+    press = project.press
+    if press.profile is not None:
+        press = dataclasses.replace(press, profile=folder / press.profile)
+    clinics = tuple(dataclasses.replace(c, logo=c.logo and folder / c.logo)
+                    for c in project.clinics)
+    return dataclasses.replace(project, root=folder, press=press, clinics=clinics)
+
+
+def parcel(output: Output, root: Path) -> tuple[Output, Shipment]:
+    """The output as sent to a worker (its paths relative to the project folder, its
+    inputs left out), and its own files."""
+    args = tuple(Path(os.path.relpath(a, root)) if isinstance(a, Path) and a.is_absolute()
+                 else a for a in output.args)
+    return (dataclasses.replace(output, inputs=(), args=args),
+            Shipment.of(output.inputs, root))
 
 
 def run(tasks: list[Task], address: str) -> Iterator[Outcome]:
@@ -44,9 +137,18 @@ def run(tasks: list[Task], address: str) -> Iterator[Outcome]:
     except (OSError, TimeoutError) as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     with client:
+        project, shared = portable(tasks[0].project)
+        # the project's files as a task's result, not scattered data: a worker that dies
+        # holding them loses nothing (the scheduler has the task and runs it again);
+        # each worker fetches them once
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Sending large graph", UserWarning)
+            sent = client.submit(_files, shared, pure=False,
+                                 key=f"printjournal-files-{shared.digest[:16]}")
         futures: dict[Any, Task] = {}
         for task in tasks:
-            future = client.submit(_render, task.output, task.project, pure=False,
+            output, own = parcel(task.output, task.project.root)
+            future = client.submit(_render, output, project, sent, own, pure=False,
                                    key=f"printjournal-{task.output.path}-{task.key[:16]}",
                                    priority=int(task.output.cost))
             futures[future] = task
@@ -63,7 +165,22 @@ def run(tasks: list[Task], address: str) -> Iterator[Outcome]:
                 work.store(task, rendered, seconds)
 
 
-def _render(output: Output, project: Project) -> tuple[Rendered | Outcome, float]:
-    """On a worker: the output's PDF (or its failed Outcome), and the seconds it took."""
+def _files(shipment: Shipment) -> Shipment:
+    return shipment
+
+
+def _render(output: Output, project: Project, shared: Shipment, own: Shipment
+            ) -> tuple[Rendered | Outcome, float]:
+    """On a worker: the output's PDF (or its failed Outcome), and the seconds it took,
+    rendered in a folder of the worker's own holding the files shipped with it."""
+    import distributed
+
     started = time.perf_counter()
-    return work.render(output, project), time.perf_counter() - started
+    folder = Path(distributed.get_worker().local_directory) / "printjournal" / shared.digest[:24]
+    if not (folder / _UNPACKED).is_file():
+        shared.unpack(folder)
+        (folder / _UNPACKED).touch()
+    own.unpack(folder)
+    args = tuple(folder / a if isinstance(a, Path) else a for a in output.args)
+    rendered = work.render(dataclasses.replace(output, args=args), placed(project, folder))
+    return rendered, time.perf_counter() - started

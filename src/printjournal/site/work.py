@@ -71,7 +71,7 @@ class Task:
     key: str
     project: Project
     dest: Path
-    store: Path          # the render cache's folder
+    store: cache.RenderCache
 
 
 def run(tasks: list[Task], jobs: int, pipeline: Callable[[], Pipeline]) -> Iterator[Outcome]:
@@ -209,7 +209,7 @@ def _work(task: Task, pipeline: Pipeline | None = None) -> Outcome:
     if _events is not None:
         _events.put((task.output.path, os.getpid()))
     rendered = render(task.output, task.project, pipeline,
-                      (task.store, task.dest.parents[task.output.path.count("/")]))
+                      (*task.store.written, task.dest.parents[task.output.path.count("/")]))
     if isinstance(rendered, Outcome):
         return rendered
     return store(task, rendered, time.perf_counter() - started)
@@ -239,7 +239,7 @@ def store(task: Task, rendered: Rendered, seconds: float) -> Outcome:
     """Write a rendered output into the render cache and its file: built. Raises the
     OSError of a write that fails."""
     output = task.output
-    cache.RenderCache(task.store).put(task.key, rendered.data)
+    task.store.put(task.key, rendered.data)
     write_atomic(task.dest, rendered.data)
     download = Download(output.path, output.listing, rendered.pages, len(rendered.data),
                         hashlib.sha256(rendered.data).hexdigest())
