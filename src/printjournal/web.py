@@ -41,7 +41,7 @@ from typing import Any
 from flask import Flask, Response, abort, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from . import cache, config, deskform, desksearch, workers
+from . import cache, config, deskform, desksearch, desksize, workers
 from .deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
 from .deskpool import (
     PoolBusyError,
@@ -124,7 +124,7 @@ def _leaflet(worker: DeskWorker, fields: dict[str, Any], today: dt.date) -> Made
     personal = Personal(for_name=fields.pop("for_name"), note=fields.pop("note"))
     notices = Notices()
     made = leaflet(worker.pipeline, LeafletRequest(**fields), today, personal,
-                   worker.store, worker.shelf.load(), notices=notices)
+                   worker.store, worker.shelf.load(), notices=notices, kept=worker.shelf.kept)
     return Made(made.data, made.pages, made.sheets, tuple(str(n) for n in notices.found))
 
 
@@ -139,6 +139,7 @@ class DeskSettings:
     render_seconds: int = 60
     render_memory: int = 2 * 2**30     # bytes of address space for one worker
     queue: int = 64                    # requests that may wait for a worker; then 503
+    max_pages: int = 40                # a leaflet's articles, together (desksize.py)
 
 
 def render_pool(project: Project, settings: DeskSettings) -> WorkerPool:
@@ -236,7 +237,8 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
     @app.post("/leaflet")
     def make_leaflet() -> Response:
         choices = deskform.read(request.form)
-        problems = deskform.problems(project, articles(), choices, today(), date)
+        problems = deskform.problems(project, articles(), choices, today(), date) or \
+            desksize.leaflet_problems(articles(), choices.slugs, known_pages, settings.max_pages)
         if problems:
             return library_page(choices, problems, 400)
         try:
@@ -284,6 +286,9 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
         article = next((a for a in articles() if a.slug == slug), None)
         if article is None:
             abort(404, f"There is no article '{slug}'.")
+        if (too_big := desksize.preview_problem(article, known_pages(article),
+                                                settings.max_pages)):
+            return unavailable("Too big for the desk", too_big, 3600)
         day = today()
         choices = deskform.read(request.args).without_personal()
         texts = pool.run(page_texts, slug)           # the pages' words, for screen readers
@@ -296,6 +301,8 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
         article = next((a for a in articles() if a.slug == slug), None)
         if article is None:
             abort(404, f"There is no article '{slug}'.")
+        if desksize.preview_problem(article, known_pages(article), settings.max_pages):
+            abort(404, f"'{slug}' is too big to preview here.")
         if number < 1 or number > count_pages(article):
             abort(404, f"'{slug}' has no page {number}.")
         image = pool.run(_page_png, slug, number)
