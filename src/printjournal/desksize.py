@@ -18,14 +18,20 @@ cache (then it is only read, never rendered).
 
 from __future__ import annotations
 
+import io
 import math
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from . import cache
 from .deskform import FormProblem
-from .model import Article
+from .downloads import ARTICLE
+from .model import Article, Project
 
 CHARS_PER_PAGE = 1_800      # Markdown characters on an article page, at most (see above)
+RECHECK_SECONDS = 30        # how soon the render cache is asked again for an article's PDF
 
 
 @dataclass(frozen=True)
@@ -77,3 +83,54 @@ def leaflet_problems(known_articles: Sequence[Article], slugs: Sequence[str],
     chosen = [article for article in known_articles if article.slug in slugs]
     problem = leaflet_problem(chosen, known, max_pages)
     return [FormProblem("articles", problem)] if problem else []
+
+
+class PageCounts:
+    """Each article's page count as far as the desk knows it without rendering: counted by
+    a preview, or read from the PDF the website build left in the render cache; kept while
+    the article's file is unchanged (thread-safe: the desk's request threads share it)."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.store = cache.RenderCache.for_project(project)
+        self._lock = threading.Lock()
+        self._pages: dict[str, tuple[tuple[int, int], int]] = {}   # slug → (stat, pages)
+        self._unbuilt: dict[str, tuple[tuple[int, int], float]] = {}  # → (stat, ask again)
+
+    def known(self, article: Article) -> int | None:
+        """The page count, or None when the desk would have to render to know it."""
+        signature = self._signature(article)
+        with self._lock:
+            known, missed = self._pages.get(article.slug), self._unbuilt.get(article.slug)
+        if known is not None and known[0] == signature:
+            return known[1]
+        if missed is not None and missed[0] == signature and time.monotonic() < missed[1]:
+            return None      # not in the cache a moment ago (a cache key costs ~15 ms)
+        project = self.project
+        data = self.store.get(cache.key(project, cache.article_inputs(article, project),
+                                        ARTICLE))
+        if data is None:
+            with self._lock:
+                self._unbuilt[article.slug] = (signature, time.monotonic() + RECHECK_SECONDS)
+            return None
+        import pypdf
+
+        count = len(pypdf.PdfReader(io.BytesIO(data)).pages)
+        self.remember(article, count)
+        return count
+
+    def count(self, article: Article, render: Callable[[], int]) -> int:
+        """The page count, from ``render()`` (a worker's job) when not known yet."""
+        known = self.known(article)
+        if known is None:
+            known = render()
+            self.remember(article, known)
+        return known
+
+    def remember(self, article: Article, count: int) -> None:
+        with self._lock:
+            self._pages[article.slug] = (self._signature(article), count)
+
+    def _signature(self, article: Article) -> tuple[int, int]:
+        stat = (self.project.root / article.path).stat()
+        return stat.st_mtime_ns, stat.st_size

@@ -159,7 +159,8 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
     layouts = Layouts(project)
     pool = pool or render_pool(project, settings)
     app.extensions["printjournal.pool"] = pool
-    page_counts: dict[str, tuple[tuple[int, int], int]] = {}   # slug → (file stat, pages)
+    counts = desksize.PageCounts(project)     # each article's pages, as far as known
+    known_pages = counts.known
     shelf = Shelf(project)
     held = HeldLeaflets()
     date = layouts.labels(project.journal.lang).date     # one date style on every page
@@ -292,7 +293,7 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
         day = today()
         choices = deskform.read(request.args).without_personal()
         texts = pool.run(page_texts, slug)           # the pages' words, for screen readers
-        page_counts[slug] = (_signature(project, article), len(texts))
+        counts.remember(article, len(texts))
         return page("preview.html", article=article, choices=choices, texts=texts,
                     review=review_status(article, day), pages=range(1, len(texts) + 1))
 
@@ -303,38 +304,12 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
             abort(404, f"There is no article '{slug}'.")
         if desksize.preview_problem(article, known_pages(article), settings.max_pages):
             abort(404, f"'{slug}' is too big to preview here.")
-        if number < 1 or number > count_pages(article):
+        if number < 1 or number > counts.count(article, lambda: pool.run(_page_count, slug)):
             abort(404, f"'{slug}' has no page {number}.")
         image = pool.run(_page_png, slug, number)
         if image is None:
             abort(404, f"'{slug}' has no page {number}.")
         return Response(image, mimetype="image/png")
-
-    store = cache.RenderCache.for_project(project)
-
-    def known_pages(article: Article) -> int | None:
-        """The article's page count if its PDF is known (previewed, or in the render cache
-        that ``printjournal build`` fills); None rather than render in the library."""
-        known = page_counts.get(article.slug)
-        if known is not None and known[0] == _signature(project, article):
-            return known[1]
-        data = store.get(cache.key(project, cache.article_inputs(article, project), ARTICLE))
-        if data is None:
-            return None
-        import pypdf
-
-        count = len(pypdf.PdfReader(io.BytesIO(data)).pages)
-        page_counts[article.slug] = (_signature(project, article), count)
-        return count
-
-    def count_pages(article: Article) -> int:
-        """The article's page count: remembered while its file is unchanged."""
-        signature = _signature(project, article)
-        known = page_counts.get(article.slug)
-        if known is None or known[0] != signature:
-            known = (signature, pool.run(_page_count, article.slug))
-            page_counts[article.slug] = known
-        return known[1]
 
     @app.get("/downloads/")
     @app.get("/downloads/<path:name>")
@@ -375,11 +350,6 @@ def review_status(article: Article, today: dt.date) -> str:
     if article.review is None:
         return "unreviewed"
     return "overdue" if article.review.overdue(today) else "ok"
-
-
-def _signature(project: Project, article: Article) -> tuple[int, int]:
-    stat = (project.root / article.path).stat()
-    return stat.st_mtime_ns, stat.st_size
 
 
 def _stop(signum: int, frame: object) -> None:
