@@ -33,7 +33,9 @@ def big_project(tmp_path_factory):
 
 
 def test_an_article_too_big_for_the_limit_says_so_on_the_page(big_project, tmp_path):
-    settings = web.DeskSettings(dist=tmp_path / "dist", workers=1, render_seconds=1)
+    # pages past the estimate's limit (test_desk_limits.py): the render's time limit speaks
+    settings = web.DeskSettings(dist=tmp_path / "dist", workers=1, render_seconds=1,
+                                max_pages=10_000)
     pool = web.render_pool(big_project, settings)
     try:
         app = web.create_app(big_project, settings, pool=pool, access=DeskAccess(port=80))

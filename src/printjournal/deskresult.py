@@ -17,7 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 KEEP_SECONDS = 600      # how long a made leaflet stays ready to open
-MOST = 32               # leaflets held at once; the oldest goes first
+# bytes of leaflets held at once; past it the oldest goes first. A budget of bytes, not a
+# count: at 40 leaflets asked for at once, a count of 32 dropped the first ones made before
+# staff could open them
+BUDGET = 256 * 2**20
 
 
 @dataclass(frozen=True)
@@ -40,9 +43,9 @@ class Held:
 class HeldLeaflets:
     """Made leaflets by token, each for ``keep`` seconds; thread-safe (waitress threads)."""
 
-    def __init__(self, keep: float = KEEP_SECONDS, most: int = MOST,
+    def __init__(self, keep: float = KEEP_SECONDS, budget: int = BUDGET,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self._keep, self._most, self._clock = keep, most, clock
+        self._keep, self._budget, self._clock = keep, budget, clock
         self._held: OrderedDict[str, Held] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -51,8 +54,9 @@ class HeldLeaflets:
         with self._lock:
             self._drop_old()
             self._held[token] = Held(made, slugs, self._clock() + self._keep)
-            while len(self._held) > self._most:
-                self._held.popitem(last=False)
+            held = sum(len(h.made.data) for h in self._held.values())
+            while held > self._budget and len(self._held) > 1:    # the newest stays
+                held -= len(self._held.popitem(last=False)[1].made.data)
         return token
 
     def get(self, token: str) -> Held | None:

@@ -31,7 +31,7 @@ import hashlib
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +65,9 @@ PRINTOUTS = "printouts"     # the default folder for leaflets with personal deta
 MAX_NAME = 60       # characters of --for
 MAX_NOTE = 200      # characters of --note
 SLOT, SLOT_END = "personal-slot", "personal-slot-end"   # anchors in leaflet.html
+#: a memo for what is made from the loaded articles alone (the desk's Shelf.kept)
+Kept = Callable[[Hashable, Callable[[], tuple[list[Article], tuple[Notice, ...]]]],
+                tuple[list[Article], tuple[Notice, ...]]]
 
 
 class OptionError(PrintjournalError, ValueError):
@@ -143,20 +146,27 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
             personal: Personal | None = None,
             store: cache.RenderCache | None = None,
             loaded: tuple[list[Article], list[Problem]] | None = None,
-            notices: Notices | None = None) -> Leaflet:
+            notices: Notices | None = None, kept: Kept | None = None) -> Leaflet:
     """Render the leaflet ``request`` asks for, as printed on ``today``; ``loaded``: the
-    project's articles and problems when already loaded (the desk keeps them); warnings
-    go to ``notices`` and into the result's ``notices``."""
+    project's articles and problems when already loaded (the desk keeps them, and with
+    ``kept``, :meth:`printjournal.shelf.Shelf.kept`, the checks of each choice of
+    articles); warnings go to ``notices`` and into the result's ``notices``."""
     project = pipeline.project
     personal = personal or Personal()
     paper = _paper(project, request)
     clinic = find_clinic(project, request.clinic)
     check_printable(project.fonts_dir, "The patient's name", personal.for_name)
     check_printable(project.fonts_dir, "The note", personal.note)
-    found = Notices(notices.strict if notices is not None else False)
-    articles = select_articles(project, request.slugs, found, loaded)
+    strict = notices.strict if notices is not None else False
+
+    def checked() -> tuple[list[Article], tuple[Notice, ...]]:
+        found = Notices(strict)
+        return select_articles(project, request.slugs, found, loaded), found.found
+
+    key = ("articles", request.slugs, strict)
+    articles, warned = kept(key, checked) if kept is not None else checked()
     if notices is not None:
-        notices.extend(found.found)
+        notices.extend(warned)
     states = governance(project, articles, today, request.allow_overdue)
     stale = translations.stale_notes(project, articles, request.allow_stale,
                                      loaded[0] if loaded else None, pipeline.layouts.labels)
@@ -195,7 +205,7 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
         data, sheets = impose(data, title=title, lang=_lang(project, articles))
     log.info("leaflet %s: %d pages%s, %s", ", ".join(request.slugs), pages,
              f" on {sheets} sheets" if sheets else "", "reused" if reused else "rendered")
-    return Leaflet(data, title, pages, sheets, reused, found.found)
+    return Leaflet(data, title, pages, sheets, reused, warned)
 
 
 def _paper(project: Project, request: LeafletRequest) -> str:

@@ -41,7 +41,7 @@ from typing import Any
 from flask import Flask, Response, abort, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from . import cache, config, deskform, desksearch, workers
+from . import cache, config, deskform, desksearch, desksize, workers
 from .deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
 from .deskpool import (
     PoolBusyError,
@@ -124,7 +124,7 @@ def _leaflet(worker: DeskWorker, fields: dict[str, Any], today: dt.date) -> Made
     personal = Personal(for_name=fields.pop("for_name"), note=fields.pop("note"))
     notices = Notices()
     made = leaflet(worker.pipeline, LeafletRequest(**fields), today, personal,
-                   worker.store, worker.shelf.load(), notices=notices)
+                   worker.store, worker.shelf.load(), notices=notices, kept=worker.shelf.kept)
     return Made(made.data, made.pages, made.sheets, tuple(str(n) for n in notices.found))
 
 
@@ -139,6 +139,7 @@ class DeskSettings:
     render_seconds: int = 60
     render_memory: int = 2 * 2**30     # bytes of address space for one worker
     queue: int = 64                    # requests that may wait for a worker; then 503
+    max_pages: int = 40                # a leaflet's articles, together (desksize.py)
 
 
 def render_pool(project: Project, settings: DeskSettings) -> WorkerPool:
@@ -158,7 +159,8 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
     layouts = Layouts(project)
     pool = pool or render_pool(project, settings)
     app.extensions["printjournal.pool"] = pool
-    page_counts: dict[str, tuple[tuple[int, int], int]] = {}   # slug → (file stat, pages)
+    counts = desksize.PageCounts(project)     # each article's pages, as far as known
+    known_pages = counts.known
     shelf = Shelf(project)
     held = HeldLeaflets()
     date = layouts.labels(project.journal.lang).date     # one date style on every page
@@ -236,7 +238,8 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
     @app.post("/leaflet")
     def make_leaflet() -> Response:
         choices = deskform.read(request.form)
-        problems = deskform.problems(project, articles(), choices, today(), date)
+        problems = deskform.problems(project, articles(), choices, today(), date) or \
+            desksize.leaflet_problems(articles(), choices.slugs, known_pages, settings.max_pages)
         if problems:
             return library_page(choices, problems, 400)
         try:
@@ -284,10 +287,13 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
         article = next((a for a in articles() if a.slug == slug), None)
         if article is None:
             abort(404, f"There is no article '{slug}'.")
+        if (too_big := desksize.preview_problem(article, known_pages(article),
+                                                settings.max_pages)):
+            return unavailable("Too big for the desk", too_big, 3600)
         day = today()
         choices = deskform.read(request.args).without_personal()
         texts = pool.run(page_texts, slug)           # the pages' words, for screen readers
-        page_counts[slug] = (_signature(project, article), len(texts))
+        counts.remember(article, len(texts))
         return page("preview.html", article=article, choices=choices, texts=texts,
                     review=review_status(article, day), pages=range(1, len(texts) + 1))
 
@@ -296,38 +302,14 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
         article = next((a for a in articles() if a.slug == slug), None)
         if article is None:
             abort(404, f"There is no article '{slug}'.")
-        if number < 1 or number > count_pages(article):
+        if desksize.preview_problem(article, known_pages(article), settings.max_pages):
+            abort(404, f"'{slug}' is too big to preview here.")
+        if number < 1 or number > counts.count(article, lambda: pool.run(_page_count, slug)):
             abort(404, f"'{slug}' has no page {number}.")
         image = pool.run(_page_png, slug, number)
         if image is None:
             abort(404, f"'{slug}' has no page {number}.")
         return Response(image, mimetype="image/png")
-
-    store = cache.RenderCache.for_project(project)
-
-    def known_pages(article: Article) -> int | None:
-        """The article's page count if its PDF is known (previewed, or in the render cache
-        that ``printjournal build`` fills); None rather than render in the library."""
-        known = page_counts.get(article.slug)
-        if known is not None and known[0] == _signature(project, article):
-            return known[1]
-        data = store.get(cache.key(project, cache.article_inputs(article, project), ARTICLE))
-        if data is None:
-            return None
-        import pypdf
-
-        count = len(pypdf.PdfReader(io.BytesIO(data)).pages)
-        page_counts[article.slug] = (_signature(project, article), count)
-        return count
-
-    def count_pages(article: Article) -> int:
-        """The article's page count: remembered while its file is unchanged."""
-        signature = _signature(project, article)
-        known = page_counts.get(article.slug)
-        if known is None or known[0] != signature:
-            known = (signature, pool.run(_page_count, article.slug))
-            page_counts[article.slug] = known
-        return known[1]
 
     @app.get("/downloads/")
     @app.get("/downloads/<path:name>")
@@ -368,11 +350,6 @@ def review_status(article: Article, today: dt.date) -> str:
     if article.review is None:
         return "unreviewed"
     return "overdue" if article.review.overdue(today) else "ok"
-
-
-def _signature(project: Project, article: Article) -> tuple[int, int]:
-    stat = (project.root / article.path).stat()
-    return stat.st_mtime_ns, stat.st_size
 
 
 def _stop(signum: int, frame: object) -> None:
