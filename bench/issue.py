@@ -70,16 +70,13 @@ def one(kind: str, folder: Path, edition: str, html: Path | None,
         weasyprint.HTML(string=text, base_url=base).write_pdf(
             folder / "bare.pdf", pdf_variant="pdf/ua-1")
     else:
-        from printjournal import cache, config
-        from printjournal.issue import build as issue
-        from printjournal.pipeline import Pipeline
+        import printjournal as pj
 
         cpu, start = _cpu(), time.perf_counter()
-        project = config.load_project(folder)
-        pipeline = Pipeline.load(project)
-        issue.build_issue(pipeline, folder / MANIFEST, folder / f"issue-{kind}.pdf",
-                          edition=edition, store=cache.RenderCache.for_project(project),
-                          workers=jobs)
+        project = pj.load_project(folder)
+        pj.build_issue(pj.Pipeline.load(project), folder / MANIFEST,
+                       folder / f"issue-{kind}.pdf", edition=edition,
+                       store=pj.RenderCache.for_project(project), workers=jobs)
     seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

@@ -30,6 +30,7 @@ import weasyprint
 from printjournal import cache, config, leaflet
 from printjournal.pipeline import Pipeline
 from printjournal.shelf import Shelf
+from printjournal.styles import STANDARD
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUGS = ("sleep-and-immunity", "winter-skin-eczema")
@@ -56,7 +57,7 @@ def main() -> None:
     articles = leaflet.select_articles(project, SLUGS)
     states = leaflet.governance(project, articles, TODAY, False)
     html = leaflet.leaflet_html(pipeline, articles, states, leaflet.find_clinic(project, None),
-                                "A4", TODAY, large_print=False, personal_slot="note")
+                                "A4", TODAY, style=STANDARD, personal_slot="note")
     base_url = project.layouts_dir.as_uri() + "/"
 
     def bare() -> None:

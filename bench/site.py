@@ -7,7 +7,7 @@ so that noise from other work on the (shared) machine falls on every row alike:
 
 - a cold build (``--clean``: no cache, no outputs) with ``--jobs 1`` and with
   ``--jobs 2``, each a fresh ``printjournal build`` process (the order alternates);
-- a no-op rebuild, as a process and as a ``site.build_site`` call in this process
+- a no-op rebuild, as a process and as a ``printjournal.build_site`` call in this process
   (the process mostly starts Python and imports WeasyPrint, ~0.6 s); and a call
   building into a new folder, every PDF copied from the render cache (each entry's
   SHA-256 checked against the one in its name);
@@ -38,9 +38,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from printjournal import config, content
+import printjournal as pj
+from printjournal import content
 from printjournal.pipeline import Pipeline
-from printjournal.site import build as site
 from printjournal.site import plan as siteplan
 
 REPO = Path(__file__).resolve().parent.parent
@@ -90,7 +90,7 @@ def main() -> None:
         for name in ("content", "layouts", "fonts"):
             shutil.copytree(REPO / name, root / name)
         shutil.copy(REPO / "printjournal.toml", root)
-        project = config.load_project(root)
+        project = pj.load_project(root)
         dist = root / "dist"
         source = root / "content" / "articles" / f"{args.article}.md"
         edits = iter(range(1, 10_000))
@@ -112,15 +112,15 @@ def main() -> None:
             for jobs in ("1", "2") if round_ % 2 == 0 else ("2", "1"):
                 times[f"cold{jobs}"] = cli(root, "build", "--clean", "--jobs", jobs)
             times["noop"] = cli(root, "build")
-            times["noop_call"] = timed(lambda: site.build_site(project, dist))
+            times["noop_call"] = timed(lambda: pj.build_site(project, dist))
             fresh = Path(tmp) / f"fresh{round_}"
-            times["fresh_call"] = timed(lambda f=fresh: site.build_site(project, f))
+            times["fresh_call"] = timed(lambda f=fresh: pj.build_site(project, f))
             edit()
             times["edit"] = cli(root, "build")
             times["article"] = cli(root, "article", str(source), "-o", str(Path(tmp) / "a.pdf"))
             edit()
             started = time.perf_counter()
-            summary = site.build_site(project, dist)
+            summary = pj.build_site(project, dist)
             times["edit_call"] = time.perf_counter() - started
             assert summary.built == 1 + len(issues) and summary.failed == 0, summary
             edit()     # once more: the article alone, and its issue's digital edition

@@ -139,3 +139,42 @@ def test_build_cache_is_a_folder_or_an_s3_address_and_its_problems_have_lines(tm
             f"{path}:7: 'scheduler' in [build] must be a Dask scheduler's address, "
             'such as "tcp://10.0.0.5:8786"',
             f"{path}:8: 'cache' in [build] {message}"], value
+
+
+def test_wrong_types_in_every_table_are_collected_with_their_lines(tmp_path):
+    """Each key is declared once (schema.Option); a wrong type anywhere is a problem at
+    its line, all of them together, and never a traceback."""
+    write(tmp_path, """\
+        [journal]
+        name = 12
+        publisher = "P"
+        base_url = "https://p.example"
+        disclaimers = ["not", "a", "table"]
+
+        [[clinics]]
+        id = "Main Street"
+        name = "Main"
+        address = "1 Road"
+        phone = "0100"
+        default = "yes"
+
+        [print]
+        ink_limit = true
+        bleed_mm = "3"
+
+        [sources]
+        order = 1
+        """)
+    with pytest.raises(ConfigError) as caught:
+        config.load_project(tmp_path)
+    path = tmp_path / "printjournal.toml"
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:2: 'name' must be non-empty text",
+        f"{path}:5: 'disclaimers' must map languages to text",
+        f"{path}:7: exactly one clinic must have default = true",
+        f"{path}:8: clinic 'id' must be lowercase letters, digits and hyphens",
+        f"{path}:12: 'default' must be true or false",
+        f"{path}:15: 'ink_limit' must be a whole percentage from 200 to 400",
+        f"{path}:16: 'bleed_mm' must be a number of millimetres from 0 to 10",
+        f"{path}:19: 'order' in [sources] must be one of \"citation\", \"list\"",
+    ]

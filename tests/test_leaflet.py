@@ -59,7 +59,7 @@ def made(sample_pipeline: Pipeline, store, tmp_path_factory) -> dict[str, Made]:
     wanted = {
         "two": (leaflet.LeafletRequest(("sleep-and-immunity", "walking-for-health"),
                                        allow_overdue=True), personal),
-        "large": (leaflet.LeafletRequest(("winter-skin-eczema",), large_print=True,
+        "large": (leaflet.LeafletRequest(("winter-skin-eczema",), style="large-print",
                                          clinic="riverside"), personal),
         "a5": (leaflet.LeafletRequest(("winter-skin-eczema",), paper="A5"), None),
         "letter": (leaflet.LeafletRequest(("sleep-and-immunity",), paper="Letter"), None),
@@ -80,7 +80,7 @@ def _words(text: str) -> str:
 
 def _pages(m: Made):
     """Text per page, split at the leaflet's page margins (leaflet.css, leaflet.html)."""
-    if m.request.large_print:
+    if m.request.style == "large-print":
         return pages(m.pdf, top_mm=34, bottom_mm=40)
     if m.request.paper == "A5":
         return pages(m.pdf, top_mm=20, bottom_mm=25)
@@ -410,7 +410,7 @@ def test_cache_key_changes_with_what_shapes_the_leaflet(sample_pipeline, tmp_pat
         (leaflet.LeafletRequest(one), TODAY),
         (leaflet.LeafletRequest(one, clinic="riverside"), TODAY),
         (leaflet.LeafletRequest(one, paper="Letter"), TODAY),
-        (leaflet.LeafletRequest(one, large_print=True), TODAY),
+        (leaflet.LeafletRequest(one, style="large-print"), TODAY),
         (leaflet.LeafletRequest(one), dt.date(2026, 11, 22)),     # the date printed
         (leaflet.LeafletRequest(one), TODAY),                    # the same again: reused
     ]

@@ -180,7 +180,7 @@ def test_file_names_carry_every_option_that_shapes_the_file(project, options, na
     from printjournal.leaflet import LeafletRequest, file_name, find_clinic
     parsed = cli._parser().parse_args(["leaflet", "small", *options])
     request = LeafletRequest(slugs=("small",), clinic=parsed.clinic,
-                             paper=parsed.paper, large_print=parsed.large_print,
+                             paper=parsed.paper, style=parsed.style,
                              booklet=parsed.booklet)
     assert file_name(project.project(), request, find_clinic(project.project(), parsed.clinic)) \
         == name

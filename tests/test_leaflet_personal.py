@@ -14,6 +14,7 @@ import pytest
 from printjournal import cache, leaflet
 from printjournal.pdf.overlay import named_rect, open_pdf
 from printjournal.personal import Box, DoesNotFitError, UnprintableError, render_layer
+from printjournal.styles import STANDARD
 
 TODAY = dt.date(2026, 11, 21)
 REQUEST = leaflet.LeafletRequest(("sleep-and-immunity",))
@@ -76,7 +77,7 @@ def test_a_note_that_fits_only_smaller_is_set_smaller_not_cut(sample_pipeline, h
     smaller, then at the floor (leaflet.css .fit-1, .fit-2), never cut."""
     note = ("Take the tablets with food; walk daily; drink water; come back soon. " * 3)[:200]
     data = render_layer(sample_pipeline, "Ada Example", note, "en-GB", Box(487, height),
-                        large_print=False)
+                        style=STANDARD)
     with pdfplumber.open(io.BytesIO(data)) as document:
         [page] = document.pages
         chars = page.chars
@@ -86,7 +87,7 @@ def test_a_note_that_fits_only_smaller_is_set_smaller_not_cut(sample_pipeline, h
                    for c in chars)
     with pytest.raises(DoesNotFitError):
         render_layer(sample_pipeline, "Ada Example", note, "en-GB", Box(487, 45),
-                     large_print=False)
+                     style=STANDARD)
 
 
 @pytest.mark.parametrize("note", ["M" * 200, "W" * 200, "\ufdfd" * 60])

@@ -143,7 +143,7 @@ def large_print_sleep(sample_pipeline, tmp_path_factory) -> Path:
     from printjournal import leaflet
 
     made = leaflet.leaflet(sample_pipeline, leaflet.LeafletRequest(
-        ("sleep-and-immunity",), large_print=True), dt.date(2026, 11, 21))
+        ("sleep-and-immunity",), style="large-print"), dt.date(2026, 11, 21))
     pdf = tmp_path_factory.mktemp("large") / "large-sleep.pdf"
     pdf.write_bytes(made.data)
     return pdf

@@ -17,7 +17,7 @@ import pdfplumber
 import pypdf
 import pytest
 
-from printjournal import cache, cli, content, leaflet
+from printjournal import cache, cli, content, editions, leaflet
 from printjournal.pipeline import Pipeline
 from printjournal.site import build as site
 
@@ -158,3 +158,24 @@ def test_a_pdf_cached_by_other_code_is_rendered_again(tmp_project, tmp_path, mon
     other_code(tmp_path, monkeypatch, "templating.py")
     render()
     assert renders == [1, 1]
+
+
+# ---------- one key per output, whichever command makes it ----------
+
+def test_the_website_build_reuses_an_issue_and_an_article_made_by_their_commands(
+        issue_project, monkeypatch):  # noqa: F811
+    """``printjournal issue`` and ``printjournal article`` key their PDFs as the website
+    build does (outputs.py): the build copies them from the render cache, rendering
+    only the articles no command made."""
+    root = issue_project.root
+    monkeypatch.setattr(editions, "EDITIONS", editions.EDITIONS[:1])   # digital only
+    monkeypatch.chdir(root)
+    assert cli.main(["article", "content/articles/one.md", "-o", "one.pdf"]) == 0
+    made = cli_issue(root, "digital", monkeypatch)
+    shutil.rmtree(root / "dist")       # nothing there to keep: only the cache can help
+    report = Collect()
+    summary = site.build_site(issue_project.project(), root / "dist", jobs=1, reporter=report)
+    assert summary.failed == 0, summary.problems
+    assert report.paths("built") == {"articles/two.pdf", "articles/three.pdf"}
+    assert (root / "dist/issues/spring.pdf").read_bytes() == made.read_bytes()
+    assert (root / "dist/articles/one.pdf").read_bytes() == (root / "one.pdf").read_bytes()

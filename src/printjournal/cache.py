@@ -85,11 +85,12 @@ def article_inputs(article: Article, project: Project) -> list[Path]:
 def key(project: Project, files: Iterable[Path], *options: object) -> str:
     """The cache key of an output made from ``files`` with ``options``. Files are named
     relative to the project folder, so two clones of a project (on two machines of a
-    cluster, say) share their keys."""
+    cluster, say) share their keys, and taken in name order, each once, so two commands
+    that list an output's files in another order share its key (outputs.py)."""
     digest = hashlib.sha256(project_fingerprint(project).encode())
-    for path in files:
-        name = Path(os.path.relpath(path, project.root)).as_posix()
-        digest.update(f"\0{name}\0{file_hash(path)}".encode())
+    named = {Path(os.path.relpath(path, project.root)).as_posix(): path for path in files}
+    for name in sorted(named):
+        digest.update(f"\0{name}\0{file_hash(named[name])}".encode())
     for option in options:
         digest.update(f"\0{option!r}".encode())
     return digest.hexdigest()

@@ -15,12 +15,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, config, files, progress
-from . import pipeline as build
+import printjournal
+
+from . import __version__, config, files, progress, styles
 from .check import check
-from .editions import EDITIONS, edition, output_name
+from .editions import EDITIONS, edition
 from .errors import Notices, PrintjournalError
-from .site import build as site
+from .outputs import PUBLISHED
 
 log = logging.getLogger("printjournal")
 
@@ -93,8 +94,12 @@ def _parser() -> argparse.ArgumentParser:
     leaflet.add_argument("slugs", nargs="+", metavar="SLUG", help="the articles, in order")
     leaflet.add_argument("--clinic", metavar="ID", help="clinic id from printjournal.toml "
                          "(default: the default clinic)")
-    leaflet.add_argument("--large-print", action="store_true",
-                         help="16 pt sans body text for readers with low vision")
+    chosen = leaflet.add_mutually_exclusive_group()   # one option per style (styles.py)
+    for style in styles.STYLES:
+        if style != styles.STANDARD:
+            chosen.add_argument(f"--{style.name}", dest="style", action="store_const",
+                                const=style.name, help=style.help)
+    leaflet.set_defaults(style=styles.STANDARD.name)
     leaflet.add_argument("--paper", type=str.lower, choices=["a4", "a5", "letter"],
                          help="paper size (default: the project's; A5 for --booklet)")
     leaflet.add_argument("--booklet", action="store_true",
@@ -163,15 +168,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _project(args: argparse.Namespace):  # noqa: ANN202
-    root = args.project if args.project else config.find_root(Path.cwd())
-    return config.load_project(root)
+def _project(args: argparse.Namespace) -> printjournal.Project:
+    return printjournal.load_project(args.project)
 
 
 def _article(args: argparse.Namespace) -> int:
     project = _project(args)
-    built = build.build_article(build.Pipeline.load(project), args.path, args.output,
-                                args.notices)
+    built = printjournal.build_article(printjournal.Pipeline.load(project), args.path,
+                                       args.output, args.notices)
     _show_warnings(args.notices)
     print(f"{built.path}  {built.pages} pages  {built.bytes // 1024} KiB")
     return 0
@@ -192,9 +196,9 @@ def _scheduler(text: str) -> str:
 
 def _build(args: argparse.Namespace) -> int:
     project = _project(args)
-    summary = site.build_site(project, args.output or project.root / "dist", jobs=args.jobs,
-                              clean=args.clean, reporter=progress.Progress(),
-                              notices=args.notices, scheduler=args.scheduler)
+    summary = printjournal.build_site(
+        project, args.output or project.root / PUBLISHED, jobs=args.jobs, clean=args.clean,
+        reporter=progress.Progress(), notices=args.notices, scheduler=args.scheduler)
     return 1 if summary.failed or summary.problems else 0
 
 
@@ -203,7 +207,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .deskguard import PASSWORD_VARIABLE, DeskAccess, shared_secret
 
     project = _project(args)
-    settings = web.DeskSettings(dist=args.dist or project.root / "dist")
+    settings = web.DeskSettings(dist=args.dist or project.root / PUBLISHED)
     access = DeskAccess(args.host, args.port, os.environ.get(PASSWORD_VARIABLE, ""),
                         args.insecure, public=args.public_host,
                         csrf=shared_secret(project.root / ".printjournal-cache"))
@@ -220,15 +224,15 @@ def _leaflet(args: argparse.Namespace) -> int:
     request = leaflet.LeafletRequest(
         slugs=tuple(args.slugs), clinic=args.clinic,
         paper={"a4": "A4", "a5": "A5", "letter": "Letter"}.get(args.paper or ""),
-        large_print=args.large_print, booklet=args.booklet, allow_overdue=args.allow_overdue,
+        style=args.style, booklet=args.booklet, allow_overdue=args.allow_overdue,
         allow_stale=args.allow_stale)
     store = RenderCache.for_project(project)
     personal = leaflet.Personal(args.for_name, args.note)
     out = leaflet.output_path(project, request, personal, args.output, args.printouts,
                               args.force)
     with files.output_faults(out, project.root, store.folder):
-        made = leaflet.leaflet(build.Pipeline.load(project), request, dt.date.today(),
-                               personal, store, notices=args.notices)
+        made = printjournal.build_leaflet(printjournal.Pipeline.load(project), request,
+                                          dt.date.today(), personal, store, args.notices)
         files.write_atomic(out, made.data)
     _show_warnings(args.notices)
     sheets = f" on {made.sheets} sheets, print double-sided, flip on the short edge" \
@@ -238,16 +242,16 @@ def _leaflet(args: argparse.Namespace) -> int:
 
 
 def _issue(args: argparse.Namespace) -> int:
-    from . import cache
-    from .issue import build as issue
+    from . import cache, outputs
+    from .downloads import ISSUE
 
     project = _project(args)
-    pipeline = build.Pipeline.load(project)
-    name = output_name(args.manifest.stem, edition(args.edition, args.manifest))
-    out = args.output or project.root / "dist" / "issues" / name
+    pipeline = printjournal.Pipeline.load(project)
+    out = args.output or outputs.published(project, ISSUE, args.manifest.stem,
+                                           edition(args.edition, args.manifest))
     store = cache.RenderCache.for_project(project)
     with files.output_faults(out, project.root, store.folder):
-        built = issue.build_issue(pipeline, args.manifest, out, edition=args.edition,
+        built = printjournal.build_issue(pipeline, args.manifest, out, edition=args.edition,
                                   store=store, workers=args.jobs, notices=args.notices)
     _show_warnings(args.notices)
     print(f"{built.path}  {built.pages} pages  {built.bytes // 1024} KiB")
@@ -258,7 +262,7 @@ def _report(args: argparse.Namespace) -> int:
     from . import report
 
     project = _project(args)
-    table, page = report.report(project, args.output or project.root / "dist", dt.date.today())
+    table, page = report.report(project, args.output or project.root / PUBLISHED, dt.date.today())
     print(table)
     print(f"\n{page}")
     return 0

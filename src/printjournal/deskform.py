@@ -20,13 +20,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from .model import Article, Project
+from . import styles
+from .model import Article, Project, ReviewState
 from .personal import UnprintableError, check_printable
+from .styles import STANDARD
 
 PAPERS = ("A4", "A5", "Letter")
 FIELD_LIMITS = {"for_name": ("The patient's name", 60), "note": ("The note", 200)}
 MAX_QUERY = 200
-FLAGS = ("large_print", "booklet", "allow_overdue")
+FLAGS = ("booklet", "allow_overdue")
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class Choices:
     lang: str = ""                   # show only articles in this language ("": any)
     clinic: str | None = None
     paper: str | None = None
-    large_print: bool = False
+    style: str = STANDARD.name       # a leaflet style's name (styles.py)
     booklet: bool = False
     allow_overdue: bool = False
     for_name: str = ""
@@ -60,6 +62,8 @@ class Choices:
             pairs.append(("clinic", self.clinic))
         if self.paper:
             pairs.append(("paper", self.paper))
+        if self.style != STANDARD.name:
+            pairs.append(("style", self.style))
         pairs += [(flag, "on") for flag in FLAGS if getattr(self, flag)]
         return path + ("?" + urlencode(pairs) if pairs else "")
 
@@ -91,6 +95,7 @@ def read(source: Any) -> Choices:
     lang = "" if "show_all" in source else source.get("lang", "")[:20]
     return Choices(slugs=slugs, query=query, lang=lang, clinic=source.get("clinic") or None,
                    paper=source.get("paper") or None,
+                   style=source.get("style", "")[:40] or STANDARD.name,
                    **{flag: source.get(flag) == "on" for flag in FLAGS}, **texts)
 
 
@@ -98,8 +103,6 @@ def problems(project: Project, known: list[Article], choices: Choices, today: dt
              date: Callable[[dt.date], str]) -> list[FormProblem]:
     """Everything wrong with ``choices`` for a leaflet, each said once in the form's words
     (``date``: the desk's one date style, :meth:`Labels.date`)."""
-    from .web import review_status
-
     found: list[FormProblem] = []
     by_slug = {a.slug: a for a in known}
     if not choices.slugs:
@@ -108,7 +111,8 @@ def problems(project: Project, known: list[Article], choices: Choices, today: dt
         article = by_slug.get(slug)
         if article is None:
             found.append(FormProblem("articles", f"There is no article '{slug[:100]}'."))
-        elif review_status(article, today) == "overdue" and not choices.allow_overdue:
+        elif ReviewState.of(article.review, today) is ReviewState.OVERDUE \
+                and not choices.allow_overdue:
             review = article.review
             found.append(FormProblem(
                 "allow_overdue",
@@ -118,6 +122,8 @@ def problems(project: Project, known: list[Article], choices: Choices, today: dt
                 "marked “Review overdue”."))
     if choices.clinic is not None and choices.clinic not in {c.id for c in project.clinics}:
         found.append(FormProblem("clinic", f"There is no clinic '{choices.clinic[:100]}'."))
+    if choices.style not in {s.name for s in styles.STYLES}:
+        found.append(FormProblem("style", f"There is no leaflet style '{choices.style}'."))
     if choices.paper is not None and choices.paper not in PAPERS:
         found.append(FormProblem("paper", "Paper must be A4, A5 or Letter."))
     for name, (label, limit) in FIELD_LIMITS.items():
@@ -140,7 +146,7 @@ def leaflet_fields(choices: Choices) -> dict[str, Any]:
     sheets, whatever the paper list shows."""
     return {"slugs": choices.slugs, "clinic": choices.clinic,
             "paper": None if choices.booklet else choices.paper,
-            "large_print": choices.large_print, "booklet": choices.booklet,
+            "style": choices.style, "booklet": choices.booklet,
             "allow_overdue": choices.allow_overdue,
             "for_name": choices.for_name, "note": choices.note}
 

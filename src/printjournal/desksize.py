@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 from . import cache
 from .deskform import FormProblem
-from .downloads import ARTICLE
 from .model import Article, Project
+from .outputs import article_recipe
 
 CHARS_PER_PAGE = 1_800      # Markdown characters on an article page, at most (see above)
 RECHECK_SECONDS = 30        # how soon the render cache is asked again for an article's PDF
@@ -107,8 +107,7 @@ class PageCounts:
         if missed is not None and missed[0] == signature and time.monotonic() < missed[1]:
             return None      # not in the cache a moment ago (a cache key costs ~15 ms)
         project = self.project
-        data = self.store.get(cache.key(project, cache.article_inputs(article, project),
-                                        ARTICLE))
+        data = self.store.get(article_recipe(project, article).key(project))
         if data is None:
             with self._lock:
                 self._unbuilt[article.slug] = (signature, time.monotonic() + RECHECK_SECONDS)

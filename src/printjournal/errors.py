@@ -152,6 +152,12 @@ class ReviewError(PrintjournalError):
     """An article is past its clinical review date."""
 
 
+class OptionError(PrintjournalError, ValueError):
+    """An option the user gave is wrong (the CLI reports it as a usage error)."""
+
+    usage = True
+
+
 def relative(path: Path, root: Path) -> Path:
     """``path`` relative to ``root`` when inside it, for short messages."""
     try:

@@ -12,7 +12,7 @@ without ``review`` prints "Not clinically reviewed" on its pages. The date print
 parameter (``today``), never read from the clock here.
 
 Speed: the rendered leaflet is kept in the render cache, keyed on every input that shapes it
-(the articles and their images, the clinic and its logo, paper, large print, the
+(the articles and their images, the clinic and its logo, paper, the style, the
 governance state of each article, the date printed, layouts, fonts, versions).
 
 Privacy: the patient's name and the clinician's note (:class:`Personal`) never reach the
@@ -38,42 +38,36 @@ from pathlib import Path
 import segno
 from markupsafe import Markup
 
-from . import cache, content, links, markup, plainlanguage, translations
+from . import cache, content, links, markup, plainlanguage, styles, translations
 from .errors import (
     ConfigError,
     ContentError,
     FolderProblem,
     Notice,
     Notices,
-    PrintjournalError,
+    OptionError,
     Problem,
     ReviewError,
     relative,
 )
-from .model import PAPER_SIZES, Article, Clinic, Project
+from .model import PAPER_SIZES, Article, Clinic, Project, ReviewState
+from .outputs import LEAFLET, PRINTOUTS, PUBLISHED, published
 from .overdue import review_line
 from .pdf.booklet import impose
 from .pdf.overlay import graft, named_rect, open_pdf, page_count
 from .personal import Box, DoesNotFitError, check_printable, render_layer
 from .personal import UnprintableError as UnprintableError  # raised by leaflet() too
 from .pipeline import Pipeline
+from .styles import STANDARD, LeafletStyle
 
 log = logging.getLogger(__name__)
 
-PUBLISHED = "dist"          # the folder the website build publishes (printjournal build)
-PRINTOUTS = "printouts"     # the default folder for leaflets with personal details
 MAX_NAME = 60       # characters of --for
 MAX_NOTE = 200      # characters of --note
 SLOT, SLOT_END = "personal-slot", "personal-slot-end"   # anchors in leaflet.html
 #: a memo for what is made from the loaded articles alone (the desk's Shelf.kept)
 Kept = Callable[[Hashable, Callable[[], tuple[list[Article], tuple[Notice, ...]]]],
                 tuple[list[Article], tuple[Notice, ...]]]
-
-
-class OptionError(PrintjournalError, ValueError):
-    """A leaflet option the user gave is wrong (the CLI reports it as a usage error)."""
-
-    usage = True
 
 
 @dataclass(frozen=True)
@@ -110,7 +104,7 @@ class LeafletRequest:
     slugs: tuple[str, ...]
     clinic: str | None = None          # clinic id; None: the project's default clinic
     paper: str | None = None           # A4, A5 or Letter; None: the project's paper
-    large_print: bool = False
+    style: str = "standard"            # a style's name (styles.py): "large-print", ...
     booklet: bool = False              # A5 pages imposed two-up on A4 landscape sheets
     allow_overdue: bool = False
     allow_stale: bool = False          # print stale translations, marked as such
@@ -125,7 +119,7 @@ class Item:
     labels: object
     disclaimer: str
     id_prefix: str
-    state: str            # "reviewed", "overdue" or "unreviewed"
+    state: ReviewState    # REVIEWED, OVERDUE or UNREVIEWED (its value: a CSS class)
     qr: str               # SVG data URI of the article's canonical URL
     stale: str = ""       # a stale translation's note (translations.py), printed per page
 
@@ -154,6 +148,7 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
     project = pipeline.project
     personal = personal or Personal()
     paper = _paper(project, request)
+    style = styles.style(request.style)
     clinic = find_clinic(project, request.clinic)
     check_printable(project.fonts_dir, "The patient's name", personal.for_name)
     check_printable(project.fonts_dir, "The note", personal.note)
@@ -179,13 +174,13 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
     slots = (("note",) if personal.note.strip() else ("name", "note")) if personal else ("",)
     for slot in slots:
         key = cache.key(project, files, "leaflet", tuple(a.slug for a in articles), clinic,
-                        paper, request.large_print, states, stale, today.isoformat(), slot,
+                        paper, style.name, states, stale, today.isoformat(), slot,
                         request.booklet)
 
         def make_html(slot: str = slot) -> str:
             rendered.append(True)
             return leaflet_html(pipeline, articles, states, clinic, paper, today,
-                                large_print=request.large_print, personal_slot=slot,
+                                style=style, personal_slot=slot,
                                 stale=stale, booklet=request.booklet)
 
         data = pipeline.cached_pdf(store, key, make_html, articles[0].path)
@@ -193,7 +188,7 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
             break
         try:
             data = _with_personal(pipeline, data, personal, _lang(project, articles),
-                                  request.large_print)
+                                  style)
             break
         except DoesNotFitError:
             if slot == slots[-1]:
@@ -222,15 +217,19 @@ def _paper(project: Project, request: LeafletRequest) -> str:
 
 def file_name(project: Project, request: LeafletRequest, clinic: Clinic) -> str:
     """The leaflet's file name: every option that shapes the file, never personal text."""
+    return f"{_stem(project, request, clinic)}.pdf"
+
+
+def _stem(project: Project, request: LeafletRequest, clinic: Clinic) -> str:
     slugs = request.slugs
     name = "-".join(slugs) if len(slugs) <= 3 else \
         f"{slugs[0]}-and-{len(slugs) - 1}-more-{_short_hash(','.join(slugs))}"
     options = [clinic.id, _paper(project, request).lower()]
-    options += [flag for flag, on in (("large-print", request.large_print),
+    options += [flag for flag, on in ((request.style, request.style != STANDARD.name),
                                       ("booklet", request.booklet),
                                       ("overdue-marked", request.allow_overdue),
                                       ("stale-marked", request.allow_stale)) if on]
-    return f"{name}-{'-'.join(options)}.pdf"
+    return f"{name}-{'-'.join(options)}"
 
 
 def _short_hash(text: str) -> str:
@@ -248,14 +247,13 @@ def output_path(project: Project, request: LeafletRequest, personal: Personal,
     clinic = find_clinic(project, request.clinic)
     name = file_name(project, request, clinic)
     if not personal:
-        return output or project.root / PUBLISHED / "leaflets" / name
+        return output or published(project, LEAFLET, _stem(project, request, clinic))
     if output is None and not printouts:
         raise OptionError("a leaflet with --for or --note carries personal details, so it "
                           f"is written only where you say: give -o FILE, or --printouts "
                           f"for {PRINTOUTS}/{name}")
     out = output or project.root / PRINTOUTS / name
-    published = (project.root / PUBLISHED).resolve()
-    if out.resolve().is_relative_to(published):
+    if out.resolve().is_relative_to((project.root / PUBLISHED).resolve()):
         raise OptionError(f"{relative(out, project.root)} is in {PUBLISHED}/, which the "
                           "website publishes: a leaflet with --for or --note must be "
                           f"written elsewhere (--printouts writes to {PRINTOUTS}/)")
@@ -312,27 +310,21 @@ def select_articles(project: Project, slugs: Sequence[str],
 
 
 def governance(project: Project, articles: Sequence[Article], today: dt.date,
-               allow_overdue: bool) -> tuple[str, ...]:
+               allow_overdue: bool) -> tuple[ReviewState, ...]:
     """Each article's review state; overdue articles refused unless ``allow_overdue``."""
-    states: list[str] = []
+    states = tuple(ReviewState.of(article.review, today) for article in articles)
     problems: list[Problem] = []
-    for article in articles:
-        if article.review is None:
-            states.append("unreviewed")
-        elif article.review.overdue(today):
-            states.append("overdue")
-            if not allow_overdue:
-                problems.append(Problem(
-                    article.path, review_line(project, article),
-                    f"'{article.title}' is past its clinical review: its next review was due "
-                    f"on {article.review.next_review.isoformat()} (owner: "
-                    f"{article.review.owner}). Ask the owner to review it, or print it marked "
-                    "'Review overdue' with --allow-overdue"))
-        else:
-            states.append("reviewed")
+    for article, state in zip(articles, states, strict=True):
+        review = article.review
+        if state is ReviewState.OVERDUE and review is not None and not allow_overdue:
+            problems.append(Problem(
+                article.path, review_line(project, article),
+                f"'{article.title}' is past its clinical review: its next review was due "
+                f"on {review.next_review.isoformat()} (owner: {review.owner}). Ask the owner "
+                "to review it, or print it marked 'Review overdue' with --allow-overdue"))
     if problems:
         raise ReviewError(problems)
-    return tuple(states)
+    return states
 
 
 def leaflet_title(articles: Sequence[Article], clinic: Clinic) -> str:
@@ -355,8 +347,9 @@ def prefix_ids(html: str, prefix: str) -> str:
     return re.sub(r'(\sid="|\shref="#)', rf"\g<1>{prefix}", html)
 
 
-def leaflet_html(pipeline: Pipeline, articles: Sequence[Article], states: Sequence[str],
-                 clinic: Clinic, paper: str, today: dt.date, *, large_print: bool,
+def leaflet_html(pipeline: Pipeline, articles: Sequence[Article],
+                 states: Sequence[ReviewState],
+                 clinic: Clinic, paper: str, today: dt.date, *, style: LeafletStyle,
                  personal_slot: str, stale: Sequence[str] = (), booklet: bool = False) -> str:
     """The leaflet as one HTML document (without any personal text); for a ``booklet``
     the closing panel is a page of its own, the back cover."""
@@ -376,15 +369,15 @@ def leaflet_html(pipeline: Pipeline, articles: Sequence[Article], states: Sequen
         "leaflet.html", journal=project.journal, clinic=clinic, items=items,
         labels=layouts.labels(lang), disclaimer=project.journal.disclaimer_for(lang),
         lang=lang, title=leaflet_title(articles, clinic), printed=today,
-        large_print=large_print, personal_slot=personal_slot, paper=paper,
+        style=style, personal_slot=personal_slot, paper=paper,
         booklet=booklet)
 
 
 def _with_personal(pipeline: Pipeline, data: bytes, personal: Personal, lang: str,
-                   large_print: bool) -> bytes:
+                   style: LeafletStyle) -> bytes:
     """``data`` with the personal layer rendered into the front box (never stored)."""
     with open_pdf(data) as pdf:
         page, rect = named_rect(pdf, SLOT, SLOT_END)
         layer = render_layer(pipeline, personal.for_name.strip(), personal.note.strip(), lang,
-                             Box(rect.width, rect.height), large_print)
+                             Box(rect.width, rect.height), style)
         return graft(pdf, layer, page, rect)

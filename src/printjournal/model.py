@@ -8,6 +8,7 @@ stages only read these.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -191,6 +192,37 @@ class Review:
 
     def overdue(self, today: dt.date) -> bool:
         return self.next_review < today
+
+
+class ReviewState(enum.StrEnum):
+    """Where an article stands in its clinical review on a day: the one set of states
+    check, the website's ``overdue`` rule, leaflets, the report and the desk share.
+
+    The values are the words the layouts test and use as CSS classes (leaflet.css
+    ``.part.overdue``, desk.css ``.status-unreviewed``); :attr:`words` is how the report
+    says them."""
+
+    REVIEWED = "reviewed"        # reviewed, the next review not yet due
+    DUE_SOON = "due-soon"        # reviewed, the next review due within the warning days
+    OVERDUE = "overdue"          # past its next review date
+    UNREVIEWED = "unreviewed"    # no ``review`` in its front matter
+
+    @classmethod
+    def of(cls, review: Review | None, today: dt.date, warn_days: int = 0) -> ReviewState:
+        """The state of ``review`` on ``today``; DUE_SOON only when ``warn_days`` > 0 and
+        the next review falls within that many days (the report warns 60 days ahead)."""
+        if review is None:
+            return cls.UNREVIEWED
+        if review.overdue(today):
+            return cls.OVERDUE
+        if review.next_review <= today + dt.timedelta(days=warn_days) and warn_days > 0:
+            return cls.DUE_SOON
+        return cls.REVIEWED
+
+    @property
+    def words(self) -> str:
+        """As the report prints it: "reviewed", "due soon", "overdue", "not reviewed"."""
+        return "not reviewed" if self is ReviewState.UNREVIEWED else self.replace("-", " ")
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,15 @@ from collections.abc import Sequence
 
 from . import content
 from .errors import Notice, Notices, Problem
-from .model import Article, Project
+from .model import Article, Project, ReviewState
 
 
 def review_due(article: Article, today: dt.date | None = None) -> dt.date | None:
     """The date an article's clinical review fell due, if it is past it on ``today``
     (default: the build's day, the clock's date)."""
     review = article.review
-    day = today or dt.date.today()
-    return review.next_review if review is not None and review.overdue(day) else None
+    state = ReviewState.of(review, today or dt.date.today())
+    return review.next_review if review is not None and state is ReviewState.OVERDUE else None
 
 
 def cache_options(due: dt.date | None) -> tuple[str, ...]:

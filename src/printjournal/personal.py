@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PrintjournalError
+from .styles import LeafletStyle
 
 FIT_STEPS = 3          # fit-0 (as designed), fit-1, fit-2 (the floor)
 
@@ -67,8 +68,9 @@ def check_printable(fonts_dir: Path, label: str, text: str) -> None:
 
 
 def render_layer(pipeline: Any, for_name: str, note: str, lang: str, box: Box,
-                 large_print: bool) -> bytes:
-    """The personal layer for ``box``, fitted (see the module's docstring)."""
+                 style: LeafletStyle) -> bytes:
+    """The personal layer for ``box`` in the leaflet's ``style``, fitted (see the module's
+    docstring)."""
     fonts_dir = pipeline.project.fonts_dir
     check_printable(fonts_dir, "The patient's name", for_name)
     check_printable(fonts_dir, "The note", note)
@@ -77,7 +79,7 @@ def render_layer(pipeline: Any, for_name: str, note: str, lang: str, box: Box,
         html = layouts.render(
             "leaflet-personal.html", for_name=for_name, note=note,
             labels=layouts.labels(lang), lang=lang, width=round(box.width, 3),
-            height=round(box.height, 3), large_print=large_print, fit=fit)
+            height=round(box.height, 3), style=style, fit=fit)
         layer = pipeline.renderer.pdf(html, Path("layouts/leaflet-personal.html"),
                                       page_area=False)     # measured here, to fit it
         if layer.pages == 1 and _inside(layer.data, box):

@@ -106,18 +106,28 @@ def editorial_warnings(project: Project, chosen: Sequence[Article],
 
 def build_article(pipeline: Pipeline, path: Path, out: Path | None = None,
                   notices: Notices | None = None) -> Built:
-    """Render the article at ``path`` into the PDF ``out`` (default: dist/articles/<slug>.pdf).
+    """Render the article at ``path`` into the PDF ``out`` (default: dist/articles/<slug>.pdf),
+    through the render cache under the key the website build gives the same PDF. Returns
+    what was written (path, pages, bytes).
 
-    A disk fault writing ``out`` or the render cache is one OutputError naming it."""
+    Raises ContentError (the article's problems, each ``path:line``), RenderError; a disk
+    fault writing ``out`` or the render cache is one OutputError naming it."""
+    from .downloads import ARTICLE
+    from .outputs import article_recipe, published
+    from .pdf.overlay import page_count
+
     project = pipeline.project
     article = load_checked_article(project, path, notices)
     problems = editorial_warnings(project, [article], None,
                                   notices if notices is not None else Notices())
     if problems:
         raise ContentError(problems)
-    out = out or project.root / "dist" / "articles" / f"{article.slug}.pdf"
-    with output_faults(out, project.root, RenderCache.for_project(project).folder):
-        rendered = pipeline.article_pdf(article)
-        write_atomic(out, rendered.data)
-    log.info("wrote %s (%d pages)", out, rendered.pages)
-    return Built(out, rendered.pages, len(rendered.data))
+    out = out or published(project, ARTICLE, article.slug)
+    store = RenderCache.for_project(project)
+    with output_faults(out, project.root, store.folder):
+        data = pipeline.cached_pdf(store, article_recipe(project, article).key(project),
+                                   lambda: pipeline.article_html(article), article.path)
+        write_atomic(out, data)
+    pages = page_count(data)
+    log.info("wrote %s (%d pages)", out, pages)
+    return Built(out, pages, len(data))

@@ -17,10 +17,11 @@ from . import content, readability, translations
 from .errors import ContentError
 from .files import write_atomic
 from .gradestore import GradeStore
-from .model import Article, Project
+from .model import Article, Project, ReviewState
 from .templating import Layouts
 
 PAGE = "report.html"
+DUE_SOON_DAYS = 60      # a review due within this many days is "due soon"
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Row:
     formula: str          # the formula, or why there is no grade
     words: int
     long_sentences: int
-    review: str           # "reviewed", "due soon", "overdue", "not reviewed"
+    review: str           # ReviewState.words: "reviewed", "due soon", "overdue", ...
     due: str              # the next review date, or ""
     owner: str
     sources: int
@@ -63,12 +64,8 @@ def _row(article: Article, every: Sequence[Article], limit: int, today: dt.date,
         formula = "too short to measure" if reading.formula else \
             f"no formula for '{article.lang}'"
     review = article.review
-    if review is None:
-        state, due, owner = "not reviewed", "", ""
-    else:
-        due, owner = review.next_review.isoformat(), review.owner
-        state = "overdue" if review.overdue(today) else \
-            "due soon" if review.next_review <= today + dt.timedelta(days=60) else "reviewed"
+    state = ReviewState.of(review, today, DUE_SOON_DAYS).words
+    due, owner = (review.next_review.isoformat(), review.owner) if review else ("", "")
     if article.translation_of:
         t = translations.translations([article], every)[0]
         versions = f" ({article.source_version} → {t.original_version})" \

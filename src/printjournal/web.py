@@ -41,7 +41,7 @@ from typing import Any
 from flask import Flask, Response, abort, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from . import cache, config, deskform, desksearch, desksize, workers
+from . import cache, config, deskform, desksearch, desksize, styles, workers
 from .deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
 from .deskpool import (
     PoolBusyError,
@@ -52,9 +52,10 @@ from .deskpool import (
 )
 from .deskpreview import page_texts
 from .deskresult import HeldLeaflets, Made
-from .downloads import ARTICLE, INDEX, ISSUE, MANIFEST, as_listed
+from .downloads import INDEX, ISSUE, MANIFEST, as_listed
 from .errors import Notices, PrintjournalError
-from .model import Article, Project
+from .model import Article, Project, ReviewState
+from .outputs import article_recipe
 from .shelf import Shelf
 from .templating import Layouts
 
@@ -91,8 +92,8 @@ def _article_pdf(worker: DeskWorker, slug: str) -> bytes:
     pipeline = worker.pipeline
     project = pipeline.project
     article = next(a for a in worker.shelf.load()[0] if a.slug == slug)
-    # the website build's key for the same PDF (site/plan.article_outputs): one cache for both
-    key = cache.key(project, cache.article_inputs(article, project), ARTICLE)
+    # the website build's key for the same PDF (outputs.py): one cache for both
+    key = article_recipe(project, article).key(project)
     return pipeline.cached_pdf(worker.store, key, lambda: pipeline.article_html(article),
                                article.path)
 
@@ -222,8 +223,9 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
                     languages=sorted({a.lang for a in known}),
                     pages_of=known_pages,
                     hidden_selected=[a for a in selected if a not in listed],
-                    status_of=lambda a: review_status(a, day), clinics=project.clinics,
-                    papers=deskform.PAPERS, default_paper=project.journal.paper,
+                    status_of=lambda a: ReviewState.of(a.review, day), clinics=project.clinics,
+                    papers=deskform.PAPERS, styles=styles.STYLES,
+                    default_paper=project.journal.paper,
                     csrf_field=CSRF_FIELD, csrf=csrf_token(access),
                     limits={n: limit for n, (_l, limit) in deskform.FIELD_LIMITS.items()})
 
@@ -295,7 +297,7 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
         texts = pool.run(page_texts, slug)           # the pages' words, for screen readers
         counts.remember(article, len(texts))
         return page("preview.html", article=article, choices=choices, texts=texts,
-                    review=review_status(article, day), pages=range(1, len(texts) + 1))
+                    review=ReviewState.of(article.review, day), pages=range(1, len(texts) + 1))
 
     @app.get("/articles/<slug>/<int:number>.png")
     def page_image(slug: str, number: int) -> Response:
@@ -345,11 +347,6 @@ def published(project: Project, dist: Path) -> set[str]:
     return listed | issues | fonts | {MANIFEST, INDEX}
 
 
-def review_status(article: Article, today: dt.date) -> str:
-    """'ok', 'overdue' or 'unreviewed': what the library shows."""
-    if article.review is None:
-        return "unreviewed"
-    return "overdue" if article.review.overdue(today) else "ok"
 
 
 def _stop(signum: int, frame: object) -> None:

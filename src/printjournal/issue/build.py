@@ -37,6 +37,7 @@ import pypdf
 from .. import cache, editions, press
 from ..errors import ContentError, Notices, Problem, RenderError
 from ..files import write_atomic
+from ..outputs import issue_recipe
 from ..pdf import assemble, folios
 from ..pipeline import Built, Pipeline, editorial_warnings
 from ..render import fewer_collections
@@ -54,14 +55,20 @@ def build_issue(pipeline: Pipeline, manifest_path: Path, out: Path, *,
                 edition: str = "digital", store: cache.RenderCache | None = None,
                 workers: int | None = None, notices: Notices | None = None) -> Built:
     """Build the ``edition`` (its name, editions.py) of the issue of the manifest at
-    ``manifest_path`` into the PDF ``out``."""
+    ``manifest_path`` into the PDF ``out``, reusing it, or each part of it, from ``store``
+    when nothing it is made from changed; ``workers`` processes render the parts
+    (default: one per core; 1 renders them here). Returns what was written (path, pages,
+    bytes).
+
+    Raises ContentError (every problem of the manifest and its articles together, each
+    ``path:line``), PrintjournalError (an unknown edition), RenderError, AssemblyError."""
     chosen = editions.edition(edition, Path(manifest_path))
     project = pipeline.project
     manifest = load_manifest(manifest_path, project, notices)
     if notices is not None and (problems := editorial_warnings(
             project, manifest.articles, None, notices)):     # as check warns of them
         raise ContentError(problems)
-    final_key = cache.key(project, manifest.inputs(project), "issue", chosen.name)
+    final_key = issue_recipe(manifest.inputs(project), chosen).key(project)
     data = store.get(final_key) if store is not None else None
     if data is None:
         data = IssueBuild(pipeline, manifest, chosen, store, workers).pdf()

@@ -24,9 +24,10 @@ article the project does not have.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import content, links, translations
 from ..content import Fields
@@ -75,14 +76,29 @@ class Manifest:
         return tuple(a.slug for a in self.articles)
 
     def inputs(self, project: Project) -> list[Path]:
-        """Every file the issue is made from (for the render cache)."""
-        from ..cache import article_inputs
+        """Every file the issue is made from (for the render cache), as the website build
+        counts them (:func:`issue_inputs`): the same issue has the same key in both."""
+        path = project.root / self.path
+        data = load_yaml(content.read_text(path, project.root), self.path).data
+        return issue_inputs(project, path, data, self.slugs,
+                            {a.slug: a for a in self.articles})
 
-        files = [project.root / self.path, self.cover.image]
-        for article in (self.editorial, *self.articles, self.back_cover):
-            if article is not None:
-                files += article_inputs(article, project)
-        return files
+
+def issue_inputs(project: Project, path: Path, data: Any, slugs: Sequence[str],
+                 articles: Mapping[str, Article]) -> list[Path]:
+    """Every file the issue of the manifest at ``path`` is made from: the manifest, each
+    file inside content/ that a text value of its YAML (``data``) names and the images
+    of those that are Markdown (editorial, back_cover, cover.image, ...), and the files
+    of each article in ``slugs`` (``articles``: those loaded, by slug; one that did not
+    load counts by its Markdown file). Their order does not matter (cache.key sorts)."""
+    from ..cache import article_inputs
+
+    inputs = [path, *_content_files(project, list(_strings(data)))]
+    for slug in slugs:
+        article = articles.get(slug)
+        inputs += article_inputs(article, project) if article else \
+            [p for p in [project.articles_dir / f"{slug}.md"] if p.is_file()]
+    return inputs
 
 
 def manifest_paths(project: Project) -> list[Path]:
@@ -286,3 +302,36 @@ def _articles(f: Fields, project: Project, date: dt.date | None
         chosen.append(article)
     return chosen, all_articles
 
+
+def _strings(data: Any) -> Iterator[str]:
+    """Every text value in parsed YAML: any of them may name a file (editorial,
+    back_cover, cover.image, whatever issue 3's manifests name)."""
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)
+
+
+def _content_files(project: Project, names: Sequence[str], base: Path | None = None
+                   ) -> list[Path]:
+    """Those of ``names`` (relative to ``base``, default content/) that are files inside
+    content/, and the images named in those that are Markdown."""
+    folder = project.content_dir.resolve()
+    found = []
+    for name in names:
+        try:
+            path = ((base or folder) / name).resolve()
+            is_file = path.is_relative_to(folder) and path.is_file()
+        except (OSError, ValueError):     # text that cannot be a file name
+            continue
+        if name.strip() and is_file:
+            found.append(path)
+            if path.suffix == ".md":
+                text = path.read_text(encoding="utf-8", errors="replace")
+                found += _content_files(project, [m[2] for m in content.IMAGE.finditer(text)],
+                                        path.parent)
+    return found

@@ -12,7 +12,7 @@ output stays.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,9 @@ from ..check import issue_warnings
 from ..downloads import ARTICLE, ISSUE, Listing
 from ..errors import Notices, PrintjournalError, Problem, relative
 from ..issue.build import IssueBuild, page_count
-from ..issue.manifest import load_manifest
+from ..issue.manifest import issue_inputs, load_manifest
 from ..model import Article, Project
+from ..outputs import article_recipe, issue_recipe, output_path
 from ..pipeline import Pipeline, editorial_warnings
 from ..render import Rendered
 from ..yamlsource import load_yaml
@@ -87,15 +88,15 @@ def article_outputs(project: Project, articles: Sequence[Article],
                     today: dt.date | None = None) -> list[Output]:
     """One PDF per article: ``articles/<slug>.pdf``, marked if past its review on ``today``."""
     return [Output(
-        path=f"articles/{article.slug}.pdf", source=article.path,
-        inputs=tuple(cache.article_inputs(article, project)),
-        options=(ARTICLE, *overdue.cache_options(due)),
+        path=output_path(ARTICLE, article.slug), source=article.path,
+        inputs=made.files, options=made.options,
         make=Pipeline.article_pdf, args=(article, due),
         listing=Listing(kind=ARTICLE, slug=article.slug, title=article.title,
                         date=article.date, lang=article.lang, section=article.section,
                         review_due=due),
         cost=len(article.body))
-        for article in articles for due in [overdue.review_due(article, today)]]
+        for article in articles for due in [overdue.review_due(article, today)]
+        for made in [article_recipe(project, article, due)]]
 
 
 # ─────────────────────────── issues ───────────────────────────
@@ -144,53 +145,16 @@ def issue_outputs(project: Project, articles: Sequence[Article], builder: IssueB
         if fields.problems or day is None:
             problems.extend(fields.problems)
             continue
-        inputs = [manifest, *_content_files(project, list(_strings(fields.doc.data)))]
-        for slug in slugs:
-            article = by_slug.get(slug)
-            inputs += cache.article_inputs(article, project) if article else \
-                [p for p in [project.articles_dir / f"{slug}.md"] if p.is_file()]
+        inputs = issue_inputs(project, manifest, fields.doc.data, slugs, by_slug)
         for edition in editions.EDITIONS:
+            made = issue_recipe(inputs, edition)
             outputs.append(Output(
-                path=f"issues/{editions.output_name(manifest.stem, edition)}", source=shown,
-                inputs=tuple(inputs), options=(ISSUE, edition.name), make=builder,
+                path=output_path(ISSUE, manifest.stem, edition), source=shown,
+                inputs=made.files, options=made.options, make=builder,
                 args=(manifest, edition.name),
                 listing=Listing(kind=ISSUE, slug=manifest.stem, title=title, date=day,
                                 lang=fields.text("lang") or project.journal.lang, issue=name,
                                 edition=edition.name,
-                                articles=tuple(f"articles/{s}.pdf" for s in slugs)),
+                                articles=tuple(output_path(ARTICLE, s) for s in slugs)),
                 cost=sum(len(by_slug[s].body) for s in slugs if s in by_slug) + 1e6))
     return outputs, problems
-
-
-def _strings(data: Any) -> Iterator[str]:
-    """Every text value in parsed YAML: any of them may name a file (editorial,
-    back_cover, cover.image, whatever issue 3's manifests name)."""
-    if isinstance(data, str):
-        yield data
-    elif isinstance(data, dict):
-        for value in data.values():
-            yield from _strings(value)
-    elif isinstance(data, list):
-        for value in data:
-            yield from _strings(value)
-
-
-def _content_files(project: Project, names: Sequence[str], base: Path | None = None
-                   ) -> list[Path]:
-    """Those of ``names`` (relative to ``base``, default content/) that are files inside
-    content/, and the images named in those that are Markdown."""
-    folder = project.content_dir.resolve()
-    found = []
-    for name in names:
-        try:
-            path = ((base or folder) / name).resolve()
-            is_file = path.is_relative_to(folder) and path.is_file()
-        except (OSError, ValueError):     # text that cannot be a file name
-            continue
-        if name.strip() and is_file:
-            found.append(path)
-            if path.suffix == ".md":
-                text = path.read_text(encoding="utf-8", errors="replace")
-                found += _content_files(project, [m[2] for m in content.IMAGE.finditer(text)],
-                                        path.parent)
-    return found
