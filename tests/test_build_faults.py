@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -314,11 +315,15 @@ def test_a_desk_worker_leaves_no_temporary_folder_behind(project, tmp_path, monk
 
     folder = tmp_path / "tmp"
     folder.mkdir()
-    monkeypatch.setenv("TMPDIR", str(folder))          # the desk's workers are spawned
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", None)     # read again: the pool's folder there
     pool = web.render_pool(project.project(), web.DeskSettings(dist=tmp_path, workers=1))
     try:
         assert pool.run(web._article_pdf, "alpha").startswith(b"%PDF-")
-        assert any(p.name.startswith("printjournal-worker-") for p in folder.iterdir())
+        [ours] = [p for p in folder.iterdir() if p.name.startswith("printjournal-worker-")]
+        [worker] = pool.pids()
+        # WeasyPrint's font folder is in the worker's own folder inside the pool's
+        assert "weasyprint-" in {p.name[:11] for p in (ours / str(worker)).iterdir()}
     finally:
         pool.close()                                   # the worker exits, as when recycled
     assert left_behind(folder) == []

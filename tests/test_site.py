@@ -256,7 +256,7 @@ def test_one_or_two_outputs_to_build_are_rendered_without_workers(project, monke
     def no_workers(*args, **kwargs):
         raise AssertionError("worker processes were started for two outputs")
 
-    monkeypatch.setattr(sitework, "_Workers", no_workers)
+    monkeypatch.setattr(sitework, "WorkerPool", no_workers)
     assert build(project).paths("built") == {"articles/beta.pdf", "articles/gamma.pdf"}
 
 

@@ -65,5 +65,7 @@ def run(tasks: list[Task], address: str) -> Iterator[Outcome]:
 
 def _render(output: Output, project: Project) -> tuple[Rendered | Outcome, float]:
     """On a worker: the output's PDF (or its failed Outcome), and the seconds it took."""
+    from ..pipeline import Pipeline
+
     started = time.perf_counter()
-    return work.render(output, project), time.perf_counter() - started
+    return work.render(output, lambda: Pipeline.load(project)), time.perf_counter() - started
