@@ -25,8 +25,9 @@ A job is a picklable function ``job(state, *args)``: ``state`` is what ``start(*
 made once in that worker process (the desk's pipeline, an issue's renderer), never a global.
 :meth:`WorkerPool.run` runs one job and waits (a request thread of the desk);
 :meth:`WorkerPool.submit` returns a :class:`concurrent.futures.Future` (a batch: the
-website build, an issue's parts). A distributed executor can take the pool's place: it
-needs ``submit(job, *args) -> Future`` and ``close()`` (:class:`Executor`).
+website build, an issue's parts). A batch needs only ``submit(job, *args) -> Future``
+(:class:`Executor`): a distributed executor can take the pool's place (Dask's
+``Client.get_executor()`` is one, given jobs that make their state themselves).
 
 Workers start by ``spawn`` (the desk: nothing inherited), from a ``forkserver`` with the
 renderer imported (the website build: cheap to replace, no thread or lock of the parent),
@@ -107,11 +108,9 @@ class Start:
 
 
 class Executor(Protocol):
-    """What a caller of a batch needs: the local pool, or a distributed cluster's client."""
+    """What a batch needs: the local pool, or a distributed cluster's executor."""
 
     def submit(self, job: Callable[..., Any], *args: Any) -> Future[Any]: ...
-
-    def close(self) -> None: ...
 
 
 # ---------- in a worker process ----------
@@ -208,6 +207,9 @@ def _context(how: Start) -> multiprocessing.context.BaseContext:
 
 #: seconds an idle worker has to exit by itself when its pipe closes (it only returns)
 IDLE_EXIT = 2.0
+#: seconds a new worker may take to be ready (import, load the project), when a job's own
+#: limit is shorter: a busy machine starts processes slowly (a queued job waits that longer)
+STARTUP = 60
 
 
 class _NotStartedError(Exception):
@@ -244,7 +246,7 @@ class _Worker:
     def call(self, seconds: int, job: Callable[..., Any], args: tuple[Any, ...]) -> Any:
         """Run ``job`` here: its result, or its exception raised."""
         if not self.ready:   # the first job waits for the worker to load what it needs
-            self._receive(seconds)
+            self._receive(max(seconds, STARTUP))
             self.ready = True
         try:
             self.conn.send((seconds, job, args))
@@ -367,7 +369,7 @@ class WorkerPool:
                 raise PoolBusyError(self.limits.retry_after)   # all busy, the queue full
             self._inside += 1
         try:
-            return self._idle.get(timeout=self.limits.seconds * 2)
+            return self._idle.get(timeout=self.limits.seconds * 2 + STARTUP)
         except Empty:
             self._leave()
             raise PoolBusyError(self.limits.retry_after) from None
