@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -83,6 +84,11 @@ def dead_pid() -> int:
     return child.pid
 
 
+def warnings(report) -> list[str]:
+    """The build's warnings, as its user reads them."""
+    return [str(notice) for notice in report.summary.warnings]
+
+
 # ---- the render cache and the output folder are verified before they are trusted
 
 @pytest.mark.parametrize("damage", [
@@ -101,14 +107,14 @@ def test_a_damaged_cache_entry_is_rebuilt_not_published(project, damage):
     report = build(project, out)
     assert report.paths("built") == {"articles/beta.pdf"}
     assert report.summary.reused == 2 and report.summary.failed == 0
-    assert report.summary.faults == (
-        "the render cache entry for articles/beta.pdf was damaged: rebuilt",)
+    assert warnings(report) == [
+        "site: warning: the render cache entry for articles/beta.pdf was damaged: rebuilt"]
     assert (out / "articles/beta.pdf").read_bytes() == good
     assert entry.read_bytes() == good              # the entry is whole again
     assert_manifest_matches(out)
 
     again = build(project, project.root / "site2")
-    assert again.outcomes == [] and again.summary.faults == ()
+    assert again.outcomes == [] and warnings(again) == []
 
 
 def test_a_cache_entry_is_named_with_the_sha256_of_its_bytes(project):
@@ -126,10 +132,29 @@ def test_a_changed_output_file_is_rebuilt_and_said(project):
     (dist / "articles/alpha.pdf").write_bytes((dist / "articles/beta.pdf").read_bytes())
     report = build(project)
     assert report.outcomes == []                   # restored from the render cache
-    assert report.summary.faults == (
-        "articles/alpha.pdf was changed or damaged since it was built: rebuilt",)
+    assert warnings(report) == [
+        "dist: warning: articles/alpha.pdf was changed or damaged since it was built: rebuilt"]
     assert (dist / "articles/alpha.pdf").read_bytes() == good
     assert_manifest_matches(dist)
+
+
+def test_with_strict_a_damaged_file_is_an_error_not_a_warning(project):
+    """Faults go through the one warnings channel: counted, and --strict makes them errors."""
+    build(project)
+    dist = project.root / "dist"
+    good = (dist / "articles/alpha.pdf").read_bytes()
+    (dist / "articles/alpha.pdf").write_bytes(b"%PDF-1.7 changed by hand")
+    result = run("build", "--strict", cwd=project.root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "dist: articles/alpha.pdf was changed or damaged since it was built: rebuilt "
+        "(a warning; --strict makes it an error)"]
+    assert "warning(s)" not in result.stdout
+    assert (dist / "articles/alpha.pdf").read_bytes() == good     # still put right
+    (dist / "articles/alpha.pdf").write_bytes(b"%PDF-1.7 changed by hand")
+    result = run("build", cwd=project.root)
+    assert result.returncode == 0
+    assert "reused 3, failed 0, 1 warning(s) in " in result.stdout
 
 
 def test_after_a_build_stopped_before_its_manifest_the_next_one_matches_the_files(
@@ -164,8 +189,8 @@ def test_a_failed_output_whose_old_file_was_changed_is_not_listed(project):
     report = build(project)
     assert report.paths("failed") == {"articles/gamma.pdf"}
     assert set(manifest(dist)) == ALL - {"articles/gamma.pdf"}
-    assert report.summary.faults == (
-        "articles/gamma.pdf is not made by this build: it is not in manifest.json",)
+    assert warnings(report) == [
+        "dist: warning: articles/gamma.pdf is not made by this build: it is not in manifest.json"]
 
 
 def test_an_issue_lists_only_the_article_pdfs_there(project):
@@ -201,8 +226,8 @@ def test_pdfs_the_build_did_not_make_are_named_and_never_listed(project):
     result = run("build", cwd=project.root)
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
-        "warning: the render cache entry for articles/beta.pdf was damaged: rebuilt",
-        "warning: extra/alpha-copy.pdf is not made by this build: it is not in "
+        "dist: warning: the render cache entry for articles/beta.pdf was damaged: rebuilt",
+        "dist: warning: extra/alpha-copy.pdf is not made by this build: it is not in "
         "manifest.json"]
     assert "built 1, reused 2, failed 0, 2 warning(s) in " in result.stdout
     assert_manifest_matches(dist, foreign=frozenset({"extra/alpha-copy.pdf",
@@ -314,11 +339,15 @@ def test_a_desk_worker_leaves_no_temporary_folder_behind(project, tmp_path, monk
 
     folder = tmp_path / "tmp"
     folder.mkdir()
-    monkeypatch.setenv("TMPDIR", str(folder))          # the desk's workers are spawned
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", None)     # read again: the pool's folder there
     pool = web.render_pool(project.project(), web.DeskSettings(dist=tmp_path, workers=1))
     try:
         assert pool.run(web._article_pdf, "alpha").startswith(b"%PDF-")
-        assert any(p.name.startswith("printjournal-worker-") for p in folder.iterdir())
+        [ours] = [p for p in folder.iterdir() if p.name.startswith("printjournal-worker-")]
+        [worker] = pool.pids()
+        # WeasyPrint's font folder is in the worker's own folder inside the pool's
+        assert "weasyprint-" in {p.name[:11] for p in (ours / str(worker)).iterdir()}
     finally:
         pool.close()                                   # the worker exits, as when recycled
     assert left_behind(folder) == []

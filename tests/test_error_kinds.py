@@ -10,11 +10,11 @@ import pytest
 from printjournal import cli
 from printjournal.cache import DamagedEntryError
 from printjournal.deskguard import AccessError
-from printjournal.deskpool import PoolBusyError, RenderTimeoutError, WorkerLostError
 from printjournal.errors import ClusterError, LayoutError, PrintjournalError, RenderError
 from printjournal.leaflet import OptionError
 from printjournal.pdf.overlay import OverlayError
 from printjournal.personal import DoesNotFitError, UnprintableError
+from printjournal.workers import PoolBusyError, RenderTimeoutError, WorkerLostError
 
 #: each class a user can cause, and whether it is a usage mistake (exit status 2)
 KINDS = {OptionError: True, UnprintableError: True, DoesNotFitError: True, AccessError: True,

@@ -153,11 +153,11 @@ def test_page_numbers_in_margins_must_stand_alone(issue_project):  # noqa: F811
         run_build(issue_project)
 
 
-def _dies(job, renderer=None):
+def _dies(renderer, job):
     """A worker that is killed while it renders (as the kernel's OOM killer would)."""
     if "Article 2" in job[0]:
         os._exit(9)
-    return _render_job(job, renderer)
+    return _render_job(renderer, job)
 
 
 _render_job = rendering._render_job

@@ -19,7 +19,7 @@ from printjournal.site import build as site
 from printjournal.site import plan as siteplan
 from printjournal.site import work as sitework
 
-from .site_helpers import Collect, crashing_issue, dying_issue, stand_in_issue
+from .site_helpers import Collect, crashing_issue, dying_issue, sleepy_issue, stand_in_issue
 from .test_issue_manifest import issue_project  # noqa: F401  (a fixture)
 
 ALL = {"articles/alpha.pdf", "articles/beta.pdf", "articles/gamma.pdf"}
@@ -254,7 +254,7 @@ def test_one_or_two_outputs_to_build_are_rendered_without_workers(project, monke
     def no_workers(*args, **kwargs):
         raise AssertionError("worker processes were started for two outputs")
 
-    monkeypatch.setattr(sitework, "_Workers", no_workers)
+    monkeypatch.setattr(sitework, "WorkerPool", no_workers)
     assert build(project).paths("built") == {"articles/beta.pdf", "articles/gamma.pdf"}
 
 
@@ -379,6 +379,17 @@ def test_a_worker_that_dies_fails_its_output_only(with_issue):
     [failed] = [o for o in report.outcomes if o.status == "failed"]
     assert str(failed.problems[0]).startswith(
         "content/issues/spring.yaml: the process building issues/spring-print.pdf stopped")
+
+
+def test_an_output_past_its_time_limit_fails_alone(with_issue, monkeypatch):
+    """The issue builder sleeps 30 s; one output may take 20 (a small article takes a few,
+    even on a busy machine): both editions fail, named; the articles are built."""
+    monkeypatch.setattr(sitework, "TASK_SECONDS", 20)
+    report = build(with_issue, issue_builder=sleepy_issue)
+    assert report.paths("built") == ALL
+    assert {str(p) for o in report.outcomes for p in o.problems} == {
+        f"content/issues/spring.yaml: building {path} took longer than 20 s: stopped"
+        for path in EDITIONS}
 
 
 def test_a_bug_in_a_builder_fails_its_outputs_only(with_issue):

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import os
 import signal
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
-from printjournal.deskpool import (
+from printjournal.workers import (
     PoolBusyError,
     PoolLimits,
     RenderTimeoutError,
@@ -66,6 +68,23 @@ def test_a_killed_busy_worker_fails_only_its_own_job(pool):
     with ThreadPoolExecutor(4) as threads:
         answered = set(threads.map(lambda _: pool.run(pid, 0.3), range(8)))
     assert busy not in answered and answered <= set(pool.pids())
+
+
+def pid_with_a_temp_file(state):
+    tempfile.mkstemp()                     # as WeasyPrint's font folder, never removed
+    return os.getpid()
+
+
+def test_a_killed_workers_temporary_files_go_with_it(pool):
+    victim = pool.run(pid_with_a_temp_file)
+    own = Path(pool.temp) / str(victim)
+    assert len(list(own.iterdir())) == 1
+    os.kill(victim, signal.SIGKILL)
+    wait_for(lambda: _gone(victim))
+    assert {pool.run(pid), pool.run(pid)} & {victim} == set()   # replaced at its next job
+    assert not own.exists() and Path(pool.temp).is_dir()
+    pool.close()
+    assert not Path(pool.temp).exists()
 
 
 def test_a_killed_idle_worker_is_replaced_before_its_next_job(pool):
@@ -206,11 +225,11 @@ def _gone(pid_: int) -> bool:
 def test_a_worker_that_dies_after_the_pool_looked_is_replaced_not_an_error(pool, monkeypatch):
     """Killed between the pool's "is it alive?" and the job being sent: the job never
     ran, so a fresh worker runs it (this failed with BrokenPipeError under load)."""
-    from printjournal import deskpool
+    from printjournal import workers
 
     first = {pool.run(pid) for _ in range(4)}
     for worker in pool.pids():
         os.kill(worker, signal.SIGKILL)
     wait_for(lambda: all(_gone(p) for p in first))
-    monkeypatch.setattr(deskpool._Worker, "alive", lambda self: True)   # as if not yet seen
+    monkeypatch.setattr(workers._Worker, "alive", lambda self: True)   # as if not yet seen
     assert pool.run(pid) not in first

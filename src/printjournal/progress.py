@@ -65,10 +65,8 @@ class Progress:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
-        for fault in summary.faults:
-            print(f"warning: {fault}", file=self.err, flush=True)
         removed = f", removed {summary.removed}" if summary.removed else ""
-        count = len(summary.warnings) + len(summary.faults)
+        count = len(summary.warnings)
         warned = f", {count} warning(s)" if count else ""
         print(f"built {summary.built}, reused {summary.reused}, failed {summary.failed}"
               f"{removed}{warned} in {summary.seconds:.1f} s → {summary.out}", file=self.out,

@@ -19,7 +19,7 @@ PDFs), served by waitress unless ``--debug``:
 Every request is checked first (:mod:`printjournal.deskguard`: body size, Host, Origin,
 CSRF token, a password when the desk listens beyond this machine), and every form field
 before any render. Requests name articles by slug only, never by path. Renders run in a
-:class:`~printjournal.deskpool.WorkerPool`: bounded in time and memory, a dead worker
+:class:`~printjournal.workers.WorkerPool`: bounded in time and memory, a dead worker
 fails only its own request (503), a full queue answers 503 with Retry-After. The
 patient's name and note travel only in the POST body and the PDF: they are never logged,
 cached or stored.
@@ -41,15 +41,8 @@ from typing import Any
 from flask import Flask, Response, abort, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from . import cache, config, deskform, desksearch, desksize, styles, workers
+from . import cache, config, deskform, desksearch, desksize, styles
 from .deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
-from .deskpool import (
-    PoolBusyError,
-    PoolLimits,
-    RenderTimeoutError,
-    WorkerLostError,
-    WorkerPool,
-)
 from .deskpreview import page_texts
 from .deskresult import HeldLeaflets, Made
 from .downloads import INDEX, ISSUE, MANIFEST, as_listed
@@ -58,6 +51,13 @@ from .model import Article, Project, ReviewState
 from .outputs import article_recipe
 from .shelf import Shelf
 from .templating import Layouts
+from .workers import (
+    PoolBusyError,
+    PoolLimits,
+    RenderTimeoutError,
+    WorkerLostError,
+    WorkerPool,
+)
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,6 @@ class DeskWorker:
 def start_worker(root: str) -> DeskWorker:
     from .pipeline import Pipeline
 
-    workers.start_worker(os.getppid())     # ends with the desk, leaves no temp files
     project = config.load_project(Path(root))
     return DeskWorker(Pipeline.load(project), cache.RenderCache.for_project(project),
                       Shelf(project))

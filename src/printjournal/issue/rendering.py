@@ -1,9 +1,11 @@
 """Parts as HTML in, their PDFs out: from this build, the render cache, or worker processes.
 
-With two workers or more, parts render in forked processes that inherit the build's
-renderer (its fonts loaded); with one, each part renders here when it is asked for, in
-the least memory. A part's cache key is a hash of its HTML and the files it is made
-from, so an unchanged part is never rendered again, in any issue that holds it.
+With two workers or more, parts render in a :class:`~printjournal.workers.WorkerPool`
+of forked processes that inherit the build's renderer (its fonts loaded); with one, each
+part renders here when it is asked for, in the least memory. A worker that dies fails
+the build with a named RenderError, as does a part past PART_SECONDS. A part's cache
+key is a hash of its HTML and the files it is made from, so an unchanged part is never
+rendered again, in any issue that holds it.
 """
 
 from __future__ import annotations
@@ -11,10 +13,9 @@ from __future__ import annotations
 import ctypes
 import gc
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,11 @@ from ..errors import LayoutError, PrintjournalError, Problem, RenderError
 from ..pdf import folios
 from ..pipeline import Pipeline
 from ..render import Renderer
-from ..workers import TempFolder, start_worker
+from ..workers import PoolLimits, RenderTimeoutError, Start, WorkerLostError, WorkerPool
 from .parts import PartSpec
+
+PART_SECONDS = 600    # one part's time limit in a worker (a long article on a busy machine
+                      # takes well under a minute)
 
 
 @dataclass(frozen=True)
@@ -51,8 +55,7 @@ class PartRenderer:
         self.workers = workers or len(os.sched_getaffinity(0))
         self.rendered: dict[str, RenderedPart] = {}   # by cache key, for this build
         self.renders = 0                              # parts WeasyPrint rendered
-        self._pool: ProcessPoolExecutor | None = None
-        self._temp: TempFolder | None = None     # the workers' temporary files
+        self._pool: WorkerPool | None = None
         self._running: dict[str, Future[RenderedPart | _Failed]] = {}  # by cache key
         self._here: dict[str, Job] = {}         # with one worker: rendered when asked for
 
@@ -119,25 +122,17 @@ class PartRenderer:
             if self.workers < 2:
                 self._here[key] = job
                 continue
-            if self._pool is None:
-                _WORKER["renderer"] = self.pipeline.renderer   # the workers inherit it
-                self._temp = TempFolder()
-                self._pool = ProcessPoolExecutor(
-                    max_workers=self.workers, mp_context=multiprocessing.get_context("fork"),
-                    initializer=start_worker, initargs=(os.getpid(), self._temp.path))
-            # the workers are forked at the first submits; with the parent's objects
-            # frozen, their garbage collector does not copy every inherited page
-            gc.freeze()
-            try:
-                self._running[key] = self._pool.submit(_render_job, job)
-            finally:
-                gc.unfreeze()
+            if self._pool is None:   # forked now, from this thread: they inherit the renderer
+                self._pool = WorkerPool(
+                    PoolLimits(self.workers, PART_SECONDS, queue=2**16, max_jobs=2**16),
+                    _inherited, (self.pipeline.renderer,), how=Start("fork"))
+            self._running[key] = self._pool.submit(_render_job, job)
 
     def _results(self, keys: Sequence[str]) -> Iterator[tuple[str, RenderedPart]]:
         """(key, part) for each of ``keys`` (started), in the order they finish."""
         if self.workers < 2:
             for key in keys:
-                yield key, _result(_render_job(self._here.pop(key), self.pipeline.renderer))
+                yield key, _result(_render_job(self.pipeline.renderer, self._here.pop(key)))
             return
         futures = {self._running[key]: key for key in keys}
         for future in as_completed(futures):
@@ -145,11 +140,15 @@ class PartRenderer:
             del self._running[key]
             try:
                 result = future.result()
-            except BrokenExecutor:   # which part it was rendering, the pool cannot say
+            except WorkerLostError:
                 self.close()
                 raise RenderError.at(self.source, 0, "a worker process stopped "
                                      "before its part was rendered (killed, or out of "
                                      "memory?)") from None
+            except RenderTimeoutError:
+                self.close()
+                raise RenderError.at(self.source, 0, "a part took longer than "
+                                     f"{PART_SECONDS} s to render: stopped") from None
             yield key, _result(result)
 
     def close(self) -> None:
@@ -158,11 +157,8 @@ class PartRenderer:
             for future in self._running.values():
                 future.cancel()
             self._running.clear()
-            self._pool.shutdown()
+            self._pool.close()
             self._pool = None
-        if self._temp is not None:
-            self._temp.__exit__()
-            self._temp = None
 
 
 def by_size(specs: Iterable[PartSpec]) -> list[PartSpec]:
@@ -187,16 +183,17 @@ def _result(result: RenderedPart | _Failed) -> RenderedPart:
     return result
 
 
-#: The renderer of the build; worker processes are forked and inherit it (fonts loaded).
-_WORKER: dict[str, Renderer] = {}
+def _inherited(renderer: Renderer) -> Renderer:
+    """A worker's state: the build's renderer, inherited by the fork (fonts loaded)."""
+    return renderer
 
 
-def _render_job(job: Job, renderer: Renderer | None = None) -> RenderedPart | _Failed:
-    """Render one part (in a worker process, with the renderer it inherited, unless
-    given one); our errors come back as values."""
+def _render_job(renderer: Renderer, job: Job) -> RenderedPart | _Failed:
+    """Render one part with ``renderer`` (in a worker process, the one it inherited);
+    our errors come back as values."""
     html, source, options = job
     try:
-        rendered = (renderer or _WORKER["renderer"]).pdf(
+        rendered = renderer.pdf(
             html, Path(source), finisher=folios.mark_slots, **options)
     except PrintjournalError as exc:
         return _Failed(type(exc), exc.problems)

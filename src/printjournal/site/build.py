@@ -23,8 +23,9 @@ stays in place (every write is atomic) and stays in the manifest.
 
 Nothing is trusted blindly: a file in the output folder is reused only if its
 bytes are those recorded, a render cache entry only if they have the SHA-256 in its name;
-anything else is rebuilt and said in the summary's ``faults``, as is a PDF in
-the folder that the build did not make (never listed). A write that fails (a
+anything else is rebuilt and said as a warning (``out: warning: ...``, counted in
+the summary; ``--strict`` makes it an error), as is a PDF in the folder that the
+build did not make (never listed). A write that fails (a
 full disk, a read-only folder) stops the build with one OutputError naming the
 folder. Temporary files of killed runs are removed at the start.
 """
@@ -68,8 +69,7 @@ class Summary:
     seconds: float
     problems: tuple[Problem, ...]
     downloads: tuple[Download, ...] = field(default=(), repr=False)
-    warnings: tuple[Notice, ...] = ()
-    faults: tuple[str, ...] = ()      # damaged files found (and rebuilt), foreign PDFs
+    warnings: tuple[Notice, ...] = ()   # damaged files found (and rebuilt), foreign PDFs...
 
 
 class Reporter(Protocol):
@@ -103,8 +103,6 @@ class LogReporter:
             log.error("%s", problem)
 
     def finish(self, summary: Summary) -> None:
-        for fault in summary.faults:
-            log.warning("%s", fault)
         log.info("built %d, reused %d, failed %d in %.1f s", summary.built, summary.reused,
                  summary.failed, summary.seconds)
 
@@ -169,6 +167,7 @@ def _build_site(project: Project, out: Path, store: cache.RenderCache, jobs: int
             tasks.append(Task(output, keys[output.path], project, out / output.path, store))
     reporter.start(len(the_plan.outputs), len(tasks))
     problems = list(the_plan.problems)
+    _warn(faults, relative(out, project.root), notices, problems)
     reporter.problems([*notices.found, *problems])
     for outcome in (cluster.run(tasks, scheduler) if scheduler else
                     work.run(tasks, jobs or os.cpu_count() or 1,
@@ -180,20 +179,31 @@ def _build_site(project: Project, out: Path, store: cache.RenderCache, jobs: int
     kept = records.kept_outputs(the_plan, keys, outcomes, record, out)
     removed = records.prune(out, the_plan, record, kept)
     found = tuple(sorted((r.download for r in kept.values()), key=lambda d: d.path))
-    faults += records.foreign(project, out, kept)
+    late: list[Problem] = []
+    reporter.problems(_warn(records.foreign(project, out, kept), relative(out, project.root),
+                            notices, late))
     pages, page_problems = _write_pages(out, layouts, found, record)
-    problems += page_problems
-    reporter.problems(page_problems)
+    problems += [*late, *page_problems]
+    reporter.problems([*late, *page_problems])
     Record(kept, pages).save(record_path)
 
     statuses = [o.status for o in outcomes.values()]
     summary = Summary(out=out, built=statuses.count("built"), reused=statuses.count("reused"),
                       failed=statuses.count("failed") + len(the_plan.failed_sources),
                       removed=removed, seconds=time.perf_counter() - started,
-                      problems=tuple(problems), downloads=found, warnings=notices.found,
-                      faults=tuple(faults))
+                      problems=tuple(problems), downloads=found, warnings=notices.found)
     reporter.finish(summary)
     return summary
+
+
+def _warn(faults: Sequence[str], out: Path, notices: Notices, problems: list[Problem]
+          ) -> list[Notice]:
+    """Each of ``faults`` (about the output folder ``out``) as a warning in ``notices``,
+    or with --strict an error in ``problems``: the new warnings."""
+    before = set(notices.found)
+    for fault in faults:
+        notices.warn(problems, out, 0, fault)
+    return [n for n in notices.found if n not in before]
 
 
 def _write_pages(out: Path, layouts: Layouts, found: Sequence[Download], record: Record

@@ -175,6 +175,8 @@ def _render(output: Output, project: Project, shared: Shipment, own: Shipment
     rendered in a folder of the worker's own holding the files shipped with it."""
     import distributed
 
+    from ..pipeline import Pipeline
+
     started = time.perf_counter()
     folder = Path(distributed.get_worker().local_directory) / "printjournal" / shared.digest[:24]
     if not (folder / _UNPACKED).is_file():
@@ -182,5 +184,6 @@ def _render(output: Output, project: Project, shared: Shipment, own: Shipment
         (folder / _UNPACKED).touch()
     own.unpack(folder)
     args = tuple(folder / a if isinstance(a, Path) else a for a in output.args)
-    rendered = work.render(dataclasses.replace(output, args=args), placed(project, folder))
+    here = placed(project, folder)
+    rendered = work.render(dataclasses.replace(output, args=args), lambda: Pipeline.load(here))
     return rendered, time.perf_counter() - started
