@@ -120,3 +120,23 @@ def test_the_cli_refuses_an_unprintable_name_plainly(tmp_path, capsys):
     err = capsys.readouterr().err
     assert status == 2 and "cannot print: “😀” (U+1F600" in err
     assert "Traceback" not in err and not out.exists()
+
+
+@pytest.mark.parametrize("large_print", [False, True], ids=["standard", "large-print"])
+def test_a_note_that_fills_the_box_keeps_the_box_whole(sample_pipeline, store, large_print):
+    """The box's rounded border is drawn whole inside its slot, bottom edge included, when
+    a long note fills it (it once grew past the slot: the note's last line fitted, the
+    border and padding under it did not)."""
+    note = ("Wm Walk wide " * 16)[:200 if not large_print else 160]
+    request = leaflet.LeafletRequest(("sleep-and-immunity",), large_print=large_print)
+    data = make(sample_pipeline, store, "Maximiliana Featherstonehaugh", note, request)
+    box, chars, height = front(data)
+    assert "".join(note.split()) in printed(chars)
+    top, bottom = height - box.y - box.height, height - box.y
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        edges = [c for c in document.pages[0].curves
+                 if abs(c["x0"] - box.x) < 2 and abs(c["x1"] - box.x - box.width) < 2]
+    assert edges, "the box's border is not drawn"
+    for border in edges:          # the outer and inner edges of the border, each whole
+        assert top - 0.5 <= border["top"] < top + 2
+        assert bottom - 2 < border["bottom"] <= bottom + 0.5
