@@ -26,8 +26,15 @@
   booklet.addEventListener("change", paperShown);
   paperShown();
   var create = document.getElementById("create"), busy = document.getElementById("busy");
+  var enter = form.querySelector("button[name=enter]");     // Enter: the default button
+  var query = document.getElementById("q");
+  query.addEventListener("keydown", function (event) {      // Enter in the search box searches
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    form.requestSubmit(form.querySelector(".search button[type=submit]"));
+  });
   form.addEventListener("submit", function (event) {
-    if (event.submitter !== create) return;
+    if (event.submitter !== create && event.submitter !== enter) return;
     if (form.dataset.sent) { event.preventDefault(); return; }   // a double click
     form.dataset.sent = "1";
     create.disabled = true;

@@ -41,7 +41,7 @@ from typing import Any
 from flask import Flask, Response, abort, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from . import cache, config, deskform, desksearch, workers
+from . import cache, config, deskform, desklibrary, desksearch, workers
 from .deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
 from .deskpool import (
     PoolBusyError,
@@ -158,7 +158,8 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
     layouts = Layouts(project)
     pool = pool or render_pool(project, settings)
     app.extensions["printjournal.pool"] = pool
-    page_counts: dict[str, tuple[tuple[int, int], int]] = {}   # slug → (file stat, pages)
+    library_facts = desklibrary.Library(project)
+    search_words = desksearch.load(project)      # content/search-words.toml, checked once
     shelf = Shelf(project)
     held = HeldLeaflets()
     date = layouts.labels(project.journal.lang).date     # one date style on every page
@@ -212,13 +213,15 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
         day = today()
         known = articles()
         by_slug = {a.slug: a for a in known}
-        listed = [a for a in known if desksearch.matches(a, choices.query)
+        listed = [a for a in known if desksearch.matches(a, choices.query, search_words)
                   and (not choices.lang or a.lang == choices.lang)]
         selected = [by_slug[s] for s in choices.slugs if s in by_slug]
         return page("library.html", status=status, choices=choices, problems=problems,
                     articles=listed, selected=selected,
                     languages=sorted({a.lang for a in known}),
-                    pages_of=known_pages,
+                    pages_of=library_facts.known_pages,
+                    facts_of=lambda a: library_facts.facts(a, known),
+                    language_name=desklibrary.language_name,
                     hidden_selected=[a for a in selected if a not in listed],
                     status_of=lambda a: review_status(a, day), clinics=project.clinics,
                     papers=deskform.PAPERS, default_paper=project.journal.paper,
@@ -236,11 +239,15 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
     @app.post("/leaflet")
     def make_leaflet() -> Response:
         choices = deskform.read(request.form)
-        problems = deskform.problems(project, articles(), choices, today(), date)
+        if deskform.new_search(request.form):    # Enter in the search box, without script
+            return library_page(choices, [])
+        known = articles()
+        printing = deskform.in_languages(choices, known)     # the versions chosen to print
+        problems = deskform.problems(project, known, printing, today(), date)
         if problems:
             return library_page(choices, problems, 400)
         try:
-            made = pool.run(_leaflet, deskform.leaflet_fields(choices), today())
+            made = pool.run(_leaflet, deskform.leaflet_fields(printing), today())
         except (PoolBusyError, RenderTimeoutError, WorkerLostError):
             raise                     # the desk's own troubles: a 503 from their handlers
         except (ValueError, PrintjournalError) as exc:   # too long for the box; content
@@ -248,7 +255,7 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
             # name and note do not fit) says that message
             found = [p.message for p in getattr(exc, "problems", ())] or [str(exc)]
             return library_page(choices, [deskform.from_library(m) for m in found], 400)
-        token = held.put(made, choices.slugs)
+        token = held.put(made, printing.slugs)
         return redirect(f"/leaflets/{token}", 303)
 
     def held_leaflet(token: str) -> Any:
@@ -287,7 +294,7 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
         day = today()
         choices = deskform.read(request.args).without_personal()
         texts = pool.run(page_texts, slug)           # the pages' words, for screen readers
-        page_counts[slug] = (_signature(project, article), len(texts))
+        library_facts.remember_pages(article, len(texts))
         return page("preview.html", article=article, choices=choices, texts=texts,
                     review=review_status(article, day), pages=range(1, len(texts) + 1))
 
@@ -296,38 +303,13 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
         article = next((a for a in articles() if a.slug == slug), None)
         if article is None:
             abort(404, f"There is no article '{slug}'.")
-        if number < 1 or number > count_pages(article):
+        if number < 1 or number > library_facts.count_pages(
+                article, lambda slug: pool.run(_page_count, slug)):
             abort(404, f"'{slug}' has no page {number}.")
         image = pool.run(_page_png, slug, number)
         if image is None:
             abort(404, f"'{slug}' has no page {number}.")
         return Response(image, mimetype="image/png")
-
-    store = cache.RenderCache.for_project(project)
-
-    def known_pages(article: Article) -> int | None:
-        """The article's page count if its PDF is known (previewed, or in the render cache
-        that ``printjournal build`` fills); None rather than render in the library."""
-        known = page_counts.get(article.slug)
-        if known is not None and known[0] == _signature(project, article):
-            return known[1]
-        data = store.get(cache.key(project, cache.article_inputs(article, project), ARTICLE))
-        if data is None:
-            return None
-        import pypdf
-
-        count = len(pypdf.PdfReader(io.BytesIO(data)).pages)
-        page_counts[article.slug] = (_signature(project, article), count)
-        return count
-
-    def count_pages(article: Article) -> int:
-        """The article's page count: remembered while its file is unchanged."""
-        signature = _signature(project, article)
-        known = page_counts.get(article.slug)
-        if known is None or known[0] != signature:
-            known = (signature, pool.run(_page_count, article.slug))
-            page_counts[article.slug] = known
-        return known[1]
 
     @app.get("/downloads/")
     @app.get("/downloads/<path:name>")
@@ -368,11 +350,6 @@ def review_status(article: Article, today: dt.date) -> str:
     if article.review is None:
         return "unreviewed"
     return "overdue" if article.review.overdue(today) else "ok"
-
-
-def _signature(project: Project, article: Article) -> tuple[int, int]:
-    stat = (project.root / article.path).stat()
-    return stat.st_mtime_ns, stat.st_size
 
 
 def _stop(signum: int, frame: object) -> None:
