@@ -137,3 +137,16 @@ def test_enter_after_new_search_words_searches_without_script(client):
     assert 'class="problems"' not in page
     response = post(client, {"enter": "1", "q": "sleeping", "searched": "sleeping"})
     assert response.status_code == 400 and "Choose at least one article." in text(response)
+
+
+def test_the_fit_estimates_routes_serve_the_layer_and_nothing_else(client):
+    layer = client.get("/fit/layer")
+    assert layer.status_code == 200 and 'class="clinician-note"' in text(layer)
+    policy = layer.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in policy and "script-src 'none'" in policy
+    assert client.get("/").headers["X-Frame-Options"] == "DENY"     # the rest: never framed
+    assert client.get("/fit/leaflet.css").status_code == 200
+    assert client.get("/fonts/Inter-Regular.otf").status_code == 200
+    for url in ("/fit/labels.toml", "/fit/..%2Fprintjournal.toml", "/fonts/..%2Fprintjournal.toml",
+                "/fit.json?paper=A3"):
+        assert client.get(url).status_code == 404, url

@@ -35,6 +35,8 @@
   });
   form.addEventListener("submit", function (event) {
     if (event.submitter !== create && event.submitter !== enter) return;
+    // Enter in the search box searches (above): Enter elsewhere makes the leaflet
+    form.elements.searched.value = query.value;
     if (form.dataset.sent) { event.preventDefault(); return; }   // a double click
     form.dataset.sent = "1";
     create.disabled = true;
@@ -47,7 +49,75 @@
     create.textContent = "Create leaflet";
     busy.textContent = "";
   });
+  fitEstimate();
   var problems = document.getElementById("problems");
   if (problems) { problems.tabIndex = -1; problems.focus(); }
   else if (location.hash === "#articles") { document.getElementById("articles").focus(); }
 })();
+
+// Before submitting: will the name and note fit the box on the front? The browser sets
+// them in the leaflet's own personal layer (/fit/layer, the designers' leaflet.css and
+// the bundled fonts) at the box's width (/fit.json, measured on the leaflet), in the
+// chosen style and each smaller step, as the leaflet does; "fits" only with room to
+// spare. The desk checks again when the leaflet is made: that check decides.
+function fitEstimate() {
+  var form = document.getElementById("leaflet"), out = document.getElementById("fit");
+  if (!form || !out || !window.fetch) return;
+  var name = document.getElementById("for_name"), note = document.getElementById("note");
+  var frame = document.createElement("iframe");
+  frame.className = "fit-frame";
+  frame.title = "Measuring the name and note (not shown)";
+  frame.setAttribute("aria-hidden", "true");
+  frame.tabIndex = -1;
+  frame.src = "/fit/layer";
+  document.body.appendChild(frame);
+  var boxes = {}, ready = false;
+  function options() {
+    var paper = document.getElementById("paper"), large = document.getElementById("large_print");
+    var booklet = document.getElementById("booklet");
+    return "paper=" + encodeURIComponent(paper.value) + (large.checked ? "&large_print=on" : "") +
+      (booklet.checked ? "&booklet=on" : "");
+  }
+  function measure(box, step, large) {          // the layer's height in points, or Infinity
+    var doc = frame.contentDocument, personal = doc.querySelector(".personal");
+    var texts = [doc.querySelector(".patient-name"), doc.querySelector(".clinician-note")];
+    texts[0].textContent = name.value.trim();
+    texts[1].textContent = note.value.trim();
+    texts.forEach(function (span) { span.parentElement.style.display = span.textContent ? "" : "none"; });
+    personal.parentElement.className = large ? "large-print" : "";
+    personal.className = "personal fit-" + step;
+    personal.style.width = box[0] + "pt";
+    personal.style.minHeight = "0";
+    if (personal.scrollWidth > personal.clientWidth + 1) return Infinity;
+    return personal.getBoundingClientRect().height * 0.75;
+  }
+  function say() {
+    var key = options(), found = boxes[key];
+    if (!name.value.trim() && !note.value.trim()) { out.textContent = ""; return; }
+    if (!ready || !found) return;
+    var large = document.getElementById("large_print").checked;
+    var tries = note.value.trim() ? [found.note] : [found.name, found.note], verdict = -1;
+    for (var i = 0; i < tries.length && verdict < 0; i++) {
+      for (var step = 0; step < found.steps && verdict < 0; step++) {
+        if (measure(tries[i], step, large) <= tries[i][1] - found.safety) verdict = step;
+      }
+    }
+    out.classList.toggle("no", verdict < 0);
+    out.dataset.verdict = verdict < 0 ? "no" : verdict === 0 ? "fits" : "smaller";
+    out.textContent = verdict < 0 ? "Will not fit in the box on the front, even in smaller type: shorten the note (or the name)." :
+      verdict === 0 ? "Fits in the box on the front." : "Fits in the box on the front in smaller type.";
+  }
+  function update() {
+    var key = options();
+    if (boxes[key]) { say(); return; }
+    fetch("/fit.json?" + key).then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (found) { if (found) { boxes[key] = found; say(); } });
+  }
+  frame.addEventListener("load", function () {
+    frame.contentDocument.fonts.ready.then(function () { ready = true; update(); });
+  });
+  [name, note].forEach(function (field) { field.addEventListener("input", say); });
+  ["paper", "large_print", "booklet"].forEach(function (id) {
+    document.getElementById(id).addEventListener("change", update);
+  });
+}

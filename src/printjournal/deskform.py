@@ -146,8 +146,10 @@ def problems(project: Project, known: list[Article], choices: Choices, today: dt
 def new_search(source: Any) -> bool:
     """Whether the form came by Enter (its default button) after new words were typed in
     the search box: then it is a search, not a leaflet (the page without script)."""
-    typed = " ".join(source.get("q", "").split())[:MAX_QUERY]
-    return "enter" in source and typed != source.get("searched", "")
+    def words(name: str) -> str:
+        return " ".join(source.get(name, "").split())[:MAX_QUERY]
+
+    return "enter" in source and words("q") != words("searched")
 
 
 def in_languages(choices: Choices, known: list[Article]) -> Choices:

@@ -12,6 +12,8 @@ PDFs), served by waitress unless ``--debug``:
     GET  /leaflets/<token>/leaflet.pdf  the leaflet PDF, inline, ready for the print dialog
     POST /leaflets/<token>/done     "Next patient": the PDF forgotten, an empty form
     GET  /articles/<slug>           an article's pages as images, for editors
+    GET  /fit.json, /fit/...        the front box's size and the layer's page, for the
+                                    form's "will it fit?" (deskfit.py)
     GET  /articles/<slug>/<n>.png   one page image
     GET  /downloads/...             what ``printjournal build`` published: the files its
                                     manifest.json lists, and its downloads pages
@@ -41,7 +43,7 @@ from typing import Any
 from flask import Flask, Response, abort, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from . import cache, config, deskform, desklibrary, desksearch, workers
+from . import cache, config, deskfit, deskform, desklibrary, desksearch, workers
 from .deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
 from .deskpool import (
     PoolBusyError,
@@ -322,6 +324,8 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
             abort(503, "This file is being rebuilt: please try again in a minute.")
         return send_from_directory(settings.dist.resolve(), name)
 
+    deskfit.add_routes(app, project, layouts, pool)      # "will it fit?" before submitting
+
     @app.get("/desk.css")
     @app.get("/desk.js")
     def static_file() -> Response:
@@ -334,11 +338,14 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
 
 def published(project: Project, dist: Path) -> set[str]:
     """The paths under ``dist`` the desk serves: what the build's manifest.json lists, its
-    downloads pages and the bundled fonts they use; nothing else put there."""
+    downloads pages (per issue, per language) and the bundled fonts they use; nothing else
+    put there."""
     try:
         files = json.loads((dist / MANIFEST).read_text(encoding="utf-8"))["files"]
         listed = {str(entry["path"]) for entry in files}
         issues = {f"issues/{e['slug']}.html" for e in files if e.get("kind") == ISSUE}
+        issues |= {f"languages/{str(e['lang']).split('-')[0].lower()}.html" for e in files
+                   if e.get("kind") == ARTICLE}        # the downloads page per language
     except (OSError, ValueError, KeyError, TypeError):
         return set()
     fonts = {f"fonts/{p.name}" for p in project.fonts_dir.glob("*") if p.is_file()}
