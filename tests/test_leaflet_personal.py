@@ -70,7 +70,7 @@ def test_a_name_too_long_for_the_small_box_takes_the_notes_box(sample_pipeline, 
     assert long.height > short.height
 
 
-@pytest.mark.parametrize(("height", "sizes"), [(96, {10.0}), (80, {9.0}), (62, {8.0})])
+@pytest.mark.parametrize(("height", "sizes"), [(96, {10.0}), (88, {9.0}), (72, {8.0})])
 def test_a_note_that_fits_only_smaller_is_set_smaller_not_cut(sample_pipeline, height, sizes):
     """The layer for boxes of shrinking height: the note at its designed 10 pt, then a step
     smaller, then at the floor (leaflet.css .fit-1, .fit-2), never cut."""
