@@ -294,6 +294,9 @@ def test_staff_choose_the_language_an_article_prints_in(staff, desk, tmp_path):
     assert choice.locator("option").all_inner_texts() == ["English (this one)", "Arabic",
                                                           "Polish"]
     assert page.locator("#lang-sleep-and-immunity").count() == 0    # no translations
+    title, offer = (page.locator(selector).bounding_box() for selector in (
+        "label[for=a-walking-for-health]", "label[for=lang-walking-for-health]"))
+    assert abs(offer["x"] - title["x"]) < 2 and title["width"] > 400    # under the title
     page.check("#a-walking-for-health")
     choice.select_option(label="Polish")
     with page.expect_navigation():

@@ -5,6 +5,8 @@ script."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import shutil
 
@@ -17,12 +19,31 @@ from .test_web import ACCESS, TODAY, InlinePool, post, text
 
 
 @pytest.fixture(scope="module")
-def client(fresh_sample_project, tmp_path_factory):
+def dist(tmp_path_factory):
+    """A website build with one Polish article and its language's downloads page."""
+    dist = tmp_path_factory.mktemp("dist")
+    (dist / "articles").mkdir()
+    (dist / "languages").mkdir()
+    (dist / "articles" / "a-pl.pdf").write_bytes(b"%PDF-1.7 test")
+    for name in ("index.html", "languages/pl.html", "languages/de.html"):
+        (dist / name).write_text("<!DOCTYPE html><title>Downloads</title>")
+    (dist / "manifest.json").write_text(json.dumps({"files": [{
+        "path": "articles/a-pl.pdf", "kind": "article", "slug": "a-pl", "lang": "pl",
+        "bytes": 13, "sha256": hashlib.sha256(b"%PDF-1.7 test").hexdigest()}]}))
+    return dist
+
+
+@pytest.fixture(scope="module")
+def client(fresh_sample_project, dist):
     pool = InlinePool(fresh_sample_project)
-    app = web.create_app(fresh_sample_project,
-                         web.DeskSettings(dist=tmp_path_factory.mktemp("no-build")),
+    app = web.create_app(fresh_sample_project, web.DeskSettings(dist=dist),
                          pool=pool, today=lambda: TODAY, access=ACCESS)
     return app.test_client()
+
+
+def test_the_desk_serves_the_downloads_page_of_each_language_the_build_lists(client):
+    assert client.get("/downloads/languages/pl.html").status_code == 200
+    assert client.get("/downloads/languages/de.html").status_code == 404   # no German file
 
 
 def shown(page: str) -> set[str]:
@@ -147,6 +168,6 @@ def test_the_fit_estimates_routes_serve_the_layer_and_nothing_else(client):
     assert client.get("/").headers["X-Frame-Options"] == "DENY"     # the rest: never framed
     assert client.get("/fit/leaflet.css").status_code == 200
     assert client.get("/fonts/Inter-Regular.otf").status_code == 200
-    for url in ("/fit/labels.toml", "/fit/..%2Fprintjournal.toml", "/fonts/..%2Fprintjournal.toml",
-                "/fit.json?paper=A3"):
+    for url in ("/fit/labels.toml", "/fit/..%2Fprintjournal.toml",
+                "/fonts/..%2Fprintjournal.toml", "/fit.json?paper=A3"):
         assert client.get(url).status_code == 404, url

@@ -344,7 +344,7 @@ def published(project: Project, dist: Path) -> set[str]:
         files = json.loads((dist / MANIFEST).read_text(encoding="utf-8"))["files"]
         listed = {str(entry["path"]) for entry in files}
         issues = {f"issues/{e['slug']}.html" for e in files if e.get("kind") == ISSUE}
-        issues |= {f"languages/{str(e['lang']).split('-')[0].lower()}.html" for e in files
+        issues |= {f"languages/{str(e.get('lang', '')).split('-')[0].lower()}.html" for e in files
                    if e.get("kind") == ARTICLE}        # the downloads page per language
     except (OSError, ValueError, KeyError, TypeError):
         return set()
