@@ -94,7 +94,8 @@ function fitEstimate() {
   function say() {
     var key = options(), found = boxes[key];
     if (!name.value.trim() && !note.value.trim()) { out.textContent = ""; return; }
-    if (!ready || !found) return;
+    if (!found) { update(); return; }      // measured on the leaflet once, when needed
+    if (!ready) return;
     var large = document.getElementById("large_print").checked;
     var tries = note.value.trim() ? [found.note] : [found.name, found.note], verdict = -1;
     for (var i = 0; i < tries.length && verdict < 0; i++) {
@@ -107,14 +108,17 @@ function fitEstimate() {
     out.textContent = verdict < 0 ? "Will not fit in the box on the front, even in smaller type: shorten the note (or the name)." :
       verdict === 0 ? "Fits in the box on the front." : "Fits in the box on the front in smaller type.";
   }
+  var asked = {};
   function update() {
     var key = options();
     if (boxes[key]) { say(); return; }
+    if (asked[key] || (!name.value.trim() && !note.value.trim())) return;
+    asked[key] = true;
     fetch("/fit.json?" + key).then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (found) { if (found) { boxes[key] = found; say(); } });
+      .then(function (found) { delete asked[key]; if (found) { boxes[key] = found; say(); } });
   }
   frame.addEventListener("load", function () {
-    frame.contentDocument.fonts.ready.then(function () { ready = true; update(); });
+    frame.contentDocument.fonts.ready.then(function () { ready = true; say(); });
   });
   [name, note].forEach(function (field) { field.addEventListener("input", say); });
   ["paper", "large_print", "booklet"].forEach(function (id) {
