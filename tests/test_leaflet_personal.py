@@ -71,7 +71,7 @@ def test_a_name_too_long_for_the_small_box_takes_the_notes_box(sample_pipeline, 
     assert long.height > short.height
 
 
-@pytest.mark.parametrize(("height", "sizes"), [(96, {10.0}), (80, {9.0}), (62, {8.0})])
+@pytest.mark.parametrize(("height", "sizes"), [(96, {10.0}), (88, {9.0}), (72, {8.0})])
 def test_a_note_that_fits_only_smaller_is_set_smaller_not_cut(sample_pipeline, height, sizes):
     """The layer for boxes of shrinking height: the note at its designed 10 pt, then a step
     smaller, then at the floor (leaflet.css .fit-1, .fit-2), never cut."""
@@ -121,3 +121,24 @@ def test_the_cli_refuses_an_unprintable_name_plainly(tmp_path, capsys):
     err = capsys.readouterr().err
     assert status == 2 and "cannot print: “😀” (U+1F600" in err
     assert "Traceback" not in err and not out.exists()
+
+
+@pytest.mark.parametrize("large_print", [False, True], ids=["standard", "large-print"])
+def test_a_note_that_fills_the_box_keeps_the_box_whole(sample_pipeline, store, large_print):
+    """The box's rounded border is drawn whole inside its slot, bottom edge included, when
+    a long note fills it (it once grew past the slot: the note's last line fitted, the
+    border and padding under it did not)."""
+    note = ("Wm Walk wide " * 16)[:200 if not large_print else 160]
+    request = leaflet.LeafletRequest(("sleep-and-immunity",),
+                                     style="large-print" if large_print else "standard")
+    data = make(sample_pipeline, store, "Maximiliana Featherstonehaugh", note, request)
+    box, chars, height = front(data)
+    assert "".join(note.split()) in printed(chars)
+    top, bottom = height - box.y - box.height, height - box.y
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        edges = [c for c in document.pages[0].curves
+                 if abs(c["x0"] - box.x) < 2 and abs(c["x1"] - box.x - box.width) < 2]
+    assert edges, "the box's border is not drawn"
+    for border in edges:          # the outer and inner edges of the border, each whole
+        assert top - 0.5 <= border["top"] < top + 2
+        assert bottom - 2 < border["bottom"] <= bottom + 0.5

@@ -134,9 +134,10 @@ def html_pages(dist: Path) -> list[Path]:
     return sorted(dist.rglob("*.html"))
 
 
-def test_there_is_a_page_per_issue(dist):
+def test_there_is_a_page_per_issue_and_per_language(dist):
     assert [str(p.relative_to(dist)) for p in html_pages(dist)] == [
-        "index.html", "issues/winter-2026.html"]
+        "index.html", "issues/winter-2026.html", "languages/ar.html", "languages/de.html",
+        "languages/en.html", "languages/pl.html"]
 
 
 def test_every_link_on_the_pages_resolves_to_a_file_in_the_folder(dist):
@@ -306,6 +307,38 @@ def test_the_downloads_pages_fit_a_phone(browser, server, tmp_path):
             assert size >= 16
             page.screenshot(path=screenshots(tmp_path) /
                             f"{name.replace('/', '-')}-phone.png", full_page=True)
+
+
+def test_patients_find_the_articles_in_their_language_without_script(browser, server, dist,
+                                                                   tmp_path):
+    """The downloads page's language filter is a link per language to a page of its own
+    (no script): Polish readers see the Polish article alone, and get back to all."""
+    polish = [e for e in entries(dist) if e["kind"] == "article" and e["lang"] == "pl"]
+    assert len(polish) == 1
+    with opened(browser, f"{server}/index.html", java_script_enabled=False,
+                viewport={"width": 390, "height": 844}) as page:
+        languages = page.get_by_role("navigation", name="Articles by language")
+        assert languages.get_by_role("link").all_inner_texts() == [
+            "Every language", "English: 10", "العربية (Arabic): 1", "Deutsch (German): 1",
+            "Polski (Polish): 1"]
+        languages.get_by_role("link", name="Polski (Polish): 1").click()
+        page.wait_for_url("**/languages/pl.html")
+        assert page.get_by_role("heading", level=1).inner_text() == "Downloads: Polski"
+        articles = page.get_by_role("region", name="Articles")
+        assert articles.get_by_role("listitem").count() == 1
+        link = articles.get_by_role("link", name=polish[0]["title"], exact=True)
+        assert link.get_attribute("lang") is None and link.get_attribute("hreflang") == "pl"
+        assert page.get_by_role("link", name="Polski (Polish): 1").get_attribute(
+            "aria-current") == "page"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=screenshots(tmp_path) / "downloads-polish-phone.png",
+                        full_page=True)
+        with page.expect_download() as info:
+            link.click()
+        data = Path(info.value.path()).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == polish[0]["sha256"]
+        page.get_by_role("link", name="Every language").click()
+        page.wait_for_url("**/index.html")
 
 
 def test_the_issue_page_lists_its_articles_in_order(browser, server, dist):

@@ -154,7 +154,7 @@ def test_a_table_that_fits_a4_but_not_a_large_print_a5_leaflet(cases, tmp_path_f
     _clinic(tmp)
     tmp.article("wide", _article(2, case.word))
     pipeline = Pipeline.load(tmp.project())
-    request = leaflet.LeafletRequest(("wide",), paper="A5", large_print=True)
+    request = leaflet.LeafletRequest(("wide",), paper="A5", style="large-print")
     with pytest.raises(PrintjournalError) as caught:
         leaflet.leaflet(pipeline, request, dt.date(2026, 1, 2))
     [rendered] = [p for p in caught.value.problems if "makes a table" in p.message]
@@ -209,7 +209,7 @@ def test_a_long_word_outside_a_table_breaks_even_in_a_large_print_a5_leaflet(tmp
     notices = Notices()
     assert check(project, notices=notices) == []
     assert not [n for n in notices.found if "table" in n.message]
-    request = leaflet.LeafletRequest(("words",), paper="A5", large_print=True)
+    request = leaflet.LeafletRequest(("words",), paper="A5", style="large-print")
     made = leaflet.leaflet(Pipeline.load(project), request, dt.date(2026, 1, 2))
     assert made.pages >= 2
 
@@ -228,7 +228,7 @@ def test_each_products_measure_against_its_leaflet(tmp_path, product):
     estimate = _estimate(project, _article(2, word), product)
     tmp.article("wide", _article(2, word))
     request = leaflet.LeafletRequest(("wide",), paper=product.paper,
-                                     large_print=product.large)
+                                     style="large-print" if product.large else "standard")
     with pytest.raises(PrintjournalError) as caught:
         leaflet.leaflet(Pipeline.load(project), request, dt.date(2026, 1, 2))
     [rendered] = [p for p in caught.value.problems if "makes a table" in p.message]

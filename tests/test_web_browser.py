@@ -250,3 +250,110 @@ def test_an_unknown_article_gets_a_404_page(browser, desk):
     assert response.status == 404
     assert "There is no article" in page.content()
     context.close()
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["script", "no-script"])
+def test_enter_makes_the_leaflet_never_a_search_and_searches_from_the_search_box(
+        browser, desk, script):
+    """Enter presses the form's default button, "Create leaflet" (HTML's implicit
+    submission), with or without script; in the search box, Enter searches (with the
+    project's search words: "tummy" finds the fibre guide)."""
+    context = browser.new_context(viewport=SIZES["desktop"], java_script_enabled=script)
+    page = context.new_page()
+    page.goto(desk + "/")
+    page.fill("#q", "tummy")
+    with page.expect_navigation():
+        page.press("#q", "Enter")
+    assert page.locator(".articles li").count() == 1
+    assert page.locator("#a-fibre-everyday-guide").count() == 1
+    assert page.locator("#problems").count() == 0
+    page.fill("#for_name", "Enter Patient")
+    with page.expect_navigation():
+        page.press("#for_name", "Enter")                    # nothing ticked: the form says so
+    assert "Choose at least one article." in page.inner_text("#problems")
+    assert page.input_value("#for_name") == "Enter Patient"
+    page.fill("#q", "sleeping")                            # typed, then Enter in the name
+    with page.expect_navigation():
+        page.press("#for_name", "Enter")
+    if script:    # the form says what is missing for the leaflet, the search box as typed
+        assert "Choose at least one article." in page.inner_text("#problems")
+    else:         # without script the desk cannot tell the two apart: new words search
+        assert page.locator("#a-sleep-and-immunity").count() == 1
+    assert page.input_value("#q") == "sleeping"
+    context.close()
+
+
+def test_staff_choose_the_language_an_article_prints_in(staff, desk, tmp_path):
+    """Each article shows its reading grade and languages; "Print in" picks its
+    translation, and the choice is what the desk checks and keeps."""
+    _context, page = staff
+    page.goto(desk + "/")
+    meta = page.inner_text("#a-walking-for-health ~ .meta")
+    assert "English · reading grade" in meta
+    choice = page.locator("#lang-walking-for-health")
+    assert choice.locator("option").all_inner_texts() == ["English (this one)", "Arabic",
+                                                          "Polish"]
+    assert page.locator("#lang-sleep-and-immunity").count() == 0    # no translations
+    title, offer = (page.locator(selector).bounding_box() for selector in (
+        "label[for=a-walking-for-health]", "label[for=lang-walking-for-health]"))
+    assert abs(offer["x"] - title["x"]) < 2 and title["width"] > 400    # under the title
+    page.check("#a-walking-for-health")
+    choice.select_option(label="Polish")
+    with page.expect_navigation():
+        page.click("#create")
+    problems = page.inner_text("#problems")
+    assert "“Spacer dla zdrowia: niedoceniany codzienny ruch” is past its" in problems
+    assert "Walking for Health" not in problems
+    assert page.locator("#lang-walking-for-health").input_value() == "pl"
+    look(page, tmp_path, "languages")
+
+
+WALK = "Walk for twenty minutes every day; drink water; rest. " * 4
+WIDE = "Wm " * 70
+
+
+@pytest.mark.parametrize(("large_print", "note", "said"), [
+    (False, WALK[:200], "fits"),         # the longest note, in its designed sizes
+    (False, WIDE[:200], "no"),
+    (True, WALK[:185], "smaller"),       # large print: a step smaller, still 16 pt
+    (True, WIDE[:200], "no"),
+], ids=["fits", "too-wide", "large-print-smaller", "large-print-too-wide"])
+def test_the_form_says_before_submitting_whether_the_name_and_note_fit(
+        staff, desk, sample_pipeline, large_print, note, said):
+    """The estimate (the layer set in the browser at the box's width, desk.js) against the
+    leaflet's own fit check (personal.py) on the same box: it never says "fits" where the
+    render refuses, and says "will not fit" where it does."""
+    from printjournal import styles
+    from printjournal.personal import Box, DoesNotFitError, render_layer
+
+    _context, page = staff
+    page.goto(desk + "/")
+    if large_print:
+        page.check("#large_print")
+    name = "Maximiliana Featherstonehaugh"
+    page.fill("#for_name", name)
+    page.fill("#note", note)
+    fit = page.locator("#fit")
+    fit.locator("xpath=self::*[@data-verdict]").wait_for(timeout=60_000)  # boxes measured
+    assert fit.get_attribute("data-verdict") == said
+    assert fit.inner_text() == {
+        "fits": "Fits in the box on the front.",
+        "smaller": "Fits in the box on the front in smaller type.",
+        "no": "Will not fit in the box on the front, even in smaller type: shorten the note "
+              "(or the name)."}[said]
+    query = "?paper=A4" + ("&style=large-print" if large_print else "")
+    boxes = page.context.request.get(desk + "/fit.json" + query).json()
+
+    def layer() -> bytes:
+        return render_layer(sample_pipeline, name, note.strip(), "en-GB", Box(*boxes["note"]),
+                            styles.style("large-print" if large_print else "standard"))
+
+    if said == "no":
+        with pytest.raises(DoesNotFitError):
+            layer()
+    else:
+        import pdfplumber
+
+        with pdfplumber.open(io.BytesIO(layer())) as document:
+            sizes = {round(c["size"]) for c in document.pages[0].chars}
+        assert (max(sizes) == (20 if large_print else 14)) == (said == "fits")

@@ -38,6 +38,8 @@ class Choices:
     slugs: tuple[str, ...] = ()
     query: str = ""
     lang: str = ""                   # show only articles in this language ("": any)
+    print_lang: str = ""             # print each article in this language, where it has it
+    article_langs: tuple[tuple[str, str], ...] = ()   # (slug, language) chosen per article
     clinic: str | None = None
     paper: str | None = None
     style: str = STANDARD.name       # a leaflet style's name (styles.py)
@@ -58,6 +60,9 @@ class Choices:
             pairs.append(("q", self.query))
         if query and self.lang:
             pairs.append(("lang", self.lang))
+        if self.print_lang:
+            pairs.append(("print_lang", self.print_lang))
+        pairs += [(f"lang-{slug}", lang) for slug, lang in self.article_langs if slug in slugs]
         if self.clinic:
             pairs.append(("clinic", self.clinic))
         if self.paper:
@@ -93,7 +98,10 @@ def read(source: Any) -> Choices:
     texts = {name: " ".join(source.get(name, "").split())    # a line break is a space
              for name in FIELD_LIMITS}
     lang = "" if "show_all" in source else source.get("lang", "")[:20]
+    chosen = tuple((s, source.get(f"lang-{s}", "")[:20]) for s in slugs
+                   if source.get(f"lang-{s}"))
     return Choices(slugs=slugs, query=query, lang=lang, clinic=source.get("clinic") or None,
+                   print_lang=source.get("print_lang", "")[:20], article_langs=chosen,
                    paper=source.get("paper") or None,
                    style=source.get("style", "")[:40] or STANDARD.name,
                    **{flag: source.get(flag) == "on" for flag in FLAGS}, **texts)
@@ -139,6 +147,24 @@ def problems(project: Project, known: list[Article], choices: Choices, today: dt
             except UnprintableError as exc:
                 found.append(FormProblem(name, sentence(str(exc))))
     return found
+
+
+def new_search(source: Any) -> bool:
+    """Whether the form came by Enter (its default button) after new words were typed in
+    the search box: then it is a search, not a leaflet (the page without script)."""
+    def words(name: str) -> str:
+        return " ".join(source.get(name, "").split())[:MAX_QUERY]
+
+    return "enter" in source and words("q") != words("searched")
+
+
+def in_languages(choices: Choices, known: list[Article]) -> Choices:
+    """``choices`` with each article swapped for its version in the language chosen for
+    it, or for the leaflet (:func:`desklibrary.chosen_slugs`)."""
+    from .desklibrary import chosen_slugs
+
+    slugs = chosen_slugs(choices.slugs, dict(choices.article_langs), choices.print_lang, known)
+    return replace(choices, slugs=slugs)
 
 
 def leaflet_fields(choices: Choices) -> dict[str, Any]:

@@ -8,7 +8,9 @@ is a :class:`Download`: where it is (relative to the output folder), what it is
 - ``manifest.json``: one entry per PDF, what the website's own pages read;
 - ``index.html``: every issue and article with its title, section, date, page
   count, file size and a link, and ``issues/<issue>.html`` per issue, rendered
-  through the designers' ``layouts/site-*.html`` with inline CSS;
+  through the designers' ``layouts/site-*.html`` with inline CSS; when the articles
+  are in more than one language, ``languages/<code>.html`` per language (the same page
+  with that language's articles alone: a filter that needs no script), linked from each;
 - the bundled font files those pages name (``url(fonts/...)``), copied beside
   them with their licence, so the pages need nothing from elsewhere.
 
@@ -105,6 +107,34 @@ class IssueDownloads:
     articles: tuple[Download, ...] = field(default=())
 
 
+@dataclass(frozen=True)
+class LanguagePage:
+    """The downloads page of the articles in one language ('ar', 'pl': no region)."""
+
+    code: str
+    name: str                   # in the journal's language, "Polish"
+    native: str                 # in its own, "Polski"
+    count: int                  # its articles
+
+    @property
+    def page(self) -> str:
+        return f"languages/{self.code}.html"
+
+
+def language_pages(articles: Sequence[Download]) -> list[LanguagePage]:
+    """One per language of ``articles``, the journal's most common first; none for one."""
+    from .translations import LANGUAGE_NAMES, NATIVE_NAMES
+
+    counts: dict[str, int] = {}
+    for download in articles:
+        code = download.listing.lang.split("-")[0].lower()
+        counts[code] = counts.get(code, 0) + 1
+    if len(counts) < 2:
+        return []
+    return [LanguagePage(code, LANGUAGE_NAMES.get(code, code), NATIVE_NAMES.get(code, code), n)
+            for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
 def as_listed(dist: Path, name: str) -> bool:
     """Whether ``name`` under ``dist`` has the bytes and SHA-256 that ``manifest.json``
     records for it; a file the manifest has no entry for (its pages, fonts) passes."""
@@ -166,8 +196,14 @@ def pages(layouts: Layouts, downloads: Sequence[Download]) -> dict[str, bytes]:
     common = {"journal": project.journal, "labels": labels, "words": words,
               "lang": project.journal.lang,
               "disclaimer": project.journal.disclaimer_for(project.journal.lang)}
+    languages = language_pages(articles)
     html = {INDEX: layouts.render("site-index.html", root="", articles=articles,
-                                  issues=issues, **common)}
+                                  issues=issues, languages=languages, chosen=None, **common)}
+    for chosen in languages:
+        html[chosen.page] = layouts.render(
+            "site-index.html", root="../", languages=languages, chosen=chosen, issues=[],
+            articles=[d for d in articles
+                      if d.listing.lang.split("-")[0].lower() == chosen.code], **common)
     for issue in issues:
         html[issue.page] = layouts.render("site-issue.html", root="../", issue=issue,
                                           **common)

@@ -7,10 +7,10 @@ A name that cannot be printed whole must not print partly. So:
   before anything is rendered: a name in a script they lack (CJK, Arabic, emoji ...) is
   refused, not printed as empty boxes or in whatever font the system has;
 - the layer is laid out, then measured: one page (the box's height), every character
-  inside the page (the box's width), only bundled fonts. A long word wraps at any
-  character (``overflow-wrap: anywhere`` in leaflet.css); what still does not fit is laid
-  out again a step smaller (``fit-1``, ``fit-2``: the sizes are the designers', in
-  leaflet.css), and past the last step refused.
+  and the box's border inside the page (the box's width), only bundled fonts. A long
+  word wraps at any character (``overflow-wrap: anywhere`` in leaflet.css); what still
+  does not fit is laid out again a step smaller (``fit-1``, ``fit-2``: the sizes are the
+  designers', in leaflet.css), and past the last step refused.
 """
 
 from __future__ import annotations
@@ -90,18 +90,24 @@ def render_layer(pipeline: Any, for_name: str, note: str, lang: str, box: Box,
 
 
 def _inside(data: bytes, box: Box, slack: float = 0.5) -> bool:
-    """Whether every character of the one-page ``data`` lies inside ``box``."""
+    """Whether everything drawn on the one-page ``data`` lies inside ``box``: every
+    character, and every path (the box's own border: a note that fills the box must not
+    push its bottom edge off the box, where the page's next lines or the trim cut it)."""
     import pypdfium2
+    import pypdfium2.raw as pdfium
+
+    def outside(left: float, bottom: float, right: float, top: float) -> bool:
+        return left < -slack or bottom < -slack or right > box.width + slack \
+            or top > box.height + slack
 
     document = pypdfium2.PdfDocument(data)
     try:
-        text = document[0].get_textpage()
-        for index in range(text.count_chars()):
-            left, bottom, right, top = text.get_charbox(index)
-            if left < -slack or bottom < -slack or right > box.width + slack \
-                    or top > box.height + slack:
-                return False
-        return True
+        page = document[0]
+        text = page.get_textpage()
+        if any(outside(*text.get_charbox(i)) for i in range(text.count_chars())):
+            return False
+        paths = page.get_objects(filter=(pdfium.FPDF_PAGEOBJ_PATH,))
+        return not any(outside(*path.get_bounds()) for path in paths)
     finally:
         document.close()
 

@@ -21,6 +21,11 @@ LANGUAGE_NAMES = {"en": "English", "de": "German", "ar": "Arabic", "ur": "Urdu",
                   "cy": "Welsh", "tr": "Turkish", "el": "Greek", "ru": "Russian",
                   "uk": "Ukrainian", "hi": "Hindi", "bn": "Bengali", "pa": "Punjabi",
                   "zh": "Chinese"}
+NATIVE_NAMES = {"en": "English", "de": "Deutsch", "ar": "العربية", "ur": "اردو",
+                "pl": "Polski", "he": "עברית", "fr": "Français", "es": "Español",
+                "cy": "Cymraeg", "tr": "Türkçe", "el": "Ελληνικά", "ru": "Русский",
+                "uk": "Українська", "hi": "हिन्दी", "bn": "বাংলা", "pa": "ਪੰਜਾਬੀ",
+                "zh": "中文"}     # each language's name in itself, for its readers
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ PDFs), served by waitress unless ``--debug``:
     GET  /leaflets/<token>/leaflet.pdf  the leaflet PDF, inline, ready for the print dialog
     POST /leaflets/<token>/done     "Next patient": the PDF forgotten, an empty form
     GET  /articles/<slug>           an article's pages as images, for editors
+    GET  /fit.json, /fit/...        the front box's size and the layer's page, for the
+                                    form's "will it fit?" (deskfit.py)
     GET  /articles/<slug>/<n>.png   one page image
     GET  /downloads/...             what ``printjournal build`` published: the files its
                                     manifest.json lists, and its downloads pages
@@ -41,11 +43,11 @@ from typing import Any
 from flask import Flask, Response, abort, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from . import cache, config, deskform, desksearch, desksize, styles
+from . import cache, config, deskfit, deskform, desklibrary, desksearch, desksize, styles
 from .deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
 from .deskpreview import page_texts
 from .deskresult import HeldLeaflets, Made
-from .downloads import INDEX, ISSUE, MANIFEST, as_listed
+from .downloads import ARTICLE, INDEX, ISSUE, MANIFEST, as_listed
 from .errors import Notices, PrintjournalError
 from .model import Article, Project, ReviewState
 from .outputs import article_recipe
@@ -161,6 +163,8 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
     app.extensions["printjournal.pool"] = pool
     counts = desksize.PageCounts(project)     # each article's pages, as far as known
     known_pages = counts.known
+    library_facts = desklibrary.Library(project)
+    search_words = desksearch.load(project)      # content/search-words.toml, checked once
     shelf = Shelf(project)
     held = HeldLeaflets()
     date = layouts.labels(project.journal.lang).date     # one date style on every page
@@ -214,13 +218,15 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
         day = today()
         known = articles()
         by_slug = {a.slug: a for a in known}
-        listed = [a for a in known if desksearch.matches(a, choices.query)
+        listed = [a for a in known if desksearch.matches(a, choices.query, search_words)
                   and (not choices.lang or a.lang == choices.lang)]
         selected = [by_slug[s] for s in choices.slugs if s in by_slug]
         return page("library.html", status=status, choices=choices, problems=problems,
                     articles=listed, selected=selected,
                     languages=sorted({a.lang for a in known}),
                     pages_of=known_pages,
+                    facts_of=lambda a: library_facts.facts(a, known),
+                    language_name=desklibrary.language_name,
                     hidden_selected=[a for a in selected if a not in listed],
                     status_of=lambda a: ReviewState.of(a.review, day), clinics=project.clinics,
                     papers=deskform.PAPERS, styles=styles.STYLES,
@@ -239,12 +245,16 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
     @app.post("/leaflet")
     def make_leaflet() -> Response:
         choices = deskform.read(request.form)
-        problems = deskform.problems(project, articles(), choices, today(), date) or \
-            desksize.leaflet_problems(articles(), choices.slugs, known_pages, settings.max_pages)
+        if deskform.new_search(request.form):    # Enter in the search box, without script
+            return library_page(choices, [])
+        known = articles()
+        printing = deskform.in_languages(choices, known)     # the versions chosen to print
+        problems = deskform.problems(project, known, printing, today(), date) or \
+            desksize.leaflet_problems(known, printing.slugs, known_pages, settings.max_pages)
         if problems:
             return library_page(choices, problems, 400)
         try:
-            made = pool.run(_leaflet, deskform.leaflet_fields(choices), today())
+            made = pool.run(_leaflet, deskform.leaflet_fields(printing), today())
         except (PoolBusyError, RenderTimeoutError, WorkerLostError):
             raise                     # the desk's own troubles: a 503 from their handlers
         except (ValueError, PrintjournalError) as exc:   # too long for the box; content
@@ -252,7 +262,7 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
             # name and note do not fit) says that message
             found = [p.message for p in getattr(exc, "problems", ())] or [str(exc)]
             return library_page(choices, [deskform.from_library(m) for m in found], 400)
-        token = held.put(made, choices.slugs)
+        token = held.put(made, printing.slugs)
         return redirect(f"/leaflets/{token}", 303)
 
     def held_leaflet(token: str) -> Any:
@@ -323,6 +333,8 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
             abort(503, "This file is being rebuilt: please try again in a minute.")
         return send_from_directory(settings.dist.resolve(), name)
 
+    deskfit.add_routes(app, project, layouts, pool)      # "will it fit?" before submitting
+
     @app.get("/desk.css")
     @app.get("/desk.js")
     def static_file() -> Response:
@@ -335,11 +347,14 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
 
 def published(project: Project, dist: Path) -> set[str]:
     """The paths under ``dist`` the desk serves: what the build's manifest.json lists, its
-    downloads pages and the bundled fonts they use; nothing else put there."""
+    downloads pages (per issue, per language) and the bundled fonts they use; nothing else
+    put there."""
     try:
         files = json.loads((dist / MANIFEST).read_text(encoding="utf-8"))["files"]
         listed = {str(entry["path"]) for entry in files}
         issues = {f"issues/{e['slug']}.html" for e in files if e.get("kind") == ISSUE}
+        issues |= {f"languages/{str(e.get('lang', '')).split('-')[0].lower()}.html" for e in files
+                   if e.get("kind") == ARTICLE}        # the downloads page per language
     except (OSError, ValueError, KeyError, TypeError):
         return set()
     fonts = {f"fonts/{p.name}" for p in project.fonts_dir.glob("*") if p.is_file()}
