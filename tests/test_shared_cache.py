@@ -110,7 +110,7 @@ def test_a_build_with_the_cache_on_s3_is_reused_by_another_clone_and_checked(s3,
     shutil.copytree(here.root, there, symlinks=True,
                     ignore=shutil.ignore_patterns(".printjournal-cache", "dist"))
     second = site.build_site(config.load_project(there), there / "dist", reporter=Collect())
-    assert (second.built, second.reused, second.faults) == (0, 2, ())
+    assert (second.built, second.reused, second.warnings) == (0, 2, ())
     assert every_pdf(there / "dist") == every_pdf(here.root / "dist")
 
     # an object overwritten on the store with another article's PDF (a valid PDF, the
@@ -120,7 +120,8 @@ def test_a_build_with_the_cache_on_s3_is_reused_by_another_clone_and_checked(s3,
     s3.pipe_file(damaged, (here.root / "dist/articles/alpha.pdf").read_bytes())
     third = site.build_site(config.load_project(there), there / "dist3", reporter=Collect())
     assert (third.built, third.reused) == (1, 1)
-    assert third.faults == ("the render cache entry for articles/beta.pdf was damaged: rebuilt",)
+    assert [n.message for n in third.warnings] == [
+        "the render cache entry for articles/beta.pdf was damaged: rebuilt"]
     assert every_pdf(there / "dist3") == every_pdf(here.root / "dist")
     assert sorted(s3.find(f"{BUCKET}/team")) == objects
     assert s3.cat_file(damaged) == beta

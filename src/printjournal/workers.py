@@ -132,7 +132,8 @@ def _worker_main(conn: Connection, start: Callable[..., Any], start_args: tuple[
         raise RenderTimeoutError
     signal.signal(signal.SIGALRM, alarm)
     state = start(*start_args)
-    conn.send(("ready", None))
+    with contextlib.suppress(OSError):    # the pool may have closed while it started
+        conn.send(("ready", None))        # (then the recv below ends it quietly)
     while True:
         try:
             seconds, job, args = conn.recv()
