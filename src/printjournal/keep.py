@@ -26,7 +26,8 @@ from functools import cache
 
 JOINER = "\u2060"
 _SKIP = frozenset({"code", "pre"})
-_SKIP_CLASSES = frozenset({"link-address", "address", "address id", "keep", "footnote-number"})
+_SKIP_CLASSES = frozenset({"link-address", "web-address", "address", "address id", "keep",
+                           "footnote-number"})
 
 
 @dataclass(frozen=True)

@@ -209,8 +209,10 @@ class _PrintTreeprocessor(Treeprocessor):
                 ref = etree.SubElement(span, "span", {"class": "page-ref",
                                                       "data-page-ref": note.target})
                 ref.text, ref.tail = "8" * note.digits, ")"
-            else:
-                span.text = f" ({note})"
+            else:   # the address reads left to right, in right-to-left text too
+                span.text = " "
+                address = etree.SubElement(span, "span", {"class": "web-address"})
+                address.text = f"({note})"
             span.tail, a.tail = a.tail, None
             parent.insert(index + 1, span)
 
