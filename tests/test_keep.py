@@ -73,7 +73,7 @@ def test_calls_and_runs_in_the_html_keep_their_text_whole(tmp_project):
     tmp_project.article("runs", _article(
         "Runs", {"a": "Source A", "b": "Source B"},
         "Sleep problems [@a; @b] are common. Call NHS 111 or see Dr Amara Nwosu (`NHS 111`).\n"
-        "Or call [NHS 111](https://111.nhs.uk/).\n"))
+        "Or call [NHS 111](https://111.nhs.uk/). Eczema-prone skin, trial NCT0123-4567.\n"))
     project = tmp_project.project()
     article = load_article(tmp_project.root / "content/articles/runs.md", project)
     html = markup.to_html(article, project).html
@@ -84,6 +84,9 @@ def test_calls_and_runs_in_the_html_keep_their_text_whole(tmp_project):
     assert "<code>NHS 111</code>" in html      # code prints as typed
     # a link's text: no span inside the link (it would own the link's tag), a word joiner
     assert '<a href="https://111.nhs.uk/">NHS \u2060111</a>' in html
+    # a compound is marked (large print keeps it whole), an id is not a compound
+    assert '<span class="compound">Eczema-prone</span> skin, trial NCT' in html
+    assert html.count('class="compound"') == 1
 
 
 def _footnote_order(pdf) -> dict[int, list[int]]:
