@@ -164,6 +164,60 @@ def test_a_printed_address_in_right_to_left_text_reads_left_to_right(samples, sa
         # some of them wrap, so the test sees a line end inside an address
         assert [a for a in addresses if not any(a in line for line in lines)]
 
+
+def test_linked_pages_are_gathered_under_read_next(samples, sample_project):
+    """A link prints as its words; the addresses of the pages an article links to are
+    listed once each, in order of first mention, under "Read next" before the Sources."""
+    checked = 0
+    for slug, sample in samples.items():
+        linked = list(dict.fromkeys(re.sub(r"^https?://", "", sample_project.article_url(s))
+                                    for s in re.findall(r"\]\(/journal/([\w-]+)\)",
+                                                        sample.article.body)))
+        if not linked:
+            continue
+        text = re.sub(r"\s+", "", "".join(p.body for p in _pages(sample)))
+        heading = re.sub(r"\s+", "", _label(sample.article.lang, "read_next"))
+        sources = re.sub(r"\s+", "", _label(sample.article.lang, "sources"))
+        body, _, listed = text.rpartition(heading)
+        assert body and sources in listed, slug
+        listed = listed[:listed.rindex(sources)]
+        assert not any(address in body for address in linked), slug     # not in the text
+        assert [a for a in sorted(linked, key=listed.find) if a in listed] == linked, slug
+        checked += 1
+    assert checked >= 8
+
+
+@pytest.fixture(scope="module")
+def inline_addresses(tmp_path_factory):
+    """A short article with a link, set with the designer's other choice: addresses in
+    the text (print.css: --inline-addresses: inline; --read-next: none)."""
+    from printjournal.pipeline import Pipeline, build_article
+
+    from .conftest import TmpProject
+
+    project = TmpProject(tmp_path_factory.mktemp("inline") / "project")
+    css = project.root / "layouts/print.css"
+    css.write_text(css.read_text().replace("--inline-addresses: none;",
+                                           "--inline-addresses: inline;")
+                   .replace("--read-next: block;", "--read-next: none;"))
+    path = project.article("linked", """\
+        ---
+        title: "Linked"
+        section: "Tests"
+        date: 2026-03-01
+        ---
+        Read the [NHS advice on walking](https://www.nhs.uk/live-well/walking/) first.
+        """)
+    out = project.root / "linked.pdf"
+    build_article(Pipeline.load(project.project()), path, out)
+    return out
+
+
+def test_a_designer_may_print_addresses_in_the_text_instead(inline_addresses):
+    text = _words(" ".join(p.body for p in pages(inline_addresses)))
+    assert "NHS advice on walking (nhs.uk/live-well/walking) first." in text
+    assert "Read next" not in text
+
 def test_only_bundled_fonts_all_embedded(samples):
     for slug, sample in samples.items():
         used = fonts(pypdf.PdfReader(sample.pdf))
@@ -194,6 +248,8 @@ def test_bookmarks_follow_the_headings(samples):
         straight = str.maketrans("“”„’", "\"\"\"'")    # the bookmarks have curly quotes
         titles = [t.translate(straight) for _, t, _ in marks[1:]]
         sources = [_label(sample.article.lang, "sources")]   # in the article's language
+        if 'class="read-next"' in sample.html:                 # and "Read next" before it
+            sources.insert(0, _label(sample.article.lang, "read_next"))
         assert [h[1].strip() for h in headings] + sources == titles, slug
         for (level, _), (depth, _, _) in zip(headings, marks[1:], strict=False):
             assert depth == len(level) - 1

@@ -83,7 +83,7 @@ def add_breaks(root: etree.Element) -> None:
 
 
 def _element(element: etree.Element, url: bool) -> None:
-    url = url or element.get("class") == "link-address"
+    url = url or "link-address" in (element.get("class") or "").split()
     if element.text and element.tag not in _SKIP:
         element.text, spans = _split(element.text, url)
         for offset, span in enumerate(spans):

@@ -28,8 +28,8 @@ from functools import cache
 
 JOINER = "\u2060"
 _SKIP = frozenset({"code", "pre"})
-_SKIP_CLASSES = frozenset({"link-address", "web-address", "address", "address id", "keep",
-                           "compound", "footnote-number"})
+_SKIP_CLASSES = frozenset({"link-address", "link-address web", "web-address", "address",
+                           "address id", "keep", "compound", "footnote-number"})
 #: A word made of words and hyphens ("eczema-prone", "long-term"): large print keeps it
 #: whole (UKAAF: no word split at a line end; leaflet.css ``.large-print .compound``).
 #: Letters only, and short enough for any line: ids and addresses are breaks.py's.

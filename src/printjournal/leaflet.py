@@ -50,7 +50,7 @@ from .errors import (
     ReviewError,
     relative,
 )
-from .model import PAPER_SIZES, Article, Clinic, Project
+from .model import PAPER_SIZES, Article, Clinic, PrintedLink, Project
 from .overdue import review_line
 from .pdf.booklet import impose
 from .pdf.overlay import graft, named_rect, open_pdf, page_count
@@ -125,6 +125,7 @@ class Item:
     state: str            # "reviewed", "overdue" or "unreviewed"
     qr: str               # SVG data URI of the article's canonical URL
     stale: str = ""       # a stale translation's note (translations.py), printed per page
+    read_next: tuple[PrintedLink, ...] = ()   # the addresses it prints at its end
 
 
 @dataclass(frozen=True)
@@ -361,7 +362,7 @@ def leaflet_html(pipeline: Pipeline, articles: Sequence[Article], states: Sequen
             labels=layouts.labels(article.lang),
             disclaimer=project.journal.disclaimer_for(article.lang),
             id_prefix=prefix, state=state, qr=qr_data_uri(article.url),
-            stale=stale[number - 1] if stale else ""))
+            stale=stale[number - 1] if stale else "", read_next=body.links))
     return layouts.render(
         "leaflet.html", journal=project.journal, clinic=clinic, items=items,
         labels=layouts.labels(lang), disclaimer=project.journal.disclaimer_for(lang),

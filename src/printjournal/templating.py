@@ -165,6 +165,7 @@ def article_html(layouts: Layouts, article: Article, body: Body,
         article=article,
         body=Markup(body.html),
         cited=body.cited,
+        read_next=body.links,
         labels=layouts.labels(article.lang),
         disclaimer=journal.disclaimer_for(article.lang),
         **extra)
