@@ -76,7 +76,7 @@ def test_calls_and_runs_in_the_html_keep_their_text_whole(tmp_project):
         "Or call [NHS 111](https://111.nhs.uk/). Eczema-prone skin, trial NCT0123-4567.\n"))
     project = tmp_project.project()
     article = load_article(tmp_project.root / "content/articles/runs.md", project)
-    html = markup.to_html(article, project).html
+    html = markup.to_html(article, project, compounds=True).html
     assert 'problems<span class="citation"><sup class="cite">\u2060<a' in html
     assert '>1</a>,\u2060<a' in html
     assert '<span class="keep">NHS 111</span> or see <span class="keep">Dr Amara Nwosu</span>' \
@@ -84,7 +84,7 @@ def test_calls_and_runs_in_the_html_keep_their_text_whole(tmp_project):
     assert "<code>NHS 111</code>" in html      # code prints as typed
     # a link's text: no span inside the link (it would own the link's tag), a word joiner
     assert '<a href="https://111.nhs.uk/">NHS \u2060111</a>' in html
-    # a compound is marked (large print keeps it whole), an id is not a compound
+    # a compound is marked where asked (large print keeps it whole), an id is not one
     assert '<span class="compound">Eczema-prone</span> skin, trial NCT' in html
     assert html.count('class="compound"') == 1
 
@@ -243,3 +243,10 @@ def test_each_call_link_says_which_source_it_calls(vancouver):
                       "source 1: Alpha, listed third, cited first",
                       "source 2: Gamma, listed fourth, cited second",
                       "source 3: Zeta, listed first, cited last"]
+
+
+def test_compounds_are_marked_for_large_print_only(tmp_project):
+    tmp_project.article("compound", _article("Compound", {}, "Eczema-prone skin.\n"))
+    project = tmp_project.project()
+    article = load_article(tmp_project.root / "content/articles/compound.md", project)
+    assert "compound" not in markup.to_html(article, project).html

@@ -356,7 +356,7 @@ def leaflet_html(pipeline: Pipeline, articles: Sequence[Article], states: Sequen
     items = []
     for number, (article, state) in enumerate(zip(articles, states, strict=True), start=1):
         prefix = f"a{number}-"
-        body = markup.to_html(article, project)
+        body = markup.to_html(article, project, compounds=large_print)
         items.append(Item(
             article=article, body=Markup(prefix_ids(body.html, prefix)),
             labels=layouts.labels(article.lang),

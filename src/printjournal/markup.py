@@ -89,6 +89,7 @@ class _State:
     resolve_link: LinkResolver
     cited: list[str]
     links: list[PrintedLink] = field(default_factory=list)
+    compounds: bool = False
 
 
 class _CitationProcessor(InlineProcessor):
@@ -163,7 +164,7 @@ class _PrintTreeprocessor(Treeprocessor):
                 element.set("data-bookmark", text)     # print.css: the bookmark's label
                 self.headings.append(Heading(int(element.tag[1]), text, element.get("id", "")))
         attach_calls(root)
-        protect_runs(root, self.state.article.lang)
+        protect_runs(root, self.state.article.lang, self.state.compounds)
         add_breaks(root)
 
     def _footnotes(self, citation: etree.Element) -> None:
@@ -302,9 +303,10 @@ def web_links(project: Project) -> LinkResolver:
 
 
 def to_html(article: Article, project: Project,
-            resolve_link: LinkResolver | None = None) -> Body:
-    """Convert ``article.body`` to sanitised HTML."""
-    state = _State(article, resolve_link or web_links(project), [])
+            resolve_link: LinkResolver | None = None, compounds: bool = False) -> Body:
+    """Convert ``article.body`` to sanitised HTML; ``compounds``: mark hyphenated compounds
+    to be kept whole (large print: keep.py)."""
+    state = _State(article, resolve_link or web_links(project), [], compounds=compounds)
     headings: list[Heading] = []
     md = markdown.Markdown(
         extensions=["tables", "def_list", "admonition", "sane_lists", "fenced_code", "smarty",
