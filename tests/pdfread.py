@@ -1,13 +1,18 @@
 """Reading PDFs as a reader sees them: text per page, footnotes, fonts, links.
 
 Shared by the tests; every function opens the PDF with pypdf or pdfplumber and
-reports facts, never renders.
+reports facts, never renders. A right-to-left page (Arabic, Hebrew, Urdu) is read in
+logical order: pdfplumber gives each line in visual order, left to right, so
+:func:`logical_line` reorders its characters as the Unicode bidirectional algorithm
+laid them out (right to left, a run of Latin letters or digits inside kept left to
+right, a combining mark after its letter).
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,22 +31,144 @@ class PageText:
 
 
 @functools.lru_cache(maxsize=256)
-def _pages(path: Path, mtime: float, top_mm: float, bottom_mm: float) -> tuple[PageText, ...]:
+def _pages(path: Path, mtime: float, top_mm: float, bottom_mm: float,
+           rtl: bool) -> tuple[PageText, ...]:
     result = []
+    read = _rtl_text if rtl else (lambda part: part.extract_text() or "")
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             top, bottom = top_mm * MM, page.height - bottom_mm * MM
-            header = page.crop((0, 0, page.width, top)).extract_text() or ""
-            footer = page.crop((0, bottom, page.width, page.height)).extract_text() or ""
-            body = page.crop((0, top, page.width, bottom)).extract_text() or ""
+            header = read(page.crop((0, 0, page.width, top)))
+            footer = read(page.crop((0, bottom, page.width, page.height)))
+            body = read(page.crop((0, top, page.width, bottom)))
             result.append(PageText(number, header.strip(), body, footer.strip()))
     return tuple(result)
 
 
-def pages(path: Path, top_mm: float = 20, bottom_mm: float = 20) -> tuple[PageText, ...]:
-    """Text of each page, split into running header, body and footer."""
-    return _pages(path, path.stat().st_mtime, top_mm, bottom_mm)
+def pages(path: Path, top_mm: float = 20, bottom_mm: float = 20,
+          rtl: bool = False) -> tuple[PageText, ...]:
+    """Text of each page, split into running header, body and footer; ``rtl``: the
+    pages are right to left (their lines are read in logical order)."""
+    return _pages(path, path.stat().st_mtime, top_mm, bottom_mm, rtl)
 
+
+def _rtl_text(page) -> str:
+    """A right-to-left page's text, a line per baseline, top down, in logical order."""
+    return "\n".join(" ".join(logical_line(part) for part in reversed(_parts(line)))
+                     for line in _baselines(page.chars))
+
+
+def _baselines(chars: list[dict]) -> list[list[dict]]:
+    """pdfplumber ``chars`` grouped by their baseline (within 3 pt), top down."""
+    lines: list[list[dict]] = []
+    for char in sorted(chars, key=lambda c: -c["matrix"][5]):
+        if lines and abs(lines[-1][0]["matrix"][5] - char["matrix"][5]) <= 3:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    return lines
+
+
+def _parts(line: list[dict]) -> list[list[dict]]:
+    """A line's characters cut where a gap wider than two of their ems parts two boxes
+    (a running head's halves, a footer's disclaimer and folio), left to right."""
+    parts: list[list[dict]] = []
+    for char in sorted(line, key=lambda c: c["x0"]):
+        if parts and char["x0"] - max(c["x1"] for c in parts[-1]) > 2 * char["size"]:
+            parts.append([char])
+        elif parts:
+            parts[-1].append(char)
+        else:
+            parts.append([char])
+    return parts
+
+
+def logical_line(chars: list[dict]) -> str:
+    """A right-to-left line's pdfplumber ``chars`` as text in logical order (a box
+    with no right-to-left letter, such as an English disclaimer, reads as it is seen)."""
+    chars = [c for c in chars if c["text"]]
+    if not any(unicodedata.bidirectional(c["text"][0]) in ("R", "AL") for c in chars):
+        seen = "".join(c["text"] for c in sorted(chars, key=lambda c: c["x0"])).strip()
+        lead = re.match(r"[^\w(]*", seen)[0]   # the end of a right-to-left sentence
+        return seen[len(lead):] + lead.strip()
+    marks = [c for c in chars if unicodedata.combining(c["text"][0])]
+    bases = sorted((c for c in chars if not unicodedata.combining(c["text"][0])),
+                   key=lambda c: c["x0"])
+    clusters = [[c["text"]] for c in bases]
+    for mark in marks:    # after the letter it sits on
+        centre = (mark["x0"] + mark["x1"]) / 2
+        nearest = min(range(len(bases)), key=lambda i: abs(
+            (bases[i]["x0"] + bases[i]["x1"]) / 2 - centre))
+        clusters[nearest].append(mark["text"])
+    texts = []
+    for i, cluster in enumerate(clusters):   # a gap with no space drawn is a space
+        if i and bases[i]["x0"] - bases[i - 1]["x1"] > 0.2 * bases[i]["size"] \
+                and not (cluster[0] + clusters[i - 1][0]).isspace():
+            texts.append(" ")
+        texts.append("".join(cluster))
+    texts.reverse()   # right to left
+    kinds = _kinds(texts)
+    out: list[str] = []
+    run: list[str] = []      # a left-to-right run, met from its right end
+    for text, kind in zip(texts, kinds, strict=True):
+        if kind == "L":
+            run.append(text)
+            continue
+        out += reversed(run)
+        run = []
+        out.append(text)
+    out += reversed(run)
+    return "".join(out)
+
+
+def _kinds(texts: list[str]) -> list[str]:
+    """Each cluster's resolved direction, "L" or "R" (a simplified bidi algorithm: digits
+    after a Latin letter are Latin, a number is left to right, punctuation in a Latin
+    word and neutrals between two left-to-right clusters are left to right, all else
+    takes the page's direction)."""
+    raw = []
+    for text in texts:
+        kind = unicodedata.bidirectional(text[0])
+        raw.append("L" if kind == "L" else "R" if kind in ("R", "AL")
+                   else "EN" if kind in ("EN", "AN") else "N")
+    # a separator inside a number (10,000 or 1.5) belongs to it
+    for i in range(1, len(raw) - 1):
+        if raw[i] == "N" and raw[i - 1] == raw[i + 1] == "EN" and texts[i] in ",.:/":
+            raw[i] = "EN"
+    # punctuation inside a left-to-right word ("(cureon.example/journal/") belongs to it
+    start = 0
+    for end in [*(i for i, text in enumerate(texts) if text.isspace()), len(texts)]:
+        word = raw[start:end]
+        if "L" in word and "R" not in word:
+            raw[start:end] = ["L" if kind == "N" else kind for kind in word]
+        start = end + 1
+    strong = "R"
+    for i, kind in enumerate(raw):       # logical order: a number after Latin is Latin
+        if kind in ("L", "R"):
+            strong = kind
+        elif kind == "EN" and strong == "L":
+            raw[i] = "L"
+    resolved = ["L" if kind in ("L", "EN") else kind for kind in raw]
+    for i, kind in enumerate(raw):
+        if kind == "N":
+            before = next((k for k in reversed(raw[:i]) if k != "N"), "R")
+            after = next((k for k in raw[i + 1:] if k != "N"), "R")
+            resolved[i] = "L" if before == after == "L" else "R"
+    return resolved
+
+
+
+def glyph_lines(path: Path, font: str) -> list[str]:
+    """The glyphs of the font named ``font`` (e.g. "Inter") on each line of the PDF, top
+    down, page by page, read left to right by their x positions (whatever the text's
+    direction), spaces left out: what a reader sees, not what extraction reorders."""
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            chars = [c for c in page.chars if font in c["fontname"] and c["text"].strip()]
+            found += ["".join(c["text"] for c in sorted(line, key=lambda c: c["x0"]))
+                      for line in _baselines(chars)]
+    return found
 
 def link_pages(reader: pypdf.PdfReader, prefix: str) -> dict[str, list[int]]:
     """For internal links whose destination starts with ``prefix``: the pages they stand on."""

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import itertools
+import re
+
 import pdfplumber
 import pytest
 
-from printjournal.breaks import pieces
+from printjournal.breaks import BREAK, address_lines, breakable_url, pieces
 from printjournal.pipeline import Pipeline, build_article
 
 ADDRESS = ("https://www.example.org/guidance/long-term-conditions/management/adults/"
@@ -107,3 +111,17 @@ def test_python_markdowns_placeholders_stay_whole():
     text = "before \x02wzxhzdk:12\x03-0123456789/abcdef after"
     assert "".join(pieces(text)) == text
     assert all("\x02" not in part or "\x03" in part for part in pieces(text))
+
+
+@pytest.mark.parametrize("url", [ADDRESS, SOURCE, "https://cureon.example/journal/winter-low-mood-sad",
+                                 "cureon.example/journal/understanding-blood-pressure/"])
+def test_every_printed_address_breaks_by_one_rule(url):
+    """An address in running text (Sources: ``breakable_url``) and in a QR code's caption
+    (``address_lines``) may part at the same places: after a "/", never inside "//",
+    never at its own hyphens or dots."""
+    in_text = breakable_url(url).replace("\u2060", "").split(BREAK)
+    caption = html.unescape(re.sub(r"</?span[^>]*>", "", str(address_lines(url)))).split(BREAK)
+    assert in_text == caption == pieces(url, url=True)
+    assert "".join(in_text) == url and len(in_text) > 2
+    assert all(piece.endswith("/") and not after.startswith("/")
+               for piece, after in itertools.pairwise(in_text))

@@ -74,6 +74,28 @@ def test_a_caption_that_only_repeats_the_chart_title_is_a_warning(charts):
                        "sleep'): say what the picture shows or means"]
 
 
+
+def test_a_figure_named_by_its_place_is_a_warning_at_its_line(tmp_project):
+    """A figure moves to the next page when the room left is too small (no floats in
+    WeasyPrint 70): "the chart below" is warned at its line, a line break inside the
+    words too; a table follows its text, and "Figure 1" names a figure wherever it is."""
+    tmp_project.article("places", """\
+        ---
+        title: "Places"
+        section: "Tests"
+        date: 2026-03-01
+        ---
+        As the chart below shows, most of us walk more than we think.
+
+        Figure 1 shows the same, and the table below lists it. The picture
+        above is a map.
+        """)
+    notices = Notices()
+    assert check_project(tmp_project.project(), notices=notices) == []
+    assert [(n.line, n.message.split("'")[1]) for n in notices.found] == [
+        (6, "the chart below"), (8, "The picture above")]
+    assert "name it by its number ('Figure 1')" in notices.found[0].message
+
 def test_the_blood_pressure_lines_differ_by_style_and_are_labelled_on_the_chart():
     svg = etree.parse(REPO / "content/images/bp-numbers.svg").getroot()
     ns = "{http://www.w3.org/2000/svg}"

@@ -318,6 +318,7 @@ FOLDING = {
     4: [(4, 1), (2, 3)],
     8: [(8, 1), (2, 7), (6, 3), (4, 5)],
     12: [(12, 1), (2, 11), (10, 3), (4, 9), (8, 5), (6, 7)],
+    16: [(16, 1), (2, 15), (14, 3), (4, 13), (12, 5), (6, 11), (10, 7), (8, 9)],
     20: [(20, 1), (2, 19), (18, 3), (4, 17), (16, 5), (6, 15), (14, 7), (8, 13), (12, 9),
          (10, 11)],
 }
@@ -542,8 +543,8 @@ def test_no_glyph_below_8_pt_in_any_leaflet(made):
 
 def test_large_print_meets_ukaaf_on_every_page(made):
     """Every glyph on every page 16 pt or more, furniture included; no italics; no word
-    hyphenated at a line end (a compound's own hyphen may still end a line: not yet
-    prevented); left aligned (lines end ragged, not flush)."""
+    split at a line end, by hyphenation or at a compound's own hyphen ("eczema-" /
+    "prone": keep.py's compound spans); left aligned (lines end ragged, not flush)."""
     pdf = made["large"].pdf
     sizes = smallest_glyph(pdf)
     assert len(sizes) == pypdf.PdfReader(pdf).get_num_pages()
@@ -554,6 +555,8 @@ def test_large_print_meets_ukaaf_on_every_page(made):
         text = "\n".join(page.extract_text() or "" for page in document.pages)
     assert not [f for f in fonts_used if "Italic" in f], fonts_used
     assert not re.findall(r"\w[‐\u00ad]\n\w", text)   # no hyphen added by hyphenation
+    assert not re.findall(r"\w-\n\w", text)            # nor a compound parted at its own
+    assert "eczema-prone" in text                       # (the sample has one to part)
     full = [line for line in text_lines(pdf, 16, ("Inter",), top_mm=34, bottom_mm=40)
             if line.full]
     right = {line.page: max(x.x1 for x in full if x.page == line.page) for line in full}

@@ -13,9 +13,14 @@ printed addresses and ids from being hyphenated (``.link-address``, ``.source-ur
 and ``.address``, the span running text's ids and addresses are set in: ``hyphens:
 manual``); anything still too long breaks anywhere, as a last resort.
 
-- :func:`break_points` gives the offsets where a token may break;
+- :func:`break_points` gives the offsets where a token may break: the one rule;
 - :func:`add_breaks` puts them into an ElementTree's text (the Markdown stage);
-- :func:`breakable_url` is the layouts' Jinja filter for a printed address.
+- :func:`breakable_url` is the layouts' Jinja filter for a printed address in running
+  text (Sources): U+200B at each break, U+2060 WORD JOINER after its own hyphens;
+- :func:`address_lines` is the filter for an address in a narrow flex caption (a QR
+  code's): the same pieces, each ``<span class="unbroken">`` (``white-space: nowrap``,
+  since the caption's ``overflow-wrap: anywhere`` would otherwise break inside them); a
+  piece longer than :data:`LONG_PIECE` characters is left to break where it must.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from __future__ import annotations
 import itertools
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name)
+
+from markupsafe import Markup, escape
 
 #: A token this long (no spaces) gets break opportunities in running text.
 LONG = 15
@@ -33,6 +40,7 @@ _SKIP = frozenset({"code", "pre"})
 #: Python-Markdown's placeholders for what it put aside (``\x02wzxhzdk:3\x03``): whole.
 _PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
 BREAK = "\u200b"
+LONG_PIECE = 32         # characters of an address piece a caption keeps on one line
 JOINER_AFTER = re.compile(r"([-?!])(?=\w)")   # where a line breaks by the Unicode rules
 
 
@@ -75,7 +83,7 @@ def add_breaks(root: etree.Element) -> None:
 
 
 def _element(element: etree.Element, url: bool) -> None:
-    url = url or element.get("class") == "link-address"
+    url = url or "link-address" in (element.get("class") or "").split()
     if element.text and element.tag not in _SKIP:
         element.text, spans = _split(element.text, url)
         for offset, span in enumerate(spans):
@@ -123,6 +131,14 @@ def _split(text: str, url: bool) -> tuple[str, list[etree.Element]]:
 def breakable_url(url: str) -> str:
     """A printed address with a break opportunity where it may break (Jinja filter)."""
     return _address(str(url))
+
+
+def address_lines(url: str) -> Markup:
+    """``url`` as the pieces a line may part it into (:func:`pieces`), each kept on one
+    line (``<span class="unbroken">``) unless longer than :data:`LONG_PIECE`."""
+    return Markup(BREAK).join(
+        Markup('<span class="unbroken">{}</span>').format(p) if len(p) <= LONG_PIECE
+        else escape(p) for p in pieces(str(url), url=True))
 
 
 def _address(text: str) -> str:

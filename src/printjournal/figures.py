@@ -8,7 +8,10 @@ article is a part rendered on its own and its running head names it.
 
 :func:`check_captions` warns (a :class:`~printjournal.errors.Notice`) when a caption
 only repeats the chart's own title (an SVG's ``<title>`` or its first line of text):
-a caption should say what the picture means, not name it twice.
+a caption should say what the picture means, not name it twice. :func:`check_places`
+warns where the text points at a figure by its place ("the chart below"):
+WeasyPrint 70 has no page floats, so a figure too tall for the room left moves to the
+next page, and "below" may then be a page away.
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ TYPED_NUMBER = re.compile(r"^\s*(?:Figure|Fig\.|Chart|Abbildung|Abb\.|Grafik)\s*
 #: An image with a caption, as Python-Markdown reads it: ![alt](src "caption").
 CAPTIONED = re.compile(r"!\[[^\]]*\]\(\s*<?([^\s)>]+)>?\s+\"([^\"]*)\"\s*\)")
 _SVG = "{http://www.w3.org/2000/svg}"
+#: A figure or table named by its place on the page, in the languages we print.
+#: (Not a table: it follows its text in the flow, splitting across pages if it must.)
+BY_PLACE = re.compile(
+    r"\b(?:(?:the|this|that)\s+(?:chart|figure|diagram|graph|picture|image|illustration|"
+    r"map)s?\s+(?:below|above)|(?:die|der|das)\s+(?:Grafik|Abbildung|Diagramm|Bild)\s+"
+    r"(?:unten|oben))\b", re.IGNORECASE)
 
 
 def caption_text(caption: str) -> str:
@@ -68,3 +77,18 @@ def check_captions(article: Article, project: Project, notices: Notices,
                 notices.warn(problems, article.path, number,
                              f"the caption of '{match[1]}' only repeats the chart's own "
                              f"title ('{title}'): say what the picture shows or means")
+
+
+def check_places(article: Article, notices: Notices, problems: list[Problem]) -> None:
+    """Warn at its line about each place the text names a figure by where it stands
+    ("the chart below", "die Grafik oben"), a line break inside the words too."""
+    lines = list(body_lines(article))
+    for index, (number, line) in enumerate(lines):
+        following = lines[index + 1][1] if index + 1 < len(lines) else ""
+        for match in BY_PLACE.finditer(f"{line} {following}"):
+            if match.start() < len(line):
+                words = " ".join(match[0].split())
+                notices.warn(problems, article.path, number, (
+                    f"'{words}' points at a figure by its place, but a figure moves to the "
+                    "next page when the room left is too small: name it by its number "
+                    "('Figure 1') or say what it shows"))

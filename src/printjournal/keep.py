@@ -10,7 +10,9 @@ Markdown's tree, does the rest:
   puts U+2060 WORD JOINER before the call and after each comma in a run of calls (it
   prints nothing and adds nothing to the PDF's extracted text);
 - :func:`protect_runs` sets each protected run in ``<span class="keep">`` (print.css:
-  ``white-space: nowrap``), so the PDF's text keeps its plain spaces for search and copy.
+  ``white-space: nowrap``), so the PDF's text keeps its plain spaces for search and copy;
+  and each hyphenated compound in ``<span class="compound">``, which large print keeps
+  on one line (UKAAF: "eczema-" / "prone" must not part).
 
 What counts as a protected run is data, per language (:data:`RULES`): patterns built
 from word lists (units, months, titles), with the patterns every language shares.
@@ -26,7 +28,13 @@ from functools import cache
 
 JOINER = "\u2060"
 _SKIP = frozenset({"code", "pre"})
-_SKIP_CLASSES = frozenset({"link-address", "address", "address id", "keep", "footnote-number"})
+_SKIP_CLASSES = frozenset({"link-address", "link-address web", "web-address", "address",
+                           "address id", "keep", "compound", "footnote-number"})
+#: A word made of words and hyphens ("eczema-prone", "long-term"): large print keeps it
+#: whole (UKAAF: no word split at a line end; leaflet.css ``.large-print .compound``).
+#: Letters only, and short enough for any line: ids and addresses are breaks.py's.
+COMPOUND = re.compile(r"(?<![\w/.@-])(?=[^\s]{3,30}(?![\w-]))[^\W\d_]+(?:[-\u2010][^\W\d_]+)+"
+                      r"(?![\w/-])")
 
 
 @dataclass(frozen=True)
@@ -131,11 +139,18 @@ def attach_calls(root: etree.Element) -> None:
             previous = child
 
 
-def protect_runs(root: etree.Element, lang: str) -> None:
-    """Set each protected run of text under ``root`` in ``<span class="keep">``; in a
-    link's text, where a span would be tagged as the link's owner, put WORD JOINER after
-    each space or dash of the run instead."""
-    expression = pattern(lang)
+def protect_runs(root: etree.Element, lang: str, compounds: bool = False) -> None:
+    """Set each protected run of text under ``root`` in ``<span class="keep">``, then
+    (``compounds``: large print) each hyphenated compound in ``<span class="compound">``;
+    in a link's text, where a span would be tagged as the link's owner, put WORD JOINER
+    after each space or dash of the run instead. (Compounds only where asked: WeasyPrint
+    70 leaves a justified line with such a span short of the margin.)"""
+    _wrap(root, pattern(lang), "keep")
+    if compounds:
+        _wrap(root, COMPOUND, "compound")
+
+
+def _wrap(root: etree.Element, expression: re.Pattern[str], kind: str) -> None:
     in_links = {inner for link in root.iter("a") for inner in link.iter()}
     for element in list(root.iter()):
         if element.tag in _SKIP or element.get("class") in _SKIP_CLASSES:
@@ -147,12 +162,12 @@ def protect_runs(root: etree.Element, lang: str) -> None:
             continue
         children = list(element)    # the spans put in below are not read again
         if element.text:
-            element.text, spans = _split(element.text, expression)
+            element.text, spans = _split(element.text, expression, kind)
             for offset, span in enumerate(spans):
                 element.insert(offset, span)
         for child in children:
             if child.tail:
-                child.tail, spans = _split(child.tail, expression)
+                child.tail, spans = _split(child.tail, expression, kind)
                 at = list(element).index(child) + 1
                 for offset, span in enumerate(spans):
                     element.insert(at + offset, span)
@@ -165,14 +180,15 @@ def _joined(text: str | None, expression: re.Pattern[str]) -> str | None:
     return expression.sub(lambda m: re.sub(r"([\s–-])", "\\1" + JOINER, m[0]), text)
 
 
-def _split(text: str, expression: re.Pattern[str]) -> tuple[str, list[etree.Element]]:
+def _split(text: str, expression: re.Pattern[str],
+           kind: str) -> tuple[str, list[etree.Element]]:
     """``text`` up to its first protected run, and a span for each run (the text after
     a run is its span's tail)."""
     lead, spans, position = text, [], 0
     for match in expression.finditer(text):
         if not re.search(r"[\s–-]", match[0]):
             continue   # nothing inside it a line could break at
-        span = etree.Element("span", {"class": "keep"})
+        span = etree.Element("span", {"class": kind})
         span.text, span.tail = match[0], ""
         if spans:
             spans[-1].tail = text[position:match.start()]

@@ -50,7 +50,7 @@ from .errors import (
     ReviewError,
     relative,
 )
-from .model import PAPER_SIZES, Article, Clinic, Project, ReviewState
+from .model import PAPER_SIZES, Article, Clinic, PrintedLink, Project, ReviewState
 from .outputs import LEAFLET, PRINTOUTS, PUBLISHED, published
 from .overdue import review_line
 from .pdf.booklet import impose
@@ -122,6 +122,7 @@ class Item:
     state: ReviewState    # REVIEWED, OVERDUE or UNREVIEWED (its value: a CSS class)
     qr: str               # SVG data URI of the article's canonical URL
     stale: str = ""       # a stale translation's note (translations.py), printed per page
+    read_next: tuple[PrintedLink, ...] = ()   # the addresses it prints at its end
 
 
 @dataclass(frozen=True)
@@ -358,13 +359,13 @@ def leaflet_html(pipeline: Pipeline, articles: Sequence[Article],
     items = []
     for number, (article, state) in enumerate(zip(articles, states, strict=True), start=1):
         prefix = f"a{number}-"
-        body = markup.to_html(article, project)
+        body = markup.to_html(article, project, compounds=style.large_type)
         items.append(Item(
             article=article, body=Markup(prefix_ids(body.html, prefix)),
             labels=layouts.labels(article.lang),
             disclaimer=project.journal.disclaimer_for(article.lang),
             id_prefix=prefix, state=state, qr=qr_data_uri(article.url),
-            stale=stale[number - 1] if stale else ""))
+            stale=stale[number - 1] if stale else "", read_next=body.links))
     return layouts.render(
         "leaflet.html", journal=project.journal, clinic=clinic, items=items,
         labels=layouts.labels(lang), disclaimer=project.journal.disclaimer_for(lang),

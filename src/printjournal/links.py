@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from .content import SLUG, body_lines
 from .errors import Notices, Problem
-from .figures import check_captions
+from .figures import check_captions, check_places
 from .model import Article, Project
 from .structure import lines, styled_callouts
 
@@ -58,6 +58,7 @@ def check_links(articles: Sequence[Article], project: Project,
     styled = styled_callouts(project.layouts_dir)
     for article in articles:
         check_captions(article, project, notices, problems)
+        check_places(article, notices, problems)
         for line in lines(article.body):
             if line.callout and line.callout not in styled:
                 notices.warn(problems, article.path, article.body_line + line.index,

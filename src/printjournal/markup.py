@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name)
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import markdown
@@ -38,7 +38,7 @@ from .content import CITATION, CITATION_ID
 from .figures import caption_text
 from .keep import attach_calls, protect_runs
 from .links import linked_article
-from .model import Article, Body, Heading, Project
+from .model import Article, Body, Heading, PrintedLink, Project
 from .notes import call_description
 from .structure import normalise
 from .typography import apostrophes, en_dash_ranges, smarty_config
@@ -88,6 +88,8 @@ class _State:
     article: Article
     resolve_link: LinkResolver
     cited: list[str]
+    links: list[PrintedLink] = field(default_factory=list)
+    compounds: bool = False
 
 
 class _CitationProcessor(InlineProcessor):
@@ -133,10 +135,15 @@ class _PrintTreeprocessor(Treeprocessor):
         for citation in root.iter("span"):
             if citation.get("class") == "citation":
                 self._footnotes(citation)
+        printed: dict[etree.Element, PrintedLink] = {}
         for parent in list(root.iter()):
             for index, child in reversed(list(enumerate(parent))):
-                if child.tag == "a":
-                    self._link(parent, index, child)
+                if child.tag == "a" and (link := self._link(parent, index, child)):
+                    printed[child] = link
+        for a in root.iter("a"):    # "Read next": each address once, in the text's order
+            if a in printed and printed[a].address not in {
+                    link.address for link in self.state.links}:
+                self.state.links.append(printed[a])
         folder = (self.project.root / self.state.article.path).parent
         for img in root.iter("img"):   # checked by content.check_body: a project file
             img.set("src", (folder / img.get("src", "")).resolve().as_uri())
@@ -157,7 +164,7 @@ class _PrintTreeprocessor(Treeprocessor):
                 element.set("data-bookmark", text)     # print.css: the bookmark's label
                 self.headings.append(Heading(int(element.tag[1]), text, element.get("id", "")))
         attach_calls(root)
-        protect_runs(root, self.state.article.lang)
+        protect_runs(root, self.state.article.lang, self.state.compounds)
         add_breaks(root)
 
     def _footnotes(self, citation: etree.Element) -> None:
@@ -179,10 +186,12 @@ class _PrintTreeprocessor(Treeprocessor):
             number.text = str(source.number)
             number.tail = " " + source.text
 
-    def _link(self, parent: etree.Element, index: int, a: etree.Element) -> None:
+    def _link(self, parent: etree.Element, index: int,
+              a: etree.Element) -> PrintedLink | None:
+        """Make the link ``a`` work on paper; its printed address, if it has one."""
         href = (a.get("href") or "").strip()
         if "cite-ref" in (a.get("class") or ""):
-            return
+            return None
         note: str | PageRef | None = None
         slug = linked_article(href)
         if slug is not None:   # /journal/<slug>, or relative: fibre-guide.md, journal/x
@@ -209,10 +218,17 @@ class _PrintTreeprocessor(Treeprocessor):
                 ref = etree.SubElement(span, "span", {"class": "page-ref",
                                                       "data-page-ref": note.target})
                 ref.text, ref.tail = "8" * note.digits, ")"
-            else:
-                span.text = f" ({note})"
+            else:   # the address reads left to right, in right-to-left text too
+                span.set("class", "link-address web")   # print.css: --inline-addresses
+                span.text = "\u2060 "   # WORD JOINER: WeasyPrint 70 draws no blank-only box
+                address = etree.SubElement(span, "span", {"class": "web-address"})
+                address.text = f"({note})"
             span.tail, a.tail = a.tail, None
             parent.insert(index + 1, span)
+            if isinstance(note, str):
+                words = " ".join("".join(a.itertext()).split())   # an entry: a capital
+                return PrintedLink(words[:1].upper() + words[1:], note, href)
+        return None
 
     def _figure(self, p: etree.Element) -> None:
         children = list(p)
@@ -268,7 +284,7 @@ class _PrintExtension(Extension):
 def _own_text(element: etree.Element) -> str:
     """The text a reader sees as the element's own: no citation numbers, footnotes,
     printed web addresses or page references."""
-    if element.get("class") in ("citation", "link-address", "footnote"):
+    if {"citation", "link-address", "footnote"} & set((element.get("class") or "").split()):
         return element.tail or ""
     inner = "".join(_own_text(child) for child in element)
     return (element.text or "") + inner + (element.tail or "")
@@ -287,9 +303,10 @@ def web_links(project: Project) -> LinkResolver:
 
 
 def to_html(article: Article, project: Project,
-            resolve_link: LinkResolver | None = None) -> Body:
-    """Convert ``article.body`` to sanitised HTML."""
-    state = _State(article, resolve_link or web_links(project), [])
+            resolve_link: LinkResolver | None = None, compounds: bool = False) -> Body:
+    """Convert ``article.body`` to sanitised HTML; ``compounds``: mark hyphenated compounds
+    to be kept whole (large print: keep.py)."""
+    state = _State(article, resolve_link or web_links(project), [], compounds=compounds)
     headings: list[Heading] = []
     md = markdown.Markdown(
         extensions=["tables", "def_list", "admonition", "sane_lists", "fenced_code", "smarty",
@@ -297,7 +314,8 @@ def to_html(article: Article, project: Project,
         extension_configs=smarty_config(article.lang), output_format="html")
     html = md.convert(normalise(article.body))
     clean = makeup.spaces_inside(sanitise(apostrophes(html, article.lang)))
-    return Body(html=clean, headings=tuple(headings), cited=tuple(state.cited))
+    return Body(html=clean, headings=tuple(headings), cited=tuple(state.cited),
+                links=tuple(state.links))
 
 
 def sanitise(html: str) -> str:

@@ -268,9 +268,19 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class PrintedLink:
+    """A link whose web address prints at the article's end (the "Read next" list)."""
+
+    text: str       # the link's text, as the article words it
+    address: str    # the address as printed ("cureon.example/journal/...")
+    href: str
+
+
+@dataclass(frozen=True)
 class Body:
     """An article's body as sanitised HTML, with what the layout needs to know."""
 
     html: str
     headings: tuple[Heading, ...] = field(default=())
     cited: tuple[str, ...] = field(default=())   # source ids in order of first citation
+    links: tuple[PrintedLink, ...] = field(default=())   # in order of first mention

@@ -10,10 +10,16 @@ layout anyway: no second walk over the boxes). A note is the element
 ``<prefix>note-N``; its calls are the links to ``#<prefix>source-N``, the first
 of which carries the note.
 
-Where a note is misplaced, :func:`keep_with_call` gives the block holding its
-call (paragraph, list item, table row, ...) ``break-before: page``, so the call
-and its note start the next page together; the renderer lays the document out
-again and checks again. What still fails becomes an error at the citation's line.
+Where a note is misplaced, :func:`remedy` gives the block holding its call
+(paragraph, list item, table row, ...) ``break-before: page`` (:func:`keep_with_call`),
+so the call and its note start the next page together; the renderer lays the document
+out again and checks again. What still fails becomes an error at the citation's line.
+
+WeasyPrint 70 misplaces a note when a later line of the page cannot end it (orphans):
+it sends the page's last note on to make room. When the citing block opens its
+article's body, moving it would leave its page with the masthead alone, so the remedy
+ends that page one block early instead: the block the page ends in starts the next
+page (found in the laid-out boxes, as pagearea.py reads them), and the notes fit.
 """
 
 from __future__ import annotations
@@ -69,13 +75,31 @@ def misplaced_notes(pages: Sequence[Any]) -> list[Misplaced]:
             if anchor in notes and notes[anchor] != page]
 
 
+def remedy(html: str, note: Misplaced, pages: Sequence[Any]) -> str | None:
+    """``html`` with the page break that should bring ``note`` to its call's page: before
+    the citing block, or, when that block opens its article's body (the masthead would
+    be left alone), before the block the call's page ends in; None when no move is left."""
+    finder = _find(html, _BlockOf(html, anchor=note.anchor))
+    if finder.found is not None and finder.opens_body:
+        ending = _page_end(pages, note.call_page)
+        return _break_before(html, _find(html, _BlockOf(html, nth=ending)) if ending else None)
+    return _break_before(html, finder)
+
+
 def keep_with_call(html: str, anchor: str) -> str | None:
     """``html`` with a page break before the block holding the note ``anchor`` (and so
     its call), or None when there is no such block or it already has its break."""
-    finder = _BlockOf(html, anchor)
+    return _break_before(html, _find(html, _BlockOf(html, anchor=anchor)))
+
+
+def _find(html: str, finder: _BlockOf) -> _BlockOf:
     finder.feed(html)
     finder.close()
-    if finder.found is None:
+    return finder
+
+
+def _break_before(html: str, finder: _BlockOf | None) -> str | None:
+    if finder is None or finder.found is None:
         return None
     start, tag = finder.found
     head = start + 1 + len(tag)
@@ -84,27 +108,69 @@ def keep_with_call(html: str, anchor: str) -> str | None:
     return html[:head] + MOVE + html[head:]
 
 
-class _BlockOf(HTMLParser):
-    """Finds the start (offset, tag) of the nearest block around the element ``anchor``;
-    a heading right before that block goes with it (it must not end the page alone)."""
+def _page_end(pages: Sequence[Any], number: int) -> tuple[str, int] | None:
+    """The block page ``number`` (1-based) ends in, as its tag and its index among the
+    document's elements of that tag: the innermost block around the page's last line."""
+    from weasyprint.formatting_structure import boxes
 
-    def __init__(self, html: str, anchor: str) -> None:
+    last: Any = None
+    root: Any = None
+
+    def walk(box: Any, block: Any) -> None:
+        nonlocal last, root
+        if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+            return
+        if getattr(box, "element_tag", None) == "html" and root is None:
+            root = box.element
+        if getattr(box, "element_tag", None) in _BLOCKS and isinstance(box, boxes.BlockBox):
+            block = box
+        if isinstance(box, boxes.LineBox) and block is not None:
+            last = block
+            return
+        for child in getattr(box, "children", None) or ():
+            walk(child, block)
+
+    walk(pages[number - 1]._page_box, None)
+    if last is None or root is None:
+        return None
+    tag = last.element_tag
+    found = [index for index, element in enumerate(root.iter(tag)) if element is last.element]
+    return (tag, found[0]) if found else None
+
+
+class _BlockOf(HTMLParser):
+    """Finds the start (offset, tag) of the nearest block around the element ``anchor``,
+    or of the ``nth`` (tag, index) element; a heading right before that block goes with
+    it (it must not end the page alone). ``opens_body``: nothing of its article's body
+    (``div.body``) comes before it."""
+
+    def __init__(self, html: str, anchor: str = "",
+                 nth: tuple[str, int] | None = None) -> None:
         super().__init__(convert_charrefs=True)
-        self.anchor = anchor
+        self.anchor, self.nth = anchor, nth
         self.html = html
         self.offsets = [0]
         for line in html.splitlines(keepends=True):
             self.offsets.append(self.offsets[-1] + len(line))
         self.open: list[tuple[str, int]] = []
         self.closed: dict[int, tuple[str, int, int]] = {}   # depth → last (tag, start, end)
+        self.seen: dict[str, int] = {}
+        self.body_closed: list[int] = []    # ends of the blocks closed in the current body
         self.found: tuple[int, str] | None = None
+        self.opens_body = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.found is not None:
             return
         line, column = self.getpos()
         offset = self.offsets[line - 1] + column
-        if dict(attrs).get("id") == self.anchor:
+        found = dict(attrs)
+        if tag == "div" and "body" in (found.get("class") or "").split():
+            self.body_closed = []
+        index = self.seen[tag] = self.seen.get(tag, -1) + 1
+        if (self.anchor and found.get("id") == self.anchor) or self.nth == (tag, index):
+            if not self.anchor:
+                self.open.append((tag, offset))
             blocks = [(depth, o, t) for depth, (t, o) in enumerate(self.open) if t in _BLOCKS]
             if blocks:
                 depth, start, tag = blocks[-1]
@@ -112,6 +178,7 @@ class _BlockOf(HTMLParser):
                 heading, begin, end = self.closed.get(depth, ("", 0, 0))
                 if heading in _HEADINGS and not self.html[end:start].strip():
                     self.found = (begin, heading)
+                self.opens_body = not any(end <= self.found[0] for end in self.body_closed)
             return
         if tag not in _VOID:
             self.open.append((tag, offset))
@@ -123,6 +190,8 @@ class _BlockOf(HTMLParser):
             if self.open[index][0] == tag:
                 self.closed[index] = (tag, self.open[index][1], end)
                 del self.open[index:]
+                if tag in _BLOCKS:
+                    self.body_closed.append(end)
                 return
 
 

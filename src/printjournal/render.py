@@ -149,7 +149,7 @@ class Renderer:
                 string=html, base_url=base_url, url_fetcher=fetcher).render(
                     stylesheets=sheets, font_config=self.fonts, pdf_variant=PDF_VARIANT)
             misplaced = placement.misplaced_notes(document.pages)
-            moved = placement.keep_with_call(html, misplaced[0].anchor) if misplaced else None
+            moved = placement.remedy(html, misplaced[0], document.pages) if misplaced else None
             if moved is None:
                 break
             html = moved

@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import makeup
-from .breaks import breakable_url
+from .breaks import address_lines, breakable_url
 from .errors import LayoutError, Problem, relative
 from .model import PAPER_SIZES, Article, Body, Project
 
@@ -61,7 +61,7 @@ class Layouts:
         self.env.filters["direction"] = direction
         self.env.filters["breakable_url"] = breakable_url
         self.env.filters["unbroken"] = makeup.unbroken
-        self.env.filters["address_lines"] = makeup.address_lines
+        self.env.filters["address_lines"] = address_lines
         self._labels = self._load_labels()
 
     def _load_labels(self) -> dict[str, dict[str, Any]]:
@@ -165,6 +165,7 @@ def article_html(layouts: Layouts, article: Article, body: Body,
         article=article,
         body=Markup(body.html),
         cited=body.cited,
+        read_next=body.links,
         labels=layouts.labels(article.lang),
         disclaimer=journal.disclaimer_for(article.lang),
         **extra)
