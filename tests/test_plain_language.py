@@ -295,7 +295,8 @@ LONG_DE = ("Wenn Ihnen eine Ärztin oder ein Arzt gesagt hat, dass Ihr Blutdruck
 @pytest.fixture
 def judged(tmp_project):
     """An original, and a stale translation of it with long sentences: what check says of
-    them (three warnings, all of the translation)."""
+    them (four warnings, all of the translation: its language has no disclaimer of its
+    own, it is stale, two sentences are long)."""
     tmp_project.article("hands", ORIGINAL.format(version="1.1"))
     tmp_project.article("haende", GERMAN + "\n" + LONG_DE + "\n\n" + LONG_DE + "\n\n"
                         + "Gehen Sie jeden Tag. Das hilft dem Herzen.\n")
@@ -303,7 +304,8 @@ def judged(tmp_project):
     assert check_project(tmp_project.project(), None, notices) == []
     checked = [str(n) for n in notices.found]
     assert [w.split(": warning: ")[1][:20] for w in checked] == [
-        "stale translation: t", "a sentence of 31 wor", "a sentence of 31 wor"]
+        "no disclaimer in 'de", "stale translation: t", "a sentence of 31 wor",
+        "a sentence of 31 wor"]
     return tmp_project, checked
 
 

@@ -66,9 +66,10 @@ def test_every_sample_article_and_issue_edition_is_built(built, sample_project):
     # and the plain-language warnings check gives (overdue reviews are marked, not warned)
     notices = Notices()
     check(config.load_project(dist.parent), None, notices)
+    # (tables too wide only for a leaflet product are check's: the build makes none)
     assert [w for w in summary.warnings if w not in links] == [
         n for n in notices.found if "link to unknown" not in n.message
-        and "clinical review was due" not in n.message]
+        and "clinical review was due" not in n.message and "makes a table" not in n.message]
     assert (dist / "articles/car-t-autoimmune.pdf").is_file()
     slugs = {p.stem for p in sample_project.articles_dir.glob("*.md")}
     assert {e["path"] for e in entries(dist)} == \

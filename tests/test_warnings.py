@@ -53,10 +53,11 @@ def test_article_prints_web_address_and_resolves_relative_links(linking):
     assert result.stderr.splitlines()[0] == f"content/articles/linking.md:6: {OFF}"
     pdf = linking.root / "dist/articles/linking.pdf"
     text = " ".join(p.body for p in pages(pdf)).replace("\n", " ")
-    assert "See a page (test.example/journal/elsewhere)." in text
-    assert "Read the other (test.example/journal/other), again (test.example/journal/other)" \
-        in text
-    assert "and notes." in text
+    # each link prints as its words; the addresses follow under "Read next", once each, in
+    # the text's order (the second link to the other article adds none)
+    assert "See a page. Read the other, again and notes." in text
+    assert ("Read next A page test.example/journal/elsewhere The other "
+            "test.example/journal/other") in text
     targets = {url for _, url in uri_links(pypdf.PdfReader(pdf))}
     assert targets == {"https://test.example/journal/elsewhere",
                        "https://test.example/journal/other"}

@@ -88,20 +88,22 @@ def editorial_warnings(project: Project, chosen: Sequence[Article],
                        every: Sequence[Article] | None, notices: Notices) -> list[Problem]:
     """What ``check`` says of the ``chosen`` articles beyond their own faults, for every
     command that renders them: a stale translation (its original looked up in ``every``,
-    loaded when None) and plain language judged as for an article, as warnings into
+    loaded when None), plain language judged as for an article and editorial.py's
+    warnings (a language without its own disclaimer, a stray rule), as warnings into
     ``notices`` (problems under --strict); a broken translation or jargon list, problems."""
-    from . import plainlanguage, translations
+    from . import editorial, plainlanguage, translations
 
     if every is None:
         every = content.load_articles(project)[0] if any(
             a.translation_of for a in chosen) else chosen
     found = Notices(notices.strict)
     problems = translations.check(every, project, found)
+    problems += editorial.check(project, chosen, found)       # in check's order
     problems += plainlanguage.check(chosen, project, "article", found)
     paths = {a.path for a in chosen}
     notices.extend(n for n in found.found if n.path in paths)
     paths.add(relative(plainlanguage.words_file(project), project.root))
-    return [p for p in problems if p.path in paths]
+    return sorted(p for p in problems if p.path in paths)
 
 
 def build_article(pipeline: Pipeline, path: Path, out: Path | None = None,
