@@ -15,6 +15,13 @@ def write(tmp_path, text: str):
     return tmp_path
 
 
+def problems_of(root) -> list[str]:
+    """Every problem loading the project at ``root`` finds, as printed."""
+    with pytest.raises(ConfigError) as caught:
+        config.load_project(root)
+    return [str(p) for p in caught.value.problems]
+
+
 def test_found_by_looking_upward(tmp_project):
     deep = tmp_project.root / "content" / "articles"
     assert config.find_root(deep) == tmp_project.root.resolve()
@@ -44,10 +51,8 @@ def test_every_problem_reported_together_with_its_line(tmp_path):
         [extras]
         x = 1
         """)
-    with pytest.raises(ConfigError) as caught:
-        config.load_project(tmp_path)
     path = tmp_path / "printjournal.toml"
-    assert [str(p) for p in caught.value.problems] == [
+    assert problems_of(tmp_path) == [
         f"{path}:1: 'publisher' is required",
         f"{path}:3: 'base_url' must start with http:// or https://",
         f"{path}:4: 'paper' must be one of A4, A5, Letter",
@@ -100,10 +105,8 @@ def test_build_scheduler_is_a_dask_address_and_its_problems_have_lines(tmp_path)
         workers = 4
         scheduler = "10.0.0.5"
         """)
-    with pytest.raises(ConfigError) as caught:
-        config.load_project(tmp_path)
     path = tmp_path / "printjournal.toml"
-    assert [str(p) for p in caught.value.problems] == [
+    assert problems_of(tmp_path) == [
         f"{path}:7: unknown key 'workers' in [build]",
         f"{path}:8: 'scheduler' in [build] must be a Dask scheduler's address, "
         'such as "tcp://10.0.0.5:8786"',
@@ -165,10 +168,8 @@ def test_wrong_types_in_every_table_are_collected_with_their_lines(tmp_path):
         [sources]
         order = 1
         """)
-    with pytest.raises(ConfigError) as caught:
-        config.load_project(tmp_path)
     path = tmp_path / "printjournal.toml"
-    assert [str(p) for p in caught.value.problems] == [
+    assert problems_of(tmp_path) == [
         f"{path}:2: 'name' must be non-empty text",
         f"{path}:5: 'disclaimers' must map languages to text",
         f"{path}:7: exactly one clinic must have default = true",

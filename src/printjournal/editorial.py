@@ -29,18 +29,22 @@ def check(project: Project, articles: Sequence[Article], notices: Notices) -> li
     journal = project.journal
     home = journal.lang.split("-")[0].lower()
     for article in articles:
-        text = content.read_text(project.root / article.path, project.root)
-        front = content.split_front_matter(article.path, text)
         if (article.lang.split("-")[0].lower() != home
                 and journal.disclaimer_for(article.lang) == journal.disclaimer):
-            notices.warn(problems, article.path, front.doc.line("lang"),
+            notices.warn(problems, article.path, _lang_line(project, article),
                          f"no disclaimer in '{article.lang}' in printjournal.toml "
                          f"([journal.disclaimers]): its pages print the {journal.lang} one")
-        first = next(((n, line) for n, line in enumerate(front.body.split("\n"),
-                                                           start=front.body_line)
+        first = next(((n, line) for n, line in enumerate(article.body.split("\n"),
+                                                           start=article.body_line)
                       if line.strip()), None)
         if first is not None and _RULE.match(first[1]):
             notices.warn(problems, article.path, first[0],
                          "the text opens with a rule ('---' under the front matter prints a "
                          "line above the first paragraph): delete it if it is left over")
     return problems
+
+
+def _lang_line(project: Project, article: Article) -> int:
+    """The line of the article's ``lang`` (its file is read only when a warning needs it)."""
+    text = content.read_text(project.root / article.path, project.root)
+    return content.split_front_matter(article.path, text).doc.line("lang")
