@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import socket
@@ -9,7 +10,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
@@ -17,6 +18,9 @@ from printjournal import config, content
 from printjournal.check import check as check_project
 from printjournal.model import Article, Project
 from printjournal.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from printjournal.leaflet import LeafletRequest
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -62,24 +66,41 @@ class Sample:
 
 
 def built_once(tmp_path_factory: pytest.TempPathFactory, name: str,
-               make: Callable[[Path], None]) -> Path:
+               make: Callable[[Path], None], wait: bool = True) -> Path | None:
     """A folder filled by ``make(folder)`` once per test run, shared by every pytest-xdist
     worker (the sample PDFs and issues take a minute to render: ``./run.sh test`` runs the
     suite in one process per core, and each would otherwise render them again). The first
-    worker to ask renders under a file lock; the others wait and read what it wrote."""
-    from filelock import FileLock
+    worker to ask renders under a file lock; the others wait and read what it wrote, or,
+    with ``wait=False``, get None at once while another worker is making it (to make
+    something else meanwhile and come back for it)."""
+    from filelock import FileLock, Timeout
 
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # the folder all workers of this run share
     folder = base / f"once-{name}"
-    with FileLock(str(folder) + ".lock"):
+    lock = FileLock(str(folder) + ".lock")
+    try:
+        lock.acquire(timeout=-1 if wait else 0)
+    except Timeout:
+        return None
+    try:
         done = folder / ".done"
         if not done.exists():
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir()
             make(folder)
             done.touch()
+    finally:
+        lock.release()
+    return folder
+
+
+def shared(tmp_path_factory: pytest.TempPathFactory, name: str,
+           make: Callable[[Path], None]) -> Path:
+    """:func:`built_once` that waits: the folder, made by this worker or another."""
+    folder = built_once(tmp_path_factory, name, make)
+    assert folder is not None
     return folder
 
 
@@ -90,13 +111,21 @@ def samples(sample_pipeline: Pipeline, tmp_path_factory) -> dict[str, Sample]:
     articles = [content.load_article(path, project) for path in content.article_paths(project)]
     htmls = {article.slug: sample_pipeline.article_html(article) for article in articles}
 
-    def render(folder: Path) -> None:
-        for article in articles:
+    def render(article: Article) -> Callable[[Path], None]:
+        def make(folder: Path) -> None:
             pdf = sample_pipeline.renderer.pdf(htmls[article.slug], article.path)
             (folder / f"{article.slug}.pdf").write_bytes(pdf.data)
+        return make
 
-    out = built_once(tmp_path_factory, "articles", render)
-    rendered = {article.slug: Sample(article, out / f"{article.slug}.pdf", htmls[article.slug])
+    # one folder per article: two workers that ask at once render different articles
+    # (each takes those no one is rendering, then waits for the rest), not one each
+    out = {a.slug: built_once(tmp_path_factory, f"article-{a.slug}", render(a), wait=False)
+           for a in articles}
+    for article in articles:
+        out[article.slug] = out[article.slug] or shared(
+            tmp_path_factory, f"article-{article.slug}", render(article))
+    rendered = {article.slug: Sample(article, out[article.slug] / f"{article.slug}.pdf",
+                                     htmls[article.slug])
                 for article in articles}
     assert len(rendered) >= 8
     return rendered
@@ -185,7 +214,7 @@ def _build_sample_issue(pipeline: Pipeline, tmp_path_factory: pytest.TempPathFac
         issue.build_issue(pipeline, manifest_path, folder / name, edition=edition,
                           store=cache.RenderCache(folder / "cache"))
 
-    folder = built_once(tmp_path_factory, f"issue-{edition}", make)
+    folder = shared(tmp_path_factory, f"issue-{edition}", make)
     return SampleIssue(manifest_path, folder / name, edition)
 
 
@@ -199,6 +228,52 @@ def sample_issue(sample_pipeline: Pipeline, tmp_path_factory) -> SampleIssue:
 def sample_print_issue(sample_pipeline: Pipeline, tmp_path_factory) -> SampleIssue:
     """The print edition of the sample issue, built once for the whole run."""
     return _build_sample_issue(sample_pipeline, tmp_path_factory, "print")
+
+
+#: test_leaflet.py's sample leaflets as other modules read them (its booklet is left out:
+#: no other module reads it): name -> (slugs, LeafletRequest options, (name, note) or None).
+#: The date printed is test_leaflet.py's: walking-for-health past its review date.
+LEAFLET_DAY = dt.date(2026, 11, 21)
+LEAFLET_PERSONAL = ("Zebedee Quartermaine",
+                    "Walk for twenty minutes every day; see Dr Okafor in two weeks.")
+SAMPLE_LEAFLETS: dict[str, tuple[tuple[str, ...], dict[str, object], tuple[str, str] | None]] = {
+    "two": (("sleep-and-immunity", "walking-for-health"), {"allow_overdue": True},
+            LEAFLET_PERSONAL),
+    "large": (("winter-skin-eczema",), {"style": "large-print", "clinic": "riverside"},
+              LEAFLET_PERSONAL),
+    "a5": (("winter-skin-eczema",), {"paper": "A5"}, None),
+    "letter": (("sleep-and-immunity",), {"paper": "Letter"}, None),
+}
+
+
+@dataclass(frozen=True)
+class SampleLeaflet:
+    """One of :data:`SAMPLE_LEAFLETS` as rendered once per run (read it, never write it)."""
+
+    request: LeafletRequest
+    pdf: Path
+
+
+@pytest.fixture(scope="session")
+def sample_leaflet(sample_pipeline: Pipeline,
+                   tmp_path_factory) -> Callable[[str], SampleLeaflet]:
+    """``sample_leaflet(name)``: the sample leaflet ``name`` of :data:`SAMPLE_LEAFLETS`,
+    rendered on first use (no render cache) and shared by every module and worker of the
+    run through ``built_once``; a module that needs one leaflet renders only that one."""
+    from printjournal import leaflet
+
+    def one(name: str) -> SampleLeaflet:
+        slugs, options, personal = SAMPLE_LEAFLETS[name]
+        request = leaflet.LeafletRequest(slugs, **options)  # type: ignore[arg-type]
+        who = leaflet.Personal(*personal) if personal else None
+
+        def make(folder: Path) -> None:
+            made = leaflet.leaflet(sample_pipeline, request, LEAFLET_DAY, who)
+            (folder / f"{name}.pdf").write_bytes(made.data)
+
+        return SampleLeaflet(request, shared(tmp_path_factory, f"leaflet-{name}", make)
+                             / f"{name}.pdf")
+    return one
 
 
 ALLOW_SKIP = "PRINTJOURNAL_ALLOW_SKIP"

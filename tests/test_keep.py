@@ -15,8 +15,8 @@ from printjournal import pipeline as build
 from printjournal.content import load_article
 from printjournal.keep import runs
 
+from .conftest import SAMPLE_LEAFLETS
 from .invariants import parted
-from .test_leaflet import made, store  # noqa: F401 (the sample leaflets, rendered once)
 
 
 def _article(title: str, sources: dict[str, str], body: str, **fields: str) -> str:
@@ -27,22 +27,24 @@ def _article(title: str, sources: dict[str, str], body: str, **fields: str) -> s
     return "---\n" + "\n".join(lines) + "\n---\n" + body
 
 
-def _sample_pdfs(samples, made):  # noqa: F811
+def _sample_pdfs(samples, sample_leaflet):
+    """Every sample article and test_leaflet.py's leaflets but the booklet (imposed two-up:
+    its lines are not the leaflet's lines; conftest.SAMPLE_LEAFLETS leaves it out)."""
     pdfs = {f"article {slug}": (s.pdf, s.article.lang, s.article.body)
             for slug, s in samples.items()}
-    for name, m in made.items():
-        if name != "booklet":   # imposed two-up: its lines are not the leaflet's lines
-            body = " ".join(samples[slug].article.body for slug in m.request.slugs)
-            pdfs[f"leaflet {name}"] = (m.pdf, "en", body)
+    for name in SAMPLE_LEAFLETS:
+        m = sample_leaflet(name)
+        body = " ".join(samples[slug].article.body for slug in m.request.slugs)
+        pdfs[f"leaflet {name}"] = (m.pdf, "en", body)
     return pdfs
 
 
 def test_no_call_or_protected_run_of_a_sample_is_parted_by_a_line_break(
-        samples, made):  # noqa: F811
+        samples, sample_leaflet):
     """No line of a sample article or leaflet begins with a footnote call, and no phone
     number, dose, name, range or date the rules protect is broken across lines."""
     found = {name: parted(pdf, runs(" ".join(body.split()), lang))
-             for name, (pdf, lang, body) in _sample_pdfs(samples, made).items()}
+             for name, (pdf, lang, body) in _sample_pdfs(samples, sample_leaflet).items()}
     assert {name: problems for name, problems in found.items() if problems} == {}
 
 

@@ -19,7 +19,6 @@ from .invariants import (
     markdown_words,
     missing_words,
 )
-from .test_leaflet import made, store  # noqa: F401 (the leaflet fixtures)
 
 LAYOUTS = REPO / "layouts"
 
@@ -42,8 +41,8 @@ def test_sample_articles_meet_every_invariant(samples):
         assert missing == [], slug
 
 
-def test_a_two_article_leaflet_meets_every_invariant(made):  # noqa: F811
-    pdf = made["two"].pdf
+def test_a_two_article_leaflet_meets_every_invariant(sample_leaflet):
+    pdf = sample_leaflet("two").pdf
     assert glyphs_outside(pdf, PageArea.of(LAYOUTS / "print.css", LAYOUTS / "leaflet.css")) == []
     assert foreign_fonts(pdf) == []
     for prefix in ("a1-", "a2-"):
