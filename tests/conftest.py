@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import shutil
 import socket
 import textwrap
@@ -16,6 +17,7 @@ import pytest
 
 from printjournal import config, content
 from printjournal.check import check as check_project
+from printjournal.errors import Problem
 from printjournal.model import Article, Project
 from printjournal.pipeline import Pipeline
 
@@ -129,6 +131,66 @@ def samples(sample_pipeline: Pipeline, tmp_path_factory) -> dict[str, Sample]:
                 for article in articles}
     assert len(rendered) >= 8
     return rendered
+
+
+CORPUS = REPO / "tests" / "corpus"
+CORPUS_CASES = sorted(p.stem for p in CORPUS.glob("*.md"))
+CORPUS_REFUSED = sorted(p.stem for p in (CORPUS / "refused").glob("*.md"))
+
+
+@dataclass(frozen=True)
+class CorpusOutcome:
+    """What became of one case of tests/corpus: its PDF (or None) and every problem
+    reported, by ``check`` and by rendering."""
+
+    pdf: Path | None
+    checked: tuple[Problem, ...]
+    rendered: tuple[Problem, ...]
+
+
+@pytest.fixture(scope="session")
+def corpus_outcomes(tmp_path_factory) -> dict[str, CorpusOutcome]:
+    """Every case of tests/corpus (``refused/`` too) in one project (the sample
+    printjournal.toml, layouts/, fonts/), checked, then rendered as ``printjournal article``
+    does with one pipeline: once per run for every module and worker (test_corpus.py,
+    test_fonts.py's script cases). The PDFs are read, never written."""
+    from printjournal.check import check
+    from printjournal.errors import PrintjournalError
+    from printjournal.pipeline import build_article
+
+    def make(folder: Path) -> None:
+        root = folder / "project"
+        for name in ("layouts", "fonts", "content/clinics"):
+            shutil.copytree(REPO / name, root / name)
+        shutil.copy(REPO / "printjournal.toml", root / "printjournal.toml")
+        shutil.copytree(CORPUS / "images", root / "content" / "images")
+        articles = root / "content" / "articles"
+        articles.mkdir()
+        for name in CORPUS_CASES:
+            shutil.copy(CORPUS / f"{name}.md", articles / f"{name}.md")
+        for name in CORPUS_REFUSED:
+            shutil.copy(CORPUS / "refused" / f"{name}.md", articles / f"{name}.md")
+        project = config.load_project(root)
+        checked: dict[str, list[Problem]] = {}
+        for problem in check(project):
+            checked.setdefault(Path(problem.path).stem, []).append(problem)
+        pipeline = Pipeline.load(project)
+        outcomes = {}
+        for name in [*CORPUS_CASES, *CORPUS_REFUSED]:
+            out = root / "dist" / f"{name}.pdf"
+            try:
+                build_article(pipeline, articles / f"{name}.md", out)
+                rendered: tuple[Problem, ...] = ()
+            except PrintjournalError as exc:
+                rendered = exc.problems
+            outcomes[name] = (out.relative_to(folder) if out.exists() else None,
+                              tuple(checked.get(name, ())), rendered)
+        (folder / "outcomes.pickle").write_bytes(pickle.dumps(outcomes))
+
+    folder = shared(tmp_path_factory, "corpus", make)
+    outcomes = pickle.loads((folder / "outcomes.pickle").read_bytes())
+    return {name: CorpusOutcome(folder / pdf if pdf else None, checked, rendered)
+            for name, (pdf, checked, rendered) in outcomes.items()}
 
 
 ARTICLE = """\

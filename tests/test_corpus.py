@@ -15,25 +15,21 @@ words):
   ``../images/<file>``: the whole folder is copied to ``content/images/``.
 
 All cases live in one project (the sample printjournal.toml, layouts/, fonts/) and are
-rendered once, in this process, with one pipeline (fonts loaded once).
+rendered once per run, with one pipeline (fonts loaded once): ``corpus_outcomes`` in
+conftest.py.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from printjournal import config
-from printjournal.check import check
-from printjournal.errors import PrintjournalError, Problem
-from printjournal.pipeline import Pipeline, build_article
-
-from .conftest import REPO
+from .conftest import CORPUS, REPO, CorpusOutcome
+from .conftest import CORPUS_CASES as CASES
+from .conftest import CORPUS_REFUSED as REFUSED
 from .invariants import (
     PageArea,
     footnotes_away_from_calls,
@@ -48,50 +44,14 @@ from .test_accessibility import vera  # noqa: F401 (the veraPDF fixture)
 
 pytestmark = pytest.mark.slow
 
-CORPUS = REPO / "tests" / "corpus"
-CASES = sorted(p.stem for p in CORPUS.glob("*.md"))
-REFUSED = sorted(p.stem for p in (CORPUS / "refused").glob("*.md"))
 EXPECT = re.compile(r"^#\s*expect-error:\s*(.+?)\s*$", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one case: its PDF (or None) and every problem reported."""
-
-    pdf: Path | None
-    checked: tuple[Problem, ...]
-    rendered: tuple[Problem, ...]
-
-
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> dict[str, Outcome]:
-    root = tmp_path_factory.mktemp("corpus") / "project"
-    for folder in ("layouts", "fonts", "content/clinics"):
-        shutil.copytree(REPO / folder, root / folder)
-    shutil.copy(REPO / "printjournal.toml", root / "printjournal.toml")
-    shutil.copytree(CORPUS / "images", root / "content" / "images")
-    articles = root / "content" / "articles"
-    articles.mkdir()
-    for name in CASES:
-        shutil.copy(CORPUS / f"{name}.md", articles / f"{name}.md")
-    for name in REFUSED:
-        shutil.copy(CORPUS / "refused" / f"{name}.md", articles / f"{name}.md")
-    project = config.load_project(root)
-    checked: dict[str, list[Problem]] = {}
-    for problem in check(project):
-        checked.setdefault(Path(problem.path).stem, []).append(problem)
-    pipeline = Pipeline.load(project)
-    outcomes = {}
-    for name in [*CASES, *REFUSED]:
-        out = root / "dist" / f"{name}.pdf"
-        try:
-            build_article(pipeline, articles / f"{name}.md", out)
-            rendered: tuple[Problem, ...] = ()
-        except PrintjournalError as exc:
-            rendered = exc.problems
-        outcomes[name] = Outcome(out if out.exists() else None,
-                                 tuple(checked.get(name, ())), rendered)
-    return outcomes
+def corpus(corpus_outcomes) -> dict[str, CorpusOutcome]:
+    """Every case checked and rendered (conftest.py: once per run, shared with
+    test_fonts.py, which reads the script cases)."""
+    return corpus_outcomes
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +59,7 @@ def area() -> PageArea:
     return PageArea.of(REPO / "layouts" / "print.css")
 
 
-def _pdf(corpus: dict[str, Outcome], case: str) -> Path:
+def _pdf(corpus: dict[str, CorpusOutcome], case: str) -> Path:
     outcome = corpus[case]
     assert outcome.checked == () and outcome.rendered == (), \
         [str(p) for p in outcome.checked + outcome.rendered]

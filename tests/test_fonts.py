@@ -69,21 +69,14 @@ def char_fonts(pdf: Path, text: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> dict[str, Path]:
-    """Every script case of tests/corpus rendered once, as `printjournal article` does."""
-    project_dir = TmpProject(tmp_path_factory.mktemp("scripts") / "project")
-    for case in SCRIPT_CASES:
-        shutil.copy(case, project_dir.root / "content" / "articles" / case.name)
-    pipeline = Pipeline.load(project_dir.project())
-    out = project_dir.root / "out"
-    out.mkdir()
+def corpus(corpus_outcomes) -> dict[str, Path]:
+    """Every script case of tests/corpus rendered once, as `printjournal article` does (in
+    test_corpus.py's project: conftest.py's ``corpus_outcomes``, shared by the run)."""
     rendered = {}
     for case in SCRIPT_CASES:
-        article = content.load_article(project_dir.root / "content" / "articles" / case.name,
-                                       pipeline.project)
-        path = out / f"{case.stem}.pdf"
-        path.write_bytes(pipeline.article_pdf(article).data)
-        rendered[case.stem.removeprefix("script-")] = path
+        outcome = corpus_outcomes[case.stem]
+        assert outcome.pdf is not None, [str(p) for p in outcome.checked + outcome.rendered]
+        rendered[case.stem.removeprefix("script-")] = outcome.pdf
     return rendered
 
 
