@@ -6,8 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
-from pathlib import Path
 
 import pypdf
 import pytest
@@ -18,10 +16,9 @@ from printjournal.issue import build as issue
 from printjournal.issue import manifest, rendering
 from printjournal.pipeline import Pipeline
 
-from .conftest import TmpProject
 from .issueread import contents_number, issue_pages, start_page
 from .pdfread import structure_check
-from .test_issue_manifest import MANIFEST, M, issue_project, small_issue  # noqa: F401
+from .test_issue_manifest import MANIFEST, M, issue_project  # noqa: F401
 
 
 def run_build(project_dir, edition="digital", workers=2) -> issue.IssueBuild:
@@ -36,30 +33,6 @@ def run_build(project_dir, edition="digital", workers=2) -> issue.IssueBuild:
     return built
 
 
-@dataclass(frozen=True)
-class ColdBuild:
-    """The small issue's digital edition as ``run_build`` made it on an empty render cache."""
-
-    root: Path      # its project, the render cache filled (copy it, never change it)
-    out: Path       # the PDF
-    renders: int    # parts rendered
-
-
-@pytest.fixture(scope="module")
-def cold(tmp_path_factory) -> ColdBuild:
-    """One cold build for the module's tests that read it or go on from its cache (each
-    of them built the same cold issue before)."""
-    project = small_issue(TmpProject(tmp_path_factory.mktemp("cold") / "project"))
-    built = run_build(project)
-    return ColdBuild(project.root, built.out, built.renders)
-
-
-def warm_from(cold: ColdBuild, project_dir) -> None:
-    """Give ``project_dir`` (the same small issue) the cold build's render cache, as if
-    it had been built there (cache keys name files relative to the project)."""
-    shutil.copytree(cold.root / ".printjournal-cache", project_dir.root / ".printjournal-cache")
-
-
 def check_numbers(path, loaded_titles) -> dict[str, int]:
     """Contents numbers equal the printed folios of the openings; returns the openings."""
     pages = issue_pages(path)
@@ -72,14 +45,15 @@ def check_numbers(path, loaded_titles) -> dict[str, int]:
     return openings
 
 
-def test_small_issue_layout(cold):
-    pages = issue_pages(cold.out)
+def test_small_issue_layout(issue_project):  # noqa: F811
+    built = run_build(issue_project)
+    pages = issue_pages(built.out)
     assert len(pages) == 10
-    openings = check_numbers(cold.out, ["Article 1", "Article 2", "Article 3"])
+    openings = check_numbers(built.out, ["Article 1", "Article 2", "Article 3"])
     assert openings == {"Article 1": 5, "Article 2": 7, "Article 3": 9}
     assert "Notes" in pages[3].body and pages[5].body.strip() and pages[7].body.strip()
     assert "(p. 7)" in pages[4].body, "article one links to two, on page 7"
-    assert structure_check(pypdf.PdfReader(cold.out)) == []
+    assert structure_check(pypdf.PdfReader(built.out)) == []
 
 
 def test_small_issue_print_edition(issue_project):  # noqa: F811
@@ -103,9 +77,9 @@ def test_an_unchanged_issue_is_not_rendered_again(issue_project, monkeypatch):  
     assert out.read_bytes() == data and again == first
 
 
-def test_editing_one_article_renders_only_that_article(issue_project, cold):  # noqa: F811
+def test_editing_one_article_renders_only_that_article(issue_project):  # noqa: F811
+    cold = run_build(issue_project)
     assert cold.renders >= 9   # cover, letter, contents, 3 articles, fillers, back cover
-    warm_from(cold, issue_project)
     path = issue_project.root / "content/articles/two.md"
     path.write_text(path.read_text().replace("More text.", "More text, edited."))
     warm = run_build(issue_project)
@@ -113,8 +87,8 @@ def test_editing_one_article_renders_only_that_article(issue_project, cold):  # 
     assert "More text, edited." in " ".join(p.body for p in issue_pages(warm.out))
 
 
-def test_moving_articles_renders_only_the_contents(issue_project, cold):  # noqa: F811
-    warm_from(cold, issue_project)
+def test_moving_articles_renders_only_the_contents(issue_project):  # noqa: F811
+    run_build(issue_project)
     issue_project.write(M, MANIFEST.replace("[one, two, three]", "[three, one, two]"))
     moved = run_build(issue_project)
     assert moved.renders == 1

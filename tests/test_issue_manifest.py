@@ -50,11 +50,6 @@ back_cover: issues/back.md
 @pytest.fixture
 def issue_project(tmp_project):
     """A small project with three articles, a letter, a back cover and a manifest."""
-    return small_issue(tmp_project)
-
-
-def small_issue(tmp_project):
-    """Write the small issue's files (``issue_project``) into ``tmp_project``: it."""
     links = {1: "See [two](/journal/two).", 2: "", 3: "See [one](/journal/one)."}
     for n, slug in enumerate(("one", "two", "three"), start=1):
         tmp_project.article(slug, ARTICLE.format(n=n, review="2028-01-01", link=links[n]))
