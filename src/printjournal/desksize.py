@@ -18,7 +18,6 @@ cache (then it is only read, never rendered).
 
 from __future__ import annotations
 
-import io
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -109,9 +108,9 @@ class PageCounts:
         if data is None:
             self._unbuilt.put(article, time.monotonic() + RECHECK_SECONDS)
             return None
-        import pypdf
+        from .pdf.overlay import page_count
 
-        count = len(pypdf.PdfReader(io.BytesIO(data)).pages)
+        count = page_count(data)
         self.remember(article, count)
         return count
 
