@@ -91,7 +91,7 @@ class PageCounts:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.store = cache.RenderCache.for_project(project)
+        self.store = cache.RenderCache.for_project(project, desk=True)   # prints on without it
         self._pages: PerArticle[int] = PerArticle(project)
         self._unbuilt: PerArticle[float] = PerArticle(project)   # → when to ask again
 
