@@ -69,8 +69,8 @@ def main(slugs: list[str]) -> None:
         article = content.load_article(project.articles_dir / f"{slug}.md", project)
         body = markup.to_html(article, project).html
         root = lxml_html.fragment_fromstring(body, create_parent="div")
-        for product in tablefit.PRODUCTS:
-            sizes = tablefit.sizes(project.layouts_dir, product.large)
+        for product in tablefit.products():
+            sizes = tablefit.sizes(project.layouts_dir, product.style)
             estimates = [tablefit.least_width(t, sizes, product.large, faces)[0]
                          + i[0] * sizes.body + i[1] - product.measure
                          for t, i in tablefit.tables(root)]

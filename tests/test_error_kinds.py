@@ -14,12 +14,18 @@ from printjournal.errors import ClusterError, LayoutError, PrintjournalError, Re
 from printjournal.leaflet import OptionError
 from printjournal.pdf.overlay import OverlayError
 from printjournal.personal import DoesNotFitError, UnprintableError
-from printjournal.workers import PoolBusyError, RenderTimeoutError, WorkerLostError
+from printjournal.workers import (
+    JobCancelledError,
+    PoolBusyError,
+    RenderTimeoutError,
+    WorkerLostError,
+)
 
 #: each class a user can cause, and whether it is a usage mistake (exit status 2)
 KINDS = {OptionError: True, UnprintableError: True, DoesNotFitError: True, AccessError: True,
          OverlayError: False, RenderTimeoutError: False, WorkerLostError: False,
-         PoolBusyError: False, DamagedEntryError: False, ClusterError: False}
+         PoolBusyError: False, DamagedEntryError: False, ClusterError: False,
+         JobCancelledError: False}
 
 
 @pytest.mark.parametrize("kind", list(KINDS), ids=lambda k: k.__name__)

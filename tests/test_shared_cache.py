@@ -5,14 +5,19 @@ clones of a project at other paths, and never mixed by builders writing at once.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,14 +44,14 @@ def listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-@pytest.fixture(scope="module")
-def s3(tmp_path_factory):
-    """An S3 endpoint (moto's server process) with an empty bucket; the environment
-    says where it is and who we are, as it would on a build machine."""
+@contextlib.contextmanager
+def s3_server(folder: Path, **settings: str) -> Iterator[tuple[subprocess.Popen, Any]]:
+    """An S3 endpoint (moto's server process) with an empty bucket, and a client of it;
+    the environment says where it is and who we are, as it would on a build machine."""
     import s3fs
 
     port = free_port()
-    log = tmp_path_factory.mktemp("moto") / "moto.log"
+    log = folder / "moto.log"
     process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1",
                                 "-p", str(port)], stdout=log.open("w"),
                                stderr=subprocess.STDOUT)
@@ -55,7 +60,7 @@ def s3(tmp_path_factory):
             for name, value in {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
                                 "AWS_ACCESS_KEY_ID": "testing",
                                 "AWS_SECRET_ACCESS_KEY": "testing",
-                                "AWS_DEFAULT_REGION": "us-east-1"}.items():
+                                "AWS_DEFAULT_REGION": "us-east-1", **settings}.items():
                 env.setenv(name, value)
             env.delenv("AWS_PROFILE", raising=False)
             deadline = time.monotonic() + 60
@@ -66,7 +71,7 @@ def s3(tmp_path_factory):
             s3fs.S3FileSystem.clear_instance_cache()
             fs = s3fs.S3FileSystem(use_listings_cache=False)
             fs.mkdir(BUCKET)
-            yield fs
+            yield process, fs
             s3fs.S3FileSystem.clear_instance_cache()
     finally:
         process.terminate()
@@ -75,6 +80,12 @@ def s3(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def s3(tmp_path_factory):
+    with s3_server(tmp_path_factory.mktemp("moto")) as (_, fs):
+        yield fs
 
 
 def cached_project(root: Path, place: str, beta: bool = True) -> TmpProject:
@@ -188,3 +199,60 @@ def test_an_object_store_that_cannot_be_reached_stops_the_build_plainly(tmp_path
         assert not (project.root / "dist/articles").exists()       # nothing half-written
     finally:
         s3fs.S3FileSystem.clear_instance_cache()
+
+
+def test_a_desk_prints_on_when_the_cache_on_s3_stops_and_says_so_once(tmp_path, caplog):
+    """Issue 16: a desk whose shared render cache stops answering renders without it,
+    says so once in its log and once on a leaflet's warnings, leaves the store alone
+    for a while and then asks it again; a build still stops plainly."""
+    from printjournal import web
+
+    from .test_leaflet_errors import CLINICS
+    from .test_web import ACCESS, TODAY, InlinePool, post, text
+
+    project = cached_project(tmp_path / "project", URL)
+    project.write("printjournal.toml", (project.root / "printjournal.toml").read_text()
+                  + CLINICS)
+    (tmp_path / "moto").mkdir()
+    with s3_server(tmp_path / "moto", AWS_MAX_ATTEMPTS="1") as (server, fs):
+        loaded = project.project()
+        desk = web.create_app(loaded, web.DeskSettings(dist=tmp_path / "dist"),
+                              pool=InlinePool(loaded), today=lambda: TODAY,
+                              access=ACCESS).test_client()
+
+        def leaflet(slug: str) -> str:
+            made = post(desk, {"slug": slug})
+            assert made.status_code == 303
+            return text(desk.get(made.headers["Location"]))
+
+        said = "printing without the shared render cache"
+        assert said not in leaflet("alpha")
+        assert fs.find(f"{BUCKET}/team")                   # the cache was used
+        server.terminate()
+        server.wait(timeout=30)
+
+        caplog.set_level(logging.WARNING, logger="printjournal")
+        first = leaflet("beta")                            # rendered without the cache
+        assert f"printjournal.toml: warning: the render cache {URL} cannot be read" in first
+        assert said in first
+        assert desk.get(made_pdf(first)).data.startswith(b"%PDF-")
+        assert said not in leaflet("alpha")                # said once, not on every request
+        assert desk.get("/").status_code == 200            # page counts: no cache, no error
+        logged = lambda: [r for r in caplog.records if said in r.getMessage()]   # noqa: E731
+        assert len(logged()) == 1
+
+        marker = project.root / ".printjournal-cache" / "shared-cache-down"
+        paused = time.time() - cache.RETRY_SECONDS - 1     # as if the pause were over
+        os.utime(marker, (paused, paused))
+        assert said not in leaflet("beta")                 # asked again: still down
+        assert marker.stat().st_mtime > paused + 30 and len(logged()) == 1
+
+        with pytest.raises(OutputError, match=f"^the render cache {URL} cannot be read: "):
+            site.build_site(loaded, project.root / "dist", reporter=Collect())
+
+
+def made_pdf(result_page: str) -> str:
+    """The address of the PDF a desk's result page links to."""
+    import re
+
+    return re.search(r'href="(/leaflets/[^"]+/leaflet\.pdf)"', result_page)[1]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from printjournal import content, leaflet, markup, tablefit
+from printjournal import content, leaflet, markup, styles, tablefit
 from printjournal.check import check
 from printjournal.errors import Notices, PrintjournalError, Problem
 from printjournal.pipeline import Pipeline, build_article
@@ -25,8 +25,8 @@ from .conftest import REPO, TmpProject
 
 LETTERS = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 3
 SHORT = ("dose", "when", "who", "note")      # the other columns' words
-A4 = next(p for p in tablefit.PRODUCTS if p.paper == "A4" and not p.large)
-A5_LARGE = next(p for p in tablefit.PRODUCTS if p.paper == "A5" and p.large)
+A4 = next(p for p in tablefit.products() if p.paper == "A4" and not p.large)
+A5_LARGE = next(p for p in tablefit.products() if p.paper == "A5" and p.large)
 
 
 def _article(columns: int, word: str, holder: str = "") -> str:
@@ -50,7 +50,7 @@ def _estimate(project, text: str, product: tablefit.Product) -> float:
     html = markup.to_html(article, project).html
     root = lxml_html.fragment_fromstring(html, create_parent="div")
     [(table, inset)] = tablefit.tables(root)
-    sizes = tablefit.sizes(project.layouts_dir, product.large)
+    sizes = tablefit.sizes(project.layouts_dir, product.style)
     found = tablefit.overflows(table, inset, product, sizes, tablefit.Faces(project.fonts_dir))
     return found.past if found else float("-inf")
 
@@ -173,10 +173,40 @@ def test_what_holds_a_table_narrows_it(tmp_project, holder):
 
 
 def test_sizes_come_from_the_layouts():
-    standard, large = (tablefit.sizes(REPO / "layouts", large) for large in (False, True))
+    standard, large = (tablefit.sizes(REPO / "layouts", style) for style in styles.STYLES)
     assert (standard.table, large.table) == (10, 16)
     assert round(standard.td_padding / tablefit.MM, 1) == 4.0
     assert round(A5_LARGE.measure / tablefit.MM) == 127 and round(A4.measure / tablefit.MM) == 138
+
+
+def test_a_new_leaflet_style_has_its_tables_measured(tmp_project, monkeypatch):
+    """Products come from styles.STYLES: a style added there (easy read, with tables set
+    at 20 pt by its own stylesheet) is checked, on each paper, by its row alone."""
+    tmp_project.write("layouts/leaflet-easy-read.css", ".easy-read {\n  --size-table: 20pt;\n}\n")
+    project = tmp_project.project()
+    known = tablefit.products()
+    fits, over = 4, len(LETTERS)          # the longest word every known product fits
+    while over - fits > 1:
+        n = (fits + over) // 2
+        if max(_estimate(project, _article(2, LETTERS[:n]), p) for p in known) > -tablefit.EDGE:
+            over = n
+        else:
+            fits = n
+    word = LETTERS[:fits]
+    tmp_project.article("wide", _article(2, word))
+    notices = Notices()
+    assert check(project, notices=notices) == [] and not notices.found
+
+    easy_read = styles.LeafletStyle("easy-read", "Easy read", "short sentences",
+                                    css_class="easy-read", stylesheet="leaflet-easy-read.css")
+    monkeypatch.setattr(styles, "STYLES", (*styles.STYLES, easy_read))
+    assert [p.name for p in tablefit.products()][len(known):] == [
+        "in an A4 easy-read leaflet", "in a Letter easy-read leaflet",
+        "in an A5 easy-read leaflet"]
+    assert check(project, notices=notices) == []
+    [warned] = notices.found
+    assert "in an A5 easy-read leaflet" in warned.message and warned.line == 10
+    assert warned.message.startswith(f"'{word[:40]}")
 
 
 def test_the_line_named_is_the_table_row_even_when_the_title_has_the_word(tmp_project):
@@ -214,7 +244,7 @@ def test_a_long_word_outside_a_table_breaks_even_in_a_large_print_a5_leaflet(tmp
     assert made.pages >= 2
 
 
-@pytest.mark.parametrize("product", [p for p in tablefit.PRODUCTS if p not in (A4, A5_LARGE)],
+@pytest.mark.parametrize("product", [p for p in tablefit.products() if p not in (A4, A5_LARGE)],
                          ids=lambda p: p.name)
 def test_each_products_measure_against_its_leaflet(tmp_path, product):
     """The other papers and large print (A4 and A5 large print: above): a word that
@@ -228,7 +258,7 @@ def test_each_products_measure_against_its_leaflet(tmp_path, product):
     estimate = _estimate(project, _article(2, word), product)
     tmp.article("wide", _article(2, word))
     request = leaflet.LeafletRequest(("wide",), paper=product.paper,
-                                     style="large-print" if product.large else "standard")
+                                     style=product.style.name)
     with pytest.raises(PrintjournalError) as caught:
         leaflet.leaflet(Pipeline.load(project), request, dt.date(2026, 1, 2))
     [rendered] = [p for p in caught.value.problems if "makes a table" in p.message]

@@ -171,3 +171,27 @@ def test_the_fit_estimates_routes_serve_the_layer_and_nothing_else(client):
     for url in ("/fit/labels.toml", "/fit/..%2Fprintjournal.toml",
                 "/fonts/..%2Fprintjournal.toml", "/fit.json?paper=A3"):
         assert client.get(url).status_code == 404, url
+
+
+def test_what_the_desk_works_out_is_kept_while_the_articles_file_is_unchanged(tmp_project):
+    """One store for grades (desklibrary) and page counts (desksize): a value is kept
+    until the article's file changes, a None grade (not measured) included."""
+    import os
+
+    from printjournal import content
+    from printjournal.desklibrary import PerArticle
+
+    path = tmp_project.article("kept", "---\ntitle: Kept\nsection: Testing\ndate: "
+                               "2026-01-01\n---\nSome words.\n")
+    article = content.load_article(path, tmp_project.project())
+    kept: PerArticle[int | None] = PerArticle(tmp_project.project())
+    made = []
+    assert kept.get(article) is None
+    assert kept.get_or_make(article, lambda: made.append(1)) is None
+    assert kept.get_or_make(article, lambda: made.append(2)) is None and made == [1]
+    kept.put(article, 7)
+    assert kept.get(article) == 7
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))   # saved again
+    assert kept.get(article) is None
+    assert kept.get_or_make(article, lambda: 8) == 8 and kept.get(article) == 8

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from printjournal.workers import (
+    JobCancelledError,
     PoolBusyError,
     PoolLimits,
     RenderTimeoutError,
@@ -85,6 +86,52 @@ def test_a_killed_workers_temporary_files_go_with_it(pool):
     assert not own.exists() and Path(pool.temp).is_dir()
     pool.close()
     assert not Path(pool.temp).exists()
+
+
+def temp_file_then_wait(state, seconds):
+    tempfile.mkstemp()
+    time.sleep(seconds)
+    return os.getpid()
+
+
+@pytest.fixture
+def patient_pool():
+    """Jobs may run a minute: one stopped sooner was cancelled, not timed out."""
+    made = WorkerPool(PoolLimits(workers=2, seconds=60, queue=4), dict)
+    yield made
+    made.close()
+
+
+def test_a_cancelled_running_job_frees_its_worker_and_files_and_others_go_on(patient_pool):
+    """The live preview's case: a newer save cancels the render that runs."""
+    pool = patient_pool
+    doomed = pool.submit(temp_file_then_wait, 20)
+    other = pool.submit(pid, 1.0)                 # on the other worker, side by side
+    waiting = pool.submit(pid)                    # waits for a free worker
+    wait_for(lambda: len(pool.pids()) == 2 and any(
+        any(folder.iterdir()) for folder in Path(pool.temp).iterdir() if folder.is_dir()))
+    (busy,) = [p for p in pool.pids()
+               if (Path(pool.temp) / str(p)).is_dir() and any((Path(pool.temp) / str(p)).iterdir())]
+    started = time.monotonic()
+    assert pool.cancel(doomed)
+    with pytest.raises(JobCancelledError):
+        doomed.result(timeout=30)
+    assert time.monotonic() - started < 5         # killed, not left to its 20 s
+    wait_for(lambda: _gone(busy))
+    assert not (Path(pool.temp) / str(busy)).exists()     # its temporary files are gone
+    assert busy not in pool.pids() and len(pool.pids()) == 2   # replaced
+    assert other.result(timeout=30) != busy and waiting.result(timeout=30) != busy
+    wait_for(lambda: pool.load() == 0)            # its slot is free again
+    assert not pool.cancel(other)                 # finished: nothing to cancel
+    assert busy not in {pool.run(pid), pool.run(pid)}
+
+
+def test_a_cancelled_waiting_job_is_dropped(pool):
+    running = [pool.submit(pid, 1.5) for _ in range(2)]
+    dropped = pool.submit(pid_with_a_temp_file)
+    assert pool.cancel(dropped) and dropped.cancelled()
+    assert all(job.result(timeout=30) for job in running)
+    assert not any(any(folder.iterdir()) for folder in Path(pool.temp).iterdir())
 
 
 def test_a_killed_idle_worker_is_replaced_before_its_next_job(pool):

@@ -22,6 +22,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,6 +95,72 @@ def key(project: Project, files: Iterable[Path], *options: object) -> str:
     for option in options:
         digest.update(f"\0{option!r}".encode())
     return digest.hexdigest()
+
+
+#: seconds a desk goes without a shared store that failed before it asks it again
+RETRY_SECONDS = 60
+
+
+class Outage:
+    """A desk's way round a shared store that cannot be reached: go without it.
+
+    The state is a file in this machine's cache folder, shared by the desk's processes
+    (the web process and each worker): ``shared-cache-down`` holds the message, its
+    modification time is the last failed try. The process that makes it says it in the
+    log; whoever asks :meth:`news` first gets it for the staff's warnings; the process
+    that finds the store answering again removes it and says so in the log."""
+
+    def __init__(self, folder: Path, retry: float = RETRY_SECONDS) -> None:
+        self.marker = folder / "shared-cache-down"
+        self.told = folder / "shared-cache-down.told"
+        self.retry = retry
+
+    def skipping(self) -> bool:
+        """Whether to go without the store now: it failed under ``retry`` seconds ago.
+        When that time has passed, this process tries it again (the others keep going
+        without it meanwhile)."""
+        try:
+            if time.time() - self.marker.stat().st_mtime < self.retry:
+                return True
+            os.utime(self.marker)
+        except OSError:
+            pass
+        return False
+
+    def failed(self, exc: Exception) -> None:
+        """The store failed: go without it for ``retry`` seconds; said once an outage."""
+        message = (f"{exc}: printing without the shared render cache (asked again every "
+                   f"{self.retry:.0f} s)")
+        try:
+            self.marker.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.marker, "x", encoding="utf-8") as marker:   # the first to find it
+                marker.write(message)
+        except FileExistsError:
+            with contextlib.suppress(OSError):
+                os.utime(self.marker)
+            return
+        except OSError:                       # no local folder to note it in: said each time
+            pass
+        log.warning("%s", message)
+
+    def worked(self) -> None:
+        """The store answered: an outage, if there was one, is over."""
+        if self.marker.exists():
+            try:
+                self.marker.unlink()
+            except OSError:
+                return                        # another process saw it first
+            self.told.unlink(missing_ok=True)
+            log.warning("the shared render cache answers again: using it")
+
+    def news(self) -> str | None:
+        """The outage's message, for the first who asks during one outage (then None)."""
+        try:
+            message = self.marker.read_text(encoding="utf-8")
+            with open(self.told, "x", encoding="utf-8"):
+                return message
+        except OSError:                       # no outage, or told already
+            return None
 
 
 class DamagedEntryError(OutputError):
@@ -203,16 +270,23 @@ class RenderCache:
 
     folder: Path
     shared: FolderStore | ObjectStore | None = None
+    outage: Outage | None = None     # a desk's: go on without a shared store that fails
 
     @classmethod
-    def for_project(cls, project: Project) -> RenderCache:
+    def for_project(cls, project: Project, desk: bool = False) -> RenderCache:
+        """The project's cache (``[build] cache``); a ``desk`` prints on without a shared
+        store that cannot be reached, where a build stops with an OutputError."""
         local = project.root / ".printjournal-cache"
         where = project.build.cache
         if where is None:
             return cls(local)
-        if "://" in where:
-            return cls(local, ObjectStore(where))
-        return cls(local, FolderStore(project.root / where))   # an absolute one stays
+        shared = ObjectStore(where) if "://" in where \
+            else FolderStore(project.root / where)    # an absolute one stays
+        return cls(local, shared, Outage(local) if desk else None)
+
+    def news(self) -> str | None:
+        """A desk's: that it prints without the shared store, once an outage."""
+        return self.outage.news() if self.outage is not None else None
 
     @property
     def entries(self) -> FolderStore | ObjectStore:
@@ -226,12 +300,24 @@ class RenderCache:
             else (self.folder,)
 
     def get(self, cache_key: str) -> bytes | None:
-        """The entry's bytes; None when there is none, or it was damaged (then logged)."""
+        """The entry's bytes; None when there is none, or it was damaged (then logged), or
+        (a desk's) the shared store cannot be reached."""
+        outage = self.outage
+        if outage is not None and outage.skipping():
+            return None
         try:
-            return self.verified(cache_key)
+            data = self.verified(cache_key)
         except DamagedEntryError as exc:
             log.warning("%s", exc)
             return None
+        except (OutputError, OSError) as exc:
+            if outage is None:
+                raise
+            outage.failed(exc)
+            return None
+        if outage is not None:
+            outage.worked()
+        return data
 
     def verified(self, cache_key: str) -> bytes | None:
         """The entry's bytes, None when there is none; raises DamagedEntryError (the entry
@@ -249,6 +335,18 @@ class RenderCache:
         return None
 
     def put(self, cache_key: str, data: bytes) -> None:
+        """Keep ``data`` under ``cache_key`` (a desk's: not while the store is down)."""
+        outage = self.outage
+        if outage is not None and outage.skipping():
+            return
+        try:
+            self._put(cache_key, data)
+        except (OutputError, OSError) as exc:
+            if outage is None:
+                raise
+            outage.failed(exc)
+
+    def _put(self, cache_key: str, data: bytes) -> None:
         entries = self.entries
         name = f"{cache_key[:2]}/{cache_key}.{hashlib.sha256(data).hexdigest()}.pdf"
         entries.write(name, data)

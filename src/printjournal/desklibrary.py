@@ -6,18 +6,22 @@ Translations are articles of their own (``translation_of``, :mod:`translations`)
 article's *languages* are those of its original and of every translation of that
 original. Staff choose a language per article (each article's own language list) or for
 the whole leaflet; an article without a version in the chosen language prints in its own.
-What is worked out here is remembered per article while its file is unchanged.
+What is worked out here is remembered per article while its file is unchanged
+(:class:`PerArticle`, the desk's one such store: desksize.py keeps page counts in it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from . import readability, translations
 from .model import Article, Project
 
 NAMES = translations.LANGUAGE_NAMES
+T = TypeVar("T")
 
 
 def language_name(lang: str) -> str:
@@ -61,23 +65,54 @@ class Facts:
     languages: tuple[str, ...]   # every language its family is offered in, its own first
 
 
-class Library:
-    """Grades and languages, each remembered while the article's file is unchanged (the
-    desk's threads share one: a repeated answer is harmless). Page counts: desksize.py."""
+class PerArticle(Generic[T]):
+    """Values kept per article (by slug) while its file is unchanged: the same
+    modification time (ns) and size (bytes) as when the value was kept. Thread-safe (the
+    desk's request threads share one; a value worked out twice at once is harmless)."""
 
     def __init__(self, project: Project) -> None:
-        self._project = project
-        self._grades: dict[str, tuple[tuple[int, int], float | None]] = {}
+        self._root = project.root
+        self._lock = threading.Lock()
+        self._kept: dict[str, tuple[tuple[int, int], T]] = {}   # slug → (stat, value)
 
-    def signature(self, article: Article) -> tuple[int, int]:
-        stat = (self._project.root / article.path).stat()
+    def get(self, article: Article) -> T | None:
+        """The value kept for the article; None when none is, or its file changed since."""
+        signature = self._signature(article)
+        with self._lock:
+            kept = self._kept.get(article.slug)
+        return kept[1] if kept is not None and kept[0] == signature else None
+
+    def put(self, article: Article, value: T) -> None:
+        """Keep ``value`` for the article as its file is now."""
+        signature = self._signature(article)
+        with self._lock:
+            self._kept[article.slug] = (signature, value)
+
+    def get_or_make(self, article: Article, make: Callable[[], T]) -> T:
+        """The value kept for the article, else ``make()`` kept (a None value included)."""
+        signature = self._signature(article)
+        with self._lock:
+            kept = self._kept.get(article.slug)
+        if kept is not None and kept[0] == signature:
+            return kept[1]
+        value = make()
+        with self._lock:
+            self._kept[article.slug] = (signature, value)
+        return value
+
+    def _signature(self, article: Article) -> tuple[int, int]:
+        stat = (self._root / article.path).stat()
         return stat.st_mtime_ns, stat.st_size
 
+
+class Library:
+    """Grades and languages, each remembered while the article's file is unchanged (the
+    desk's threads share one). Page counts: desksize.py."""
+
+    def __init__(self, project: Project) -> None:
+        self._grades: PerArticle[float | None] = PerArticle(project)
+
     def facts(self, article: Article, every: Sequence[Article]) -> Facts:
-        signature = self.signature(article)
-        known = self._grades.get(article.slug)
-        if known is None or known[0] != signature:
-            known = (signature, readability.measure(article).grade)
-            self._grades[article.slug] = known
+        grade = self._grades.get_or_make(article, lambda: readability.measure(article).grade)
         langs = [article.lang] + [a.lang for a in family(article, every) if a is not article]
-        return Facts(known[1], tuple(dict.fromkeys(langs)))
+        return Facts(grade, tuple(dict.fromkeys(langs)))

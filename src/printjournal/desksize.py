@@ -18,15 +18,14 @@ cache (then it is only read, never rendered).
 
 from __future__ import annotations
 
-import io
 import math
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import cache
 from .deskform import FormProblem
+from .desklibrary import PerArticle
 from .model import Article, Project
 from .outputs import article_recipe
 
@@ -92,29 +91,26 @@ class PageCounts:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.store = cache.RenderCache.for_project(project)
-        self._lock = threading.Lock()
-        self._pages: dict[str, tuple[tuple[int, int], int]] = {}   # slug → (stat, pages)
-        self._unbuilt: dict[str, tuple[tuple[int, int], float]] = {}  # → (stat, ask again)
+        self.store = cache.RenderCache.for_project(project, desk=True)   # prints on without it
+        self._pages: PerArticle[int] = PerArticle(project)
+        self._unbuilt: PerArticle[float] = PerArticle(project)   # → when to ask again
 
     def known(self, article: Article) -> int | None:
         """The page count, or None when the desk would have to render to know it."""
-        signature = self._signature(article)
-        with self._lock:
-            known, missed = self._pages.get(article.slug), self._unbuilt.get(article.slug)
-        if known is not None and known[0] == signature:
-            return known[1]
-        if missed is not None and missed[0] == signature and time.monotonic() < missed[1]:
+        known = self._pages.get(article)
+        if known is not None:
+            return known
+        ask_again = self._unbuilt.get(article)
+        if ask_again is not None and time.monotonic() < ask_again:
             return None      # not in the cache a moment ago (a cache key costs ~15 ms)
         project = self.project
         data = self.store.get(article_recipe(project, article).key(project))
         if data is None:
-            with self._lock:
-                self._unbuilt[article.slug] = (signature, time.monotonic() + RECHECK_SECONDS)
+            self._unbuilt.put(article, time.monotonic() + RECHECK_SECONDS)
             return None
-        import pypdf
+        from .pdf.overlay import page_count
 
-        count = len(pypdf.PdfReader(io.BytesIO(data)).pages)
+        count = page_count(data)
         self.remember(article, count)
         return count
 
@@ -127,9 +123,4 @@ class PageCounts:
         return known
 
     def remember(self, article: Article, count: int) -> None:
-        with self._lock:
-            self._pages[article.slug] = (self._signature(article), count)
-
-    def _signature(self, article: Article) -> tuple[int, int]:
-        stat = (self.project.root / article.path).stat()
-        return stat.st_mtime_ns, stat.st_size
+        self._pages.put(article, count)

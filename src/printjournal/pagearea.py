@@ -13,9 +13,9 @@ word is what to break (``check`` estimates the same before any layout: tablefit.
 :func:`problems` names the line that holds the word (in the content file, or in
 printjournal.toml for a clinic's details) and the page.
 
-It reads WeasyPrint's laid-out boxes through ``Page._page_box``, as slots.py and
-tagging.py do: WeasyPrint 70 has no public API for them. The walk costs a few
-milliseconds a page against hundreds for the layout (``bench/footnote_check.py``).
+It reads WeasyPrint's laid-out boxes through :func:`page_box`, the one place that reads
+``Page._page_box``. The walk costs a few milliseconds a page against hundreds for the
+layout (``bench/footnote_check.py``).
 """
 
 from __future__ import annotations
@@ -47,6 +47,26 @@ class Stray:
     width: float = 0.0   # ... and that line's width
 
 
+def page_box(page: Any) -> Any:
+    """The laid-out box tree of a WeasyPrint page (``document.pages[i]``).
+
+    WeasyPrint's public ``Page`` (its API reference) gives ``width``, ``height`` and
+    ``bleed`` (the page's outer size), ``links``, ``anchors`` (the elements with an id)
+    and ``bookmarks``: none of its readers can do with those, so they read the private
+    ``Page._page_box`` here, and only here:
+
+    - :func:`strays`: every run of text and image against the page's content box (the
+      page area inside the ``@page`` margins), which no public attribute gives;
+    - placement.py (``_page_end``): the block around a page's last line; paragraphs,
+      list items and table rows carry no id, so no anchor marks them;
+    - pdf/folios.py: the folio placeholders in the margin boxes and their computed
+      style; pdf/finishers.py: where the contents' dot leaders are drawn;
+      pdf/roles.py: each footnote's, ``<em>``'s and ``<strong>``'s boxes, to find the
+      marked content they drew (WeasyPrint tags them by HTML tag alone).
+    """
+    return page._page_box
+
+
 def strays(pages: Sequence[Any]) -> list[Stray]:
     """Every run of text and image on WeasyPrint's laid-out ``pages`` that leaves its
     page's area by more than :data:`SLACK`."""
@@ -54,7 +74,7 @@ def strays(pages: Sequence[Any]) -> list[Stray]:
 
     found: list[Stray] = []
     for number, page in enumerate(pages, start=1):
-        area = page._page_box
+        area = page_box(page)
         x0, y0 = area.content_box_x(), area.content_box_y()
         x1, y1 = x0 + area.width, y0 + area.height
         for child in area.children:

@@ -113,6 +113,8 @@ def _page_end(pages: Sequence[Any], number: int) -> tuple[str, int] | None:
     document's elements of that tag: the innermost block around the page's last line."""
     from weasyprint.formatting_structure import boxes
 
+    from .pagearea import page_box
+
     last: Any = None
     root: Any = None
 
@@ -130,7 +132,7 @@ def _page_end(pages: Sequence[Any], number: int) -> tuple[str, int] | None:
         for child in getattr(box, "children", None) or ():
             walk(child, block)
 
-    walk(pages[number - 1]._page_box, None)
+    walk(page_box(pages[number - 1]), None)
     if last is None or root is None:
         return None
     tag = last.element_tag

@@ -2,26 +2,27 @@
 rendered in a worker process that a newer save can kill at once.
 
 :class:`Renders` keeps one warm worker (printjournal, WeasyPrint and the project's
-pipeline loaded, in a process started by ``spawn``). A save while a render runs kills
-that worker (WeasyPrint cannot be interrupted any other way) and starts the new render
-in a new worker; the one that finishes stays, warm, for the next save. Each render
-carries the number of its save, and only the newest save's result is shown: the page
-never goes back to an older version.
+pipeline loaded, in a process started by ``spawn``) in the one worker pool
+(:class:`~printjournal.workers.WorkerPool`, the desk's and the builds'). A save while a
+render runs cancels that render (:meth:`WorkerPool.cancel`: its worker is killed, since
+WeasyPrint cannot be interrupted any other way, and replaced by a fresh one that takes
+the new render); a save still waiting is dropped. Each render carries the number of its
+save, and only the newest save's result is shown: the page never goes back to an older
+version. One render may take :data:`SECONDS` at most.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
-import multiprocessing
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 
-_CONTEXT = multiprocessing.get_context("spawn")
 SCALE = 1.25          # 90 dpi: readable on screen, quick to encode
+#: seconds one render may take before it is stopped (its problem is then not shown)
+SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -46,20 +47,12 @@ class Result:
     warnings: tuple[str, ...] = field(default=())
 
 
-def _serve(conn: Connection, root: str) -> None:
-    """The worker: load the project once, then render every path it is sent."""
+def _load(root: str) -> object:
+    """A worker's state: the project's pipeline, loaded once."""
     from . import config
     from . import pipeline as build
 
-    project = config.load_project(Path(root))
-    pipeline = build.Pipeline.load(project)
-    conn.send("ready")
-    while True:
-        try:
-            path = conn.recv()
-        except EOFError:
-            return
-        conn.send(render(pipeline, Path(path)))
+    return build.Pipeline.load(config.load_project(Path(root)))
 
 
 def render(pipeline: object, path: Path) -> Result:
@@ -97,75 +90,44 @@ def rasterise(data: bytes) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
     return tuple(pages), tuple(texts)
 
 
-class _Worker:
-    """One worker process and its end of the pipe."""
-
-    def __init__(self, root: Path) -> None:
-        self.conn, theirs = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=_serve, args=(theirs, str(root)), daemon=True)
-        self.process.start()
-        theirs.close()
-        self.ready = threading.Event()
-
-    def wait_ready(self) -> bool:
-        if not self.ready.is_set():
-            try:
-                if self.conn.recv() != "ready":
-                    return False
-            except (EOFError, OSError):
-                return False
-            self.ready.set()
-        return True
-
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.join(5)
-        with contextlib.suppress(OSError):
-            self.conn.close()
-
-
 class Renders:
     """Renders of one article, newest first: a save cancels the render before it."""
 
     def __init__(self, root: Path, path: Path, publish: Callable[[int, Result], None]) -> None:
-        self.root, self.path, self.publish = root, path, publish
+        from .workers import PoolLimits, Start, WorkerPool
+
+        self.path, self.publish = path, publish
         self._lock = threading.Lock()
-        self._busy: _Worker | None = None
-        self._idle: _Worker | None = _Worker(root)    # warming up for the first save
+        self._pool = WorkerPool(PoolLimits(workers=1, seconds=SECONDS, queue=4), _load,
+                                (str(root),), Start("spawn"))   # warming up for the first save
+        self._running: Future[Result] | None = None
         self._saves = 0
         self._closed = False
 
     def save(self) -> int:
-        """A save: render it, killing a render of an older save. Its number."""
+        """A save: render it, cancelling the render of an older save. Its number."""
         with self._lock:
             if self._closed:
                 return self._saves
             self._saves += 1
             number = self._saves
-            if self._busy is not None:        # an older render runs: cancel it
-                self._busy.stop()
-            worker, self._idle = self._idle or _Worker(self.root), None
-            self._busy = worker
-        threading.Thread(target=self._run, args=(worker, number), daemon=True).start()
+            if self._running is not None:        # an older render waits or runs: cancel it
+                self._pool.cancel(self._running)
+            running = self._running = self._pool.submit(render, self.path)
+        running.add_done_callback(lambda done: self._done(done, number))
         return number
 
-    def _run(self, worker: _Worker, number: int) -> None:
-        try:
-            if not worker.wait_ready():
-                return
-            worker.conn.send(str(self.path))
-            result = worker.conn.recv()
-        except (EOFError, OSError):           # killed by a newer save, or closed
-            return
+    def _done(self, future: Future[Result], number: int) -> None:
         with self._lock:
-            if self._busy is not worker or number != self._saves:
+            if self._closed or number != self._saves or future.cancelled():
                 return                        # a newer save came: its render will show
-            self._busy, self._idle = None, worker     # warm, for the next save
-        self.publish(number, result)
+        error = future.exception()            # past its time, its worker lost, a fault
+        self.publish(number, future.result() if error is None else
+                     Result(problems=(f"{self.path.name}: {error}",)))
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            for worker in (self._busy, self._idle):
-                if worker is not None:
-                    worker.stop()
+            if self._running is not None:
+                self._pool.cancel(self._running)
+        self._pool.close()

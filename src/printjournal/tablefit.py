@@ -6,10 +6,12 @@ narrower than its widest word and the cell's padding. When a table's columns nee
 than the measure, the table runs past the text area and every render refuses it
 (pagearea.py). :func:`check` tells ``printjournal check`` the same, without WeasyPrint:
 it adds up each column's least width from the bundled fonts' advance widths (fontTools)
-at the table's type size, for every product an article can go to (:data:`PRODUCTS`:
-A4, Letter and A5 pages, and large-print leaflets on each), inside whatever holds the
-table (a list, a quote, a callout). The sizes and paddings are read from the layouts
-(print.css, leaflet.css); the measures are those of base.html and leaflet.html
+at the table's type size, for every product an article can go to (:func:`products`:
+A4, Letter and A5 pages, and a leaflet in each other style of styles.STYLES, large
+print among them, on each), inside whatever holds the table (a list, a quote, a
+callout). The sizes and paddings are read from the layouts (print.css, and a style's
+block in leaflet.css and its own stylesheet); the measures are those of base.html and
+leaflet.html
 (tests/test_tablefit.py holds them against real renders of A4 articles and an A5
 large-print leaflet).
 
@@ -31,9 +33,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import styles
 from .errors import Notices, Problem
 from .model import PAPER_SIZES
 from .pagearea import line_of, table_message
+from .styles import STANDARD, LeafletStyle
 
 MM = 72 / 25.4
 #: How close (points) to the measure the estimate is too uncertain to refuse or pass.
@@ -46,26 +50,42 @@ _HYPHENS = frozenset("-\u2010")
 @dataclass(frozen=True)
 class Product:
     """Where an article can print: its paper, the margins either side of the text area
-    (mm, base.html and leaflet.html) and whether in large print."""
+    (mm, base.html and leaflet.html) and the leaflet style (styles.py; the standard one
+    for the article itself, whose measure a standard leaflet shares)."""
 
     name: str
     paper: str
     margins: float
-    large: bool
+    style: LeafletStyle = STANDARD
 
     @property
     def measure(self) -> float:
         return (PAPER_SIZES[self.paper][0] - self.margins) * MM
 
+    @property
+    def large(self) -> bool:
+        """Large type: no italics, nothing under the floor size (leaflet.css)."""
+        return self.style.large_type
 
-PRODUCTS = (
-    Product("on A4 paper", "A4", 22 + 50, False),
-    Product("on Letter paper", "Letter", 22 + 56, False),
-    Product("on A5 paper", "A5", 12 + 9, False),
-    Product("in an A4 large-print leaflet", "A4", 18 + 12, True),
-    Product("in a Letter large-print leaflet", "Letter", 18 + 12, True),
-    Product("in an A5 large-print leaflet", "A5", 12 + 9, True),
-)
+
+#: Margins either side of the text (mm): base.html's per paper, an A5 leaflet's whatever
+#: its style, and leaflet.html's for large type on bigger paper.
+_MARGINS = {"A4": 22 + 50, "Letter": 22 + 56, "A5": 12 + 9}
+_LARGE_TYPE_MARGINS = 18 + 12
+
+
+def products() -> tuple[Product, ...]:
+    """Every product an article can go to: the article (and a standard leaflet) on each
+    paper, then a leaflet in each other style of :data:`styles.STYLES` on each paper."""
+    found = [Product(f"on {paper} paper", paper, margins)
+             for paper, margins in _MARGINS.items()]
+    for style in styles.STYLES:
+        if style != STANDARD:
+            found += [Product(f"in {'an' if paper[0] == 'A' else 'a'} {paper} {style.name} "
+                              "leaflet", paper, _LARGE_TYPE_MARGINS if style.large_type
+                              and paper != "A5" else margins, style)
+                      for paper, margins in _MARGINS.items()]
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -80,12 +100,15 @@ class Sizes:
     td_padding: float
 
 
-def sizes(layouts: Path, large: bool) -> Sizes:
-    """The sizes print.css sets (and leaflet.css's ``.large-print`` block, if ``large``)."""
+def sizes(layouts: Path, style: LeafletStyle = STANDARD) -> Sizes:
+    """The sizes print.css sets, and those the style's block (``.css_class { ... }``)
+    sets over them in leaflet.css and in the style's own stylesheet."""
     css = _read(layouts / "print.css")
     found = {name: _custom(css, name) for name in ("table", "cite", "small", "body")}
-    if large:
-        block = re.search(r"(?m)^\.large-print\s*\{([^}]*)\}", _read(layouts / "leaflet.css"))
+    sheets = ["leaflet.css", *([style.stylesheet] if style.stylesheet else [])]
+    for sheet in sheets if style.css_class else []:
+        block = re.search(rf"(?m)^\.{re.escape(style.css_class)}\s*\{{([^}}]*)\}}",
+                          _read(layouts / sheet))
         for name in found:
             found[name] = _custom(block[1], name, found[name]) if block else found[name]
     return Sizes(found["table"], found["cite"], found["small"], found["body"],
@@ -308,18 +331,19 @@ def check(path: Path, html: str, source: Sequence[str], paper: str, layouts: Pat
     from lxml import html as lxml_html
 
     faces = Faces(fonts)
-    measured = {large: sizes(layouts, large) for large in (False, True)}
+    every = products()
+    measured = {p.style: sizes(layouts, p.style) for p in every}
     problems: list[Problem] = []
     root = lxml_html.fragment_fromstring(html, create_parent="div")
     for table, inset in tables(root):
-        least = {large: least_width(table, measured[large], large, faces)
-                 for large in (False, True)}
-        found = sorted((o for product in PRODUCTS if (o := overflows(
-            table, inset, product, measured[product.large], faces, least[product.large]))
+        least = {style: least_width(table, size, style.large_type, faces)
+                 for style, size in measured.items()}
+        found = sorted((o for product in every if (o := overflows(
+            table, inset, product, measured[product.style], faces, least[product.style]))
             is not None), key=lambda o: -o.past)
         if not found:
             continue
-        own = [o for o in found if o.product.paper == paper and not o.product.large]
+        own = [o for o in found if o.product.paper == paper and o.product.style == STANDARD]
         worst = own[0] if own else found[0]     # the journal's own paper comes first
         others = len([o for o in found if o.past > EDGE and o is not worst])
         where = worst.product.name + (f" and {others} other product{'s' * (others > 1)}"

@@ -48,7 +48,7 @@ from .deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
 from .deskpreview import page_texts
 from .deskresult import HeldLeaflets, Made
 from .downloads import ARTICLE, INDEX, ISSUE, MANIFEST, as_listed
-from .errors import Notices, PrintjournalError
+from .errors import Notices, PrintjournalError, relative
 from .model import Article, Project, ReviewState
 from .outputs import article_recipe
 from .shelf import Shelf
@@ -82,7 +82,7 @@ def start_worker(root: str) -> DeskWorker:
     from .pipeline import Pipeline
 
     project = config.load_project(Path(root))
-    return DeskWorker(Pipeline.load(project), cache.RenderCache.for_project(project),
+    return DeskWorker(Pipeline.load(project), cache.RenderCache.for_project(project, desk=True),
                       Shelf(project))
 
 
@@ -127,6 +127,9 @@ def _leaflet(worker: DeskWorker, fields: dict[str, Any], today: dt.date) -> Made
     notices = Notices()
     made = leaflet(worker.pipeline, LeafletRequest(**fields), today, personal,
                    worker.store, worker.shelf.load(), notices=notices, kept=worker.shelf.kept)
+    if (outage := worker.store.news()) is not None:     # printed without the shared cache
+        project = worker.pipeline.project
+        notices.warn([], relative(project.config_path, project.root), 0, outage)
     return Made(made.data, made.pages, made.sheets, tuple(str(n) for n in notices.found))
 
 

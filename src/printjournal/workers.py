@@ -14,6 +14,9 @@ build (site/work.py), an issue's parts (issue/rendering.py) and the leaflet desk
 - the queue is bounded: when every worker is busy and ``queue`` jobs already wait, a new
   job is refused at once (:class:`PoolBusyError`, the desk answers 503 with Retry-After);
 - a worker is replaced after ``max_jobs`` jobs, so memory stays bounded;
+- a job given with :meth:`WorkerPool.submit` can be cancelled (:meth:`WorkerPool.cancel`,
+  the live preview when a newer save comes): a waiting one is dropped, a running one's
+  worker is killed and replaced, and its future fails with :class:`JobCancelledError`;
 - a worker ends with the process that made the pool (a thread waits on a pidfd of it), so
   a killed build's workers stop at once instead of rendering on for seconds (Linux);
 - its temporary files (WeasyPrint's ``weasyprint-*`` font folders among them, ~4 MB each,
@@ -34,43 +37,41 @@ renderer imported (the website build: cheap to replace, no thread or lock of the
 or by ``fork`` (an issue's parts: the build's loaded fonts inherited). The standard
 library's ProcessPoolExecutor breaks for good when one worker dies, loky's reusable
 executor likewise (TerminatedWorkerError for every pending job), and pebble 5.2's pool
-goes into its error state when a worker dies while no task runs: hence this module.
+goes into its error state when a worker dies while no task runs (and none of them can
+cancel a running job): hence this module. The worker processes themselves (starting,
+the pipe, the time and memory limits, stopping) are workerprocess.py's.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import multiprocessing
 import os
-import re
-import resource
-import select
 import shutil
-import signal
 import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from pathlib import Path
 from queue import Empty, SimpleQueue
 from typing import Any, Protocol
 
-from .errors import PrintjournalError, RenderError
-from .files import alive
+from .errors import PrintjournalError
+from .workerprocess import (
+    IDLE_EXIT,
+    PREFIX,
+    STARTUP,
+    JobCancelledError,
+    RenderTimeoutError,
+    Start,
+    WorkerLostError,
+    _context,
+    _NotStartedError,
+    _Worker,
+    remove_stale_folders,
+)
 
-PREFIX = "printjournal-worker-"
-_OURS = re.compile(rf"^{PREFIX}(\d+)-")
-
-
-class RenderTimeoutError(RenderError):
-    """A job ran past its time limit and was stopped."""
-
-
-class WorkerLostError(RenderError):
-    """The worker running a job died (killed, out of memory): the job is lost, not the pool."""
+__all__ = ["Executor", "JobCancelledError", "PoolBusyError", "PoolLimits",
+           "RenderTimeoutError", "Start", "WorkerLostError", "WorkerPool",
+           "remove_stale_folders"]
 
 
 class PoolBusyError(PrintjournalError):
@@ -96,197 +97,27 @@ class PoolLimits:
     retry_after: int = 5         # what a refused request is told
 
 
-@dataclass(frozen=True)
-class Start:
-    """How the workers start: ``method`` spawn, forkserver (with ``preload`` imported
-    there) or fork; ``eager``: all at once when the pool is made (the desk), else each
-    when a job first needs it (off the caller's thread, with :meth:`WorkerPool.submit`)."""
-
-    method: str = "spawn"
-    preload: tuple[str, ...] = ()
-    eager: bool = True
-
-
 class Executor(Protocol):
     """What a batch needs: the local pool, or a distributed cluster's executor."""
 
     def submit(self, job: Callable[..., Any], *args: Any) -> Future[Any]: ...
 
 
-# ---------- in a worker process ----------
+class _Ticket:
+    """A submitted job's link to the worker running it, for :meth:`WorkerPool.cancel`."""
 
-def _worker_main(conn: Connection, start: Callable[..., Any], start_args: tuple[Any, ...],
-                 memory: int, parent: int, folder: str) -> None:
-    """One worker process: make the state, then run jobs until the pipe closes."""
-    end_with_parent(parent)
-    own = Path(folder) / str(os.getpid())
-    own.mkdir(exist_ok=True)
-    tempfile.tempdir = str(own)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent's Ctrl-C is the parent's
-    if memory:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    timed_out = threading.Event()
-
-    def alarm(signum: int, frame: object) -> None:
-        timed_out.set()
-        raise RenderTimeoutError
-    signal.signal(signal.SIGALRM, alarm)
-    state = start(*start_args)
-    with contextlib.suppress(OSError):    # the pool may have closed while it started
-        conn.send(("ready", None))        # (then the recv below ends it quietly)
-    while True:
-        try:
-            seconds, job, args = conn.recv()
-        except (EOFError, OSError):
-            return
-        timed_out.clear()
-        signal.alarm(seconds)
-        try:
-            outcome = ("ok", job(state, *args))
-        except BaseException as exc:   # any failure is sent back, raised in the parent
-            outcome = ("error", exc)
-        finally:
-            signal.alarm(0)
-        if timed_out.is_set():         # whatever the job made of the alarm: out of time
-            outcome = ("error", RenderTimeoutError(f"stopped after {seconds} s"))
-        try:
-            conn.send(outcome)
-        except (TypeError, AttributeError, ValueError) as exc:   # an unpicklable result
-            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
-
-
-def end_with_parent(parent: int) -> None:
-    """End this process (SIGKILL) as soon as the process ``parent``, which made its pool,
-    dies; at once if it is gone already.
-
-    Workers from a forkserver are its children, not the pool's, and every worker holds
-    the forkserver open: so the kernel's parent-death signal alone would never come. A
-    thread waits on a pidfd of ``parent`` instead; where there are no pidfds (not Linux),
-    the pool's own shutdown it is.
-    """
-    try:
-        watched = os.pidfd_open(parent)
-    except ProcessLookupError:
-        os._exit(1)
-    except (AttributeError, OSError):
-        return
-    # the thread blocks every signal (it inherits the mask): a signal for the process,
-    # like the SIGALRM time limit, must interrupt the main thread, not this one
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
-    try:
-        threading.Thread(target=_end_with, args=(watched,), daemon=True,
-                         name="end-with-parent").start()
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-
-
-def _end_with(watched: int) -> None:
-    select.select([watched], [], [])     # readable when the process has ended
-    os.kill(os.getpid(), signal.SIGKILL)
-
-
-# ---------- in the process that made the pool ----------
-
-# The forkserver listens on a socket at TMPDIR/pymp-XXXXXXXX/listener-XXXXXXXX; a socket's
-# path holds 103 bytes at most (104 on macOS, 108 on Linux, with the closing NUL).
-_SOCKET_PATH_MAX = 103
-_SOCKET_NAME = len("/pymp-XXXXXXXX/listener-XXXXXXXX")
-
-
-def _context(how: Start) -> multiprocessing.context.BaseContext:
-    """The start method asked for; a forkserver with ``how.preload`` imported, or (where
-    there is none, on Windows, or where the temporary folder is too deep for its socket)
-    spawn: slower, not stopped by 'AF_UNIX path too long'."""
-    if how.method != "forkserver":
-        return multiprocessing.get_context(how.method)
-    too_deep = len(os.fsencode(tempfile.gettempdir())) + _SOCKET_NAME > _SOCKET_PATH_MAX
-    if "forkserver" not in multiprocessing.get_all_start_methods() or too_deep:
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(how.preload))   # and all they import
-    return context
-
-#: seconds an idle worker has to exit by itself when its pipe closes (it only returns)
-IDLE_EXIT = 2.0
-#: seconds a new worker may take to be ready (import, load the project), when a job's own
-#: limit is shorter: a busy machine starts processes slowly (a queued job waits that longer)
-STARTUP = 60
-
-
-class _NotStartedError(Exception):
-    """The worker was gone before a job reached it (killed while idle): the job never ran,
-    so it may be given to a fresh worker."""
-
-
-class _Worker:
-    """One worker process and the pool's end of its pipe."""
-
-    def __init__(self, pool: WorkerPool) -> None:
-        context = pool.context
-        self.conn, child = context.Pipe()
-        self.process = context.Process(
-            target=_worker_main, daemon=True, name="printjournal-worker",
-            args=(child, pool.start, pool.start_args, pool.limits.memory, os.getpid(),
-                  pool.temp))
-        forked = context.get_start_method() == "fork"
-        if forked:
-            gc.freeze()    # the parent's objects frozen: the child's collector does not
-        try:               # copy every page it inherited
-            self.process.start()
-        finally:
-            if forked:
-                gc.unfreeze()
-        child.close()
-        self.folder = Path(pool.temp) / str(self.process.pid)
-        self.jobs = 0
-        self.ready = False
-
-    def alive(self) -> bool:
-        return self.process.is_alive()
-
-    def call(self, seconds: int, job: Callable[..., Any], args: tuple[Any, ...]) -> Any:
-        """Run ``job`` here: its result, or its exception raised."""
-        if not self.ready:   # the first job waits for the worker to load what it needs
-            self._receive(max(seconds, STARTUP))
-            self.ready = True
-        try:
-            self.conn.send((seconds, job, args))
-        except (OSError, ConnectionError, EOFError):
-            raise _NotStartedError from None
-        self.jobs += 1
-        status, value = self._receive(seconds + 10)
-        if status == "error":
-            raise value
-        return value
-
-    def _receive(self, seconds: int) -> tuple[str, Any]:
-        try:
-            if not self.conn.poll(seconds):
-                self.stop()
-                raise RenderTimeoutError(f"stopped after {seconds} s")
-            return self.conn.recv()
-        except (EOFError, OSError, ConnectionError):
-            raise WorkerLostError("the worker process stopped (killed, or out of "
-                                  "memory?)") from None
-
-    def stop(self, wait: float = 0) -> None:
-        """End the worker: an idle one reads the end of its pipe and exits by itself within
-        ``wait`` seconds; one that does not is killed. Its temporary files go with it."""
-        with contextlib.suppress(OSError):
-            self.conn.close()
-        if wait:
-            self.process.join(wait)
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(5)
-        shutil.rmtree(self.folder, ignore_errors=True)
+    def __init__(self) -> None:
+        self.cancelled = False             # cancel asked
+        self.killed = False                # its worker was killed for it
+        self.worker: _Worker | None = None
 
 
 class WorkerPool:
     """``limits.workers`` processes, each running ``start(*start_args)`` once, then jobs."""
 
     def __init__(self, limits: PoolLimits, start: Callable[..., Any],
-                 start_args: tuple[Any, ...] = (), how: Start = Start()) -> None:
+                 start_args: tuple[Any, ...] = (), how: Start | None = None) -> None:
+        how = how or Start()
         self.limits, self.start, self.start_args, self.how = limits, start, start_args, how
         self.context = _context(how)
         remove_stale_folders()
@@ -297,36 +128,44 @@ class WorkerPool:
         self._inside = 0                   # jobs running or waiting for a worker
         self._workers: list[_Worker] = []
         self._threads: ThreadPoolExecutor | None = None
+        self._tickets: dict[Future[Any], _Ticket] = {}   # submitted jobs not yet done
         for _ in range(limits.workers):
             self._idle.put(self._new() if how.eager else None)
 
     def run(self, job: Callable[..., Any], *args: Any) -> Any:
         """``job(state, *args)`` in a worker: its result, or its exception raised here."""
-        worker = self._take()
-        try:
-            if worker is None or not worker.alive():   # not started, or died while idle
-                worker = self._replace(worker, fresh=True)
-            try:
-                return worker.call(self.limits.seconds, job, args)
-            except _NotStartedError:        # died just before the job reached it: nothing ran
-                worker = self._replace(worker, fresh=True)
-                return worker.call(self.limits.seconds, job, args)
-        except (WorkerLostError, RenderTimeoutError):
-            worker = self._replace(worker)
-            raise
-        finally:
-            if worker is not None and worker.jobs >= self.limits.max_jobs:
-                worker = self._replace(worker, wait=IDLE_EXIT)
-            self._idle.put(worker)
-            self._leave()
+        return self._run(None, job, args)
 
     def submit(self, job: Callable[..., Any], *args: Any) -> Future[Any]:
-        """``job(state, *args)`` in a worker when one is free: its future."""
+        """``job(state, *args)`` in a worker when one is free: its future (which
+        :meth:`cancel` can stop)."""
+        ticket = _Ticket()
         with self._lock:
             if self._threads is None:
                 self._threads = ThreadPoolExecutor(self.limits.workers,
                                                    thread_name_prefix="printjournal-pool")
-        return self._threads.submit(self.run, job, *args)
+            future = self._threads.submit(self._run, ticket, job, args)
+            self._tickets[future] = ticket
+        future.add_done_callback(self._forget)
+        return future
+
+    def cancel(self, future: Future[Any]) -> bool:
+        """Stop a job given with :meth:`submit`. One still waiting is dropped (its future
+        cancelled); a running one's worker is killed at once (a render cannot be
+        interrupted any other way) and replaced, its temporary files removed, and its
+        future fails with :class:`JobCancelledError`. Other jobs go on. False when the
+        job had finished already (or is not this pool's)."""
+        if future.cancel():
+            return True
+        with self._lock:
+            ticket = self._tickets.get(future)
+            if ticket is None or future.done():
+                return False
+            ticket.cancelled = True
+            if ticket.worker is not None:
+                ticket.killed = True
+                ticket.worker.kill()
+        return True
 
     def load(self) -> int:
         """How many jobs are running or waiting for a worker now."""
@@ -353,6 +192,60 @@ class WorkerPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _run(self, ticket: _Ticket | None, job: Callable[..., Any],
+             args: tuple[Any, ...]) -> Any:
+        worker = self._take()
+        try:
+            if worker is None or not worker.alive():   # not started, or died while idle
+                worker = self._replace(worker, fresh=True)
+            try:
+                return self._call(ticket, worker, job, args)
+            except _NotStartedError:        # died just before the job reached it: nothing ran
+                worker = self._replace(worker, fresh=True)
+                return self._call(ticket, worker, job, args)
+        except (WorkerLostError, RenderTimeoutError):
+            worker = self._replace(worker)
+            raise
+        except JobCancelledError:
+            if ticket is not None and ticket.killed:
+                worker = self._replace(worker)
+            raise
+        finally:
+            if worker is not None and worker.jobs >= self.limits.max_jobs:
+                worker = self._replace(worker, wait=IDLE_EXIT)
+            self._idle.put(worker)
+            self._leave()
+
+    def _call(self, ticket: _Ticket | None, worker: _Worker | None,
+              job: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        """The job in ``worker``, known to :meth:`cancel` while it runs."""
+        assert worker is not None             # made fresh by _run
+        if ticket is None:
+            return worker.call(self.limits.seconds, job, args)
+        with self._lock:
+            if ticket.cancelled:
+                raise JobCancelledError("cancelled before it began")
+            ticket.worker = worker
+        try:
+            result = worker.call(self.limits.seconds, job, args)
+        except Exception:
+            if not self._let_go(ticket):
+                raise
+        else:
+            if not self._let_go(ticket):
+                return result
+        raise JobCancelledError("cancelled while it ran")
+
+    def _let_go(self, ticket: _Ticket) -> bool:
+        """The job's worker no longer cancel's to kill: was it killed meanwhile?"""
+        with self._lock:
+            ticket.worker = None
+            return ticket.killed
+
+    def _forget(self, future: Future[Any]) -> None:
+        with self._lock:
+            self._tickets.pop(future, None)
 
     def _new(self) -> _Worker:
         if not self._closed:
@@ -388,12 +281,3 @@ class WorkerPool:
             with self._lock:
                 self._workers = [w for w in self._workers if w is not worker]
         return self._new() if (fresh or self.how.eager) and not self._closed else None
-
-
-def remove_stale_folders() -> None:
-    """Remove the pools' temporary folders whose process is gone (killed)."""
-    with contextlib.suppress(OSError):
-        for path in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
-            match = _OURS.match(path.name)
-            if match and not alive(int(match[1])):
-                shutil.rmtree(path, ignore_errors=True)

@@ -22,7 +22,8 @@ from typing import Any
 import pydyf
 
 from ..notes import describe_links
-from .objects import as_list, object_map, page_box, reference_number, resolve
+from ..pagearea import page_box
+from .objects import as_list, object_map, reference_number, resolve
 from .roles import tag_roles
 
 

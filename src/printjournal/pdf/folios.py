@@ -48,6 +48,7 @@ from pypdf.generic import DictionaryObject, IndirectObject, NameObject
 from weasyprint.formatting_structure import boxes
 
 from ..errors import AssemblyError, LayoutError, Problem
+from ..pagearea import page_box
 from .finishers import (
     compact_structure,
     leader_positions,
@@ -55,7 +56,7 @@ from .finishers import (
     marked_content_by_position,
     text_as_artifacts,
 )
-from .objects import ISSUE, add_object, object_map, page_box, page_stream
+from .objects import ISSUE, add_object, object_map, page_stream
 
 SLOTS_KEY = "PjSlots"
 STAMPS_KEY = "PjStamps"

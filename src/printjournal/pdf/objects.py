@@ -7,7 +7,7 @@ Two libraries hold our PDFs at two moments, and both need the same few walks:
   :func:`resolve` and :func:`as_list` read them;
 - once a PDF is written, pypdf reads it: :func:`number_tree` and :func:`name_tree`
   flatten the PDF's two kinds of tree (ParentTree, Dests) into Python values, and
-  :func:`add_object` adds a new object to a writer.
+  :func:`add_object` adds a new object to a writer (through pypdf's public ``clone``).
 """
 
 from __future__ import annotations
@@ -57,15 +57,6 @@ def page_stream(objects: dict[int, Any], pdf: pydyf.PDF, index: int) -> list[Any
     return resolve(objects, page["Contents"]).stream
 
 
-def page_box(page: Any) -> Any:
-    """The laid-out box tree of a WeasyPrint page (a finisher's ``document.pages[i]``).
-
-    WeasyPrint 70 has no public accessor for it: this is the one place that reads
-    ``Page._page_box``.
-    """
-    return page._page_box
-
-
 # ---------- pypdf: a PDF read back ----------
 
 def number_tree(node: Any) -> dict[int, Any]:
@@ -99,9 +90,17 @@ def name_tree(node: Any) -> list[tuple[str, Any]]:
 
 
 def add_object(writer: pypdf.PdfWriter, obj: PdfObject) -> IndirectObject:
-    """``obj`` as a new indirect object of ``writer``.
+    """A copy of ``obj`` as a new indirect object of ``writer``: its reference. The
+    writer holds the copy, not ``obj``: what is filled in after goes into
+    ``reference.get_object()``.
 
-    pypdf (7.1) has no public call that only adds an object: ``clone`` copies it and
-    everything under it. This is the one place that uses ``PdfWriter._add_object``.
+    pypdf (7.1.1) has no public call that adds an object as it is (``PdfWriter.
+    _add_object`` is private). Its public ``PdfObject.clone(writer)`` adds the copy of an
+    object whose ``indirect_reference`` is None as a new object (pypdf's own tests hold
+    it: py-pdf/pypdf pull request 1371, "Add Cloning"), copying direct values and keeping
+    references to the writer's objects as they are.
     """
-    return writer._add_object(obj)
+    obj.indirect_reference = None
+    reference = obj.clone(writer).indirect_reference
+    assert reference is not None      # clone adds what has a (None) indirect reference
+    return reference

@@ -31,7 +31,8 @@ from typing import Any
 
 import pydyf
 
-from .objects import object_map, page_box, page_stream, resolve
+from ..pagearea import page_box
+from .objects import object_map, page_stream, resolve
 
 #: HTML tags whose element gets a role of its own, and the standard type it maps to.
 EMPHASIS = {"em": ("Em", "Span"), "strong": ("Strong", "Span")}

@@ -96,6 +96,7 @@ class StructureTree:
             part_element[NameObject("/Lang")] = TextStringObject(lang)
         copied = _PartElements(add_object(self.writer, part_element),
                                [clone for _, clone in pages], ids=elements.ids)
+        part_element = copied.element.get_object()      # the writer's copy
         part_element[NameObject("/K")] = ArrayObject(
             elements.copy(kid, copied.element) for kid in _top_elements(tree))
         parent_tree = number_tree(tree.get("/ParentTree"))
@@ -116,6 +117,7 @@ class StructureTree:
         writer = self.writer
         root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
         root_ref = add_object(writer, root)
+        root = root_ref.get_object()                     # the writer's copy
         document = DictionaryObject({
             NameObject("/Type"): NameObject("/StructElem"),
             NameObject("/S"): NameObject("/Document"),
@@ -123,6 +125,7 @@ class StructureTree:
             NameObject("/K"): ArrayObject(),
         })
         document_ref = add_object(writer, document)
+        document = document_ref.get_object()
         nums = ArrayObject()
         annotations: list[Annotation] = []
         key = 0
@@ -183,8 +186,8 @@ class _StructCopy:
 
     def copy(self, reference: Any, parent: IndirectObject) -> IndirectObject:
         source = reference.get_object()
-        element = DictionaryObject()
-        ref = add_object(self.writer, element)
+        ref = add_object(self.writer, DictionaryObject())
+        element = ref.get_object()                       # the writer's copy, to fill
         self.elements[reference.idnum] = ref
         for key, value in source.items():
             if key == "/P":
