@@ -34,6 +34,7 @@ import unicodedata
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import cache, content, links, plainlanguage, styles, translations
 from .errors import (
@@ -43,11 +44,12 @@ from .errors import (
     Notice,
     Notices,
     OptionError,
+    PrintjournalError,
     Problem,
     ReviewError,
     relative,
 )
-from .leafletparts import FRONT, Shape, assembled, leaflet_lang
+from .leafletparts import FRONT, Shape, assembled, leaflet_lang, unrendered
 from .leafletparts import Item as Item
 from .leafletparts import leaflet_html as leaflet_html
 from .leafletparts import leaflet_title as leaflet_title
@@ -137,9 +139,9 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
     articles); warnings go to ``notices`` and into the result's ``notices``."""
     project = pipeline.project
     personal = personal or Personal()
-    paper = _paper(project, request)
+    _paper(project, request)                 # the options are checked before the articles
     style = styles.style(request.style)
-    clinic = find_clinic(project, request.clinic)
+    find_clinic(project, request.clinic)
     check_printable(project.fonts_dir, "The patient's name", personal.for_name)
     check_printable(project.fonts_dir, "The note", personal.note)
     strict = notices.strict if notices is not None else False
@@ -153,15 +155,11 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
     if notices is not None:
         notices.extend(warned)
     states = governance(project, articles, today, request.allow_overdue)
-    stale = translations.stale_notes(project, articles, request.allow_stale,
-                                     loaded[0] if loaded else None, pipeline.layouts.labels)
-    lang = leaflet_lang(project, articles)
-    title = leaflet_title(articles, clinic)
-    shape = Shape(tuple(articles), states, tuple(stale) or ("",) * len(articles), clinic,
-                  paper, today, style, request.booklet, lang, title)
+    shape = shape_of(project, pipeline.layouts.labels, request, articles, states, today,
+                     loaded[0] if loaded else None)
+    lang = shape.lang
     rendered: list[int] = []
-    # a name alone goes into the small box; one too long for it, into the note's box
-    slots = (("note",) if personal.note.strip() else ("name", "note")) if personal else ("",)
+    slots = _slots(personal)
     for slot in slots:
         data = whole(pipeline, shape, slot, store, rendered)
         if not slot:
@@ -176,10 +174,53 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
     pages = page_count(data)
     sheets = 0
     if request.booklet:
-        data, sheets = impose(data, title=title, lang=lang)
+        data, sheets = impose(data, title=shape.title, lang=lang)
     log.info("leaflet %s: %d pages%s, %s", ", ".join(request.slugs), pages,
              f" on {sheets} sheets" if sheets else "", "reused" if reused else "rendered")
-    return Leaflet(data, title, pages, sheets, reused, warned)
+    return Leaflet(data, shape.title, pages, sheets, reused, warned)
+
+
+def _slots(personal: Personal) -> tuple[str, ...]:
+    """The front boxes to try: a name alone goes into the small box; one too long for it,
+    into the note's box."""
+    return (("note",) if personal.note.strip() else ("name", "note")) if personal else ("",)
+
+
+def shape_of(project: Project, labels: Callable[[str], Any], request: LeafletRequest,
+             articles: Sequence[Article], states: Sequence[ReviewState], today: dt.date,
+             every: Sequence[Article] | None) -> Shape:
+    """What the leaflet's parts are made from (``labels``: the layouts' label tables by
+    language; ``every``: all the project's articles, when loaded). Raises OptionError,
+    ConfigError, ContentError (a stale translation without ``allow_stale``)."""
+    stale = translations.stale_notes(project, articles, request.allow_stale, every, labels)
+    clinic = find_clinic(project, request.clinic)
+    return Shape(tuple(articles), tuple(states), tuple(stale) or ("",) * len(articles),
+                 clinic, _paper(project, request), today, styles.style(request.style),
+                 request.booklet, leaflet_lang(project, articles),
+                 leaflet_title(articles, clinic))
+
+
+def to_render(project: Project, labels: Callable[[str], Any], request: LeafletRequest,
+              today: dt.date, personal: Personal, store: cache.RenderCache,
+              every: Sequence[Article], estimate: Callable[[Article], int]) -> list[Article]:
+    """The articles whose parts making ``request`` would render now: those not in
+    ``store`` (``estimate``: an article's pages, for the side of the parts after one not
+    rendered yet). Nothing is checked or rendered: the desk asks this before it sends a
+    leaflet to a worker; a request with something wrong gives all its articles (the
+    worker says what is wrong)."""
+    by_slug = {a.slug: a for a in every}
+    articles = [by_slug[slug] for slug in request.slugs if slug in by_slug]
+    if len(articles) != len(request.slugs):
+        return articles
+    states = [ReviewState.of(a.review, today) for a in articles]
+    try:
+        shape = shape_of(project, labels, request, articles, states, today, every)
+    except PrintjournalError:
+        return articles
+    slot = _slots(personal)[0]
+    if store.get(whole_key(project, shape, slot)) is not None:
+        return []
+    return [articles[i] for i in unrendered(project, shape, slot, store, estimate)]
 
 
 def _paper(project: Project, request: LeafletRequest) -> str:
@@ -311,13 +352,7 @@ def whole(pipeline: Pipeline, shape: Shape, slot: str, store: cache.RenderCache 
     """The assembled leaflet of ``shape`` with a personal box of kind ``slot`` (none:
     ""), from the render cache or assembled from its parts; the indexes of the parts
     rendered for it are added to ``rendered``."""
-    project = pipeline.project
-    files = [f for a in shape.articles for f in cache.article_inputs(a, project)]
-    if shape.clinic.logo:
-        files.append(shape.clinic.logo)
-    key = cache.key(project, files, "leaflet", tuple(a.slug for a in shape.articles),
-                    shape.clinic, shape.paper, shape.style.name, shape.states, shape.stale,
-                    shape.today.isoformat(), slot, shape.booklet)
+    key = whole_key(pipeline.project, shape, slot)
     data = store.get(key) if store is not None else None
     if data is None:
         made = assembled(pipeline, shape, slot, store)
@@ -326,6 +361,16 @@ def whole(pipeline: Pipeline, shape: Shape, slot: str, store: cache.RenderCache 
         if store is not None:
             store.put(key, data)
     return data
+
+
+def whole_key(project: Project, shape: Shape, slot: str) -> str:
+    """The render cache key of the assembled leaflet of ``shape`` (front box ``slot``)."""
+    files = [f for a in shape.articles for f in cache.article_inputs(a, project)]
+    if shape.clinic.logo:
+        files.append(shape.clinic.logo)
+    return cache.key(project, files, "leaflet", tuple(a.slug for a in shape.articles),
+                     shape.clinic, shape.paper, shape.style.name, shape.states, shape.stale,
+                     shape.today.isoformat(), slot, shape.booklet)
 
 
 def _with_personal(pipeline: Pipeline, data: bytes, personal: Personal, lang: str,

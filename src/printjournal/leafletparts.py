@@ -151,6 +151,24 @@ def part_key(project: Project, shape: Shape, index: int, side: str, slot: str) -
                      shape.booklet, shape.lang, side)
 
 
+def unrendered(project: Project, shape: Shape, slot: str, store: cache.RenderCache,
+               estimate: Callable[[Article], int]) -> list[int]:
+    """The indexes of the parts of ``shape`` not in ``store``, rendering nothing: a cached
+    part is counted, one not cached counts ``estimate(article)`` pages (so the sides of the
+    parts after it are a guess, and so is whether they are cached)."""
+    from .pdf.overlay import page_count
+    from .templating import direction
+
+    page, missing = 1, []
+    for index, article in enumerate(shape.articles):
+        side = first_side(page, shape.lang, direction)
+        data = store.get(part_key(project, shape, index, side, slot))
+        if data is None:
+            missing.append(index)
+        page += page_count(data) if data is not None else estimate(article)
+    return missing
+
+
 @dataclass
 class Made:
     """An assembled leaflet and the parts that had to be rendered for it."""
