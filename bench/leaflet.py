@@ -11,12 +11,17 @@ In one run, side by side (noisy shared machine: compare the ratios):
 - as staff run it: the CLI in a new process, cold and warm (Python start-up and imports,
   about half a second here, included).
 Goals: warm at most 1 s wall, and at most 0.3 x cold.
+
+``--baseline REV`` first runs REV's own copy of this bench (git archive into a temporary
+folder, its sources and layouts), so both designs are measured in one sitting: on a shared
+machine, compare them run by run.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import shutil
 import statistics
 import subprocess
@@ -49,7 +54,10 @@ def timed(function, runs: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="runs of each (median)")
+    parser.add_argument("--baseline", help="a git revision to measure first, the same way")
     args = parser.parse_args()
+    if args.baseline:
+        baseline(args.baseline, args.runs)
     project = config.load_project(ROOT)
     pipeline = Pipeline.load(project)
     request = leaflet.LeafletRequest(SLUGS)
@@ -127,6 +135,21 @@ def main() -> None:
                                    ("CLI", cli_s, cli_s / cli_cold_s)):
         met = "met" if warm_wall <= 1 and ratio <= 0.3 else "NOT met"
         print(f"goal warm <= 1 s and <= 0.3 x cold, {what}: {met}")
+
+
+def baseline(rev: str, runs: int) -> None:
+    """REV's own bench/leaflet.py on REV's sources and layouts, its figures printed."""
+    from desk import checkout  # bench/desk.py: git archive into a folder
+
+    with tempfile.TemporaryDirectory() as folder:
+        old = checkout(rev, Path(folder))
+        result = subprocess.run([sys.executable, str(old / "bench" / "leaflet.py"),
+                                 "--runs", str(runs)], capture_output=True, text=True,
+                                env={**os.environ, "PYTHONPATH": str(old / "src")},
+                                check=True)
+    print(f"baseline {rev}:")
+    print(result.stdout, end="")
+    print("this checkout:")
 
 
 if __name__ == "__main__":

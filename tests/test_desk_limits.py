@@ -74,6 +74,33 @@ def test_a_leaflet_too_long_for_the_desk_is_refused_on_the_form_before_any_rende
     assert pool.jobs == before            # nothing was sent to a worker
 
 
+def test_a_leaflet_whose_parts_are_made_is_not_too_big_whatever_its_length(
+        project, pool, monkeypatch):
+    """A leaflet is assembled from parts kept in the render cache: once they are there it
+    is only assembled, so only what would be rendered now counts against the limit."""
+    from printjournal.render import Renderer
+
+    refused = post(client(project, pool, max_pages=0), ["small"])
+    assert refused.status_code == 400
+    assert form_problems(refused)[0].startswith("This article has about ")
+    # the leaflet made once (the desk's own worker, its render cache), as the form asks
+    request = leaflet.LeafletRequest(("small",), clinic="bay", paper="A4")
+    leaflet.leaflet(pool.worker.pipeline, request, TODAY, leaflet.Personal("A Patient"),
+                    pool.worker.store)
+    renders: list[str] = []
+    real = Renderer.pdf
+
+    def counted(self, html, name, **options):
+        renders.append(str(name))
+        return real(self, html, name, **options)
+
+    monkeypatch.setattr(Renderer, "pdf", counted)
+    made = post(client(project, pool, max_pages=0), ["small"])
+    assert made.status_code == 303, form_problems(made)
+    # assembled from the cache: only the patient's name, never stored, is rendered
+    assert renders == ["layouts/leaflet-personal.html"]
+
+
 def test_a_leaflet_within_the_limit_is_made(project, pool):
     response = post(client(project, pool, max_pages=400), ["small"])
     assert response.status_code == 303, response.get_data(as_text=True)

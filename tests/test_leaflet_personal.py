@@ -33,7 +33,7 @@ def make(pipeline, store, name="", note="", request=REQUEST) -> bytes:
 def front(data: bytes):
     """(the box, the first page's characters, the first page's font names)."""
     with open_pdf(data) as pdf:
-        _page, box = named_rect(pdf, leaflet.SLOT, leaflet.SLOT_END)
+        _page, box = named_rect(pdf, *leaflet.FRONT_BOX)
     with pdfplumber.open(io.BytesIO(data)) as document:
         page = document.pages[0]
         chars = [c for c in page.chars if c["y0"] >= box.y - 1 and c["y1"] <= box.y +

@@ -11,21 +11,27 @@ So the desk says it before any work, from what it already knows of each article'
   articles set 1,280 to 1,840 characters of Markdown on a page, so the estimate errs
   towards fewer pages: only what is clearly too long is refused unseen).
 
-A leaflet whose articles come to more than ``max_pages`` pages together is refused on the
-form; a preview of an article longer than that is refused unless its PDF is in the render
+A leaflet is assembled from parts, one per article, each kept in the render cache
+(leafletparts.py): a leaflet whose parts are all there is only assembled, in well under a
+second whatever its length. So a leaflet is refused on the form only when the articles
+whose parts would have to be rendered now come to more than ``max_pages`` pages together;
+a preview of an article longer than that is refused unless its PDF is in the render
 cache (then it is only read, never rendered).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from . import cache
 from .deskform import FormProblem
 from .desklibrary import PerArticle
+from .errors import PrintjournalError
 from .model import Article, Project
 from .outputs import article_recipe
 
@@ -49,19 +55,21 @@ def pages(article: Article, known: int | None) -> Pages:
 
 
 def leaflet_problem(articles: Sequence[Article], known: Callable[[Article], int | None],
-                    max_pages: int) -> str | None:
-    """What to tell staff when the ``articles`` of a leaflet are too long for the desk."""
+                    max_pages: int, made: int = 0) -> str | None:
+    """What to tell staff when the ``articles`` of a leaflet, those it would render now,
+    are too long for the desk (``made``: how many of its articles are made already)."""
     counted = [pages(article, known(article)) for article in articles]
     total = sum(p.count for p in counted)
     if total <= max_pages:
         return None
     about = "" if all(p.known for p in counted) else "about "
+    new = " not made yet" if made else ""
     too_many = f"too many for the desk to make in one go (at most {max_pages} pages)"
     if len(articles) == 1:
-        return (f"This article has {about}{total} pages: {too_many}. Ask the journal's "
+        return (f"This article has {about}{total} pages{new}: {too_many}. Ask the journal's "
                 "editors for a printed copy.")
-    return (f"These articles have {about}{total} pages together: {too_many}. Choose fewer "
-            "articles for one leaflet, or ask the journal's editors for a printed copy.")
+    return (f"These articles have {about}{total} pages{new} together: {too_many}. Choose "
+            "fewer articles for one leaflet, or ask the journal's editors for a printed copy.")
 
 
 def preview_problem(article: Article, known: int | None, max_pages: int) -> str | None:
@@ -76,12 +84,35 @@ def preview_problem(article: Article, known: int | None, max_pages: int) -> str 
 
 
 def leaflet_problems(known_articles: Sequence[Article], slugs: Sequence[str],
-                     known: Callable[[Article], int | None],
-                     max_pages: int) -> list[FormProblem]:
-    """:func:`leaflet_problem` for the articles named by ``slugs``, as the form says it."""
+                     known: Callable[[Article], int | None], max_pages: int,
+                     to_render: Callable[[], Sequence[Article]] | None = None
+                     ) -> list[FormProblem]:
+    """:func:`leaflet_problem` for the articles named by ``slugs``, as the form says it;
+    when they are too long together, ``to_render()`` (those whose leaflet parts are not in
+    the render cache: :func:`printjournal.leaflet.to_render`) are what counts."""
     chosen = [article for article in known_articles if article.slug in slugs]
     problem = leaflet_problem(chosen, known, max_pages)
+    if problem and to_render is not None:
+        new = to_render()
+        problem = leaflet_problem(new, known, max_pages, len(chosen) - len(new))
     return [FormProblem("articles", problem)] if problem else []
+
+
+def to_render(project: Project, labels: Callable[[str], Any], fields: dict[str, Any],
+              today: dt.date, store: cache.RenderCache, known_articles: Sequence[Article],
+              known: Callable[[Article], int | None]) -> list[Article]:
+    """The articles whose parts the leaflet of the worker's ``fields`` (deskform.py) would
+    render now: not in ``store`` (:func:`printjournal.leaflet.to_render`)."""
+    from .leaflet import LeafletRequest, Personal
+    from .leaflet import to_render as parts_to_render
+
+    fields = dict(fields)
+    try:
+        personal = Personal(for_name=fields.pop("for_name"), note=fields.pop("note"))
+    except PrintjournalError:      # the worker says what is wrong with them
+        personal = Personal()
+    return parts_to_render(project, labels, LeafletRequest(**fields), today, personal, store,
+                           known_articles, lambda article: pages(article, known(article)).count)
 
 
 class PageCounts:

@@ -1,19 +1,20 @@
 """Article slugs, a clinic and print options in; a patient leaflet PDF out.
 
-A leaflet is one HTML document (``layouts/leaflet.html``): the clinic's front band, each
-article laid out as in its article PDF (footnoted sources, Sources list, disclaimer), and a
-closing panel with the clinic's details and a QR code to each article's web page. WeasyPrint
-renders and tags it in one go, so the structure tree, the named pages and "Page X of Y"
-are right across the whole leaflet without merging separately rendered PDFs.
+A leaflet (``layouts/leaflet.html``) is the clinic's front band, each article laid out as in
+its article PDF (footnoted sources, Sources list, disclaimer), and a closing panel with the
+clinic's details and a QR code to each article's web page. Each article is a part rendered
+on its own and kept in the render cache, then the parts are assembled into one tagged PDF
+with "Page X of Y" filled in (:mod:`printjournal.leafletparts`): an article printed in
+another leaflet is not rendered again, and a render error names the article it comes from.
 
 Clinical governance: an article past its next review date is refused (:class:`ReviewError`
 naming it) unless ``allow_overdue``, which stamps "Review overdue" on its pages; an article
 without ``review`` prints "Not clinically reviewed" on its pages. The date printed is a
 parameter (``today``), never read from the clock here.
 
-Speed: the rendered leaflet is kept in the render cache, keyed on every input that shapes it
-(the articles and their images, the clinic and its logo, paper, the style, the
-governance state of each article, the date printed, layouts, fonts, versions).
+Speed: each part, and the assembled leaflet, is kept in the render cache, keyed on every
+input that shapes it (the articles and their images, the clinic and its logo, paper, the
+style, the governance state of each article, the date printed, layouts, fonts, versions).
 
 Privacy: the patient's name and the clinician's note (:class:`Personal`) never reach the
 cache, the logs, file names or metadata. The cached leaflet only reserves a box on the front;
@@ -29,16 +30,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import re
 import unicodedata
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import segno
-from markupsafe import Markup
-
-from . import cache, content, links, markup, plainlanguage, styles, translations
+from . import cache, content, links, plainlanguage, styles, translations
 from .errors import (
     ConfigError,
     ContentError,
@@ -46,11 +44,17 @@ from .errors import (
     Notice,
     Notices,
     OptionError,
+    PrintjournalError,
     Problem,
     ReviewError,
     relative,
 )
-from .model import PAPER_SIZES, Article, Clinic, PrintedLink, Project, ReviewState
+from .leafletparts import FRONT, Shape, assembled, leaflet_lang, unrendered
+from .leafletparts import Item as Item
+from .leafletparts import leaflet_html as leaflet_html
+from .leafletparts import leaflet_title as leaflet_title
+from .leafletparts import qr_data_uri as qr_data_uri
+from .model import PAPER_SIZES, Article, Clinic, Project, ReviewState
 from .outputs import LEAFLET, PRINTOUTS, PUBLISHED, published
 from .overdue import review_line
 from .pdf.booklet import impose
@@ -65,6 +69,8 @@ log = logging.getLogger(__name__)
 MAX_NAME = 60       # characters of --for
 MAX_NOTE = 200      # characters of --note
 SLOT, SLOT_END = "personal-slot", "personal-slot-end"   # anchors in leaflet.html
+#: the front box's destinations in an assembled leaflet (the first part's anchors)
+FRONT_BOX = (f"{FRONT}/{SLOT}", f"{FRONT}/{SLOT_END}")
 #: a memo for what is made from the loaded articles alone (the desk's Shelf.kept)
 Kept = Callable[[Hashable, Callable[[], tuple[list[Article], tuple[Notice, ...]]]],
                 tuple[list[Article], tuple[Notice, ...]]]
@@ -111,21 +117,6 @@ class LeafletRequest:
 
 
 @dataclass(frozen=True)
-class Item:
-    """One article of a leaflet, as the layout receives it."""
-
-    article: Article
-    body: Markup
-    labels: object
-    disclaimer: str
-    id_prefix: str
-    state: ReviewState    # REVIEWED, OVERDUE or UNREVIEWED (its value: a CSS class)
-    qr: str               # SVG data URI of the article's canonical URL
-    stale: str = ""       # a stale translation's note (translations.py), printed per page
-    read_next: tuple[PrintedLink, ...] = ()   # the addresses it prints at its end
-
-
-@dataclass(frozen=True)
 class Leaflet:
     """A rendered leaflet."""
 
@@ -148,9 +139,9 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
     articles); warnings go to ``notices`` and into the result's ``notices``."""
     project = pipeline.project
     personal = personal or Personal()
-    paper = _paper(project, request)
+    _paper(project, request)                 # the options are checked before the articles
     style = styles.style(request.style)
-    clinic = find_clinic(project, request.clinic)
+    find_clinic(project, request.clinic)
     check_printable(project.fonts_dir, "The patient's name", personal.for_name)
     check_printable(project.fonts_dir, "The note", personal.note)
     strict = notices.strict if notices is not None else False
@@ -164,32 +155,17 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
     if notices is not None:
         notices.extend(warned)
     states = governance(project, articles, today, request.allow_overdue)
-    stale = translations.stale_notes(project, articles, request.allow_stale,
-                                     loaded[0] if loaded else None, pipeline.layouts.labels)
-    files = [f for a in articles for f in cache.article_inputs(a, project)]
-    if clinic.logo:
-        files.append(clinic.logo)
-    title = leaflet_title(articles, clinic)
-    rendered: list[bool] = []
-    # a name alone goes into the small box; one too long for it, into the note's box
-    slots = (("note",) if personal.note.strip() else ("name", "note")) if personal else ("",)
+    shape = shape_of(project, pipeline.layouts.labels, request, articles, states, today,
+                     loaded[0] if loaded else None)
+    lang = shape.lang
+    rendered: list[int] = []
+    slots = _slots(personal)
     for slot in slots:
-        key = cache.key(project, files, "leaflet", tuple(a.slug for a in articles), clinic,
-                        paper, style.name, states, stale, today.isoformat(), slot,
-                        request.booklet)
-
-        def make_html(slot: str = slot) -> str:
-            rendered.append(True)
-            return leaflet_html(pipeline, articles, states, clinic, paper, today,
-                                style=style, personal_slot=slot,
-                                stale=stale, booklet=request.booklet)
-
-        data = pipeline.cached_pdf(store, key, make_html, articles[0].path)
+        data = whole(pipeline, shape, slot, store, rendered)
         if not slot:
             break
         try:
-            data = _with_personal(pipeline, data, personal, _lang(project, articles),
-                                  style)
+            data = _with_personal(pipeline, data, personal, lang, style)
             break
         except DoesNotFitError:
             if slot == slots[-1]:
@@ -198,10 +174,53 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
     pages = page_count(data)
     sheets = 0
     if request.booklet:
-        data, sheets = impose(data, title=title, lang=_lang(project, articles))
+        data, sheets = impose(data, title=shape.title, lang=lang)
     log.info("leaflet %s: %d pages%s, %s", ", ".join(request.slugs), pages,
              f" on {sheets} sheets" if sheets else "", "reused" if reused else "rendered")
-    return Leaflet(data, title, pages, sheets, reused, warned)
+    return Leaflet(data, shape.title, pages, sheets, reused, warned)
+
+
+def _slots(personal: Personal) -> tuple[str, ...]:
+    """The front boxes to try: a name alone goes into the small box; one too long for it,
+    into the note's box."""
+    return (("note",) if personal.note.strip() else ("name", "note")) if personal else ("",)
+
+
+def shape_of(project: Project, labels: Callable[[str], Any], request: LeafletRequest,
+             articles: Sequence[Article], states: Sequence[ReviewState], today: dt.date,
+             every: Sequence[Article] | None) -> Shape:
+    """What the leaflet's parts are made from (``labels``: the layouts' label tables by
+    language; ``every``: all the project's articles, when loaded). Raises OptionError,
+    ConfigError, ContentError (a stale translation without ``allow_stale``)."""
+    stale = translations.stale_notes(project, articles, request.allow_stale, every, labels)
+    clinic = find_clinic(project, request.clinic)
+    return Shape(tuple(articles), tuple(states), tuple(stale) or ("",) * len(articles),
+                 clinic, _paper(project, request), today, styles.style(request.style),
+                 request.booklet, leaflet_lang(project, articles),
+                 leaflet_title(articles, clinic))
+
+
+def to_render(project: Project, labels: Callable[[str], Any], request: LeafletRequest,
+              today: dt.date, personal: Personal, store: cache.RenderCache,
+              every: Sequence[Article], estimate: Callable[[Article], int]) -> list[Article]:
+    """The articles whose parts making ``request`` would render now: those not in
+    ``store`` (``estimate``: an article's pages, for the side of the parts after one not
+    rendered yet). Nothing is checked or rendered: the desk asks this before it sends a
+    leaflet to a worker; a request with something wrong gives all its articles (the
+    worker says what is wrong)."""
+    by_slug = {a.slug: a for a in every}
+    articles = [by_slug[slug] for slug in request.slugs if slug in by_slug]
+    if len(articles) != len(request.slugs):
+        return articles
+    states = [ReviewState.of(a.review, today) for a in articles]
+    try:
+        shape = shape_of(project, labels, request, articles, states, today, every)
+    except PrintjournalError:
+        return articles
+    slot = _slots(personal)[0]
+    if store.get(whole_key(project, shape, slot)) is not None:
+        return []
+    return [articles[i] for i in unrendered(project, shape, slot, store, estimate)]
 
 
 def _paper(project: Project, request: LeafletRequest) -> str:
@@ -328,57 +347,37 @@ def governance(project: Project, articles: Sequence[Article], today: dt.date,
     return states
 
 
-def leaflet_title(articles: Sequence[Article], clinic: Clinic) -> str:
-    return f"{'; '.join(a.title for a in articles)} — {clinic.name}"
+def whole(pipeline: Pipeline, shape: Shape, slot: str, store: cache.RenderCache | None,
+          rendered: list[int]) -> bytes:
+    """The assembled leaflet of ``shape`` with a personal box of kind ``slot`` (none:
+    ""), from the render cache or assembled from its parts; the indexes of the parts
+    rendered for it are added to ``rendered``."""
+    key = whole_key(pipeline.project, shape, slot)
+    data = store.get(key) if store is not None else None
+    if data is None:
+        made = assembled(pipeline, shape, slot, store)
+        rendered += made.rendered
+        data = made.data
+        if store is not None:
+            store.put(key, data)
+    return data
 
 
-def _lang(project: Project, articles: Sequence[Article]) -> str:
-    langs = {a.lang for a in articles}
-    return langs.pop() if len(langs) == 1 else project.journal.lang
-
-
-def qr_data_uri(url: str) -> str:
-    """A QR code of ``url`` as an SVG data URI (black on white, quiet zone included)."""
-    code = segno.make(url, error="m", micro=False)
-    return code.svg_data_uri(dark="#000000", light="#ffffff", border=4, omitsize=True)
-
-
-def prefix_ids(html: str, prefix: str) -> str:
-    """Keep the ids (and the links to them) of several articles in one document apart."""
-    return re.sub(r'(\sid="|\shref="#)', rf"\g<1>{prefix}", html)
-
-
-def leaflet_html(pipeline: Pipeline, articles: Sequence[Article],
-                 states: Sequence[ReviewState],
-                 clinic: Clinic, paper: str, today: dt.date, *, style: LeafletStyle,
-                 personal_slot: str, stale: Sequence[str] = (), booklet: bool = False) -> str:
-    """The leaflet as one HTML document (without any personal text); for a ``booklet``
-    the closing panel is a page of its own, the back cover."""
-    project, layouts = pipeline.project, pipeline.layouts
-    lang = _lang(project, articles)
-    items = []
-    for number, (article, state) in enumerate(zip(articles, states, strict=True), start=1):
-        prefix = f"a{number}-"
-        body = markup.to_html(article, project, compounds=style.large_type)
-        items.append(Item(
-            article=article, body=Markup(prefix_ids(body.html, prefix)),
-            labels=layouts.labels(article.lang),
-            disclaimer=project.journal.disclaimer_for(article.lang),
-            id_prefix=prefix, state=state, qr=qr_data_uri(article.url),
-            stale=stale[number - 1] if stale else "", read_next=body.links))
-    return layouts.render(
-        "leaflet.html", journal=project.journal, clinic=clinic, items=items,
-        labels=layouts.labels(lang), disclaimer=project.journal.disclaimer_for(lang),
-        lang=lang, title=leaflet_title(articles, clinic), printed=today,
-        style=style, personal_slot=personal_slot, paper=paper,
-        booklet=booklet)
+def whole_key(project: Project, shape: Shape, slot: str) -> str:
+    """The render cache key of the assembled leaflet of ``shape`` (front box ``slot``)."""
+    files = [f for a in shape.articles for f in cache.article_inputs(a, project)]
+    if shape.clinic.logo:
+        files.append(shape.clinic.logo)
+    return cache.key(project, files, "leaflet", tuple(a.slug for a in shape.articles),
+                     shape.clinic, shape.paper, shape.style.name, shape.states, shape.stale,
+                     shape.today.isoformat(), slot, shape.booklet)
 
 
 def _with_personal(pipeline: Pipeline, data: bytes, personal: Personal, lang: str,
                    style: LeafletStyle) -> bytes:
     """``data`` with the personal layer rendered into the front box (never stored)."""
     with open_pdf(data) as pdf:
-        page, rect = named_rect(pdf, SLOT, SLOT_END)
+        page, rect = named_rect(pdf, *FRONT_BOX)
         layer = render_layer(pipeline, personal.for_name.strip(), personal.note.strip(), lang,
                              Box(rect.width, rect.height), style)
         return graft(pdf, layer, page, rect)

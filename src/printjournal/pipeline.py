@@ -23,7 +23,7 @@ from .cache import RenderCache
 from .errors import ContentError, Notices, Problem, relative
 from .files import output_faults, write_atomic
 from .model import Article, Project
-from .render import Rendered, Renderer
+from .render import Finisher, Rendered, Renderer
 from .templating import Layouts, article_html
 
 log = logging.getLogger(__name__)
@@ -63,12 +63,15 @@ class Pipeline:
                                  article.path)
 
     def cached_pdf(self, cache: RenderCache | None, cache_key: str,
-                   make_html: Callable[[], str], name: Path) -> bytes:
-        """The PDF for ``cache_key`` from ``cache``, or rendered from ``make_html()`` and kept."""
+                   make_html: Callable[[], str], name: Path,
+                   finisher: Finisher | None = None) -> bytes:
+        """The PDF for ``cache_key`` from ``cache``, or rendered from ``make_html()`` (with
+        ``finisher``, else the renderer's default) and kept; render errors name ``name``."""
         if cache is not None and (data := cache.get(cache_key)) is not None:
             log.debug("reused %s", name)
             return data
-        data = self.renderer.pdf(make_html(), name).data
+        options = {"finisher": finisher} if finisher is not None else {}
+        data = self.renderer.pdf(make_html(), name, **options).data
         if cache is not None:
             cache.put(cache_key, data)
         return data

@@ -253,7 +253,11 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
         known = articles()
         printing = deskform.in_languages(choices, known)     # the versions chosen to print
         problems = deskform.problems(project, known, printing, today(), date) or \
-            desksize.leaflet_problems(known, printing.slugs, known_pages, settings.max_pages)
+            desksize.leaflet_problems(known, printing.slugs, known_pages, settings.max_pages,
+                                      lambda: desksize.to_render(
+                                          project, layouts.labels, deskform.leaflet_fields(
+                                              printing), today(), counts.store, known,
+                                          known_pages))
         if problems:
             return library_page(choices, problems, 400)
         try:

@@ -155,11 +155,12 @@ class Assembler:
                     ) -> Iterable[tuple[str, list[Any], folios.Slot, str]]:
         """(part, its pages, slot, number) for every slot of the parts in ``order``."""
         starts, targets = self.starts(order), self.targets(order)
+        total = sum(self.pages(name) for name in order)
         for name in order:
             copied = self.copied[name]
             for slot in copied.slots:
                 if slot.kind == "folio":
-                    text = str(starts[name] + slot.page)
+                    text = slot.printed(starts[name] + slot.page, total)
                 elif slot.target in targets:
                     text = str(targets[slot.target])
                     if len(text) != len(slot.text):

@@ -7,7 +7,10 @@ have not changed. Two kinds of text depend on where parts land, and both are
 *slots*, placeholders that WeasyPrint lays out and draws like any text:
 
 - **folio**: a page-margin box whose content is ``counter(page)`` (alone) —
-  the page number in the corner;
+  the page number in the corner; with :func:`mark_lines` (leaflets), also a line
+  around the numbers, such as ``string(page-label) " " counter(page) " "
+  string(of-label) " " counter(pages)``: "Page 3 of 12", its total the whole
+  document's (the slot's ``form`` is the line with ``{page}`` and ``{pages}``);
 - **ref**: an element ``<span data-page-ref="PART">88</span>`` — "p. 14"
   after a link to another article of the issue, a page number in the
   contents. The placeholder has as many digits as the real number will have,
@@ -56,6 +59,7 @@ from .finishers import (
     marked_content_by_position,
     text_as_artifacts,
 )
+from .folioline import line_form
 from .objects import ISSUE, add_object, object_map, page_stream
 
 SLOTS_KEY = "PjSlots"
@@ -88,6 +92,11 @@ class Slot:
     align: str         # "left", "right" or "center"
     style: str         # CSS declarations giving the placeholder's font
     text: str          # the placeholder text
+    form: str = ""     # a folio line: its text with "{page}" and "{pages}"; "": the number
+
+    def printed(self, page: int, pages: int) -> str:
+        """What the slot of a folio prints on page ``page`` of ``pages``."""
+        return self.form.format(page=page, pages=pages) if self.form else str(page)
 
     def position(self, width: float) -> float:
         """Where a text ``width`` wide starts, aligned as the placeholder was."""
@@ -100,12 +109,15 @@ class Slot:
 
 # ---------- at render time: a WeasyPrint finisher ----------
 
-def mark_slots(document: Any, pdf: pydyf.PDF) -> None:
+def mark_slots(document: Any, pdf: pydyf.PDF, lines: bool = False) -> None:
     """Finisher: margins and leader dots become artifacts, every slot is labelled, and
-    the structure tree is compacted (the part is merged afterwards)."""
+    the structure tree is compacted (the part is merged afterwards). ``lines``: folios
+    may be lines around ``counter(page)`` and ``counter(pages)`` (:func:`mark_lines`)."""
     margins_as_artifacts(document, pdf)
-    found = [(list(_placeholders(page_box(page))), leader_positions(page_box(page)))
-             for page in document.pages]
+    total = len(document.pages)
+    found = [(list(_placeholders(page_box(page), (index + 1, total) if lines else None)),
+              leader_positions(page_box(page)))
+             for index, page in enumerate(document.pages)]
     text_as_artifacts(pdf, {index: leaders for index, (_, leaders) in enumerate(found)
                             if leaders})
     objects = object_map(pdf)
@@ -115,7 +127,7 @@ def mark_slots(document: Any, pdf: pydyf.PDF) -> None:
             continue
         operations = page_stream(objects, pdf, index)
         where = marked_content_by_position(operations)
-        for kind, target, text_box, align, left, right in placeholders:
+        for kind, target, text_box, align, left, right, form in placeholders:
             x, y = text_box.position_x, text_box.position_y + text_box.baseline
             at = where.get((round(x, 2), round(y, 2)))
             properties = operations[at - 1] if at is not None else None
@@ -123,14 +135,24 @@ def mark_slots(document: Any, pdf: pydyf.PDF) -> None:
                 raise LayoutError([Problem(_SOURCE, 0, f"page {index + 1}: the {kind} "
                                            f"placeholder {text_box.text!r} was not drawn")])
             properties["PjSlot"] = len(slots)
+            style = style_of(text_box.style)
+            if form:     # a line's words and numbers in the order its direction sets them
+                style += f"; direction: {text_box.style['direction']}"
             slots.append(Slot(len(slots), index, kind, target, x, y, left, right, align,
-                              style_of(text_box.style), text_box.text))
+                              style, text_box.text, form))
     pdf.catalog[SLOTS_KEY] = pydyf.String(json.dumps([asdict(s) for s in slots]))
     compact_structure(document, pdf)
 
 
-def _placeholders(page_box: boxes.PageBox
-                  ) -> Iterator[tuple[str, str, boxes.TextBox, str, float, float]]:
+def mark_lines(document: Any, pdf: pydyf.PDF) -> None:
+    """Finisher of a part whose folios are lines ("Page 3 of 12"): :func:`mark_slots`."""
+    mark_slots(document, pdf, lines=True)
+
+
+def _placeholders(page_box: boxes.PageBox, numbers: tuple[int, int] | None
+                  ) -> Iterator[tuple[str, str, boxes.TextBox, str, float, float, str]]:
+    """Each slot of a page; ``numbers`` (this page's number and the part's page count)
+    when folios may be lines around them."""
     for box in _walk(page_box):
         if isinstance(box, boxes.MarginBox):
             content = box.style["content"]
@@ -139,7 +161,7 @@ def _placeholders(page_box: boxes.PageBox
                 if isinstance(content, tuple) else []
             if not pages:
                 continue
-            if content != FOLIO_CONTENT:
+            if content != FOLIO_CONTENT and numbers is None:
                 raise LayoutError([Problem(_SOURCE, 0, f"{box.at_keyword}: in an issue, the "
                                            "page number stands alone in its margin box "
                                            "(content: counter(page)), printed as the issue's "
@@ -147,18 +169,24 @@ def _placeholders(page_box: boxes.PageBox
                                            "supported")])
             texts = [b for b in _walk(box) if isinstance(b, boxes.TextBox)]
             if len(texts) != 1:
-                continue
+                if numbers is None:
+                    continue
+                raise LayoutError([Problem(_SOURCE, 0, f"{box.at_keyword}: a line with "
+                                           "page numbers must be one line of text")])
+            form = "" if content == FOLIO_CONTENT else \
+                line_form(texts[0].text, [(v[0], v[-1]) for v in pages], numbers)
             align = str(box.style["text_align_all"])
             align = {"start": "left", "end": "right"}.get(align, align)
             left = box.content_box_x()
-            yield "folio", "", texts[0], align, left, left + box.width
+            yield "folio", "", texts[0], align, left, left + box.width, form
         elif isinstance(box, boxes.TextBox) and box.element is not None \
                 and box.element.get("data-page-ref") and box.element_tag.find("::") < 0:
             if not box.text.isdigit():
                 raise LayoutError([Problem(_SOURCE, 0, "a page reference placeholder must be "
                                            f"digits on one line, not {box.text!r}")])
             yield ("ref", box.element.get("data-page-ref"), box, "left", box.position_x,
-                   box.position_x + box.width)
+                   box.position_x + box.width, "")
+
 
 
 def _walk(box: Any) -> Iterator[Any]:
