@@ -149,3 +149,12 @@ def test_the_readme_table_of_limits_is_what_the_keys_declare():
         assert any(name == key for key, _, _ in declared), f"`{name}` declares no limit"
     assert f"| any other text | {MAX_TEXT} characters |" in README.read_text(encoding="utf-8")
     assert yamlkeys.FRONT_MATTER["tags"].commas and "`tags: a, b` is an error" in limits["tags"]
+
+
+def test_the_readme_tables_of_keys_are_the_declarations():
+    """The README shows each YAML file's keys as yamlkeys declares them (to update the
+    README, paste keys_table's output)."""
+    text = README.read_text(encoding="utf-8")
+    for group in (yamlkeys.FRONT_MATTER, yamlkeys.MANIFEST, yamlkeys.NOTE):
+        assert yamlkeys.keys_table(group) in text, yamlkeys.keys_table(group)
+    assert "| `sources[].url` | text | 1000 characters | its web address |" in text

@@ -166,7 +166,8 @@ class Key:
     True, or the message that says it is missing. ``checks``: as :class:`Option`'s,
     run on a given value (a text's also on its default); a text keeps its value when
     one fails, any other kind takes its default. ``rules``: checks that add their own
-    problems, given the value and where it stands.
+    problems, given the value and where it stands. ``holds``: what an "any" value is,
+    in words (the README's table of keys).
     """
 
     name: str
@@ -181,6 +182,7 @@ class Key:
     rules: tuple[Rule, ...] = ()
     group: Group | None = None
     shape: str = ""
+    holds: str = ""
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ Each :class:`~printjournal.schema.Key` gives a key's kind, whether it is require
 limits (characters of a text, items of a list), its default, the rules it must meet
 beyond its type and its meaning; :func:`~printjournal.schema.read_group` reads a
 mapping by them and :mod:`printjournal.content` and :mod:`printjournal.issue.manifest`
-build the model's dataclasses from what it gives. The README's table of limits is
-tested against these (tests/test_keys.py). Limits on text: it must fit the page and the
+build the model's dataclasses from what it gives. The README's tables of keys are
+:func:`keys_table` of these, and its table of limits is tested against them
+(tests/test_keys.py). Limits on text: it must fit the page and the
 PDF's metadata, and the desk searches it.
 """
 
@@ -95,16 +96,18 @@ FRONT_MATTER = Group((
     Key("url", meaning="default: base_url/journal/<slug>", limit=1000, checks=(
         matches(WEB_ADDRESS, "'url' must be a web address starting with https://"),)),
     Key("authors", "texts", "who wrote it", limit=100, items=10),
-    Key("reading_time", "any", "minutes; default: from the word count", checks=(
+    Key("reading_time", "any", "minutes; default: from the word count",
+        holds="a whole number, 1 to 999", checks=(
         number(1, 999, "'reading_time' must be a whole number of minutes", whole=True),)),
     Key("sources", "groups", "the evidence, numbered as cited", default=(), group=SOURCE,
         shape="'sources' must be a list, each source starting with '- ': - {id: nhs, "
               "text: \"NHS: Sleep\", url: \"https://www.nhs.uk/\"}", rules=(_ids_once,)),
     Key("review", "group", "clinical governance: version, dates, owner", group=REVIEW,
         shape="'review' must have version, reviewed, next_review and owner"),
-    Key("tags", "texts", "what the desk finds it by", limit=40, items=20, commas=True),
+    Key("tags", "texts", "what the desk finds it by (`a, b` is refused: write [a, b])",
+        limit=40, items=20, commas=True),
     Key("sample", "any", "sample content, marked as such", default=False,
-        checks=(flag("sample"),)),
+        holds="true or false", checks=(flag("sample"),)),
     Key("feedback", meaning="how readers tell the journal what they think"),
     Key("translation_of", meaning="the slug of the original, for a translation", checks=(
         matches(SLUG, lambda of: "'translation_of' must be the slug of the original "
@@ -117,7 +120,7 @@ NOTE = Group((
     Key("title", meaning="the note's title", required=True, limit=150),
     Key("author", meaning="who signs it"),
     Key("lang", meaning="default: the journal's"),
-    Key("sample", "any", "sample content"),
+    Key("sample", "any", "sample content (not read)", holds="any value"),
 ), "front matter key")
 
 
@@ -130,14 +133,14 @@ def _cover_lines(lines: tuple[str, ...]) -> tuple[str, ...]:
 COVER = Group((
     Key("image", meaning="full-bleed, relative to content/", required=True),
     Key("alt", meaning="what the cover shows", required=True, limit=600),
-    Key("lines", "list", "the cover lines", default=(), checks=(_cover_lines,),
-        shape="'cover.lines' must be a list of text"),
+    Key("lines", "list", f"the cover lines, at most {MAX_COVER_LINES}", default=(),
+        checks=(_cover_lines,), shape="'cover.lines' must be a list of text"),
 ), "cover key")
 
 MANIFEST = Group((
     Key("title", meaning="the journal's name on the cover", required=True, limit=150),
     Key("issue", meaning="'Winter 2026'", required=True),
-    Key("number", "any", "the issue's number", checks=(
+    Key("number", "any", "the issue's number", holds="a whole number from 1", checks=(
         number(1, math.inf, "'number' must be a whole number from 1", whole=True),)),
     Key("date", "date", "the day it appears", required=True),
     Key("lang", meaning="default: the journal's"),
@@ -150,5 +153,27 @@ MANIFEST = Group((
         required="'articles' is required: the slugs of the issue's articles, in order",
         shape="'articles' must be a list of article slugs"),
     Key("back_cover", meaning="a Markdown file in content/"),
-    Key("sample", "any", "sample content", checks=(flag("sample"),)),
+    Key("sample", "any", "sample content", holds="true or false",
+        checks=(flag("sample"),)),
 ), "manifest key")
+KINDS = {"text": "text", "date": "a date, YYYY-MM-DD", "texts": "a list of text",
+         "list": "a list of text", "version": "text (a number as written)",
+         "group": "a group", "groups": "a list of groups"}
+
+
+def keys_table(group: Group, within: str = "") -> str:
+    """The keys of ``group`` as the README's Markdown table (key, what it holds, its
+    limit, what it means), a group's keys in rows after its own."""
+    rows = [] if within else ["| key | holds | limit | means |", "| --- | --- | --- | --- |"]
+    for key in group.keys:
+        holds = key.holds or KINDS[key.kind]
+        limit = f"{key.limit} characters" if key.kind in ("text", "version") else \
+            f"{key.limit} characters each" if key.kind in ("texts", "list") else ""
+        if key.items:
+            limit = f"at most {key.items} items, {limit}"
+        rows.append(f"| `{within}{key.name}` | {holds}{', required' if key.required else ''}"
+                    f" | {limit} | {key.meaning} |")
+        if key.group is not None:
+            rows.append(keys_table(key.group, f"{within}{key.name}"
+                                   f"{'[].' if key.kind == 'groups' else '.'}"))
+    return "\n".join(rows)
