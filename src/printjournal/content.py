@@ -1,10 +1,10 @@
 """Content files in, validated :class:`~printjournal.model.Article` values out.
 
-An article is ``content/articles/<slug>.md``: YAML front matter between ``---``
-lines, then Markdown. Everything that can be checked without rendering is
-checked here, so ``printjournal check`` and every build see the same
-problems: front matter keys and types, dates, sources and the citations that
-name them, images (present, inside the project, not a decompression bomb)
+An article is ``content/articles/<slug>.md``: YAML front matter between ``---`` lines,
+then Markdown. Everything that can be checked without rendering is checked here, so
+``printjournal check`` and every build see the same problems: front matter keys and
+types (each key declared once in :mod:`printjournal.yamlkeys`), dates, sources and the
+citations that name them, images (present, inside the project, not a decompression bomb)
 and the nesting of lists and quotes (links to other articles: links.py).
 Every problem names its file and line.
 """

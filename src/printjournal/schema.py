@@ -157,17 +157,17 @@ Rule = Callable[["Fields", Any, tuple[str | int, ...]], None]
 class Key:
     """One key of a YAML mapping.
 
-    ``kind``: "text" (stripped; empty means absent), "date" (YYYY-MM-DD), "texts" (one
-    text or a list, each item at most ``limit`` characters, at most ``items`` items,
-    ``commas``: one text with commas is refused), "list" (a list of non-empty text,
-    items that fail kept as "" in their place), "version" (text, or a number as
-    written: 1.10 stays "1.10"), "group" (a mapping, ``group`` its keys; ``shape``:
-    the problem when it is not one), "groups" (a list of them) or "any". ``required``:
-    True, or the message that says it is missing. ``checks``: as :class:`Option`'s,
-    run on a given value (a text's also on its default); a text keeps its value when
-    one fails, any other kind takes its default. ``rules``: checks that add their own
-    problems, given the value and where it stands. ``holds``: what an "any" value is,
-    in words (the README's table of keys).
+    ``kind``: "text" (stripped; empty means absent), "date" (YYYY-MM-DD), "texts" (a
+    top-level key only: one text or a list, each item at most ``limit`` characters, at
+    most ``items`` items, ``commas``: one text with commas is refused), "list" (a list
+    of non-empty text, items that fail kept as "" in their place), "version" (text, or a
+    number as written: 1.10 stays "1.10"), "group" (a mapping, ``group`` its keys;
+    ``shape``: the problem when it is not one), "groups" (a list of them) or "any".
+    ``required``: True, or the message that says it is missing. ``checks``: as
+    :class:`Option`'s, run on a given value (a text's also on its default); a text keeps
+    its value when one fails, any other kind takes its default. ``rules``: checks that
+    add their own problems, given the value and where it stands. ``holds``: what an
+    "any" value is, in words (the README's table of keys).
     """
 
     name: str

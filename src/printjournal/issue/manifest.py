@@ -14,11 +14,12 @@ A manifest names everything a quarterly issue is made of::
     articles: [slug-one, slug-two]       # in order
     back_cover: issues/winter-2026-back.md   # optional
 
-Every problem is reported together, each naming the manifest (or the file it
-points at) and the line: an unknown key, a missing or unreadable file or
-image, an unknown slug, an article listed twice, a bad date, an article
-whose clinical review runs out before the issue appears, a link to an
-article the project does not have.
+Its keys are declared once (:data:`printjournal.yamlkeys.MANIFEST`, the letter's and
+back cover's front matter :data:`~printjournal.yamlkeys.NOTE`). Every problem is
+reported together, each naming the manifest (or the file it points at) and the line: an
+unknown key, a missing or unreadable file or image, an unknown slug, an article listed
+twice, a bad date, an article whose clinical review runs out before the issue appears, a
+link to an article the project does not have.
 """
 
 from __future__ import annotations
