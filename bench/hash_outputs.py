@@ -66,18 +66,23 @@ def build_all(root: Path, jobs: int) -> dict[str, Path]:
             if path.is_file() and "fonts" not in path.relative_to(out).parts}
 
 
+def copy_project(root: Path) -> None:
+    """The sample project's files copied into ``root``."""
+    for name in PROJECT_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy2(source, root / name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="pj-hashes-") as folder:
         root = Path(folder)
-        for name in PROJECT_FILES:
-            source = REPO / name
-            if source.is_dir():
-                shutil.copytree(source, root / name)
-            else:
-                shutil.copy2(source, root / name)
+        copy_project(root)
         for name, path in build_all(root, args.jobs).items():
             print(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {name}")
 

@@ -1,17 +1,16 @@
 """Content files in, validated :class:`~printjournal.model.Article` values out.
 
-An article is ``content/articles/<slug>.md``: YAML front matter between ``---``
-lines, then Markdown. Everything that can be checked without rendering is
-checked here, so ``printjournal check`` and every build see the same
-problems: front matter keys and types, dates, sources and the citations that
-name them, images (present, inside the project, not a decompression bomb)
+An article is ``content/articles/<slug>.md``: YAML front matter between ``---`` lines,
+then Markdown. Everything that can be checked without rendering is checked here, so
+``printjournal check`` and every build see the same problems: front matter keys and
+types (each key declared once in :mod:`printjournal.yamlkeys`), dates, sources and the
+citations that name them, images (present, inside the project, not a decompression bomb)
 and the nesting of lists and quotes (links to other articles: links.py).
 Every problem names its file and line.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import math
 import re
@@ -22,16 +21,16 @@ from pathlib import Path
 from . import fonts, governance
 from .errors import ContentError, PrintjournalError, Problem, relative
 from .fields import Fields
-from .model import Article, Project, Review, Source
+from .model import Article, Project, Source
+from .schema import read_group
 from .structure import lines, structure_problems
 from .typography import typeset
+from .yamlkeys import FRONT_MATTER, SOURCE_ID
 from .yamlsource import YamlDoc, load_yaml
 
 WORDS_PER_MINUTE = 200
 MAX_IMAGE_PIXELS = 40_000_000          # 40 megapixels: far beyond print need
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-SOURCE_ID = r"[A-Za-z0-9][\w.:-]*"
 CITATION = re.compile(r"\[(@[^\]]*)\]")
 CITATION_ID = re.compile(rf"^\s*@({SOURCE_ID})\s*$")
 CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)")   # as Python-Markdown finds them
@@ -43,10 +42,6 @@ INVISIBLE = {"\x00": "contains a NUL character",
 # or a 'key:' line. The first one shows where a missing closing '---' belongs.
 UNCLOSED, ABOVE = "front matter is not closed by a '---' line", ": put one above this line"
 NOT_FRONT_MATTER = re.compile(r"^(?![ \t#]|-(?:\s|$)|[^\s:]+\s*:(?:\s|$)|[\"'].*:)\S")
-
-_KEYS = {"title", "short_title", "section", "date", "dek", "slug", "lang", "url", "authors",
-         "reading_time", "sources", "review", "tags", "sample", "feedback",
-         "translation_of", "source_version"}
 
 
 @dataclass(frozen=True)
@@ -109,44 +104,19 @@ def split_front_matter(path: Path, text: str) -> FrontMatter:
 
 
 def parse_article(path: Path, text: str, project: Project) -> Article:
-    """Validate one article's text; raise every problem in it together."""
+    """Validate one article's text (its front matter by :data:`yamlkeys.FRONT_MATTER`);
+    raise every problem in it together."""
     fm = split_front_matter(path, text)
     f = Fields(fm.doc)
-    f.unknown_keys((), sorted(_KEYS), "front matter key")
-    slug = f.text("slug") or path.stem
-    if not SLUG.match(slug):
-        f.problem(("slug",), f"slug {slug!r} must be lowercase letters, digits and hyphens")
-    lang = f.text("lang") or project.journal.lang
-    if not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", lang):
-        f.problem(("lang",), f"'lang' is not a language tag like en-GB: {lang!r}")
-    url = f.text("url") or project.article_url(slug)
-    if not re.match(r"^https?://\S+$", url):
-        f.problem(("url",), "'url' must be a web address starting with https://")
-    reading_time = f.get("reading_time")
-    if reading_time is None:
-        reading_time = max(1, math.ceil(len(fm.body.split()) / WORDS_PER_MINUTE))
-    elif isinstance(reading_time, bool) or not isinstance(reading_time, int) \
-            or not 0 < reading_time < 1000:
-        f.problem(("reading_time",), "'reading_time' must be a whole number of minutes")
-        reading_time = 1
-    sample = f.get("sample")
-    if sample is not None and not isinstance(sample, bool):
-        f.problem(("sample",), "'sample' must be true or false")
-    article = Article(
-        path=path, slug=slug, lang=lang, url=url,
-        title=typeset(f.text("title", required=True), lang),
-        short_title=typeset(f.text("short_title"), lang),
-        section=f.text("section", required=True),
-        date=f.date("date", required=True) or dt.date(1970, 1, 1),
-        dek=typeset(f.text("dek"), lang),
-        authors=f.text_list("authors"),
-        reading_time=reading_time,
-        sources=_sources(f),
-        review=_review(f),
-        tags=f.text_list("tags"),
-        sample=sample is True,
-        body=fm.body, body_line=fm.body_line,
-        feedback=f.text("feedback"), **_translation(f))
+    minutes = max(1, math.ceil(len(fm.body.split()) / WORDS_PER_MINUTE))
+    values = read_group(f, FRONT_MATTER, defaults={
+        "slug": path.stem, "lang": project.journal.lang, "reading_time": minutes,
+        "url": lambda values: project.article_url(values["slug"])})
+    lang = values["lang"]
+    article = Article(path=path, body=fm.body, body_line=fm.body_line, **{
+        **values, **{key: typeset(values[key], lang) for key in ("title", "short_title",
+                                                                  "dek")},
+        "sample": values["sample"] is True})
     governance.problems(f, article, project.editorial.require)
     f.problems.extend(check_body(article, project, cite="sources" not in f.misspelt))
     if project.source_order == "citation":
@@ -156,59 +126,6 @@ def parse_article(path: Path, text: str, project: Project) -> Article:
     if f.problems:
         raise ContentError(sorted(set(f.problems)))
     return article
-
-
-def _sources(f: Fields) -> tuple[Source, ...]:
-    value = f.get("sources")
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        f.problem(("sources",), "'sources' must be a list, each source starting with '- ': "
-                  "- {id: nhs, text: \"NHS: Sleep\", url: \"https://www.nhs.uk/\"}")
-        return ()
-    sources: list[Source] = []
-    for i, item in enumerate(value):
-        if not isinstance(item, dict):
-            f.problem(("sources", i), "each source needs 'id', 'text' and 'url'")
-            continue
-        f.unknown_keys(("sources", i), ("id", "text", "url"), "source key")
-        source_id = f.text("sources", i, "id", required=True)
-        if source_id and not re.fullmatch(SOURCE_ID, source_id):
-            f.problem(("sources", i, "id"), f"source id {source_id!r} may only use "
-                      "letters, digits, '-', '_', '.' and ':'")
-        if any(s.id == source_id for s in sources):
-            f.problem(("sources", i, "id"), f"source id '{source_id}' is used twice")
-        url = f.text("sources", i, "url") or None
-        if url and not re.match(r"^https?://\S+$", url):
-            f.problem(("sources", i, "url"), "source 'url' must start with https://")
-        sources.append(Source(id=source_id, number=i + 1,
-                              text=f.text("sources", i, "text", required=True),
-                              url=url, line=f.doc.line("sources", i)))
-    return tuple(sources)
-
-
-def _version(f: Fields, *key: str) -> str:
-    """A version as written: 1.10 stays "1.10", not the number 1.1."""
-    value = f.get(*key)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f.doc.written.get(key, str(value))
-    return f.text(*key)
-
-
-def _translation(f: Fields) -> dict[str, str]:
-    """``translation_of`` (a slug) and ``source_version``: both or neither."""
-    of, version = f.text("translation_of"), _version(f, "source_version")
-    if of and not SLUG.match(of):
-        f.problem(("translation_of",), f"'translation_of' must be the slug of the original "
-                  f"article, not {of!r}")
-    if of and not version:
-        f.missing(("source_version",) if f.get("source_version") is not None
-                  else ("translation_of",), "'source_version' is required with "
-                  "'translation_of': the original's review.version you translated")
-    if version and not of:
-        f.problem(("source_version",), "'source_version' needs 'translation_of': the slug "
-                  "of the original article")
-    return {"translation_of": of, "source_version": version}
 
 
 def in_citation_order(article: Article) -> tuple[Source, ...]:
@@ -222,31 +139,6 @@ def in_citation_order(article: Article) -> tuple[Source, ...]:
     rank = {source_id: n for n, source_id in enumerate(order)}
     ranked = sorted(article.sources, key=lambda s: (rank.get(s.id, len(rank)), s.number))
     return tuple(replace(s, number=n) for n, s in enumerate(ranked, start=1))
-
-
-def _review(f: Fields) -> Review | None:
-    value = f.get("review")
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        f.problem(("review",), "'review' must have version, reviewed, next_review and owner")
-        return None
-    f.unknown_keys(("review",), ("version", "reviewed", "next_review", "owner"), "review key")
-    version = f.get("review", "version")
-    if isinstance(version, (int, float)) and not isinstance(version, bool):
-        version = f.doc.written.get(("review", "version"), str(version))  # 1.10, not 1.1
-    elif version is not None:
-        version = f.text("review", "version")
-    else:
-        f.missing(("review", "version"), "'review.version' is required")
-    reviewed = f.date("review", "reviewed", required=True)
-    next_review = f.date("review", "next_review", required=True)
-    owner = f.text("review", "owner", required=True)
-    if reviewed and next_review and next_review <= reviewed:
-        f.problem(("review", "next_review"), "'review.next_review' must come after 'reviewed'")
-    if not (version and reviewed and next_review and owner):
-        return None
-    return Review(version=str(version), reviewed=reviewed, next_review=next_review, owner=owner)
 
 
 def body_lines(article: Article) -> Iterable[tuple[int, str]]:

@@ -118,7 +118,8 @@ class LanguagePage:
 
     @property
     def page(self) -> str:
-        return f"languages/{self.code}.html"
+        from .outputs import LANGUAGE, page_path  # outputs imports this module
+        return page_path(LANGUAGE, self.code)
 
 
 def language_pages(articles: Sequence[Download]) -> list[LanguagePage]:
@@ -164,6 +165,7 @@ def manifest_json(project: Project, downloads: Iterable[Download]) -> bytes:
 
 def issue_groups(downloads: Sequence[Download]) -> list[IssueDownloads]:
     """The issues among ``downloads``, newest first, each with its editions and articles."""
+    from .outputs import page_path  # outputs imports this module
     by_path = {d.path: d for d in downloads}
     editions: dict[str, list[Download]] = {}
     for download in downloads:
@@ -175,7 +177,7 @@ def issue_groups(downloads: Sequence[Download]) -> list[IssueDownloads]:
         first = found[0].listing
         groups.append(IssueDownloads(
             slug=slug, name=first.issue, title=first.title, date=first.date, lang=first.lang,
-            page=f"issues/{slug}.html", editions=tuple(found),
+            page=page_path(ISSUE, slug), editions=tuple(found),
             articles=tuple(by_path[p] for p in first.articles if p in by_path)))
     return sorted(groups, key=lambda g: (-g.date.toordinal(), g.slug))
 
@@ -215,6 +217,7 @@ def pages(layouts: Layouts, downloads: Sequence[Download]) -> dict[str, bytes]:
 
 def _fonts(project: Project, page: str, html: str) -> dict[str, bytes]:
     """The bundled fonts ``html`` names as ``url(fonts/...)``, and their licences."""
+    from .outputs import FONT, page_path  # outputs imports this module
     found: dict[str, bytes] = {}
     folder = project.fonts_dir.resolve()
     for match in _FONT_URL.finditer(html):
@@ -224,10 +227,10 @@ def _fonts(project: Project, page: str, html: str) -> dict[str, bytes]:
             path, line = _where(project, f"fonts/{name}")
             raise LayoutError.at(path, line, f"{page} names the font 'fonts/{name}', which "
                                  "is not in the project's fonts folder")
-        found[f"fonts/{name}"] = source.read_bytes()
+        found[page_path(FONT, name)] = source.read_bytes()
         licence = folder / f"LICENSE-{name.split('-')[0]}.txt"
         if licence.is_file():
-            found[f"fonts/{licence.name}"] = licence.read_bytes()
+            found[page_path(FONT, licence.name)] = licence.read_bytes()
     return found
 
 

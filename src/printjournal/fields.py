@@ -2,9 +2,9 @@
 every problem with its line out.
 
 :class:`Fields` reads front matter and manifests alike: text, dates, lists of
-text, each checked for its type and its length (the limits below), and unknown
-keys reported with the known key they are likely a misspelling of, so that a
-misspelt key is not also reported missing.
+text, each checked for its type and its length (the limits a key declares:
+:mod:`printjournal.yamlkeys`), and unknown keys reported with the known key they
+are likely a misspelling of, so that a misspelt key is not also reported missing.
 """
 
 from __future__ import annotations
@@ -16,17 +16,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from .errors import Problem
+from .schema import MAX_TEXT
 from .yamlsource import YamlDoc
 
-# The longest text a value may hold (list items and sources.N.text by their key
-# without the numbers): it must fit the page and the PDF's metadata, and the
-# desk searches it. Any other text: MAX_TEXT. Lists: at most MAX_ITEMS items.
-TEXT_LIMITS = {"title": 150, "dek": 400, "section": 60, "tags": 40, "authors": 100,
-               "sources.text": 500, "url": 1000, "sources.url": 1000, "cover.alt": 600,
-               "slug": 80, "short_title": 48}
-MAX_TEXT = 300
-MAX_ITEMS = {"tags": 20, "authors": 10}
-COMMA_LISTS = {"tags"}      # "tags: sleep, rest" means two tags, not one
 _ONE_TEXT = "write one text on the line of its key, in quotes if it holds ': ' or ' #'"
 NOT_TEXT = {bool: "true/false (put it in quotes)", int: "a number (put it in quotes)",
             float: "a number (put it in quotes)", list: f"a list: {_ONE_TEXT}",
@@ -79,7 +71,8 @@ class Fields:
                 return None
         return value
 
-    def text(self, *key: str | int, required: bool = False) -> str:
+    def text(self, *key: str | int, required: bool = False, limit: int = MAX_TEXT) -> str:
+        """The text at ``key``, stripped; at most ``limit`` characters."""
         value = self.get(*key)
         name = ".".join(str(k) for k in key)
         if value is None:
@@ -92,7 +85,6 @@ class Fields:
             return ""
         if required and not value.strip():
             self.problem(key, f"'{name}' must not be empty")
-        limit = TEXT_LIMITS.get(".".join(k for k in key if isinstance(k, str)), MAX_TEXT)
         if len(value.strip()) > limit:
             self.problem(key, f"'{name}' is {len(value.strip())} characters long; at most "
                          f"{limit} fit: shorten it")
@@ -115,12 +107,15 @@ class Fields:
             self.problem(key, f"'{name}' is not a real date: {text} ({exc})")
             return None
 
-    def text_list(self, key: str) -> tuple[str, ...]:
+    def text_list(self, key: str, limit: int = MAX_TEXT, most: int = 0,
+                  commas: bool = False) -> tuple[str, ...]:
+        """The top-level ``key``'s text, or list of text (at most ``most`` items, 0: any;
+        ``commas``: one text with commas is refused as a list written wrong)."""
         value = self.get(key)
         if value is None:
             return ()
         if isinstance(value, str):
-            if key in COMMA_LISTS and "," in value:
+            if commas and "," in value:
                 items = ", ".join(t.strip() for t in value.split(","))
                 self.problem((key,), f"'{key}' is one text with commas: write a list, "
                              f"[{items[:60]}]")
@@ -129,13 +124,13 @@ class Fields:
         if not isinstance(value, list):
             self.problem((key,), f"'{key}' must be a list of text")
             return ()
-        if len(value) > MAX_ITEMS.get(key, len(value)):
+        if most and len(value) > most:
             self.problem((key,), f"'{key}' has {len(value)} items; at most "
-                         f"{MAX_ITEMS[key]} are allowed")
+                         f"{most} are allowed")
             return ()
         items = []
         for i in range(len(value)):
-            item = self.text(key, i)
+            item = self.text(key, i, limit=limit)
             if item:
                 items.append(item)
         return tuple(items)

@@ -8,6 +8,9 @@ so ``printjournal article`` and ``printjournal build`` share an article's PDF, a
                                          folder (dist/ by default): articles/<slug>.pdf,
                                          issues/<issue><edition suffix>.pdf,
                                          leaflets/<name>.pdf
+    page_path(kind, stem)                the same for a downloads page: issues/<issue>.html,
+                                         languages/<code>.html; a font they use (or its
+                                         licence): page_path(FONT, name), fonts/<name>
     article_recipe(project, article)     what an article PDF's key is made of
     issue_recipe(files, edition)         what an issue edition's key is made of
     Recipe.key(project)                  the key: cache.key over the files (sorted, each
@@ -31,7 +34,10 @@ from .model import Article, Project
 PUBLISHED = "dist"          # the folder the website build publishes (printjournal build)
 PRINTOUTS = "printouts"     # the default folder for leaflets with personal details
 LEAFLET = "leaflet"
-FOLDERS = {ARTICLE: "articles", ISSUE: "issues", LEAFLET: "leaflets"}
+LANGUAGE = "language"       # a downloads page of the articles in one language
+FONT = "font"               # a bundled font the downloads pages use, or its licence
+FOLDERS = {ARTICLE: "articles", ISSUE: "issues", LEAFLET: "leaflets", LANGUAGE: "languages",
+           FONT: "fonts"}
 
 
 def output_path(kind: str, stem: str, edition: Edition | None = None) -> str:
@@ -40,6 +46,14 @@ def output_path(kind: str, stem: str, edition: Edition | None = None) -> str:
     (an issue's ``edition`` adds its suffix), ``leaflets/<file name>.pdf``."""
     name = output_name(stem, edition) if edition is not None else f"{stem}.pdf"
     return f"{FOLDERS[kind]}/{name}"
+
+
+def page_path(kind: str, stem: str) -> str:
+    """Where the downloads page of an issue (ISSUE, ``stem`` its manifest's name) or of a
+    language (LANGUAGE, ``stem`` its code without region) goes, relative to the output
+    folder: ``issues/winter-2026.html``, ``languages/pl.html``; FONT: the font file named
+    ``stem`` (its name as in fonts/), ``fonts/Atkinson-Regular.woff2``."""
+    return f"{FOLDERS[kind]}/{stem}" if kind == FONT else f"{FOLDERS[kind]}/{stem}.html"
 
 
 def published(project: Project, kind: str, stem: str, edition: Edition | None = None) -> Path:

@@ -50,7 +50,7 @@ from .deskresult import HeldLeaflets, Made
 from .downloads import ARTICLE, INDEX, ISSUE, MANIFEST, as_listed
 from .errors import Notices, PrintjournalError, relative
 from .model import Article, Project, ReviewState
-from .outputs import article_recipe
+from .outputs import FONT, LANGUAGE, article_recipe, page_path
 from .shelf import Shelf
 from .templating import Layouts
 from .workers import (
@@ -359,12 +359,12 @@ def published(project: Project, dist: Path) -> set[str]:
     try:
         files = json.loads((dist / MANIFEST).read_text(encoding="utf-8"))["files"]
         listed = {str(entry["path"]) for entry in files}
-        issues = {f"issues/{e['slug']}.html" for e in files if e.get("kind") == ISSUE}
-        issues |= {f"languages/{str(e.get('lang', '')).split('-')[0].lower()}.html" for e in files
-                   if e.get("kind") == ARTICLE}        # the downloads page per language
+        issues = {page_path(ISSUE, e["slug"]) for e in files if e.get("kind") == ISSUE}
+        issues |= {page_path(LANGUAGE, str(e.get("lang", "")).split("-")[0].lower())
+                   for e in files if e.get("kind") == ARTICLE}   # the page per language
     except (OSError, ValueError, KeyError, TypeError):
         return set()
-    fonts = {f"fonts/{p.name}" for p in project.fonts_dir.glob("*") if p.is_file()}
+    fonts = {page_path(FONT, p.name) for p in project.fonts_dir.glob("*") if p.is_file()}
     return listed | issues | fonts | {MANIFEST, INDEX}
 
 

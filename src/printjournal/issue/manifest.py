@@ -14,11 +14,12 @@ A manifest names everything a quarterly issue is made of::
     articles: [slug-one, slug-two]       # in order
     back_cover: issues/winter-2026-back.md   # optional
 
-Every problem is reported together, each naming the manifest (or the file it
-points at) and the line: an unknown key, a missing or unreadable file or
-image, an unknown slug, an article listed twice, a bad date, an article
-whose clinical review runs out before the issue appears, a link to an
-article the project does not have.
+Its keys are declared once (:data:`printjournal.yamlkeys.MANIFEST`, the letter's and
+back cover's front matter :data:`~printjournal.yamlkeys.NOTE`). Every problem is
+reported together, each naming the manifest (or the file it points at) and the line: an
+unknown key, a missing or unreadable file or image, an unknown slug, an article listed
+twice, a bad date, an article whose clinical review runs out before the issue appears, a
+link to an article the project does not have.
 """
 
 from __future__ import annotations
@@ -33,13 +34,11 @@ from .. import content, links, translations
 from ..content import Fields
 from ..errors import ContentError, Notices, PrintjournalError, Problem, relative
 from ..model import Article, Project
+from ..schema import read_group
+from ..yamlkeys import MANIFEST, NOTE
 from ..yamlsource import load_yaml
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
-_KEYS = {"title", "issue", "number", "date", "lang", "cover", "editorial", "articles",
-         "back_cover", "sample"}
-_NOTE_KEYS = {"title", "author", "lang", "sample"}
-MAX_COVER_LINES = 6
 
 
 @dataclass(frozen=True)
@@ -138,69 +137,37 @@ def _load(path: Path, project: Project, notices: Notices | None = None
     if not isinstance(doc.data, dict):
         return None, [Problem(shown, 1, "a manifest must be a set of 'key: value' lines")]
     f = Fields(doc)
-    f.unknown_keys((), sorted(_KEYS), "manifest key")
-    title = f.text("title", required=True)
-    issue = f.text("issue", required=True)
-    date = f.date("date", required=True)
-    lang = f.text("lang") or project.journal.lang
-    number = f.get("number")
-    if number is not None and (isinstance(number, bool) or not isinstance(number, int)
-                               or number < 1):
-        f.problem(("number",), "'number' must be a whole number from 1")
-        number = None
-    sample = f.get("sample")
-    if sample is not None and not isinstance(sample, bool):
-        f.problem(("sample",), "'sample' must be true or false")
-    cover = _cover(f, project)
-    editorial = _note(f, "editorial", project, required=True)
-    back_cover = _note(f, "back_cover", project, required=False)
-    articles, all_articles = _articles(f, project, date)
+    values = read_group(f, MANIFEST, defaults={"lang": project.journal.lang})
+    cover = _cover(f, values["cover"], project)
+    editorial = _note(f, "editorial", values["editorial"], project)
+    back_cover = _note(f, "back_cover", values["back_cover"], project)
+    date = values["date"]
+    articles, all_articles = _articles(f, values["articles"], project, date)
     texts = [a for a in (editorial, back_cover) if a is not None]
     slugs = {a.slug for a in (*texts, *articles, *all_articles)}
     f.problems += links.check_links([*texts, *articles], project, slugs, notices)
     if f.problems or cover is None or editorial is None or date is None:
         return None, f.problems
-    return Manifest(path=shown, title=title, issue=issue, date=date, lang=lang, cover=cover,
-                    editorial=editorial, articles=tuple(articles), back_cover=back_cover,
-                    number=number), f.problems
+    made = {**values, "cover": cover, "editorial": editorial, "articles": tuple(articles),
+            "back_cover": back_cover}
+    del made["sample"]
+    return Manifest(path=shown, **made), f.problems
 
 
-def _cover(f: Fields, project: Project) -> Cover | None:
-    value = f.get("cover")
-    if value is None:
-        f.missing(("cover",), "'cover' is required: image, alt and (optionally) lines")
+def _cover(f: Fields, values: dict[str, Any] | None, project: Project) -> Cover | None:
+    """The cover (read by :data:`yamlkeys.COVER`) whose image is there and safe."""
+    if values is None or not values["image"]:
         return None
-    if not isinstance(value, dict):
-        f.problem(("cover",), "'cover' must have 'image', 'alt' and optional 'lines'")
-        return None
-    f.unknown_keys(("cover",), ("image", "alt", "lines"), "cover key")
-    image = f.text("cover", "image", required=True)
-    alt = f.text("cover", "alt", required=True)
-    lines = _text_list(f, ("cover", "lines"))
-    if len(lines) > MAX_COVER_LINES:
-        f.problem(("cover", "lines"), f"at most {MAX_COVER_LINES} cover lines fit the cover")
-    if not image:
-        return None
-    message = content.image_problem(project.content_dir, image, project)
+    message = content.image_problem(project.content_dir, values["image"], project)
     if message:
         f.problem(("cover", "image"), f"cover {message}")
         return None
-    return Cover(image=(project.content_dir / image).resolve(), alt=alt, lines=lines)
+    return Cover(image=(project.content_dir / values["image"]).resolve(), alt=values["alt"],
+                 lines=tuple(line for line in values["lines"] if line))
 
 
-def _text_list(f: Fields, key: tuple[str, ...]) -> tuple[str, ...]:
-    value = f.get(*key)
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        f.problem(key, f"'{'.'.join(key)}' must be a list of text")
-        return ()
-    return tuple(t for i in range(len(value)) if (t := f.text(*key, i, required=True)))
-
-
-def _content_file(f: Fields, key: str, project: Project, required: bool) -> Path | None:
-    """The file named at ``key`` (relative to content/), if it is there and safe."""
-    name = f.text(key, required=required)
+def _content_file(f: Fields, key: str, name: str, project: Project) -> Path | None:
+    """The file ``name`` given at ``key`` (relative to content/), if it is there and safe."""
     if not name:
         return None
     folder = project.content_dir.resolve()
@@ -217,13 +184,13 @@ def _content_file(f: Fields, key: str, project: Project, required: bool) -> Path
     return target
 
 
-def _note(f: Fields, key: str, project: Project, required: bool) -> Article | None:
+def _note(f: Fields, key: str, name: str, project: Project) -> Article | None:
     """The editor's letter or the back cover: Markdown with title (and author) first.
 
     Its own problems are collected (it is still returned, so that its links get
     checked too); only an unreadable file gives None.
     """
-    path = _content_file(f, key, project, required)
+    path = _content_file(f, key, name, project)
     if path is None:
         return None
     try:
@@ -242,34 +209,25 @@ def parse_note(path: Path, project: Project, slug: str) -> tuple[Article, list[P
     text = content.read_text(path, project.root)
     fm = content.split_front_matter(shown, text)
     nf = Fields(fm.doc)
-    nf.unknown_keys((), sorted(_NOTE_KEYS), "front matter key")
-    lang = nf.text("lang") or project.journal.lang
-    author = nf.text("author")
-    note = Article(path=shown, slug=slug, title=nf.text("title", required=True), section="",
-                   date=dt.date(1970, 1, 1), lang=lang, url=project.journal.base_url,
-                   body=fm.body, body_line=fm.body_line, authors=(author,) if author else ())
+    values = read_group(nf, NOTE, defaults={"lang": project.journal.lang})
+    note = Article(path=shown, slug=slug, title=values["title"], section="",
+                   date=dt.date(1970, 1, 1), lang=values["lang"], url=project.journal.base_url,
+                   body=fm.body, body_line=fm.body_line,
+                   authors=(values["author"],) if values["author"] else ())
     nf.problems.extend(content.check_body(note, project))
     return note, nf.problems
 
 
-def _articles(f: Fields, project: Project, date: dt.date | None
+def _articles(f: Fields, slugs: Sequence[str], project: Project, date: dt.date | None
               ) -> tuple[list[Article], list[Article]]:
-    """The issue's articles in order, and every article of the project."""
-    value = f.get("articles")
+    """The issue's articles (``slugs``, read by :data:`yamlkeys.MANIFEST`: one that is not
+    text is "") in order, and every article of the project."""
     all_articles, _ = content.load_articles(project)
-    if value is None or value == []:
-        f.missing(("articles",), "'articles' is required: the slugs of the issue's "
-                  "articles, in order")
-        return [], all_articles
-    if not isinstance(value, list):
-        f.problem(("articles",), "'articles' must be a list of article slugs")
-        return [], all_articles
     by_slug = {a.slug: a for a in all_articles}
     paths = {p.stem: p for p in content.article_paths(project)}
     chosen: list[Article] = []
     seen: dict[str, int] = {}
-    for i in range(len(value)):
-        slug = f.text("articles", i, required=True)
+    for i, slug in enumerate(slugs):
         if not slug:
             continue
         line = f.doc.line("articles", i)

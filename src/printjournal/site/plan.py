@@ -27,6 +27,7 @@ from ..model import Article, Project
 from ..outputs import article_recipe, issue_recipe, output_path
 from ..pipeline import Pipeline, editorial_warnings
 from ..render import Rendered
+from ..yamlkeys import MANIFEST
 from ..yamlsource import load_yaml
 
 Make = Callable[..., Rendered]   # make(pipeline, *args) → Rendered; module level, so it pickles
@@ -139,7 +140,7 @@ def issue_outputs(project: Project, articles: Sequence[Article], builder: IssueB
             problems.extend(exc.problems)
             continue
         name = fields.text("issue", required=True)
-        title = fields.text("title") or project.journal.name
+        title = fields.text("title", limit=MANIFEST["title"].limit) or project.journal.name
         day = fields.date("date", required=True)
         slugs = fields.text_list("articles")
         if fields.problems or day is None:
