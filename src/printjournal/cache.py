@@ -21,14 +21,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.metadata
 import logging
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import weasyprint
 
 from . import __version__
 from .content import IMAGE, body_lines
@@ -65,7 +64,10 @@ def _code(code: Path) -> bytes:
     each module's name and SHA-256. Read once per process (each key took about 7 ms to
     list and stat the ~90 modules again, 21 keys an issue build): the code this process
     runs is what it imported, whatever is edited on disk while it runs."""
-    parts = [f"printjournal {__version__} weasyprint {weasyprint.__version__}"]
+    # WeasyPrint's version as its package records it (the string weasyprint.__version__ is),
+    # so that a command needing no render (check, a no-op) does not import WeasyPrint
+    weasyprint = importlib.metadata.version("weasyprint")
+    parts = [f"printjournal {__version__} weasyprint {weasyprint}"]
     for source in sorted(code.rglob("*.py")):     # the packages' modules too (pdf/, issue/)
         parts.append(f"\0{source.relative_to(code).as_posix()}\0{file_hash(source)}")
     return "".join(parts).encode()
