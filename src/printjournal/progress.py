@@ -11,13 +11,16 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tqdm import tqdm
 
 from .errors import Notice, Problem
-from .site.build import Summary
-from .site.work import Outcome
+
+if TYPE_CHECKING:   # for annotations only: site.build imports WeasyPrint, which every
+    #                 command but build, article, leaflet and issue can do without (check)
+    from .site.build import Summary
+    from .site.work import Outcome
 
 
 class _Bar(tqdm):

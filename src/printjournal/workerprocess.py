@@ -84,9 +84,12 @@ def _worker_main(conn: Connection, start: Callable[..., Any], start_args: tuple[
         conn.send(("ready", None))        # (then the recv below ends it quietly)
     while True:
         try:
-            seconds, job, args = conn.recv()
+            message = conn.recv()
         except (EOFError, OSError):
             return
+        if message is None:            # the pool is done with this worker
+            return
+        seconds, job, args = message
         timed_out.clear()
         signal.alarm(seconds)
         try:
@@ -223,8 +226,18 @@ class _Worker:
         self.process.kill()
 
     def stop(self, wait: float = 0) -> None:
-        """End the worker: an idle one reads the end of its pipe and exits by itself within
-        ``wait`` seconds; one that does not is killed. Its temporary files go with it."""
+        """End the worker: an idle one reads the pool's stop message (or the end of its
+        pipe) and exits by itself within ``wait`` seconds; one that does not is killed. Its
+        temporary files go with it.
+
+        The message, not only the pipe's end: a forked worker inherits the pool's ends of
+        the pipes of the workers forked before it (and, started from two threads at once,
+        after it), so a closed pipe's end reaches a worker only once every one of them has
+        exited, and each waited ``wait`` seconds for the others (4 s of every issue build
+        with two workers)."""
+        if wait:
+            with contextlib.suppress(OSError, ValueError):
+                self.conn.send(None)
         with contextlib.suppress(OSError):
             self.conn.close()
         if wait:
