@@ -247,3 +247,14 @@ def test_cli_issue_refuses_an_unknown_edition(issue_project):
     result = run("issue", M, "--edition", "web", cwd=issue_project.root)
     assert result.returncode == 2
     assert "invalid choice: 'web'" in result.stderr
+
+
+def test_a_file_name_too_long_for_the_disk_is_a_plain_problem_at_its_line(issue_project):
+    long = "x" * 700
+    text = edit("images/cover.svg", f"images/{long}.svg").replace(
+        "back_cover: issues/back.md", f"back_cover: issues/{long}.md")
+    found = problems(issue_project, text)
+    assert sorted({p.split(": ", 1)[0] for p in found}) == [f"{M}:11", f"{M}:6"]
+    assert not any("internal error" in p for p in found)
+    assert sum("File name too long" in p for p in found) == 2
+    assert all(len(p) < 200 for p in found)

@@ -197,10 +197,15 @@ def image_problem(folder: Path, src: str, project: Project) -> str | None:
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith("/"):
         return f"image '{src}' must be a file in the project's content folder, given by " \
                "a relative path"
-    target = (folder / src).resolve()
-    if not target.is_relative_to(project.content_dir.resolve()):
+    try:
+        target = (folder / src).resolve()
+        inside = target.is_relative_to(project.content_dir.resolve())
+        found = inside and target.is_file()
+    except OSError as exc:       # a name too long for the file system, a loop of links
+        return f"image '{src[:60]}…' cannot be read: {exc.strerror or exc}"
+    if not inside:
         return f"image '{src}' is outside the content folder"
-    if not target.is_file():
+    if not found:
         return f"image '{src}' not found"
     if target.suffix.lower() not in IMAGE_TYPES:
         return f"image '{src}' is not a PNG, JPEG, GIF, WebP or SVG file"

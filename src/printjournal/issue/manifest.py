@@ -171,11 +171,16 @@ def _content_file(f: Fields, key: str, name: str, project: Project) -> Path | No
     if not name:
         return None
     folder = project.content_dir.resolve()
-    target = (folder / name).resolve()
+    try:
+        target = (folder / name).resolve()
+        found = target.is_file()
+    except OSError as exc:       # a name too long for the file system, a loop of links
+        f.problem((key,), f"'{key}' cannot be read: {exc.strerror or exc}: {name[:60]}…")
+        return None
     if name.startswith("/") or not target.is_relative_to(folder):
         f.problem((key,), f"'{key}' must be a file inside the content folder, not {name!r}")
         return None
-    if not target.is_file():
+    if not found:
         f.problem((key,), f"'{key}' file not found: content/{name}")
         return None
     if target.suffix.lower() != ".md":
