@@ -179,3 +179,21 @@ def test_an_error_in_the_second_article_names_its_file(parts):
         parts.make("short,broken", "broken")
     assert all(p.path == Path("content/articles/broken.md") for p in caught.value.problems)
     assert str(caught.value).startswith("content/articles/broken.md:")
+
+
+def test_placement_problems_of_every_part_are_given_at_the_leaflets_page_numbers(parts):
+    """Two parts with a word too wide for the page: both are reported, each at its own
+    file and line, on the page of the leaflet where it would print (not of its part)."""
+    word = "Unbreakable" * 12
+    root = parts.pipeline.project.root
+    for slug in ("wide-a", "wide-b"):
+        (root / "content" / "articles" / f"{slug}.md").write_text(
+            _article(slug, 1) + f"\n| Word |\n|---|\n| {word} |\n")
+    with pytest.raises(RenderError) as caught:
+        parts.make("long,wide-a,short,wide-b", "wide")
+    found = caught.value.problems
+    assert [p.path.name for p in found] == ["wide-a.md", "wide-b.md"]
+    long_pages = len(pypdf.PdfReader(parts.make("long", "long-alone")[0]).pages)
+    pages = [int(re.search(r"on pages? (\d+)", p.message)[1]) for p in found]
+    assert pages[0] > long_pages, found
+    assert pages[1] > pages[0] + 1, found

@@ -132,6 +132,16 @@ class RenderError(PrintjournalError):
     """WeasyPrint could not make the PDF (a refused or broken resource, ...)."""
 
 
+class PlacementError(RenderError):
+    """The laid-out pages put something where it must not be (a note away from its call,
+    a word past the margin); ``pages``: how many pages the layout had, so that a
+    leaflet's later parts can still be laid out, on the right side, for their problems."""
+
+    def __init__(self, problems: Iterable[Problem], pages: int) -> None:
+        super().__init__(problems)
+        self.pages = pages
+
+
 class AssemblyError(RenderError):
     """Rendered parts cannot be put together (a clash, a missing target, ...)."""
 

@@ -33,6 +33,7 @@ import segno
 from markupsafe import Markup
 
 from . import cache, markup
+from .errors import PlacementError, Problem, RenderError
 from .model import Article, Clinic, PrintedLink, Project, ReviewState
 from .pipeline import Pipeline
 from .styles import LeafletStyle
@@ -181,8 +182,8 @@ def assembled(pipeline: Pipeline, shape: Shape, slot: str,
               store: cache.RenderCache | None) -> Made:
     """The leaflet of ``shape`` with the personal box of kind ``slot``: each part from
     ``store`` or rendered (in order: a part's side depends on the pages before it), then
-    assembled. Raises RenderError naming the article of the part that failed,
-    AssemblyError."""
+    assembled. Raises RenderError naming the article of the part that failed (with every
+    part's placement problems, at the leaflet's page numbers), AssemblyError."""
     from .pdf import assemble, folios
     from .templating import direction
 
@@ -197,6 +198,7 @@ def assembled(pipeline: Pipeline, shape: Shape, slot: str,
         page_word=labels.page))
     rendered: list[int] = []
     names: list[str] = []
+    failed: list[Problem] = []
     page = 1
     for index, article in enumerate(shape.articles):
         side = first_side(page, shape.lang, direction)
@@ -209,13 +211,25 @@ def assembled(pipeline: Pipeline, shape: Shape, slot: str,
                                 booklet=shape.booklet, part=index, side=side,
                                 lang=shape.lang)
 
-        data = pipeline.cached_pdf(store, part_key(project, shape, index, side, slot),
-                                   make_html, article.path, finisher=folios.mark_lines)
+        try:
+            data = pipeline.cached_pdf(store, part_key(project, shape, index, side, slot),
+                                       make_html, article.path, finisher=folios.mark_lines,
+                                       first_page=page)
+        except PlacementError as exc:    # laid out: the parts after it can still be
+            failed += exc.problems       # laid out, on their sides, for their problems
+            page += exc.pages
+            continue
+        if failed:                       # only the problems are still wanted
+            from .pdf.overlay import page_count
+            page += page_count(data)
+            continue
         name = str(index + 1)
         assembler.add(assemble.Part(name=name, data=data, title=article.title,
                                     lang=article.lang))
         names.append(name)
         page += assembler.pages(name)
+    if failed:
+        raise RenderError(failed)
     requests = assembler.numbers(names)
     stamps = drawn_stamps(pipeline, store, requests, shape.lang, "leaflet-numbers") \
         if requests else None

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import content, links, markup
 from .cache import RenderCache
@@ -64,13 +65,16 @@ class Pipeline:
 
     def cached_pdf(self, cache: RenderCache | None, cache_key: str,
                    make_html: Callable[[], str], name: Path,
-                   finisher: Finisher | None = None) -> bytes:
+                   finisher: Finisher | None = None, first_page: int = 1) -> bytes:
         """The PDF for ``cache_key`` from ``cache``, or rendered from ``make_html()`` (with
-        ``finisher``, else the renderer's default) and kept; render errors name ``name``."""
+        ``finisher``, else the renderer's default) and kept; render errors name ``name``
+        and count pages from ``first_page``."""
         if cache is not None and (data := cache.get(cache_key)) is not None:
             log.debug("reused %s", name)
             return data
-        options = {"finisher": finisher} if finisher is not None else {}
+        options: dict[str, Any] = {"first_page": first_page}
+        if finisher is not None:
+            options["finisher"] = finisher
         data = self.renderer.pdf(make_html(), name, **options).data
         if cache is not None:
             cache.put(cache_key, data)

@@ -19,7 +19,7 @@ import logging
 import mimetypes
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from . import images, pagearea, placement
 from .cache import file_hash
 from .content import IMAGE_TYPES, raster_problem
-from .errors import Problem, RenderError, relative
+from .errors import PlacementError, Problem, RenderError, relative
 from .fonts import is_missing_glyph, isolate, missing_glyph_problem
 from .model import Project
 from .pdf.finishers import margins_as_artifacts
@@ -138,11 +138,12 @@ class Renderer:
         return "".join([*kept, html[position:]]), sheets
 
     def _layout(self, html: str, base_url: str, fetcher: ProjectFetcher,
-                sheets: list[weasyprint.CSS], name: Path, page_area: bool
-                ) -> weasyprint.Document:
+                sheets: list[weasyprint.CSS], name: Path, page_area: bool,
+                first_page: int = 1) -> weasyprint.Document:
         """Lay ``html`` out with every footnote on the page of its first citation: a
         misplaced note's citing block is moved to the next page and the document laid
-        out again (see placement.py); a note no move places is an error."""
+        out again (see placement.py); a note no move places is an error. Errors give page
+        numbers counted from ``first_page`` (a part's first page in its leaflet)."""
         misplaced: list[placement.Misplaced] = []
         for _attempt in range(MAX_FOOTNOTE_MOVES + 1):
             document = weasyprint.HTML(
@@ -153,28 +154,36 @@ class Renderer:
             if moved is None:
                 break
             html = moved
+        shift, pages = first_page - 1, len(document.pages)
         if misplaced:
-            raise RenderError(placement.problems(self.project, name, misplaced, html))
+            raise PlacementError(placement.problems(self.project, name, [
+                replace(m, call_page=m.call_page + shift,
+                        note_page=None if m.note_page is None else m.note_page + shift)
+                for m in misplaced], html), pages)
         if page_area and (strays := pagearea.strays(document.pages)):
-            raise RenderError(pagearea.problems(self.project, name, strays))
+            raise PlacementError(pagearea.problems(
+                self.project, name, [replace(s, page=s.page + shift) for s in strays]), pages)
         return document
 
     def pdf(self, html: str, name: Path, *, finisher: Finisher = margins_as_artifacts,
-            page_area: bool = True, **options: Any) -> Rendered:
+            page_area: bool = True, first_page: int = 1, **options: Any) -> Rendered:
         """Render ``html`` to tagged PDF/UA-1; ``name`` is its content file, for errors.
 
         ``finisher`` edits the PDF objects before they are written (WeasyPrint's
         ``finisher`` option; the default turns page furniture into artifacts);
         ``options`` go to ``write_pdf`` (``dpi``, ``jpeg_quality``, ...). ``page_area``:
         refuse what prints outside the page area (pagearea.py); personal.py measures its
-        layer itself, to fit it, and never quotes a patient's name.
+        layer itself, to fit it, and never quotes a patient's name. ``first_page``: the
+        number errors give the first page. Raises RenderError; PlacementError for what the
+        layout put in the wrong place.
         """
         base_url = self.project.layouts_dir.resolve().as_uri() + "/"
         fetcher = ProjectFetcher(self.project)
         with _collect_errors() as errors, fewer_collections():
             try:
                 html, sheets = self._stylesheets(html, fetcher)
-                document = self._layout(html, base_url, fetcher, sheets, name, page_area)
+                document = self._layout(html, base_url, fetcher, sheets, name, page_area,
+                                        first_page)
                 # images, SVG and attachments are fetched while writing, so this
                 # stays inside the fence too
                 data = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=finisher,
