@@ -3,8 +3,9 @@ figure's column, none under a QR code (whose white quiet zone would paint over i
 the text layer still held the whole address), and the address read back line by line is
 the article's URL, broken after a "/" or before one of its own hyphens.
 
-Two short articles with long slugs (the sample's longest, and a made-up 40-character one)
-in a throwaway project, as A4 two-column, A5 and large-print leaflets: a page or two each.
+Two short articles with long slugs (the sample's longest, and a made-up 40-character one),
+one with a title word wider than its caption, in a throwaway project, as A4 two-column,
+A5 and large-print leaflets: a page or two each.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from .test_leaflet_parts import CLINIC
 
 TODAY = dt.date(2026, 11, 21)
 SLUGS = ("understanding-blood-pressure", "managing-type-2-diabetes-in-older-adults")
+#: a title word wider than the caption at 8 pt (about 36 mm of Inter Semi Bold)
+TITLES = ("Reading your electroencephalography results", "Type 2 diabetes in older adults")
 KINDS = {"a4": {}, "a5": {"paper": "A5"}, "large": {"style": "large-print"}}
 
 
@@ -35,8 +38,8 @@ def leaflets(tmp_path_factory) -> dict[str, tuple[Path, list[str]]]:
     config = (project.root / "printjournal.toml").read_text()    # the sample's address
     project.write("printjournal.toml",
                   config.replace("test.example", "cureon.example") + CLINIC)
-    for slug in SLUGS:
-        project.article(slug, ARTICLE.replace("A small article", slug.replace("-", " ")))
+    for slug, title in zip(SLUGS, TITLES, strict=True):
+        project.article(slug, ARTICLE.replace("A small article", title))
     pipeline = Pipeline.load(project.project())
     store = cache.RenderCache(root / "cache")
     urls = [a.url for a in leaflet.select_articles(pipeline.project, SLUGS)]
