@@ -117,11 +117,19 @@ def test_python_markdowns_placeholders_stay_whole():
                                  "cureon.example/journal/understanding-blood-pressure/"])
 def test_every_printed_address_breaks_by_one_rule(url):
     """An address in running text (Sources: ``breakable_url``) and in a QR code's caption
-    (``address_lines``) may part at the same places: after a "/", never inside "//",
-    never at its own hyphens or dots."""
+    (``address_lines``) part into the same pieces: after a "/", never inside "//", never
+    at its own dots. Only the caption's piece too wide for its line may break inside,
+    before one of its own hyphens and never after one ("understanding" / "-blood")."""
     in_text = breakable_url(url).replace("\u2060", "").split(BREAK)
-    caption = html.unescape(re.sub(r"</?span[^>]*>", "", str(address_lines(url)))).split(BREAK)
-    assert in_text == caption == pieces(url, url=True)
+    caption = html.unescape(str(address_lines(url)))
+    spans = re.findall(r'<span class="piece">(.*?)</span>', caption)
+    assert BREAK.join(f'<span class="piece">{s}</span>' for s in spans) == caption
+    assert in_text == [s.replace(BREAK, "").replace("\u2060", "") for s in spans] \
+        == pieces(url, url=True)
+    for span in spans:
+        runs = span.split(BREAK)
+        assert all(run.startswith("-\u2060") for run in runs[1:]), runs
+        assert not any(re.search(r"-(?!\u2060)", run) for run in runs), runs
     assert "".join(in_text) == url and len(in_text) > 2
     assert all(piece.endswith("/") and not after.startswith("/")
                for piece, after in itertools.pairwise(in_text))

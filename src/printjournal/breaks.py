@@ -3,8 +3,9 @@
 A web address breaks only after ``/`` (after ``//`` as a whole): a break at its own
 hyphens or dots reads like a hyphenated word ("long-" / "term"), so a reader could
 not type it back; a segment wider than the line still breaks anywhere, as a last
-resort. A long id or DOI in running text (``NCT0123-4567``, ``10.1056/NEJMoa2308917``)
-breaks after its punctuation. The break opportunity
+resort (in a QR code's caption, before one of its own hyphens first: :func:`address_lines`).
+A long id or DOI in running text (``NCT0123-4567``, ``10.1056/NEJMoa2308917``) breaks
+after its punctuation. The break opportunity
 is U+200B ZERO WIDTH SPACE in the text (not ``<wbr>``: WeasyPrint 70 lays each
 ``<wbr>`` out as a box of its own and, with ``overflow-wrap: anywhere``, then breaks
 anywhere): it breaks without adding a hyphen, and it adds nothing to the PDF's
@@ -17,10 +18,14 @@ manual``); anything still too long breaks anywhere, as a last resort.
 - :func:`add_breaks` puts them into an ElementTree's text (the Markdown stage);
 - :func:`breakable_url` is the layouts' Jinja filter for a printed address in running
   text (Sources): U+200B at each break, U+2060 WORD JOINER after its own hyphens;
-- :func:`address_lines` is the filter for an address in a narrow flex caption (a QR
-  code's): the same pieces, each ``<span class="unbroken">`` (``white-space: nowrap``,
-  since the caption's ``overflow-wrap: anywhere`` would otherwise break inside them); a
-  piece longer than :data:`LONG_PIECE` characters is left to break where it must.
+- :func:`address_lines` is the filter for an address in a narrow caption (a QR code's):
+  the same pieces, each ``<span class="piece">`` (leaflet.css: ``inline-block``, so a
+  piece that fits on a line moves to the next line whole, and a line breaks after a "/"
+  wherever it can). Only a piece wider than the whole line breaks inside, and then
+  before one of its own hyphens (:func:`hyphen_points`, Chicago style: "understanding" /
+  "-blood-pressure": the hyphen that opens the line shows it belongs to the address, where
+  "understanding-" / "blood" would read as a hyphenated word); a run between hyphens still
+  too wide breaks anywhere (``overflow-wrap: anywhere``), as the last resort.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import itertools
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name)
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 #: A token this long (no spaces) gets break opportunities in running text.
 LONG = 15
@@ -40,7 +45,6 @@ _SKIP = frozenset({"code", "pre"})
 #: Python-Markdown's placeholders for what it put aside (``\x02wzxhzdk:3\x03``): whole.
 _PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
 BREAK = "\u200b"
-LONG_PIECE = 32         # characters of an address piece a caption keeps on one line
 JOINER_AFTER = re.compile(r"([-?!])(?=\w)")   # where a line breaks by the Unicode rules
 
 
@@ -133,12 +137,23 @@ def breakable_url(url: str) -> str:
     return _address(str(url))
 
 
+def hyphen_points(piece: str) -> list[int]:
+    """Offsets in an address ``piece`` where a line too narrow for it may break: before
+    each of its own hyphens that stands between two letters or digits."""
+    return [i for i in range(1, len(piece) - 1)
+            if piece[i] == "-" and piece[i - 1].isalnum() and piece[i + 1].isalnum()]
+
+
 def address_lines(url: str) -> Markup:
-    """``url`` as the pieces a line may part it into (:func:`pieces`), each kept on one
-    line (``<span class="unbroken">``) unless longer than :data:`LONG_PIECE`."""
-    return Markup(BREAK).join(
-        Markup('<span class="unbroken">{}</span>').format(p) if len(p) <= LONG_PIECE
-        else escape(p) for p in pieces(str(url), url=True))
+    """``url`` as the pieces a line may part it into (:func:`pieces`), each a
+    ``<span class="piece">`` kept whole where the line has room for it; inside a piece,
+    U+200B before each hyphen of :func:`hyphen_points` and U+2060 WORD JOINER after it
+    (never "understanding-" / "blood")."""
+    def piece(text: str) -> Markup:
+        ends = [0, *hyphen_points(text), len(text)]
+        runs = [JOINER_AFTER.sub("\\1\u2060", text[a:b]) for a, b in itertools.pairwise(ends)]
+        return Markup('<span class="piece">{}</span>').format(BREAK.join(runs))
+    return Markup(BREAK).join(piece(p) for p in pieces(str(url), url=True))
 
 
 def _address(text: str) -> str:
