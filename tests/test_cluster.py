@@ -151,6 +151,7 @@ def test_warm_workers_keep_the_shared_files_and_pipeline_and_take_a_changed_layo
         assert (summary.built, summary.failed) == (expected, 0)
 
     with distributed.Client(scheduler, set_as_default=False) as client:
+        client.wait_for_workers(2, timeout=120)    # one killed by a test before: back
         client.run(count_in_worker)
         build(3)
         for slug in ("alpha", "beta", "gamma"):
