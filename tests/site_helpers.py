@@ -105,3 +105,35 @@ def issue_dying_once(pipeline: Pipeline, manifest: Path, edition: str) -> Render
         else:
             os.kill(os.getpid(), signal.SIGKILL)
     return stand_in_issue(pipeline, manifest, edition)
+
+
+def count_in_worker(dask_worker: object) -> None:
+    """On a Dask worker (``client.run``): from now on count, in the worker's
+    ``printjournal_counts``, the project's shared files arriving (a shipment holding
+    printjournal.toml unpickled there, however it came) and pipelines loaded."""
+    from printjournal.site.cluster import Shipment
+
+    counts: dict[str, int] = {"shipped": 0, "loaded": 0}
+    dask_worker.printjournal_counts = counts            # type: ignore[attr-defined]
+    if getattr(Pipeline.load, "counting", False):
+        return
+    load = Pipeline.load.__func__                       # type: ignore[attr-defined]
+
+    def counted_load(cls: type[Pipeline], project: object) -> Pipeline:
+        dask_worker.printjournal_counts["loaded"] += 1   # type: ignore[attr-defined]
+        return load(cls, project)
+
+    def arrived(shipment: Shipment, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            object.__setattr__(shipment, name, value)
+        if any(name == "printjournal.toml" for name, _ in shipment.files):
+            dask_worker.printjournal_counts["shipped"] += 1   # type: ignore[attr-defined]
+
+    counted_load.counting = True                        # type: ignore[attr-defined]
+    Pipeline.load = classmethod(counted_load)           # type: ignore[assignment]
+    Shipment.__setstate__ = arrived                     # type: ignore[attr-defined]
+
+
+def counted(dask_worker: object) -> dict[str, int]:
+    """On a Dask worker: what :func:`count_in_worker` counted so far."""
+    return dict(getattr(dask_worker, "printjournal_counts", {}))

@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from printjournal import cli, config
@@ -23,7 +24,7 @@ from printjournal.site import cluster
 from printjournal.site.plan import plan
 
 from .conftest import REPO, TmpProject
-from .site_helpers import KILLED_MARK, Collect, issue_dying_once
+from .site_helpers import KILLED_MARK, Collect, count_in_worker, counted, issue_dying_once
 from .test_site import DOT, ISSUE, article
 
 DASK = Path(sys.executable).parent / "dask"
@@ -135,6 +136,44 @@ def test_a_worker_killed_mid_render_does_not_stop_the_build(scheduler, cluster_m
     assert (summary.built, summary.failed, summary.problems) == (5, 0, ())
     assert {d.path for d in summary.downloads} >= {"issues/spring.pdf",
                                                    "issues/spring-print.pdf"}
+
+
+@pytest.mark.slow
+def test_warm_workers_keep_the_shared_files_and_pipeline_and_take_a_changed_layout(
+        scheduler, tmp_path):
+    import distributed
+
+    project = small_project(tmp_path / "project")
+
+    def build(expected: int) -> None:
+        summary = site.build_site(project.project(), project.root / "dist",
+                                  scheduler=scheduler, reporter=Collect())
+        assert (summary.built, summary.failed) == (expected, 0)
+
+    with distributed.Client(scheduler, set_as_default=False) as client:
+        client.wait_for_workers(2, timeout=120)    # one killed by a test before: back
+        client.run(count_in_worker)
+        build(3)
+        for slug in ("alpha", "beta", "gamma"):
+            project.article(slug, article(slug.title(), "Edited: a second build."))
+        build(3)
+        # six renders on two workers: each got the shared files and loaded the pipeline
+        # at most once (none at all when an earlier test left them warm)
+        for counts in client.run(counted).values():
+            assert counts["shipped"] <= 1 and counts["loaded"] <= 1, counts
+        layout = project.root / "layouts/article.html"
+        layout.write_text(layout.read_text().replace(
+            '{% include "article-content.html" %}',
+            '<p>Set by the changed layout.</p>\n{% include "article-content.html" %}'))
+        client.run(count_in_worker)
+        build(3)
+        after = list(client.run(counted).values())
+    # a new digest: sent to each worker once (before the renders), loaded where rendered
+    assert [c["shipped"] for c in after] == [1, 1]
+    assert 1 <= sum(c["loaded"] for c in after) <= 2 and max(c["loaded"] for c in after) == 1
+    for slug in ("alpha", "beta", "gamma"):
+        text = pypdf.PdfReader(project.root / f"dist/articles/{slug}.pdf").pages[0]
+        assert "Set by the changed layout." in text.extract_text()
 
 
 def test_a_scheduler_that_is_not_there_is_said_plainly(tmp_path, monkeypatch):

@@ -94,12 +94,15 @@ def article_inputs(article: Article, project: Project) -> list[Path]:
     return files
 
 
-def key(project: Project, files: Iterable[Path], *options: object) -> str:
+def key(project: Project, files: Iterable[Path], *options: object,
+        fingerprint: str | None = None) -> str:
     """The cache key of an output made from ``files`` with ``options``. Files are named
     relative to the project folder, so two clones of a project (on two machines of a
     cluster, say) share their keys, and taken in name order, each once, so two commands
-    that list an output's files in another order share its key (outputs.py)."""
-    digest = hashlib.sha256(project_fingerprint(project).encode())
+    that list an output's files in another order share its key (outputs.py).
+    ``fingerprint``: the project's :func:`project_fingerprint`, when the caller took it
+    once for many keys (it walks and stats ~180 files: a build's many outputs)."""
+    digest = hashlib.sha256((fingerprint or project_fingerprint(project)).encode())
     named = {Path(os.path.relpath(path, project.root)).as_posix(): path for path in files}
     for name in sorted(named):
         digest.update(f"\0{name}\0{file_hash(named[name])}".encode())

@@ -154,7 +154,8 @@ def _build_site(project: Project, out: Path, store: cache.RenderCache, jobs: int
     layouts = Layouts(project)              # a broken labels.toml stops everything here
     notices = notices if notices is not None else Notices()
     the_plan = plan(project, issue_builder, notices)
-    keys = {o.path: o.key(project) for o in the_plan.outputs}
+    fingerprint = cache.project_fingerprint(project)        # once: ~180 files to stat
+    keys = {o.path: o.key(project, fingerprint) for o in the_plan.outputs}
 
     outcomes: dict[str, Outcome] = {}
     tasks: list[Task] = []

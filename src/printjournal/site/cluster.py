@@ -4,17 +4,19 @@
 printjournal.toml) hands the build's renders to the Dask scheduler at ADDRESS
 instead of the local worker processes (work.py). Workers need no copy of the
 project: the files every output is made from (printjournal.toml, layouts/, fonts/,
-the press profile) reach each worker once per build, and each task carries
-its output's own files (the article and its images; an issue's manifest and what
-it names), all named relative to the project folder. A worker writes them into a
-folder of its own, named by their digest, and renders there; no absolute path of
-the submitting machine reaches a worker or an output. Workers send back the PDF's
-bytes; this process writes the render cache and the output folder, so workers need
-no write access to either.
+the press profile; their digest names them) are sent only to workers that do not
+hold them yet, and each worker keeps them unpacked, with one loaded pipeline, across
+tasks and builds (holder.py, a Dask WorkerPlugin this module registers). Each task
+carries its output's own files (the article and its images; an issue's manifest and
+what it names), all named relative to the project folder; a worker renders in its
+folder of the shared files, so no absolute path of the submitting machine reaches a
+worker or an output. Workers send back the PDF's bytes; this process writes the
+render cache and the output folder, so workers need no write access to either.
 
 A worker that dies mid-render (killed, out of memory) loses its task to another
 worker: Dask's scheduler runs it again, up to its ``allowed-failures`` setting;
-past that the output fails, not the build. distributed is imported only here.
+past that the output fails, not the build. distributed is imported only here
+(in :func:`run`) and in holder.py.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from .work import Outcome, Task
 
 CONNECT_SECONDS = 30     # to reach the scheduler: a cluster starting up may take this long
 PRESS_PROFILE = ".printjournal-press.icc"   # a press profile from outside the project, shipped
-_UNPACKED = ".unpacked"                     # written last in a worker's folder: it is whole
+PLUGIN = "printjournal"                     # the name of holder.Holder on the cluster
 
 
 @dataclass(frozen=True)
@@ -132,28 +134,26 @@ def run(tasks: list[Task], address: str) -> Iterator[Outcome]:
         return
     import distributed  # heavy: only a build sent to a cluster needs it
 
+    from .holder import Holder
+
     try:
         client = distributed.Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     with client:
         project, shared = portable(tasks[0].project)
-        # the project's files as a task's result, not scattered data: a worker that dies
-        # holding them loses nothing (the scheduler has the task and runs it again);
-        # each worker fetches them once
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", "Sending large graph", UserWarning)
-            sent = client.submit(_files, shared, pure=False,
-                                 key=f"printjournal-files-{shared.digest[:16]}")
+        client.register_plugin(Holder(), name=PLUGIN)   # kept on the workers across builds
+        held = client.run(_holds, shared.digest)
+        lacking = [worker for worker, holds in held.items() if not holds]
+        if lacking:       # only the workers without these files get them
+            client.run(_receive, shared, workers=lacking)
+        late = _Files(client, shared)
         futures: dict[Any, Task] = {}
         for task in tasks:
-            output, own = parcel(task.output, task.project.root)
-            future = client.submit(_render, output, project, sent, own, pure=False,
-                                   key=f"printjournal-{task.output.path}-{task.key[:16]}",
-                                   priority=int(task.output.cost))
-            futures[future] = task
-        for future in distributed.as_completed(futures, loop=client.loop):
-            task = futures[future]
+            futures[_submit(client, task, project, shared.digest, None)] = task
+        running = distributed.as_completed(futures, loop=client.loop)
+        for future in running:
+            task = futures.pop(future)
             try:
                 rendered, seconds = future.result()
             except Exception as exc:   # a worker died with it too often, or a bug
@@ -161,29 +161,70 @@ def run(tasks: list[Task], address: str) -> Iterator[Outcome]:
                     task.output.source, 0, f"the cluster could not build "
                     f"{task.output.path}: {type(exc).__name__}: {exc}"),))
                 continue
+            if rendered is None:       # its worker joined (or restarted) since: the files
+                again = _submit(client, task, project, shared.digest, late.future())
+                futures[again] = task
+                running.add(again)
+                continue
             yield rendered if isinstance(rendered, Outcome) else \
                 work.store(task, rendered, seconds)
+
+
+def _submit(client: Any, task: Task, project: Project, digest: str, files: Any) -> Any:
+    output, own = parcel(task.output, task.project.root)
+    return client.submit(_render, output, project, digest, own, files, pure=False,
+                         key=f"printjournal-{task.output.path}-{task.key[:16]}"
+                         f"{'-with-files' if files is not None else ''}",
+                         priority=int(task.output.cost))
+
+
+class _Files:
+    """The shared files as a task's result, made on first need, for a worker that does
+    not hold them yet: not scattered data, so a worker that dies holding them loses
+    nothing (the scheduler has the task and runs it again)."""
+
+    def __init__(self, client: Any, shared: Shipment) -> None:
+        self.client, self.shared, self.sent = client, shared, None
+
+    def future(self) -> Any:
+        if self.sent is None:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", "Sending large graph", UserWarning)
+                self.sent = self.client.submit(
+                    _files, self.shared, pure=False,
+                    key=f"printjournal-files-{self.shared.digest[:16]}")
+        return self.sent
 
 
 def _files(shipment: Shipment) -> Shipment:
     return shipment
 
 
-def _render(output: Output, project: Project, shared: Shipment, own: Shipment
-            ) -> tuple[Rendered | Outcome, float]:
+def _holds(digest: str, dask_worker: Any) -> bool:
+    return dask_worker.plugins[PLUGIN].holds(digest)
+
+
+def _receive(shared: Shipment, dask_worker: Any) -> None:
+    dask_worker.plugins[PLUGIN].receive(shared)
+
+
+def _render(output: Output, project: Project, digest: str, own: Shipment,
+            shared: Shipment | None) -> tuple[Rendered | Outcome | None, float]:
     """On a worker: the output's PDF (or its failed Outcome), and the seconds it took,
-    rendered in a folder of the worker's own holding the files shipped with it."""
+    rendered in the worker's folder of the shared files ``digest`` (unpacked from
+    ``shared`` if need be) with its own files added; None when the worker holds no
+    such files and ``shared`` is None (send them)."""
     import distributed
 
-    from ..pipeline import Pipeline
-
     started = time.perf_counter()
-    folder = Path(distributed.get_worker().local_directory) / "printjournal" / shared.digest[:24]
-    if not (folder / _UNPACKED).is_file():
-        shared.unpack(folder)
-        (folder / _UNPACKED).touch()
+    holder = distributed.get_worker().plugins[PLUGIN]
+    if shared is not None:
+        holder.receive(shared)
+    if not holder.holds(digest):
+        return None, 0.0
+    folder = holder.folder(digest)
     own.unpack(folder)
     args = tuple(folder / a if isinstance(a, Path) else a for a in output.args)
-    here = placed(project, folder)
-    rendered = work.render(dataclasses.replace(output, args=args), lambda: Pipeline.load(here))
+    rendered = work.render(dataclasses.replace(output, args=args),
+                           lambda: holder.pipeline(digest, project))
     return rendered, time.perf_counter() - started

@@ -46,8 +46,9 @@ class Output:
     listing: Listing
     cost: float = 1.0            # a guess at its render time, to start the longest first
 
-    def key(self, project: Project) -> str:
-        return cache.key(project, self.inputs, *self.options)
+    def key(self, project: Project, fingerprint: str | None = None) -> str:
+        """Its cache key (``fingerprint``: the project's, taken once for the build)."""
+        return cache.key(project, self.inputs, *self.options, fingerprint=fingerprint)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,92 @@
+"""On a Dask worker: the project's shared files unpacked and its pipeline loaded, kept
+across tasks and across builds.
+
+A build sent to a cluster (cluster.py) registers a :class:`Holder` under ``cluster.PLUGIN``
+on the cluster; Dask runs one in every worker, also in a worker that joins or is
+restarted later. It goes in with the files every output is made from (a
+``cluster.Shipment``: printjournal.toml, layouts/, fonts/, the press profile), named by
+their digest, and gives out, per digest, the folder they are unpacked in and one loaded
+:class:`~printjournal.pipeline.Pipeline` for a project placed in that folder. A changed
+layout or font is a new digest: a folder and a pipeline of its own. A worker keeps the
+last KEEP digests; older ones are dropped (their folder removed). Registering it again
+(every build does) keeps what each worker holds (``idempotent``).
+
+The shipment's files are written into the worker's own folder (Dask's
+``--local-directory``), removed when the worker stops.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from distributed import WorkerPlugin
+
+from ..model import Project
+from ..pipeline import Pipeline
+from .cluster import PLUGIN, Shipment, placed
+
+KEEP = 4                 # digests a worker keeps (folder and pipeline), the latest used
+
+
+class Holder(WorkerPlugin):
+    """One per worker: shared files by digest, unpacked, and their loaded pipelines."""
+
+    idempotent = True     # registered again by every build: the worker keeps its state
+
+    def __init__(self) -> None:
+        self.root: Path | None = None
+        self.folders: OrderedDict[str, Path] = OrderedDict()
+        self.pipelines: dict[tuple[str, Project], Pipeline] = {}
+        self.lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}         # sent to the workers empty (a lock does not pickle)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()
+
+    def setup(self, worker: Any) -> None:
+        self.root = Path(worker.local_directory) / PLUGIN
+
+    def holds(self, digest: str) -> bool:
+        """Whether this worker has the shared files of ``digest`` unpacked."""
+        with self.lock:
+            return digest in self.folders
+
+    def receive(self, shared: Shipment) -> None:
+        """Unpack ``shared`` (kept: the latest KEEP digests)."""
+        assert self.root is not None, "the plugin was not set up on a worker"
+        with self.lock:
+            if shared.digest in self.folders:
+                return
+            folder = self.root / shared.digest[:24]
+            shared.unpack(folder)
+            self.folders[shared.digest] = folder
+            while len(self.folders) > KEEP:
+                old, gone = self.folders.popitem(last=False)
+                self.pipelines = {k: p for k, p in self.pipelines.items() if k[0] != old}
+                shutil.rmtree(gone, ignore_errors=True)
+
+    def pipeline(self, digest: str, project: Project) -> Pipeline | None:
+        """The pipeline of the portable ``project`` placed in the folder of ``digest``,
+        loaded on first use; None when this worker does not hold ``digest``. Raises
+        what loading raises (a PrintjournalError for a broken layout)."""
+        with self.lock:
+            folder = self.folders.get(digest)
+            if folder is None:
+                return None
+            self.folders.move_to_end(digest)
+            found = self.pipelines.get((digest, project))
+            if found is None:
+                found = Pipeline.load(placed(project, folder))
+                self.pipelines[digest, project] = found
+            return found
+
+    def folder(self, digest: str) -> Path:
+        """The folder the shared files of ``digest`` are unpacked in (held)."""
+        with self.lock:
+            return self.folders[digest]
