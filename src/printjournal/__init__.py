@@ -54,8 +54,8 @@ _FROM = {   # public name → the module that defines it
     "output_path": "outputs", "RenderCache": "cache",
     **{name: "errors" for name in (
         "PrintjournalError", "ConfigError", "ContentError", "LayoutError", "RenderError",
-        "AssemblyError", "OutputError", "ClusterError", "ReviewError", "OptionError",
-        "Problem", "Notice", "Notices")},
+        "PlacementError", "AssemblyError", "OutputError", "ClusterError", "ReviewError",
+        "OptionError", "Problem", "Notice", "Notices")},
 }
 
 __all__ = ["__version__", "build_leaflet", "load_project", *_FROM]
