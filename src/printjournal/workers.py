@@ -104,12 +104,44 @@ class Executor(Protocol):
 
 
 class _Ticket:
-    """A submitted job's link to the worker running it, for :meth:`WorkerPool.cancel`."""
+    """A submitted job's link to the worker running it, for :meth:`WorkerPool.cancel`
+    (``lock``: the pool's, which guards every ticket)."""
 
-    def __init__(self) -> None:
+    def __init__(self, lock: threading.Lock) -> None:
+        self.lock = lock
         self.cancelled = False             # cancel asked
         self.killed = False                # its worker was killed for it
         self.worker: _Worker | None = None
+
+    def stop(self) -> None:
+        """Cancel: kill the worker running the job, if one is (with the lock held)."""
+        self.cancelled = True
+        if self.worker is not None:
+            self.killed = True
+            self.worker.kill()
+
+    def call(self, worker: _Worker, seconds: int, job: Callable[..., Any],
+             args: tuple[Any, ...]) -> Any:
+        """The job in ``worker``, known to :meth:`stop` while it runs."""
+        with self.lock:
+            if self.cancelled:
+                raise JobCancelledError("cancelled before it began")
+            self.worker = worker
+        try:
+            result = worker.call(seconds, job, args)
+        except Exception:
+            if not self._let_go():
+                raise
+        else:
+            if not self._let_go():
+                return result
+        raise JobCancelledError("cancelled while it ran")
+
+    def _let_go(self) -> bool:
+        """The job's worker is no longer stop's to kill: was it killed meanwhile?"""
+        with self.lock:
+            self.worker = None
+            return self.killed
 
 
 class WorkerPool:
@@ -139,7 +171,7 @@ class WorkerPool:
     def submit(self, job: Callable[..., Any], *args: Any) -> Future[Any]:
         """``job(state, *args)`` in a worker when one is free: its future (which
         :meth:`cancel` can stop)."""
-        ticket = _Ticket()
+        ticket = _Ticket(self._lock)
         with self._lock:
             if self._threads is None:
                 self._threads = ThreadPoolExecutor(self.limits.workers,
@@ -161,10 +193,7 @@ class WorkerPool:
             ticket = self._tickets.get(future)
             if ticket is None or future.done():
                 return False
-            ticket.cancelled = True
-            if ticket.worker is not None:
-                ticket.killed = True
-                ticket.worker.kill()
+            ticket.stop()
         return True
 
     def load(self) -> int:
@@ -219,29 +248,10 @@ class WorkerPool:
 
     def _call(self, ticket: _Ticket | None, worker: _Worker | None,
               job: Callable[..., Any], args: tuple[Any, ...]) -> Any:
-        """The job in ``worker``, known to :meth:`cancel` while it runs."""
         assert worker is not None             # made fresh by _run
         if ticket is None:
             return worker.call(self.limits.seconds, job, args)
-        with self._lock:
-            if ticket.cancelled:
-                raise JobCancelledError("cancelled before it began")
-            ticket.worker = worker
-        try:
-            result = worker.call(self.limits.seconds, job, args)
-        except Exception:
-            if not self._let_go(ticket):
-                raise
-        else:
-            if not self._let_go(ticket):
-                return result
-        raise JobCancelledError("cancelled while it ran")
-
-    def _let_go(self, ticket: _Ticket) -> bool:
-        """The job's worker no longer cancel's to kill: was it killed meanwhile?"""
-        with self._lock:
-            ticket.worker = None
-            return ticket.killed
+        return ticket.call(worker, self.limits.seconds, job, args)
 
     def _forget(self, future: Future[Any]) -> None:
         with self._lock:
