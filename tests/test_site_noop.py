@@ -168,3 +168,20 @@ def test_strict_takes_the_normal_path_and_makes_the_warning_an_error(root, monke
     assert any("--strict makes it an error" in str(p) for p in report.summary.problems)
     build(root, Notices(strict=True))
     assert loads.count == 2            # a build with problems is never replayed
+
+
+def test_an_article_edited_while_the_build_runs_is_not_replayed(root, monkeypatch):
+    path = root / "content/articles/beta.md"
+    real = content.load_articles
+
+    def loading_then_edited(*args, **kwargs):
+        loaded = real(*args, **kwargs)
+        monkeypatch.setattr(content, "load_articles", real)
+        path.write_text(path.read_text() + "\nWritten as the build ran.\n")
+        return loaded
+    monkeypatch.setattr(content, "load_articles", loading_then_edited)
+    (root / "content/articles/gamma.md").write_text(article("Gamma", "Other words [@one]."))
+    assert "articles/gamma.pdf" in build(root).paths("built")
+    loads = Loads(monkeypatch)
+    build(root)
+    assert loads.count == 1          # not replayed: the digest was not recorded

@@ -158,11 +158,13 @@ def _build_site(project: Project, out: Path, store: cache.RenderCache, jobs: int
     workers.remove_stale_folders()
     record = Record.load(record_path)
     notices = notices if notices is not None else Notices()
-    options = noop.Options(out, notices.strict, _named(issue_builder or plan_module.ISSUE_BUILDER))
+    options = noop.Options(out, notices.strict, _named(issue_builder or plan_module.ISSUE_BUILDER),
+                           noop.today())
     if not clean:
         replayed = noop.replay(record_path, project, options, record)
         if replayed is not None:
             return _replay(out, record, replayed, notices, reporter, started)
+    inputs = noop.snapshot(record_path, project, options)
     noop.forget(record_path)
     layouts = Layouts(project)              # a broken labels.toml stops everything here
     the_plan = plan(project, issue_builder, notices)
@@ -209,7 +211,7 @@ def _build_site(project: Project, out: Path, store: cache.RenderCache, jobs: int
         noop.remember(record_path, project, options, Record(kept, pages),
                       noop.extra_inputs(project, {p for o in the_plan.outputs
                                                   for p in o.inputs}),
-                      notices.found, len(the_plan.outputs))
+                      notices.found, len(the_plan.outputs), inputs)
     reporter.finish(summary)
     return summary
 

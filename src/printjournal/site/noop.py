@@ -57,6 +57,7 @@ class Options:
     out: Path
     strict: bool
     issue_builder: str       # its module and name, or "none"
+    day: dt.date             # :func:`today` as the build started
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def inputs_digest(project: Project, options: Options, extra: Iterable[str]) -> s
     per (path, size, mtime) by :func:`cache.file_hash`."""
     digest = hashlib.sha256(f"{VERSION}\0{cache.project_fingerprint(project)}\0"
                             f"{options.out}\0{options.strict}\0{options.issue_builder}\0"
-                            f"{today().isoformat()}".encode())
+                            f"{options.day.isoformat()}".encode())
     content = sorted(p for p in project.content_dir.rglob("*") if p.is_file())
     named = {p.relative_to(project.root).as_posix(): p for p in content}
     named |= {name: project.root / name for name in extra}
@@ -113,9 +114,26 @@ def _pdfs(out: Path) -> list[str]:
     return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
 
 
+def snapshot(record_path: Path, project: Project, options: Options) -> tuple[list[str], str]:
+    """The inputs as a build starts: the last build's other input files, and the digest
+    with them (:func:`remember` takes it, to see whether an input changed meanwhile)."""
+    try:
+        extra = [str(name) for name in json.loads(
+            _path(record_path).read_text(encoding="utf-8"))["extra"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        extra = []
+    return extra, inputs_digest(project, options, extra)
+
+
 def remember(record_path: Path, project: Project, options: Options, record: Record,
-             extra: list[str], warnings: Iterable[Notice], outputs: int) -> None:
-    """Write the digest and result of a build that had no problem (see the module)."""
+             extra: list[str], warnings: Iterable[Notice], outputs: int,
+             started: tuple[list[str], str]) -> None:
+    """Write the digest and result of a build that had no problem (see the module);
+    nothing if an input changed while it ran (``started``: its :func:`snapshot`): the
+    outputs may be of the old bytes, the next build takes the normal path."""
+    if inputs_digest(project, options, started[0]) != started[1]:
+        log.debug("an input changed during the build: no no-op digest recorded")
+        return
     pages = {}
     for page in record.pages:
         with contextlib.suppress(OSError):
