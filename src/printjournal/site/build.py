@@ -17,6 +17,11 @@ each output's key and file; an output whose key and file are unchanged is
 reused, anything else is rebuilt, and a PDF whose key is in the render cache
 is copied from there instead of rendered again.
 
+No-op: a build whose inputs digest (noop.py: content/, layouts, fonts, config, code,
+press profile, options, today's date) is the last clean build's, and whose recorded
+files are all there with their bytes, loads no article: it gives that build's warnings
+and counts again.
+
 Failures stay local: an article that cannot be loaded or rendered is reported
 as ``path:line: message`` and everything else is built; its last good PDF
 stays in place (every write is atomic) and stays in the manifest.
@@ -48,7 +53,8 @@ from ..model import Project
 from ..pipeline import Pipeline
 from ..render import Renderer
 from ..templating import Layouts
-from . import cluster, work
+from . import cluster, noop, work
+from . import plan as plan_module
 from . import record as records
 from .plan import IssueBuilder, plan
 from .record import Record
@@ -151,8 +157,16 @@ def _build_site(project: Project, out: Path, store: cache.RenderCache, jobs: int
         files.remove_stale_temps(folder)
     workers.remove_stale_folders()
     record = Record.load(record_path)
-    layouts = Layouts(project)              # a broken labels.toml stops everything here
     notices = notices if notices is not None else Notices()
+    options = noop.Options(out, notices.strict, _named(issue_builder or plan_module.ISSUE_BUILDER),
+                           noop.today())
+    if not clean:
+        replayed = noop.replay(record_path, project, options, record)
+        if replayed is not None:
+            return _replay(out, record, replayed, notices, reporter, started)
+    inputs = noop.snapshot(record_path, project, options)
+    noop.forget(record_path)
+    layouts = Layouts(project)              # a broken labels.toml stops everything here
     the_plan = plan(project, issue_builder, notices)
     fingerprint = cache.project_fingerprint(project)        # once: ~180 files to stat
     keys = {o.path: o.key(project, fingerprint) for o in the_plan.outputs}
@@ -193,6 +207,29 @@ def _build_site(project: Project, out: Path, store: cache.RenderCache, jobs: int
                       failed=statuses.count("failed") + len(the_plan.failed_sources),
                       removed=removed, seconds=time.perf_counter() - started,
                       problems=tuple(problems), downloads=found, warnings=notices.found)
+    if not summary.problems and not summary.failed:
+        noop.remember(record_path, project, options, Record(kept, pages),
+                      noop.extra_inputs(project, {p for o in the_plan.outputs
+                                                  for p in o.inputs}),
+                      notices.found, len(the_plan.outputs), inputs)
+    reporter.finish(summary)
+    return summary
+
+
+def _named(builder: IssueBuilder | None) -> str:
+    return "none" if builder is None else f"{builder.__module__}.{builder.__qualname__}"
+
+
+def _replay(out: Path, record: Record, replayed: noop.Replay, notices: Notices,
+            reporter: Reporter, started: float) -> Summary:
+    """The no-op build: the last build's warnings and counts, no article loaded."""
+    notices.extend(replayed.warnings)
+    reporter.start(replayed.outputs, 0)
+    reporter.problems(notices.found)
+    found = tuple(sorted((r.download for r in record.outputs.values()), key=lambda d: d.path))
+    summary = Summary(out=out, built=0, reused=replayed.outputs, failed=0, removed=0,
+                      seconds=time.perf_counter() - started, problems=(), downloads=found,
+                      warnings=notices.found)
     reporter.finish(summary)
     return summary
 
