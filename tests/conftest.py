@@ -27,6 +27,22 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parent.parent
 
 
+def count_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, the content file named by each WeasyPrint render (``Renderer.pdf``),
+    in the list returned: what a test of the render cache counts."""
+    from printjournal.render import Renderer
+
+    renders: list[str] = []
+    real = Renderer.pdf
+
+    def counted(self, html, name, **options):
+        renders.append(str(name))
+        return real(self, html, name, **options)
+
+    monkeypatch.setattr(Renderer, "pdf", counted)
+    return renders
+
+
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing in printjournal may reach the network: any connection fails the test."""

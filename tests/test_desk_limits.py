@@ -14,6 +14,7 @@ from printjournal.deskresult import HeldLeaflets, Made
 from printjournal.errors import Notices
 from printjournal.shelf import Shelf
 
+from .conftest import count_renders
 from .test_web import InlinePool, error_page, form_problems
 from .test_web_big import BIG
 
@@ -78,7 +79,6 @@ def test_a_leaflet_whose_parts_are_made_is_not_too_big_whatever_its_length(
         project, pool, monkeypatch):
     """A leaflet is assembled from parts kept in the render cache: once they are there it
     is only assembled, so only what would be rendered now counts against the limit."""
-    from printjournal.render import Renderer
 
     refused = post(client(project, pool, max_pages=0), ["small"])
     assert refused.status_code == 400
@@ -87,14 +87,7 @@ def test_a_leaflet_whose_parts_are_made_is_not_too_big_whatever_its_length(
     request = leaflet.LeafletRequest(("small",), clinic="bay", paper="A4")
     leaflet.leaflet(pool.worker.pipeline, request, TODAY, leaflet.Personal("A Patient"),
                     pool.worker.store)
-    renders: list[str] = []
-    real = Renderer.pdf
-
-    def counted(self, html, name, **options):
-        renders.append(str(name))
-        return real(self, html, name, **options)
-
-    monkeypatch.setattr(Renderer, "pdf", counted)
+    renders = count_renders(monkeypatch)
     made = post(client(project, pool, max_pages=0), ["small"])
     assert made.status_code == 303, form_problems(made)
     # assembled from the cache: only the patient's name, never stored, is rendered

@@ -9,6 +9,8 @@ from printjournal import web
 from printjournal.deskguard import DeskAccess
 from printjournal.site import build as site
 
+from .conftest import count_renders
+
 ROWS = "\n".join(f"| {n} | row {n} of a table far too long to render in a second |"
                  for n in range(3000))
 BIG = f"""\
@@ -57,15 +59,7 @@ def test_a_preview_comes_from_the_website_builds_pdf(sample_project, tmp_path, m
     project.article("small")
     loaded = project.project()
     site.build_site(loaded, loaded.root / "dist", jobs=1)
-    from printjournal.render import Renderer
-    renders: list[str] = []
-    real = Renderer.pdf
-
-    def counted(self, html, name, **options):
-        renders.append(str(name))
-        return real(self, html, name, **options)
-
-    monkeypatch.setattr(Renderer, "pdf", counted)
+    renders = count_renders(monkeypatch)
 
     class InProcess:
         def __init__(self) -> None:
