@@ -54,7 +54,8 @@ class Item:
     disclaimer: str
     id_prefix: str
     state: ReviewState    # REVIEWED, OVERDUE or UNREVIEWED (its value: a CSS class)
-    qr: str               # SVG data URI of the article's canonical URL
+    qr: str               # SVG data URI of the article's canonical URL ("" in a part
+                          # without the closing panel, which alone prints them)
     stale: str = ""       # a stale translation's note (translations.py), printed per page
     read_next: tuple[PrintedLink, ...] = ()   # the addresses it prints at its end
 
@@ -98,6 +99,7 @@ def leaflet_html(pipeline: Pipeline, articles: Sequence[Article],
     project, layouts = pipeline.project, pipeline.layouts
     lang = lang or leaflet_lang(project, articles)
     shown = range(len(articles)) if part is None else range(part, part + 1)
+    closes = shown[-1] == len(articles) - 1     # only the closing panel prints the QR codes
     items = []
     for number, (article, state) in enumerate(zip(articles, states, strict=True), start=1):
         prefix = f"a{number}-" if part is None else "a-"
@@ -107,12 +109,12 @@ def leaflet_html(pipeline: Pipeline, articles: Sequence[Article],
             article=article, body=Markup(prefix_ids(body.html, prefix) if body else ""),
             labels=layouts.labels(article.lang),
             disclaimer=project.journal.disclaimer_for(article.lang),
-            id_prefix=prefix, state=state, qr=qr_data_uri(article.url),
+            id_prefix=prefix, state=state, qr=qr_data_uri(article.url) if closes else "",
             stale=stale[number - 1] if stale else "", read_next=body.links if body else ()))
     chosen = [items[i] for i in shown]
     return layouts.render(
         "leaflet.html", journal=project.journal, clinic=clinic, items=items, shown=chosen,
-        opens=shown[0] == 0, closes=shown[-1] == len(items) - 1, side=side,
+        opens=shown[0] == 0, closes=closes, side=side,
         labels=layouts.labels(lang), disclaimer=project.journal.disclaimer_for(lang),
         lang=lang, title=leaflet_title([item.article for item in chosen], clinic),
         printed=today, style=style, personal_slot=personal_slot, paper=paper,
