@@ -90,6 +90,7 @@ def _worker_main(conn: Connection, start: Callable[..., Any], start_args: tuple[
         if message is None:            # the pool is done with this worker
             return
         seconds, job, args = message
+        conn.send(("started", None))   # the job reached this worker: from now on it may run
         timed_out.clear()
         signal.alarm(seconds)
         try:
@@ -202,7 +203,8 @@ class _Worker:
             self.ready = True
         try:
             self.conn.send((seconds, job, args))
-        except (OSError, ConnectionError, EOFError):
+            self._receive(seconds + 10)     # "started": without it, the job never ran
+        except (OSError, ConnectionError, EOFError, WorkerLostError):
             raise _NotStartedError from None
         self.jobs += 1
         status, value = self._receive(seconds + 10)
