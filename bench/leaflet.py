@@ -65,7 +65,8 @@ def main() -> None:
     articles = leaflet.select_articles(project, SLUGS)
     states = leaflet.governance(project, articles, TODAY, False)
     html = leaflet.leaflet_html(pipeline, articles, states, leaflet.find_clinic(project, None),
-                                "A4", TODAY, style=STANDARD, personal_slot="note")
+                                "A4", lambda lang: pipeline.layouts.labels(lang).date(TODAY),
+                                style=STANDARD, personal_slot="note")
     base_url = project.layouts_dir.as_uri() + "/"
 
     def bare() -> None:

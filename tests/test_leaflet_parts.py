@@ -115,8 +115,10 @@ def _left_edge(pdf: Path, page: int) -> float:
 
 def test_a_cold_leaflet_renders_each_part_once_in_order(made):
     _, renders = made["short-middle-end"]
-    # each article once, then the sheet the page numbers are drawn from
-    assert renders == ["short", "middle", "end", "layouts"]
+    # the sheet the widest date of the year is measured on (the parts print it where the
+    # day's date goes), each article once, then the sheet the page numbers and the day's
+    # date are drawn from
+    assert renders == ["layouts", "short", "middle", "end", "layouts"]
 
 
 def test_a_warm_leaflet_renders_nothing_and_is_the_same_file(made):

@@ -52,7 +52,8 @@ def front_boxes(worker: Any, paper: str, style: str, booklet: bool) -> FrontBoxe
     sizes = []
     for slot in ("name", "note"):
         html = leaflet_html(pipeline, [empty], [ReviewState.REVIEWED],
-                            find_clinic(project, None), paper, dt.date.today(),
+                            find_clinic(project, None), paper,
+                            lambda lang: pipeline.layouts.labels(lang).date(dt.date.today()),
                             style=styles.style(style), personal_slot=slot, booklet=booklet)
         data = pipeline.renderer.pdf(html, Path("layouts/leaflet.html"), page_area=False).data
         with open_pdf(data) as pdf:

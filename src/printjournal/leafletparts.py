@@ -6,9 +6,13 @@ alone: the first part also opens the leaflet (the clinic's front band, the box t
 personal layer goes into), the last closes it (the closing panel, a QR code for every
 article). Each part is kept in the render cache under its own key (:func:`part_key`), so
 an article printed in many leaflets is rendered once for each way it can look: its
-review state, stale note, the clinic, paper, style, date printed, whether it opens or
-closes the leaflet, booklet, the leaflet's language, and the side its first page falls
-on (left and right pages have other margins and mirrored furniture). Part k starts on
+review state, stale note, the clinic, paper, style, the year it is printed in, whether
+it opens or closes the leaflet, booklet, the leaflet's language, and the side its first
+page falls on (left and right pages have other margins and mirrored furniture).
+Not the day: the date printed in the governance stamp is a slot too (below), so a part
+made one day serves every later day of the year, and parts can be made ahead. The review
+state does follow the day (reviewed, then overdue the day after the next review date):
+it stays in the key, so an article turning overdue is rendered again, marked. Part k starts on
 the page after part k-1 ends, so its side follows from the page counts of the parts
 before it: parts are made in order, a cached part only read and counted.
 
@@ -16,7 +20,11 @@ The parts are assembled by :mod:`printjournal.pdf.assemble` (one structure tree,
 bookmarks, destinations ``<part>/<anchor>``, parts named "1", "2", ... in order); "Page X
 of Y" is a slot in each part (:func:`printjournal.pdf.folios.mark_lines`) that the
 assembly fills with the leaflet's numbers, drawn by WeasyPrint on a small sheet that is
-cached too. A warm leaflet renders nothing.
+cached too. The printed date is such a slot (:mod:`printjournal.pdf.dateslot`): a part
+prints :func:`widest_date` of its year in the article's language, and the assembly
+draws the day's date on the same sheet and puts it there, the document's metadata
+dates being the assembly's too. A warm leaflet renders nothing; the first leaflet of a
+new day renders only that sheet.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from markupsafe import Markup
 
 from . import cache, markup
 from .errors import PlacementError, Problem, RenderError
+from .makeup import unbroken
 from .model import Article, Clinic, PrintedLink, Project, ReviewState
 from .pipeline import Pipeline
 from .styles import LeafletStyle
@@ -56,6 +65,7 @@ class Item:
     state: ReviewState    # REVIEWED, OVERDUE or UNREVIEWED (its value: a CSS class)
     qr: str               # SVG data URI of the article's canonical URL ("" in a part
                           # without the closing panel, which alone prints them)
+    date_slot: str = ""   # the date the governance stamp prints (a part: a placeholder)
     stale: str = ""       # a stale translation's note (translations.py), printed per page
     read_next: tuple[PrintedLink, ...] = ()   # the addresses it prints at its end
 
@@ -89,13 +99,16 @@ def prefix_ids(html: str, prefix: str) -> str:
 
 def leaflet_html(pipeline: Pipeline, articles: Sequence[Article],
                  states: Sequence[ReviewState],
-                 clinic: Clinic, paper: str, today: dt.date, *, style: LeafletStyle,
+                 clinic: Clinic, paper: str, dates: Callable[[str], str], *,
+                 style: LeafletStyle,
                  personal_slot: str, stale: Sequence[str] = (), booklet: bool = False,
                  part: int | None = None, side: str = "", lang: str | None = None) -> str:
     """The leaflet as one HTML document (without any personal text), or only its ``part``
     (0-based: that article, opening and/or closing the leaflet as its place says) with
     its first page on ``side``; for a ``booklet`` the closing panel is a page of its own,
-    the back cover. ``lang``: the leaflet's language (default: from the articles)."""
+    the back cover. ``dates``: by language, the date the stamp prints (a part: the
+    placeholder, :func:`widest_date`). ``lang``: the leaflet's language (default: from
+    the articles)."""
     project, layouts = pipeline.project, pipeline.layouts
     lang = lang or leaflet_lang(project, articles)
     shown = range(len(articles)) if part is None else range(part, part + 1)
@@ -110,14 +123,15 @@ def leaflet_html(pipeline: Pipeline, articles: Sequence[Article],
             labels=layouts.labels(article.lang),
             disclaimer=project.journal.disclaimer_for(article.lang),
             id_prefix=prefix, state=state, qr=qr_data_uri(article.url) if closes else "",
-            stale=stale[number - 1] if stale else "", read_next=body.links if body else ()))
+            stale=stale[number - 1] if stale else "", read_next=body.links if body else (),
+            date_slot=dates(article.lang) if body else ""))
     chosen = [items[i] for i in shown]
     return layouts.render(
         "leaflet.html", journal=project.journal, clinic=clinic, items=items, shown=chosen,
         opens=shown[0] == 0, closes=closes, side=side,
         labels=layouts.labels(lang), disclaimer=project.journal.disclaimer_for(lang),
         lang=lang, title=leaflet_title([item.article for item in chosen], clinic),
-        printed=today, style=style, personal_slot=personal_slot, paper=paper,
+        style=style, personal_slot=personal_slot, paper=paper,
         booklet=booklet)
 
 
@@ -150,7 +164,7 @@ def part_key(project: Project, shape: Shape, index: int, side: str, slot: str) -
     closing = tuple((a.running_title, a.url) for a in shape.articles) if closes else ()
     return cache.key(project, files, "leaflet-part", article.slug, shape.clinic,
                      shape.paper, shape.style.name, shape.states[index], shape.stale[index],
-                     shape.today.isoformat(), slot if opens else None, opens, closing,
+                     shape.today.year, slot if opens else None, opens, closing,
                      shape.booklet, shape.lang, side)
 
 
@@ -197,18 +211,26 @@ def assembled(pipeline: Pipeline, shape: Shape, slot: str,
                 f"{'; '.join(a.title for a in shape.articles)}",
         lang=shape.lang, date=shape.today,
         keywords=", ".join(dict.fromkeys(t for a in shape.articles for t in a.tags)),
-        page_word=labels.page))
+        page_word=labels.page),
+        dates={a.lang: unbroken(pipeline.layouts.labels(a.lang).date(shape.today))
+               for a in shape.articles})
     rendered: list[int] = []
     names: list[str] = []
     failed: list[Problem] = []
     page = 1
+    widest: dict[str, str] = {}
+
+    def placeholder(lang: str) -> str:
+        if lang not in widest:
+            widest[lang] = widest_date(pipeline, store, lang, shape.today.year)
+        return widest[lang]
     for index, article in enumerate(shape.articles):
         side = first_side(page, shape.lang, direction)
 
         def make_html(index: int = index, side: str = side) -> str:
             rendered.append(index)
             return leaflet_html(pipeline, shape.articles, shape.states, shape.clinic,
-                                shape.paper, shape.today, style=shape.style,
+                                shape.paper, placeholder, style=shape.style,
                                 personal_slot=slot, stale=shape.stale,
                                 booklet=shape.booklet, part=index, side=side,
                                 lang=shape.lang)
@@ -238,13 +260,41 @@ def assembled(pipeline: Pipeline, shape: Shape, slot: str,
     return Made(assembler.write(names, stamps), rendered)
 
 
+def widest_date(pipeline: Pipeline, store: cache.RenderCache | None, lang: str,
+                year: int) -> str:
+    """The widest date of ``year`` as the governance stamp prints it in ``lang``
+    (``labels.toml``'s ``date_format`` and ``months``, no-break spaces): its widest day
+    number with its widest month, each drawn by WeasyPrint in ``--font-display``
+    (layouts/print.css), the family the stamp and the "About this information" box print
+    the date in, on one sheet kept in ``store``. Widths scale with the font size, so the
+    widest at 10 pt is the widest at any size; a date is its pieces side by side (the
+    bundled fonts kern nothing across the space or mark between them). A part prints it
+    where the day's date goes (pdf/dateslot.py)."""
+    labels = pipeline.layouts.labels(lang)
+    days = [(_MEASURED, str(day)) for day in range(1, 32)]
+    months = [(_MEASURED, str(month)) for month in labels.months]
+    drawn = drawn_stamps(pipeline, store, days + months, lang, "leaflet-date-widths",
+                         sheets=("fonts.css", "print.css"))
+
+    def widest(requests: list[tuple[str, str]]) -> int:
+        return max(range(len(requests)), key=lambda i: (drawn.stamps[requests[i]].width, -i))
+
+    return unbroken(str(labels.date_format).format(
+        day=widest(days) + 1, month=labels.months[widest(months)], year=year))
+
+
+_MEASURED = "font-family: var(--font-display); font-size: 10pt; font-weight: 400"
+
+
 def drawn_stamps(pipeline: Pipeline, store: cache.RenderCache | None,
-                 requests: Sequence[tuple[str, str]], lang: str, kind: str) -> folios.Stamps:
+                 requests: Sequence[tuple[str, str]], lang: str, kind: str,
+                 sheets: Sequence[str] = ("fonts.css",)) -> folios.Stamps:
     """Each (style, text) of ``requests`` as WeasyPrint draws it, on one sheet kept in
-    ``store`` under its HTML (``kind`` names what the sheet is for)."""
+    ``store`` under its HTML (``kind`` names what the sheet is for; ``sheets``: the
+    stylesheets of layouts/ it links)."""
     from .pdf import folios
 
-    html = folios.stamp_sheet_html(requests, lang)
+    html = folios.stamp_sheet_html(requests, lang, sheets)
     key = cache.key(pipeline.project, [], kind, hashlib.sha256(html.encode()).hexdigest())
     data = store.get(key) if store is not None else None
     if data is None:

@@ -82,8 +82,9 @@ class _Copied:
 class Assembler:
     """Collects parts (in any order, as they are rendered) and writes the whole."""
 
-    def __init__(self, metadata: Metadata) -> None:
+    def __init__(self, metadata: Metadata, dates: dict[str, str] | None = None) -> None:
         self.metadata = metadata
+        self.dates = dates or {}   # by language: what a leaflet's date slots print
         self.writer = pypdf.PdfWriter()
         self.writer.pdf_header = PDF_HEADER   # pypdf starts at 1.3; PDF/UA-1 needs 1.7
         self.copied: dict[str, _Copied] = {}
@@ -161,6 +162,8 @@ class Assembler:
             for slot in copied.slots:
                 if slot.kind == "folio":
                     text = slot.printed(starts[name] + slot.page, total)
+                elif slot.kind == "date":
+                    text = slot.dated(self.dates)
                 elif slot.target in targets:
                     text = str(targets[slot.target])
                     if len(text) != len(slot.text):

@@ -1,4 +1,5 @@
-"""A laid-out folio line in ("Page 2 of 5"), its form out ("Page {page} of {pages}").
+"""A laid-out folio line in ("Page 2 of 5"), its form ("Page {page} of {pages}") and the
+CSS that draws it again (its font: :func:`style_of`) out.
 
 A leaflet's parts are rendered on their own (leafletparts.py), so the page numbers a part
 prints are its own; folios.py records each such line as a slot with this form, and the
@@ -7,13 +8,24 @@ assembly prints the whole document's numbers in it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..errors import LayoutError, Problem
 
 _SOURCE = Path("layouts")   # slot problems are layout problems
+_STYLE_PROPERTIES = (
+    "font_family", "font_size", "font_weight", "font_style", "font_stretch",
+    "font_variant_numeric", "font_variant_caps", "font_variant_position",
+    "font_variant_ligatures", "font_variant_alternates", "font_variant_east_asian",
+    "font_feature_settings", "font_variation_settings", "font_kerning",
+    "font_language_override", "letter_spacing",
+)
+
+
 def line_form(text: str, counters: Sequence[tuple[str, str]],
               numbers: tuple[int, int]) -> str:
     """``text`` (a laid-out folio line of a page, say "Page 2 of 5") with its last
@@ -32,3 +44,23 @@ def line_form(text: str, counters: Sequence[tuple[str, str]],
         at = run.end()
     form.append(text[at:].replace("{", "{{").replace("}", "}}"))
     return "".join(form)
+
+
+def style_of(style: Any) -> str:
+    """CSS declarations that draw text in the font of a computed ``style``."""
+    declarations = []
+    for name in _STYLE_PROPERTIES:
+        value = style[name]
+        if name == "font_family":
+            text = ", ".join(json.dumps(family) for family in value)
+        elif name in ("font_feature_settings", "font_variation_settings") \
+                and isinstance(value, tuple):
+            text = ", ".join(f"{json.dumps(tag)} {number}" for tag, number in value)
+        elif isinstance(value, tuple):
+            text = " ".join(str(v) for v in value)
+        elif isinstance(value, float | int) and name in ("font_size", "letter_spacing"):
+            text = f"{value:.4f}px"
+        else:
+            text = str(value)
+        declarations.append(f"{name.replace('_', '-')}: {text}")
+    return "; ".join(declarations)

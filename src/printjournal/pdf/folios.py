@@ -31,7 +31,8 @@ and :func:`stamp` puts the number's text-showing operators in place of the
 placeholder's, on the same baseline and inside the same marked-content sequence:
 the structure tree is untouched and a screen reader, a search and a copy all get
 the real number. The sheet depends only on the slot styles, so it is drawn once
-and then taken from the render cache, whatever the page numbers become.
+and then taken from the render cache, whatever the page numbers become. A leaflet's
+printed date is a third kind of slot, ``date`` (dateslot.py), stamped the same way.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from weasyprint.formatting_structure import boxes
 
 from ..errors import AssemblyError, LayoutError, Problem
 from ..pagearea import page_box
+from . import dateslot
 from .finishers import (
     compact_structure,
     leader_positions,
@@ -59,19 +61,12 @@ from .finishers import (
     marked_content_by_position,
     text_as_artifacts,
 )
-from .folioline import line_form
+from .folioline import line_form, style_of
 from .objects import ISSUE, add_object, object_map, page_stream
 
 SLOTS_KEY = "PjSlots"
 STAMPS_KEY = "PjStamps"
 FOLIO_CONTENT = (("counter()", ("page", "decimal")),)
-_STYLE_PROPERTIES = (
-    "font_family", "font_size", "font_weight", "font_style", "font_stretch",
-    "font_variant_numeric", "font_variant_caps", "font_variant_position",
-    "font_variant_ligatures", "font_variant_alternates", "font_variant_east_asian",
-    "font_feature_settings", "font_variation_settings", "font_kerning",
-    "font_language_override", "letter_spacing",
-)
 _SOURCE = Path("layouts")   # slot problems are layout problems
 _SLOT = re.compile(rb"/PjSlot (\d+)")
 _TEXT_OBJECT = re.compile(rb"\bBT\b(.*?)\bET\b", re.DOTALL)
@@ -83,8 +78,8 @@ class Slot:
 
     number: int        # its /PjSlot label
     page: int          # 0-based page of the part
-    kind: str          # "folio" or "ref"
-    target: str        # the part a ref points at ("" for folios)
+    kind: str          # "folio", "ref" or "date" (dateslot.py)
+    target: str        # the part a ref points at, a date's language ("" for folios)
     x: float           # baseline start of the placeholder text (page units, as in Tm)
     y: float
     left: float        # the box the text is aligned in
@@ -97,6 +92,12 @@ class Slot:
     def printed(self, page: int, pages: int) -> str:
         """What the slot of a folio prints on page ``page`` of ``pages``."""
         return self.form.format(page=page, pages=pages) if self.form else str(page)
+
+    def dated(self, dates: dict[str, str]) -> str:
+        """What a date slot prints, ``dates`` giving the date by language."""
+        if self.target not in dates:
+            raise AssemblyError.at(ISSUE, 0, f"no printed date in '{self.target}'")
+        return self.form.format(date=dates[self.target])
 
     def position(self, width: float) -> float:
         """Where a text ``width`` wide starts, aligned as the placeholder was."""
@@ -115,7 +116,9 @@ def mark_slots(document: Any, pdf: pydyf.PDF, lines: bool = False) -> None:
     may be lines around ``counter(page)`` and ``counter(pages)`` (:func:`mark_lines`)."""
     margins_as_artifacts(document, pdf)
     total = len(document.pages)
-    found = [(list(_placeholders(page_box(page), (index + 1, total) if lines else None)),
+    units = dateslot.placeholders(b for page in document.pages for b in _walk(page_box(page)))
+    found = [(list(_placeholders(page_box(page), (index + 1, total) if lines else None,
+                                 units)),
               leader_positions(page_box(page)))
              for index, page in enumerate(document.pages)]
     text_as_artifacts(pdf, {index: leaders for index, (_, leaders) in enumerate(found)
@@ -149,10 +152,11 @@ def mark_lines(document: Any, pdf: pydyf.PDF) -> None:
     mark_slots(document, pdf, lines=True)
 
 
-def _placeholders(page_box: boxes.PageBox, numbers: tuple[int, int] | None
+def _placeholders(page_box: boxes.PageBox, numbers: tuple[int, int] | None,
+                  units: dict[str, tuple[str, str]]
                   ) -> Iterator[tuple[str, str, boxes.TextBox, str, float, float, str]]:
     """Each slot of a page; ``numbers`` (this page's number and the part's page count)
-    when folios may be lines around them."""
+    when folios may be lines around them; ``units``: the date placeholders' (dateslot.py)."""
     for box in _walk(page_box):
         if isinstance(box, boxes.MarginBox):
             content = box.style["content"]
@@ -186,33 +190,15 @@ def _placeholders(page_box: boxes.PageBox, numbers: tuple[int, int] | None
                                            f"digits on one line, not {box.text!r}")])
             yield ("ref", box.element.get("data-page-ref"), box, "left", box.position_x,
                    box.position_x + box.width, "")
-
+        elif isinstance(box, boxes.TextBox) and units and \
+                (line := dateslot.date_line(box, units)) is not None:
+            yield (dateslot.KIND, line[0], box, *line[1:])
 
 
 def _walk(box: Any) -> Iterator[Any]:
     yield box
     for child in getattr(box, "children", None) or ():
         yield from _walk(child)
-
-
-def style_of(style: Any) -> str:
-    """CSS declarations that draw text in the font of a computed ``style``."""
-    declarations = []
-    for name in _STYLE_PROPERTIES:
-        value = style[name]
-        if name == "font_family":
-            text = ", ".join(json.dumps(family) for family in value)
-        elif name in ("font_feature_settings", "font_variation_settings") \
-                and isinstance(value, tuple):
-            text = ", ".join(f"{json.dumps(tag)} {number}" for tag, number in value)
-        elif isinstance(value, tuple):
-            text = " ".join(str(v) for v in value)
-        elif isinstance(value, float | int) and name in ("font_size", "letter_spacing"):
-            text = f"{value:.4f}px"
-        else:
-            text = str(value)
-        declarations.append(f"{name.replace('_', '-')}: {text}")
-    return "; ".join(declarations)
 
 
 def slots_of(catalog: Any) -> list[Slot]:
@@ -264,14 +250,17 @@ def numbers_from_digits(digits: Stamps, requests: Sequence[tuple[str, str]]) -> 
     return Stamps(digits.pdf, numbers)
 
 
-def stamp_sheet_html(requests: Sequence[tuple[str, str]], lang: str) -> str:
-    """One document printing every (style, text), one per line."""
+def stamp_sheet_html(requests: Sequence[tuple[str, str]], lang: str,
+                     sheets: Sequence[str] = ("fonts.css",)) -> str:
+    """One document printing every (style, text), one per line, with the stylesheets
+    ``sheets`` of layouts/ (whose custom properties the styles may use)."""
     requests = list(dict.fromkeys(requests))
+    links = "".join(f'<link rel="stylesheet" href="{html.escape(s)}">' for s in sheets)
     lines = "\n".join(
         f'<p><span data-stamp="{i}" style="{html.escape(style)}">{html.escape(text)}</span></p>'
         for i, (style, text) in enumerate(requests))
     return (f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
-            '<title>Page numbers</title><link rel="stylesheet" href="fonts.css"><style>'
+            f'<title>Page numbers</title>{links}<style>'
             "@page { size: 400mm 2000mm; margin: 5mm }"
             " p { margin: 0; line-height: 2; white-space: nowrap }</style></head>"
             f"<body>{lines}</body></html>")
