@@ -34,6 +34,7 @@ class Shelf:
         self._signature: tuple[object, ...] | None = None
         self._loaded: Loaded = ([], [])
         self._kept: dict[Hashable, object] = {}
+        self.generation = 0      # how many times the library was read anew
 
     def load(self) -> Loaded:
         """What ``content.load_articles(project)`` returns now (copies of the lists)."""
@@ -43,6 +44,7 @@ class Shelf:
                 self._loaded = content.load_articles(self.project)
                 self._signature = signature
                 self._kept.clear()
+                self.generation += 1
             articles, problems = self._loaded
         return list(articles), list(problems)
 

@@ -45,6 +45,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import cache, config, deskfit, deskform, desklibrary, desksearch, desksize, styles
 from .deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
+from .deskprepare import for_desk
 from .deskpreview import page_texts
 from .deskresult import HeldLeaflets, Made
 from .downloads import ARTICLE, INDEX, ISSUE, MANIFEST, as_listed
@@ -134,7 +135,6 @@ def _leaflet(worker: DeskWorker, fields: dict[str, Any], today: dt.date) -> Made
 
 
 # ---------- the web side ----------
-
 @dataclass(frozen=True)
 class DeskSettings:
     """How the desk runs: where the website build is, and the limits of one render."""
@@ -157,13 +157,13 @@ def render_pool(project: Project, settings: DeskSettings) -> WorkerPool:
 def create_app(project: Project, settings: DeskSettings, pool: Any = None,
                today: Callable[[], dt.date] = dt.date.today,
                access: DeskAccess | None = None) -> Flask:
-    """The desk app for ``project``; ``pool`` runs renders (made here if not given)."""
+    """The desk app for ``project``; ``pool`` runs renders (made here if not given), and
+    makes long articles' parts ahead (deskprepare.py) once serve() starts it."""
     app = Flask(__name__)
     access = access or DeskAccess()
     guard(app, access)
     layouts = Layouts(project)
-    pool = pool or render_pool(project, settings)
-    app.extensions["printjournal.pool"] = pool
+    app.extensions["printjournal.pool"] = pool = pool or render_pool(project, settings)
     counts = desksize.PageCounts(project)     # each article's pages, as far as known
     known_pages = counts.known
     library_facts = desklibrary.Library(project)
@@ -171,6 +171,8 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
     shelf = Shelf(project)
     held = HeldLeaflets()
     date = layouts.labels(project.journal.lang).date     # one date style on every page
+    app.extensions["printjournal.prepare"] = ahead = for_desk(    # started by serve()
+        project, layouts.labels, pool, shelf, counts, settings.max_pages, today)
 
     def page(template: str, status: int = 200, **context: Any) -> Response:
         html = layouts.render(f"desk/{template}", journal=project.journal, date=date,
@@ -181,6 +183,7 @@ def create_app(project: Project, settings: DeskSettings, pool: Any = None,
 
     def articles() -> list[Article]:
         loaded, _problems = shelf.load()
+        ahead.library_read(shelf.generation)       # changed: its parts made ahead
         return sorted(loaded, key=lambda a: (a.section, a.title))
 
     def unavailable(title: str, message: str, retry_after: int) -> Response:
@@ -368,8 +371,6 @@ def published(project: Project, dist: Path) -> set[str]:
     return listed | issues | fonts | {MANIFEST, INDEX}
 
 
-
-
 def _stop(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
@@ -382,6 +383,7 @@ def serve(project: Project, settings: DeskSettings, access: DeskAccess, debug: b
     access.check()
     app = create_app(project, settings, access=access)
     log.warning("leaflet desk on http://%s:%d/", access.host, access.port)
+    app.extensions["printjournal.prepare"].start()     # long articles' parts, made ahead
     signal.signal(signal.SIGTERM, _stop)   # a service manager's stop: shut the pool down too
     try:
         if debug:
@@ -393,4 +395,5 @@ def serve(project: Project, settings: DeskSettings, access: DeskAccess, debug: b
                            threads=max(8, settings.workers * 4), ident="printjournal",
                            max_request_body_size=access.max_body)
     finally:
+        app.extensions["printjournal.prepare"].stop()
         app.extensions["printjournal.pool"].close()

@@ -164,9 +164,10 @@ class WorkerPool:
         for _ in range(limits.workers):
             self._idle.put(self._new() if how.eager else None)
 
-    def run(self, job: Callable[..., Any], *args: Any) -> Any:
-        """``job(state, *args)`` in a worker: its result, or its exception raised here."""
-        return self._run(None, job, args)
+    def run(self, job: Callable[..., Any], *args: Any, seconds: int = 0) -> Any:
+        """``job(state, *args)`` in a worker: its result, or its exception raised here;
+        ``seconds``: its time limit, if not the pool's (the desk's background work)."""
+        return self._run(None, job, args, seconds)
 
     def submit(self, job: Callable[..., Any], *args: Any) -> Future[Any]:
         """``job(state, *args)`` in a worker when one is free: its future (which
@@ -223,16 +224,16 @@ class WorkerPool:
         self.close()
 
     def _run(self, ticket: _Ticket | None, job: Callable[..., Any],
-             args: tuple[Any, ...]) -> Any:
+             args: tuple[Any, ...], seconds: int = 0) -> Any:
         worker = self._take()
         try:
             if worker is None or not worker.alive():   # not started, or died while idle
                 worker = self._replace(worker, fresh=True)
             try:
-                return self._call(ticket, worker, job, args)
+                return self._call(ticket, worker, job, args, seconds)
             except _NotStartedError:        # died just before the job reached it: nothing ran
                 worker = self._replace(worker, fresh=True)
-                return self._call(ticket, worker, job, args)
+                return self._call(ticket, worker, job, args, seconds)
         except (WorkerLostError, RenderTimeoutError):
             worker = self._replace(worker)
             raise
@@ -247,11 +248,11 @@ class WorkerPool:
             self._leave()
 
     def _call(self, ticket: _Ticket | None, worker: _Worker | None,
-              job: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+              job: Callable[..., Any], args: tuple[Any, ...], seconds: int) -> Any:
         assert worker is not None             # made fresh by _run
         if ticket is None:
-            return worker.call(self.limits.seconds, job, args)
-        return ticket.call(worker, self.limits.seconds, job, args)
+            return worker.call(seconds or self.limits.seconds, job, args)
+        return ticket.call(worker, seconds or self.limits.seconds, job, args)
 
     def _forget(self, future: Future[Any]) -> None:
         with self._lock:
