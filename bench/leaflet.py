@@ -5,6 +5,8 @@
 In one run, side by side (noisy shared machine: compare the ratios):
 - bare WeasyPrint on the leaflet's own HTML (no fetch fence, no PDF/UA, no tag finisher);
 - cold: printjournal with an empty render cache (renders the leaflet);
+- next day: the same leaflet, with the name and note, the day after a cold one (its parts
+  do not depend on the day: only the sheet the date and page numbers are drawn on);
 - warm: the same leaflet again from the cache, with a patient's name and note (the
   personal layer is rendered and grafted on every print) and without; and as the desk's
   worker makes it (the articles loaded once, their checks kept by the Shelf);
@@ -78,6 +80,14 @@ def main() -> None:
                                    cache.RenderCache(Path(folder)))
             assert not made.reused
 
+    def next_day() -> float:
+        with tempfile.TemporaryDirectory() as folder:
+            store = cache.RenderCache(Path(folder))
+            leaflet.leaflet(pipeline, request, TODAY, personal, store)
+            start = time.perf_counter()
+            leaflet.leaflet(pipeline, request, TODAY + dt.timedelta(days=1), personal, store)
+            return time.perf_counter() - start
+
     with tempfile.TemporaryDirectory() as folder:
         store = cache.RenderCache(Path(folder))
         pages = leaflet.leaflet(pipeline, request, TODAY, personal, store).pages
@@ -97,6 +107,7 @@ def main() -> None:
 
         bare_s = timed(bare, args.runs)
         cold_s = timed(cold, args.runs)
+        next_day_s = statistics.median(next_day() for _ in range(args.runs))
         warm_s = timed(warm, args.runs)
         anonymous_s = timed(warm_anonymous, args.runs)
         warm_desk()                           # the Shelf's first checks, then kept
@@ -125,6 +136,8 @@ def main() -> None:
           f"median of {args.runs} runs")
     print(f"  bare WeasyPrint, same HTML          {bare_s:6.2f} s")
     print(f"  printjournal cold (empty cache)     {cold_s:6.2f} s   {cold_s / bare_s:4.2f} x bare")
+    print(f"  next day, with --for/--note         {next_day_s:6.2f} s   "
+          f"{next_day_s / cold_s:4.2f} x cold")
     print(f"  printjournal warm, with --for/--note{warm_s:6.2f} s   {warm_s / cold_s:4.2f} x cold")
     print(f"  warm as the desk's worker (kept)    {desk_s:6.2f} s   {desk_s / warm_s:4.2f} x warm")
     print(f"  printjournal warm, no personal text {anonymous_s:6.2f} s   "
