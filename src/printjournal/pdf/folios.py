@@ -113,10 +113,12 @@ class Slot:
 def mark_slots(document: Any, pdf: pydyf.PDF, lines: bool = False) -> None:
     """Finisher: margins and leader dots become artifacts, every slot is labelled, and
     the structure tree is compacted (the part is merged afterwards). ``lines``: folios
-    may be lines around ``counter(page)`` and ``counter(pages)`` (:func:`mark_lines`)."""
+    may be lines around ``counter(page)`` and ``counter(pages)`` (:func:`mark_lines`), and
+    the printed date is a slot too (a leaflet's: dateslot.py)."""
     margins_as_artifacts(document, pdf)
     total = len(document.pages)
-    units = dateslot.placeholders(b for page in document.pages for b in _walk(page_box(page)))
+    units = dateslot.placeholders(b for page in document.pages
+                                  for b in _walk(page_box(page))) if lines else {}
     found = [(list(_placeholders(page_box(page), (index + 1, total) if lines else None,
                                  units)),
               leader_positions(page_box(page)))
