@@ -111,6 +111,7 @@ class Preparer:
         self._idle = threading.Event()
         self._stopped = False
         self._generation = 0
+        self._lock = threading.Lock()        # a new plan and "all made" never cross
         self._thread = threading.Thread(target=self._work, name="printjournal-prepare",
                                          daemon=True)
         self.made: list[Job] = []            # what was made, in order (tests, logs)
@@ -122,10 +123,11 @@ class Preparer:
 
     def library_read(self, generation: int) -> None:
         """The desk read the library (its ``Shelf.generation``): plan again if it changed."""
-        if generation != self._generation:
-            self._generation = generation
-            self._idle.clear()
-            self._wake.set()
+        with self._lock:
+            if generation != self._generation:
+                self._generation = generation
+                self._idle.clear()
+                self._wake.set()
 
     def wait(self, timeout: float) -> bool:
         """Whether everything planned was made (or failed) within ``timeout`` seconds."""
@@ -148,8 +150,9 @@ class Preparer:
                 if self._stopped or self._wake.is_set():   # the library changed: plan again
                     break
                 self._run(job)
-            if not self._wake.is_set():
-                self._idle.set()
+            with self._lock:
+                if not self._wake.is_set():
+                    self._idle.set()
 
     def _run(self, job: Job) -> None:
         while self.pool.load() >= self.pool.limits.workers and not self._stopped:
