@@ -4,15 +4,17 @@ that work is done, with no part rendered at request time."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
+from concurrent.futures import Future
 
 import pytest
 
 from printjournal import deskprepare, web
 from printjournal.deskguard import CSRF_FIELD
 from printjournal.site.work import TASK_SECONDS
-from printjournal.workers import PoolLimits
+from printjournal.workers import PoolLimits, WorkerPool
 
 from .conftest import ARTICLE, TmpProject, count_renders
 from .test_desk_limits import ACCESS, CLINIC, TODAY
@@ -40,6 +42,17 @@ class Pool(InlinePool):
     def run(self, job, *args, seconds: int = 0):
         self.seconds.append(seconds)
         return super().run(job, *args)
+
+    def submit(self, job, *args, seconds: int = 0):
+        done = Future()
+        try:
+            done.set_result(self.run(job, *args, seconds=seconds))
+        except Exception as exc:
+            done.set_exception(exc)
+        return done
+
+    def cancel(self, future):
+        return False
 
 
 @pytest.fixture(scope="module")
@@ -94,9 +107,14 @@ class FakePool:
     def load(self) -> int:
         return self.busy
 
-    def run(self, job, work, today, seconds):
+    def submit(self, job, work, today, seconds):
         self.ran.append((work.slug, work.box))
-        return []
+        done = Future()
+        done.set_result([])
+        return done
+
+    def cancel(self, future):
+        return False
 
 
 def test_background_jobs_wait_while_every_worker_is_busy_or_has_a_request_waiting():
@@ -122,3 +140,35 @@ def test_background_jobs_wait_while_every_worker_is_busy_or_has_a_request_waitin
         assert ahead.wait(10) and len(plans) == 2 and len(pool.ran) == 6
     finally:
         ahead.stop()
+
+
+def slow(state, job, today):
+    """A background job that takes long (in a pool worker)."""
+    time.sleep(60)
+    return []
+
+
+def wait_a_little(state, seconds):
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_a_staff_request_on_a_desk_of_one_worker_never_waits_for_a_background_job():
+    """With one worker busy on a leaflet made ahead, a staff request stops it at once
+    (the job is made again later), and is served in about its own time."""
+    pool = WorkerPool(PoolLimits(workers=1, seconds=30, queue=4), dict)
+    ahead = deskprepare.Preparer(pool, lambda: [deskprepare.Job("long", "")],
+                                 lambda: TODAY, 900, make=slow)
+    try:
+        ahead.start()
+        deadline = time.monotonic() + 30
+        while pool.load() == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)                        # the background job has the worker
+        assert pool.load() == 1
+        started = time.monotonic()
+        assert pool.run(wait_a_little, 0.5) > 0
+        assert time.monotonic() - started < 10      # not the job's 60 s
+        assert ahead.gave_way >= 1 and ahead.made == [] and ahead.failed == []
+    finally:
+        ahead.stop()
+        pool.close()

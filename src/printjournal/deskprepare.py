@@ -16,11 +16,12 @@ is not prepared (staff print it marked, another part).
 
 The jobs run on the desk's own worker pool, one at a time, each with the build's time
 limit (site/work.py ``TASK_SECONDS``), and below staff requests: a job is sent only when
-a worker is free and no request waits, so staff requests always go first, and a request
-that comes while a job runs waits at most for that one part's render (none with two
-workers or more, unless every other worker is busy too). A job that fails (too big even
-for the build's limit, a content error) is logged and left; the desk then says "too big"
-for it, as before.
+a worker is free and no request waits, so staff requests always go first; a request
+that comes while a job runs and finds no free worker makes the job give way: it is
+stopped at once (its worker replaced) and made again once no request waits, so no staff
+request ever waits for a background render, even on a desk of one worker. A job that
+fails (too big even for the build's limit, a content error) is logged and left; the desk
+then says "too big" for it, as before.
 
 ``printjournal build`` does not prepare these parts: it would render each long article
 once more per front box (three renders, each as long as the article's own) in every
@@ -35,12 +36,15 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import CancelledError
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any
 
 from . import cache, desksize
 from .errors import PrintjournalError
 from .model import Article, Project, ReviewState
+from .workerprocess import JobCancelledError
 
 log = logging.getLogger(__name__)
 
@@ -101,12 +105,15 @@ def plan(project: Project, labels: Callable[[str], Any], articles: Sequence[Arti
 
 class Preparer:
     """Makes :func:`plan`'s leaflets on ``pool`` in a thread of its own, below staff
-    requests (``pool``: ``run(job, *args, seconds=)``, ``load()`` and ``limits.workers``
-    of :class:`~printjournal.workers.WorkerPool`)."""
+    requests (``pool``: ``submit(job, *args, seconds=)``, ``cancel(future)``, ``load()``
+    and ``limits.workers`` of :class:`~printjournal.workers.WorkerPool`); ``make``: the
+    job run in a worker, ``make(state, job, today)`` (:func:`prepare`)."""
 
     def __init__(self, pool: Any, plan_now: Callable[[], list[Job]],
-                 today: Callable[[], dt.date], seconds: int) -> None:
+                 today: Callable[[], dt.date], seconds: int,
+                 make: Callable[..., Any] = prepare) -> None:
         self.pool, self.plan_now, self.today, self.seconds = pool, plan_now, today, seconds
+        self.make = make
         self._wake = threading.Event()
         self._idle = threading.Event()
         self._stopped = False
@@ -116,6 +123,7 @@ class Preparer:
                                          daemon=True)
         self.made: list[Job] = []            # what was made, in order (tests, logs)
         self.failed: list[tuple[Job, str]] = []
+        self.gave_way = 0                    # jobs stopped for a staff request (tests, logs)
 
     def start(self) -> None:
         self._wake.set()
@@ -134,8 +142,12 @@ class Preparer:
         return self._idle.wait(timeout)
 
     def stop(self) -> None:
+        """Stop making leaflets ahead: a job running is stopped; waits for the thread (at
+        most a few seconds) so the pool can be closed after."""
         self._stopped = True
         self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
 
     def _work(self) -> None:
         while not self._stopped:
@@ -155,18 +167,41 @@ class Preparer:
                     self._idle.set()
 
     def _run(self, job: Job) -> None:
-        while self.pool.load() >= self.pool.limits.workers and not self._stopped:
-            time.sleep(POLL_SECONDS)            # staff first: only a free worker is taken
         started = time.monotonic()
-        try:
-            rendered = self.pool.run(prepare, job, self.today(), seconds=self.seconds)
-        except Exception as exc:
-            log.warning("leaflet of %s made ahead failed: %s", job.slug, exc)
-            self.failed.append((job, str(exc)))
+        while not self._stopped:
+            while self._busy() and not self._stopped:
+                time.sleep(POLL_SECONDS)        # staff first: only a free worker is taken
+            if self._stopped:
+                return
+            future = self.pool.submit(self.make, job, self.today(), seconds=self.seconds)
+            try:
+                rendered = self._result(future)
+            except (JobCancelledError, CancelledError):
+                continue                        # gave way to staff: made again later
+            except Exception as exc:
+                log.warning("leaflet of %s made ahead failed: %s", job.slug, exc)
+                self.failed.append((job, str(exc)))
+                return
+            self.made.append(job)
+            log.info("leaflet of %s (front box %r) made ahead in %.1f s, %d part(s) "
+                     "rendered", job.slug, job.box, time.monotonic() - started,
+                     len(rendered))
             return
-        self.made.append(job)
-        log.info("leaflet of %s (front box %r) made ahead in %.1f s, %d part(s) rendered",
-                 job.slug, job.box, time.monotonic() - started, len(rendered))
+
+    def _busy(self) -> bool:
+        return self.pool.load() >= self.pool.limits.workers
+
+    def _result(self, future: Any) -> Any:
+        """The job's result; stopped (:class:`JobCancelledError`) when a request comes
+        that finds every worker busy, or when the desk stops."""
+        while True:
+            try:
+                return future.result(timeout=POLL_SECONDS)
+            except FutureTimeout:
+                if (self._stopped or self.pool.load() > self.pool.limits.workers) \
+                        and self.pool.cancel(future):
+                    self.gave_way += not self._stopped
+                    log.info("a leaflet made ahead gave way to a staff request")
 
 
 def for_desk(project: Project, labels: Callable[[str], Any], pool: Any, shelf: Any,

@@ -169,15 +169,15 @@ class WorkerPool:
         ``seconds``: its time limit, if not the pool's (the desk's background work)."""
         return self._run(None, job, args, seconds)
 
-    def submit(self, job: Callable[..., Any], *args: Any) -> Future[Any]:
+    def submit(self, job: Callable[..., Any], *args: Any, seconds: int = 0) -> Future[Any]:
         """``job(state, *args)`` in a worker when one is free: its future (which
-        :meth:`cancel` can stop)."""
+        :meth:`cancel` can stop); ``seconds`` as for :meth:`run`."""
         ticket = _Ticket(self._lock)
         with self._lock:
             if self._threads is None:
                 self._threads = ThreadPoolExecutor(self.limits.workers,
                                                    thread_name_prefix="printjournal-pool")
-            future = self._threads.submit(self._run, ticket, job, args)
+            future = self._threads.submit(self._run, ticket, job, args, seconds)
             self._tickets[future] = ticket
         future.add_done_callback(self._forget)
         return future
