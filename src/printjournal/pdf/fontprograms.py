@@ -28,54 +28,70 @@ class ProgramError(ValueError):
     """The programs are not subsets of one font with the glyph ids kept."""
 
 
-def merged_program(programs: list[bytes]) -> bytes:
-    """One font program with every glyph of ``programs`` (at least one), glyph ids kept.
+def merged_program(programs: list[bytes]) -> tuple[bytes, list[int]]:
+    """One font program with every glyph of those ``programs`` (at least one) that agree
+    with the first with the most glyphs, glyph ids kept; and the indexes of the programs
+    it holds (the base's among them). A program that draws a glyph id otherwise is left
+    out whole: its part keeps its own subset.
 
-    Raises ProgramError when they differ in anything but which glyphs are empty."""
+    Raises ProgramError for programs that are neither TrueType nor CFF."""
     fonts = [TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False)
              for data in programs]
     counts = [int(font["maxp"].numGlyphs) for font in fonts]
     base_index = max(range(len(fonts)), key=lambda i: (counts[i], -i))
     base = fonts[base_index]
-    others = [font for i, font in enumerate(fonts) if i != base_index]
     if "glyf" in base:
-        taken = _glyf(base, others)
+        merge = _glyf
     elif "CFF " in base:
         base.recalcBBoxes = False   # the PDF's FontBBox is what viewers read; CFF's
-        taken = _cff(base, others)  # own would cost drawing every glyph
+        merge = _cff                # own would cost drawing every glyph
     else:
         raise ProgramError("neither TrueType nor CFF outlines")
     order = base.getGlyphOrder()
-    for gid, source in taken:
-        for table in ("hmtx", "vmtx"):
-            if table in base and table in source:
-                base[table].metrics[order[gid]] = \
-                    source[table].metrics[source.getGlyphOrder()[gid]]
+    held = [base_index]
+    for index, source in enumerate(fonts):
+        if index == base_index:
+            continue
+        try:
+            taken = merge(base, source)
+        except ProgramError:
+            continue
+        held.append(index)
+        for gid in taken:
+            for table in ("hmtx", "vmtx"):
+                if table in base and table in source:
+                    base[table].metrics[order[gid]] = \
+                        source[table].metrics[source.getGlyphOrder()[gid]]
     out = io.BytesIO()
     base.save(out)
-    return out.getvalue()
+    return out.getvalue(), sorted(held)
 
 
-def _glyf(base: TTFont, others: list[TTFont]) -> list[tuple[int, TTFont]]:
-    """Copy into ``base`` each glyph it lacks; (glyph id, source) of each copied.
+def _glyf(base: TTFont, other: TTFont) -> list[int]:
+    """Copy into ``base`` each glyph of ``other`` it lacks, or nothing if a glyph id is
+    drawn otherwise (ProgramError); the glyph ids copied.
 
     Glyphs are matched by id: names are made up from ``cmap`` in a font without
-    ``post`` names, and a subset's ``cmap`` has only its own characters."""
+    ``post`` names, and a subset's ``cmap`` has only its own characters. Past the last
+    glyph a part uses, HarfBuzz numbers the components of its composite glyphs anew,
+    so two subsets can hold other glyphs there: that is a glyph drawn otherwise."""
     table, order = base["glyf"], base.getGlyphOrder()
-    taken: list[tuple[int, TTFont]] = []
-    for other in others:
-        source = other["glyf"]
-        for gid, name in enumerate(other.getGlyphOrder()):
-            data = _glyph_bytes(source, name)
-            if not data:
-                continue
-            mine = _glyph_bytes(table, order[gid])
-            if not mine:
-                table.glyphs[order[gid]] = source.glyphs[name]   # as read: not expanded
-                taken.append((gid, other))
-            elif mine != data:
-                raise ProgramError(f"glyph {gid} differs between the subsets")
-    return taken
+    source = other["glyf"]
+    copies: list[tuple[int, str]] = []
+    for gid, name in enumerate(other.getGlyphOrder()):
+        data = _glyph_bytes(source, name)
+        if not data:
+            continue
+        if gid >= len(order):
+            raise ProgramError(f"glyph {gid} is past the base's last glyph")
+        mine = _glyph_bytes(table, order[gid])
+        if not mine:
+            copies.append((gid, name))
+        elif mine != data:
+            raise ProgramError(f"glyph {gid} differs between the subsets")
+    for gid, name in copies:
+        table.glyphs[order[gid]] = source.glyphs[name]   # as read: not expanded
+    return [gid for gid, _ in copies]
 
 
 def _glyph_bytes(table: Any, name: str) -> bytes:
@@ -87,34 +103,33 @@ def _glyph_bytes(table: Any, name: str) -> bytes:
     return glyph.compile(table) if glyph.numberOfContours else b""
 
 
-def _cff(base: TTFont, others: list[TTFont]) -> list[tuple[int, TTFont]]:
-    """Copy into ``base`` each charstring it has empty; (glyph id, source) of each.
+def _cff(base: TTFont, other: TTFont) -> list[int]:
+    """Copy into ``base`` each charstring of ``other`` it has empty, or nothing if a
+    glyph id is drawn otherwise (ProgramError); the glyph ids copied.
 
     A charstring one byte long is ``endchar`` alone: what HarfBuzz leaves for a glyph
     not in the subset. Sizes are read from the CharStrings INDEX, without decoding."""
     top = base["CFF "].cff.topDictIndex[0]
     mine = top.CharStrings.charStringsIndex
-    for other in others:
-        source = other["CFF "].cff.topDictIndex[0]
-        if source.charset != top.charset[:len(source.charset)]:
-            raise ProgramError("the subsets' glyphs are named differently")
-        if _privates(source) != _privates(top):
-            raise ProgramError("the subsets' CFF private dictionaries differ")
-    taken: list[tuple[int, TTFont]] = []
-    for other in others:
-        source = other["CFF "].cff.topDictIndex[0]
-        theirs = source.CharStrings.charStringsIndex
-        for gid in range(len(theirs)):
-            if _size(theirs, gid) <= 1:
-                continue
-            if _size(mine, gid) <= 1:
-                if _fd(source, gid) != _fd(top, gid):
-                    raise ProgramError(f"glyph {gid} is in another font dictionary")
-                mine[gid] = theirs[gid]
-                taken.append((gid, other))
-            elif _bytecode(mine[gid]) != _bytecode(theirs[gid]):
-                raise ProgramError(f"glyph {gid} differs between the subsets")
-    return taken
+    source = other["CFF "].cff.topDictIndex[0]
+    if source.charset != top.charset[:len(source.charset)]:
+        raise ProgramError("the subsets' glyphs are named differently")
+    if _privates(source) != _privates(top):
+        raise ProgramError("the subsets' CFF private dictionaries differ")
+    theirs = source.CharStrings.charStringsIndex
+    copies: list[int] = []
+    for gid in range(len(theirs)):
+        if _size(theirs, gid) <= 1:
+            continue
+        if _size(mine, gid) <= 1:
+            if _fd(source, gid) != _fd(top, gid):
+                raise ProgramError(f"glyph {gid} is in another font dictionary")
+            copies.append(gid)
+        elif _bytecode(mine[gid]) != _bytecode(theirs[gid]):
+            raise ProgramError(f"glyph {gid} differs between the subsets")
+    for gid in copies:
+        mine[gid] = theirs[gid]
+    return copies
 
 
 def _size(index: Any, gid: int) -> int:

@@ -83,17 +83,23 @@ def merge_subsets(pdf: pikepdf.Pdf) -> int:
             groups.setdefault(key, []).append(subset)
     replaced: dict[tuple[int, int], Dictionary] = {}
     for subsets in groups.values():
-        for cluster in _clusters(subsets):
+        waiting = [cluster for cluster in _clusters(subsets) if len(cluster) > 1]
+        while waiting:
+            cluster = waiting.pop(0)
+            try:
+                program, held = merged_program([s.program for s in cluster])
+            except ProgramError:
+                continue        # not a font we merge: each part keeps its own subset
+            rest = [s for i, s in enumerate(cluster) if i not in held]
+            if len(rest) > 1:   # drawn otherwise by the merged ones: merged apart
+                waiting.append(rest)
+            cluster = [cluster[i] for i in held]
             if len(cluster) < 2:
                 continue
-            try:
-                program = merged_program([s.program for s in cluster])
-            except ProgramError:
-                continue        # glyphs that differ: each part keeps its own subset
             base = cluster[0]
             widths = _write_merged(pdf, base, cluster, program)
             for member in cluster:
-                changed = {g: round(widths[g] - w) for g, w in member.widths.items()
+                changed = {g: widths[g] - w for g, w in member.widths.items()
                            if widths[g] != w}
                 if changed:
                     deltas[member.font.objgen] = changed

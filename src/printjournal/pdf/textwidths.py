@@ -22,7 +22,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator
 
 #: font object (objgen) → glyph id → width to add back after the glyph (1/1000 em)
-Deltas = dict[tuple[int, int], dict[int, int]]
+Deltas = dict[tuple[int, int], dict[int, float]]
 
 
 class WidthError(ValueError):
@@ -70,11 +70,11 @@ def adjust(pdf: pikepdf.Pdf, deltas: Deltas) -> None:
             holder.write(data)
 
 
-def _adjusted(instructions: list[Any], by_name: dict[str, dict[int, int] | None]
+def _adjusted(instructions: list[Any], by_name: dict[str, dict[int, float] | None]
               ) -> tuple[list[Any], bool]:
     out: list[Any] = []
-    font: dict[int, int] | None = None
-    saved: list[dict[int, int] | None] = []
+    font: dict[int, float] | None = None
+    saved: list[dict[int, float] | None] = []
     changed = False
     for item in instructions:
         operands, operator = item.operands, str(item.operator)
@@ -97,7 +97,7 @@ def _adjusted(instructions: list[Any], by_name: dict[str, dict[int, int] | None]
     return out, changed
 
 
-def _shown(shown: Array, deltas: dict[int, int]) -> Array | None:
+def _shown(shown: Array, deltas: dict[int, float]) -> Array | None:
     """A TJ array with each changed glyph followed by its width back; None: unchanged."""
     items: list[Any] = []
     changed = False
