@@ -35,16 +35,18 @@ def merged_program(programs: list[bytes]) -> tuple[bytes, list[int]]:
     out whole: its part keeps its own subset.
 
     Raises ProgramError for programs that are neither TrueType nor CFF."""
-    fonts = [TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False)
-             for data in programs]
+    # HarfBuzz keeps the whole font's head, hhea and maxp values (its bounding box,
+    # its largest glyph): right for the merged font too, and what the parts were drawn
+    # with (Poppler sizes its glyph bitmaps from the head bounding box): not recomputed
+    fonts = [TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False,
+                    recalcBBoxes=False) for data in programs]
     counts = [int(font["maxp"].numGlyphs) for font in fonts]
     base_index = max(range(len(fonts)), key=lambda i: (counts[i], -i))
     base = fonts[base_index]
     if "glyf" in base:
         merge = _glyf
     elif "CFF " in base:
-        base.recalcBBoxes = False   # the PDF's FontBBox is what viewers read; CFF's
-        merge = _cff                # own would cost drawing every glyph
+        merge = _cff
     else:
         raise ProgramError("neither TrueType nor CFF outlines")
     order = base.getGlyphOrder()

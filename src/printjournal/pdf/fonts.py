@@ -231,8 +231,16 @@ def _write_merged(pdf: pikepdf.Pdf, base: _Subset, cluster: list[_Subset],
     else:
         stream.Length1 = len(program)
     descriptor[key] = stream
-    box = [float(v) for v in descriptor.FontBBox]
-    descriptor.FontBBox = Array([0, box[1], max(widths.values()), box[3]])
+    boxes = [[float(v) for v in s.descendant.FontDescriptor.FontBBox] for s in cluster]
+    descriptor.FontBBox = Array([_number(min(b[0] for b in boxes)),
+                                 _number(min(b[1] for b in boxes)),
+                                 _number(max(max(b[2] for b in boxes), *widths.values())),
+                                 _number(max(b[3] for b in boxes))])
+    for key, pick in (("/Ascent", max), ("/Descent", min), ("/CapHeight", max)):
+        values = [float(s.descendant.FontDescriptor[key]) for s in cluster
+                  if key in s.descendant.FontDescriptor]
+        if values:
+            descriptor[key] = _number(pick(values))
     flags = int(descriptor.Flags) & ~_FIXED_PITCH
     if len(widths) > 1 and len(set(widths.values())) == 1:
         flags |= _FIXED_PITCH
@@ -242,6 +250,10 @@ def _write_merged(pdf: pikepdf.Pdf, base: _Subset, cluster: list[_Subset],
     base.font.DescendantFonts = Array([pdf.make_indirect(cid)])
     base.font.ToUnicode = pdf.make_stream(to_unicode(text))
     return widths
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
 
 
 def _width_array(widths: dict[int, float]) -> Array:
