@@ -58,7 +58,7 @@ def adjust(pdf: pikepdf.Pdf, deltas: Deltas) -> None:
             continue
         by_name = {str(name): deltas.get(font.objgen) for name, font in fonts.items()
                    if isinstance(font, Dictionary)}
-        if not any(by_name.values()):
+        if not any(by_name.values()) or not _may_show(holder, by_name):
             continue
         instructions, changed = _adjusted(pikepdf.parse_content_stream(holder), by_name)
         if not changed:
@@ -68,6 +68,20 @@ def adjust(pdf: pikepdf.Pdf, deltas: Deltas) -> None:
             holder.obj.Contents = pdf.make_stream(data)
         else:
             holder.write(data)
+
+
+def _may_show(holder: Any, by_name: dict[str, dict[int, float] | None]) -> bool:
+    """Whether ``holder``'s content may show a changed glyph: WeasyPrint writes glyph
+    ids as hexadecimal strings, so a stream without any of their four hex digits
+    shows none, and is not parsed (a stream written otherwise is parsed)."""
+    streams = holder.obj.get("/Contents") if isinstance(holder, pikepdf.Page) else holder
+    streams = streams if isinstance(streams, Array) else [streams]
+    data = b"".join(s.read_bytes() for s in streams if isinstance(s, pikepdf.Stream))
+    if b"(" in data:          # a literal string: its codes are not spelled in hex
+        return True
+    data = data.lower()
+    return any(f"{glyph:04x}".encode() in data
+               for deltas in by_name.values() if deltas for glyph in deltas)
 
 
 def _adjusted(instructions: list[Any], by_name: dict[str, dict[int, float] | None]
