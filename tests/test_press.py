@@ -44,7 +44,7 @@ def font_objects(path) -> dict[str, set[int]]:
 def test_no_two_font_objects_share_a_base_font(edition, sample_issue, sample_print_issue):
     issue = sample_issue if edition == "digital" else sample_print_issue
     names = font_objects(issue.pdf)
-    assert len(names) > 6          # every part's own subsets are there, each named
+    assert len(names) > 6          # every font, and the subsets the merge keeps apart (fonts.py)
     shared = {name: sorted(objects) for name, objects in names.items() if len(objects) > 1}
     assert not shared
 

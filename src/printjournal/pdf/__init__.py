@@ -9,6 +9,8 @@
     structure   the parts' structure trees → one tree, one ParentTree
     anchors     destinations, links between parts, bookmarks, page labels
     metadata    document info, XMP (PDF/UA-1), Lang; BleedBox for print
+    fonts       each font's subsets, one per part, merged into one (fontprograms:
+                the font programs, with fontTools)
     overlay     a leaflet + its personal layer → one tagged PDF (pikepdf)
     booklet     A5 pages → sheets imposed in folding order
     objects     the low-level walks the others share (references, number and name trees)

@@ -12,7 +12,8 @@ package's modules:
   bookmarks, page labels equal to the printed folios;
 - folios.py: page numbers stamped into the parts' slots;
 - metadata.py: document info, XMP (dc:title, pdfuaid), Lang, MarkInfo, DisplayDocTitle;
-  for print, each page's BleedBox around its TrimBox.
+  for print, each page's BleedBox around its TrimBox;
+- fonts.py: each font's subsets (one per part) merged into one, once the whole is written.
 
 Objects are numbered in the order parts are added and written: the same parts added
 in the same order give the same bytes.
@@ -29,7 +30,7 @@ import pypdf
 from pypdf.generic import DictionaryObject, IndirectObject
 
 from ..errors import AssemblyError as AssemblyError  # raised here, and by the modules below
-from . import anchors, folios
+from . import anchors, folios, fonts
 from .anchors import GOTO_PREFIX as GOTO_PREFIX
 from .anchors import goto as goto
 from .metadata import Metadata as Metadata
@@ -209,4 +210,4 @@ class Assembler:
             bleed_boxes(writer.pages, meta.bleed_mm)
         out = io.BytesIO()
         writer.write(out)
-        return out.getvalue()
+        return fonts.merged(out.getvalue())   # each font once, not once per part

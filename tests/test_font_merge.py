@@ -1,0 +1,240 @@
+"""Each font embedded once in an assembled leaflet and issue, drawing and reading as before
+(issue 11's file sizes: pdf/fonts.py, pdf/fontprograms.py, pdf/textwidths.py).
+
+Each PDF is made once with the merge and once without it (the assembly's output before
+:func:`printjournal.pdf.fonts.merged`, from the same rendered parts), and the two are
+compared page by page: pixels at 100 dpi, the text layer, every character's place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+import pytest
+
+from printjournal import cache, config, leaflet
+from printjournal.pdf import fonts, textwidths
+from printjournal.pipeline import Pipeline
+
+from .conftest import REPO, shared
+from .test_accessibility import vera  # noqa: F401 (the veraPDF fixture)
+
+#: tiny articles in the scripts beyond Latin (tests/corpus), each a part of one leaflet
+#: whose closing part prints every title again: each script's font is in two parts (the
+#: Chinese one's CID-keyed CFF font too), but the last's
+SCRIPTS = ("script-chinese", "script-arabic", "script-hebrew", "script-bengali",
+           "script-hindi")
+DAY = dt.date(2026, 11, 21)
+
+
+@dataclass(frozen=True)
+class Pair:
+    before: Path        # assembled, fonts not merged
+    after: Path         # what printjournal writes
+    deltas: int         # glyph widths put back as TJ numbers while merging
+
+
+def _made(folder: Path, make, finish=lambda data: data) -> None:
+    """Run ``make()`` with the merge recorded: its input, ``finish``ed as the product
+    finishes what the assembly writes, is the PDF before."""
+    real_merged, real_adjust = fonts.merged, fonts.adjust
+    seen: dict[str, object] = {"deltas": 0}
+
+    def merged(data: bytes) -> bytes:
+        seen["before"] = data
+        return real_merged(data)
+
+    def adjust(pdf, deltas) -> None:
+        seen["deltas"] = int(seen["deltas"]) + sum(len(d) for d in deltas.values())
+        real_adjust(pdf, deltas)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fonts, "merged", merged)
+        patch.setattr(fonts, "adjust", adjust)
+        after = make()
+    (folder / "before.pdf").write_bytes(finish(seen["before"]))
+    (folder / "after.pdf").write_bytes(after)
+    (folder / "deltas").write_text(str(seen["deltas"]))
+
+
+def _pair(folder: Path) -> Pair:
+    return Pair(folder / "before.pdf", folder / "after.pdf",
+                int((folder / "deltas").read_text()))
+
+
+@pytest.fixture(scope="module")
+def scripts_leaflet(tmp_path_factory) -> Pair:
+    """A leaflet of the five script articles, made from parts."""
+    def make(folder: Path) -> None:
+        root = folder / "project"
+        for name in ("layouts", "fonts"):
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).symlink_to(REPO / name)
+        shutil.copytree(REPO / "content", root / "content")
+        shutil.copy(REPO / "printjournal.toml", root)
+        for slug in SCRIPTS:
+            shutil.copy(REPO / "tests" / "corpus" / f"{slug}.md",
+                        root / "content" / "articles" / f"{slug}.md")
+        pipeline = Pipeline.load(config.load_project(root))
+        _made(folder, lambda: leaflet.leaflet(
+            pipeline, leaflet.LeafletRequest(SCRIPTS), DAY).data)
+
+    return _pair(shared(tmp_path_factory, "font-merge-leaflet", make))
+
+
+@pytest.fixture(scope="module")
+def issue_pair(sample_issue, sample_pipeline, tmp_path_factory) -> Pair:
+    """The sample issue assembled again from the parts its build kept in the cache."""
+    from printjournal import editions, press
+    from printjournal.issue.build import IssueBuild
+    from printjournal.issue.manifest import load_manifest
+
+    def make(folder: Path) -> None:
+        store = cache.RenderCache(sample_issue.pdf.parent / "cache")
+        manifest = load_manifest(sample_issue.manifest_path, sample_pipeline.project)
+        edition = editions.edition("digital", sample_issue.manifest_path)
+        _made(folder, lambda: IssueBuild(sample_pipeline, manifest, edition, store, 1).pdf(),
+              lambda data: press.finish(data, edition.press_ready,
+                                        sample_pipeline.project.press, manifest.path))
+
+    pair = _pair(shared(tmp_path_factory, "font-merge-issue", make))
+    assert pair.after.read_bytes() == sample_issue.pdf.read_bytes()  # as the build wrote it
+    return pair
+
+
+def programs(path: Path) -> Counter[str]:
+    """How many font programs each font (its name without the subset tag) embeds."""
+    found: Counter[str] = Counter()
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor" \
+                    and any(key in obj for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                found[str(obj.FontName).split("+", 1)[-1]] += 1
+    return found
+
+
+def pixels(path: Path, folder: Path) -> list[bytes]:
+    subprocess.run(["pdftoppm", "-r", "100", str(path), str(folder / "p")], check=True)
+    pages = sorted(folder.glob("p-*.ppm"), key=lambda p: int(p.stem.split("-")[-1]))
+    data = [page.read_bytes() for page in pages]
+    for page in pages:
+        page.unlink()
+    return data
+
+
+def reading(path: Path) -> list[tuple[str, list[tuple[str, float, float]]]]:
+    """Each page's text and its characters with their origins (pt): where each glyph is
+    drawn (a character's top also depends on the font's Ascent, which WeasyPrint
+    rounds at the size it first meets a font: parts differ by 1/1000 em, and only
+    text selection boxes read it)."""
+    with pdfplumber.open(path) as pdf:
+        return [(page.extract_text(), [(c["text"], c["matrix"][4], c["matrix"][5])
+                                       for c in page.chars]) for page in pdf.pages]
+
+
+@pytest.fixture(params=["leaflet", "issue"])
+def pair(request) -> Pair:
+    return request.getfixturevalue({"leaflet": "scripts_leaflet",
+                                    "issue": "issue_pair"}[request.param])
+
+
+def texts_disagree(path: Path, name: str) -> bool:
+    """Whether the fonts named ``name`` (without the tag) map some glyph to other text."""
+    texts: dict[int, set[str]] = {}
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0" \
+                    and str(obj.BaseFont).split("+", 1)[-1] == name:
+                for glyph, text in fonts.read_text(obj.ToUnicode).items():
+                    texts.setdefault(glyph, set()).add(text)
+    return any(len(found) > 1 for found in texts.values())
+
+
+def glyphs_disagree(path: Path, name: str) -> bool:
+    """Whether the programs of the fonts named ``name`` draw some glyph id otherwise."""
+    from printjournal.pdf.fontprograms import merged_program
+
+    with pikepdf.open(path) as pdf:
+        found = [obj.FontFile2.read_bytes() if "/FontFile2" in obj
+                 else obj.FontFile3.read_bytes() for obj in pdf.objects
+                 if isinstance(obj, pikepdf.Dictionary)
+                 and obj.get("/Type") == "/FontDescriptor"
+                 and str(obj.FontName).split("+", 1)[-1] == name]
+    return len(merged_program(found)[1]) < len(found)
+
+
+def test_each_font_is_embedded_once(pair):
+    """Once, unless the subsets disagree, and then as few times as they do: two parts
+    read one glyph as other text (Bengali's vowel sign before its consonant: one part
+    reads the glyph as the consonant, another as the cluster), or HarfBuzz numbered the
+    components of accented letters past a part's last glyph otherwise (Charis SIL in
+    the issue). Those subsets stay apart, so that each part draws and reads as it did."""
+    before, after = programs(pair.before), programs(pair.after)
+    assert max(before.values()) > 1                 # the parts' subsets, one per part
+    assert set(after) == set(before)
+    assert all(after[name] <= before[name] for name in before)
+    apart = {name for name, count in after.items() if count > 1}
+    assert all(texts_disagree(pair.after, name) or glyphs_disagree(pair.after, name)
+               for name in apart), apart
+    assert sum(after.values()) <= len(after) + 2    # 79 subsets of 6 fonts: 8 in the issue
+    assert pair.after.stat().st_size < pair.before.stat().st_size
+
+
+def test_the_scripts_fonts_are_merged_too(scripts_leaflet):
+    before, after = programs(scripts_leaflet.before), programs(scripts_leaflet.after)
+    for family in ("Noto-Sans-Arabic-Bold", "Noto-Sans-Hebrew-Bold", "Noto-Sans-Bengali",
+                   "Noto-Serif-Devanagari", "Noto-Sans-CJK-SC"):
+        found = [name for name in before if name.startswith(family) and before[name] > 1]
+        assert found, family
+        assert all(after[name] == 1 or texts_disagree(scripts_leaflet.after, name)
+                   for name in found), family
+    assert [name for name in after if after[name] > 1] == ["Noto-Sans-Bengali-Bold"]
+
+
+def test_every_page_draws_the_same(pair, tmp_path):
+    before, after = pixels(pair.before, tmp_path), pixels(pair.after, tmp_path)
+    assert len(before) == len(after)
+    assert [i + 1 for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b] == []
+
+
+def test_every_character_reads_the_same_in_the_same_place(pair):
+    before, after = reading(pair.before), reading(pair.after)
+    assert [text for text, _ in after] == [text for text, _ in before]
+    for (_, chars_before), (_, chars_after) in zip(before, after, strict=True):
+        assert [c[0] for c in chars_after] == [c[0] for c in chars_before]
+        shifts = [max(abs(a[1] - b[1]), abs(a[2] - b[2]))
+                  for a, b in zip(chars_before, chars_after, strict=True)]
+        assert max(shifts, default=0) < 1e-6
+
+
+def test_widths_rounded_otherwise_in_a_part_are_put_back(issue_pair):
+    """The issue sets Inter at many sizes: some glyphs' /W differ between parts by a
+    rounding, and the places above stay exact only because those are put back."""
+    assert issue_pair.deltas > 0
+
+
+def test_a_width_put_back_follows_its_glyph():
+    shown = pikepdf.Array([pikepdf.String(b"\x00\x05\x00\x07\x00\x05"), -12,
+                           pikepdf.String(b"\x00\x07")])
+    out = textwidths._shown(shown, {5: 1})
+    assert [bytes(x) if isinstance(x, pikepdf.String) else float(x) for x in out] == \
+        [b"\x00\x05", 1.0, b"\x00\x07\x00\x05", -11.0, b"\x00\x07"]
+    assert textwidths._shown(shown, {9: 1}) is None
+
+
+def test_merging_is_deterministic(scripts_leaflet):
+    assert fonts.merged(scripts_leaflet.before.read_bytes()) == \
+        scripts_leaflet.after.read_bytes()
+
+
+def test_the_merged_leaflet_passes_verapdf_ua1(vera, scripts_leaflet):  # noqa: F811
+    result = subprocess.run([vera, "ua1", str(scripts_leaflet.after)], capture_output=True,
+                            text=True, timeout=600)
+    assert "compliant=true" in result.stdout, result.stdout + result.stderr
