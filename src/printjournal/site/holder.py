@@ -19,9 +19,10 @@ thread, which only waits for them. Dask's statistical profiler samples the stack
 every running task thread every 10 ms (``distributed.worker.profile``, on by default)
 and files it twice: on WeasyPrint's deep layout stacks that cost the worker process
 1.95 CPU-s per output against 1.62 s with the profiler off and 1.44 s in a pool worker
-(issue 16, the sample ×2 on two workers), the largest part of the distributed overhead.
-The task thread's stack, waiting, is a dozen frames; the holder's thread is not one
-Dask samples.
+(issue 16, the sample ×2 on two workers, CPU time under load ~10). The task thread's
+stack, waiting, is a dozen frames; the holder's thread is not one Dask samples. That
+saves the walk (1.99 → 1.92 CPU-s per output, same conditions), not the wake-ups every
+10 ms: a worker started with the profiler off (README, "On a cluster") saves both.
 """
 
 from __future__ import annotations
