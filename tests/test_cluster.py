@@ -124,6 +124,33 @@ def test_a_build_on_the_cluster_is_byte_identical_to_a_local_build(scheduler, tm
 
 
 @pytest.mark.slow
+def test_dask_s_profiler_samples_no_render_stack(scheduler, tmp_path):
+    """Dask samples each task thread's stack every 10 ms; on WeasyPrint's deep layout
+    stacks that cost a fifth more CPU per output. The renders run in the holder's own
+    thread: the profiler sees the task waiting, never WeasyPrint."""
+    import distributed
+
+    project = small_project(tmp_path / "project")
+    summary = site.build_site(project.project(), project.root / "dist", scheduler=scheduler,
+                              reporter=Collect())
+    assert (summary.built, summary.failed) == (3, 0)
+    with distributed.Client(scheduler, set_as_default=False) as client:
+        sampled = profiled_files(client.profile())
+    assert any(f.endswith("printjournal/site/cluster.py") for f in sampled), sampled
+    assert not [f for f in sampled if "weasyprint" in f or "pipeline.py" in f]
+
+
+def profiled_files(tree: dict) -> set[str]:
+    """Every file in a Dask profile tree (``Client.profile()``)."""
+    found, stack = set(), [tree]
+    while stack:
+        node = stack.pop()
+        found.add(node.get("description", {}).get("filename", ""))
+        stack.extend(node.get("children", {}).values())
+    return found
+
+
+@pytest.mark.slow
 def test_a_worker_killed_mid_render_does_not_stop_the_build(scheduler, cluster_marks,
                                                             tmp_path):
     project = small_project(tmp_path / "project")

@@ -225,6 +225,6 @@ def _render(output: Output, project: Project, digest: str, own: Shipment,
     folder = holder.folder(digest)
     own.unpack(folder)
     args = tuple(folder / a if isinstance(a, Path) else a for a in output.args)
-    rendered = work.render(dataclasses.replace(output, args=args),
-                           lambda: holder.pipeline(digest, project))
+    rendered = holder.run(work.render, dataclasses.replace(output, args=args),
+                          lambda: holder.pipeline(digest, project))
     return rendered, time.perf_counter() - started
