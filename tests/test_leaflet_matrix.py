@@ -7,9 +7,10 @@ inside the text area) must never again hide in a case nobody printed.
 
 Cost: one render per case (a one-article leaflet is one part; the closing panel, with
 that article's QR code, is its own), in one process, with one render cache for the
-module. The A5 half (the longer leaflets, about 75 s of CPU) is ``slow``; ``./run.sh
-test`` runs it. Letter is left out: its measure is between A4's and A5's, and it would
-cost as much again.
+module: about 170 s of CPU for the file (A4 about 70 s, A5 about 80 s, ``check`` and
+reading the PDFs the rest), well over the 60 s a file may take, so the A5 half is
+``slow``; ``./run.sh test`` runs it. Letter is left out: its measure is between A4's and
+A5's, and it would cost as much again.
 """
 
 from __future__ import annotations
