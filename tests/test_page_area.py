@@ -54,3 +54,65 @@ def test_a_clinic_detail_too_long_for_an_a5_leaflet_names_printjournal_toml(wide
         f'phone = "{PHONE}"') + 1
     assert (str(problem.path), problem.line) == ("printjournal.toml", line)
     assert problem.message.startswith("'ask-for-the-practice-nurse-please' would print ")
+
+
+RTL = """<html><head><style>
+@font-face {{ font-family: Arabic; src: url({fonts}/NotoSansArabic-Regular.ttf); }}
+@font-face {{ font-family: Hebrew; src: url({fonts}/NotoSansHebrew-Regular.ttf); }}
+@font-face {{ font-family: Latin; src: url({fonts}/Inter-Regular.otf); }}
+@page {{ size: 120mm 200mm; margin: 10mm 15mm; }}
+body {{ margin: 0; font: 16pt/1.5 Latin, Arabic, Hebrew; }}
+p {{ margin: 0 0 4mm; text-align: {align}; }}
+.nowrap {{ white-space: nowrap; }}
+</style></head><body>{body}</body></html>"""
+#: right-to-left blocks whose last line holds a long Latin run, each ending in a line break
+#: before </p> as a template writes it
+RTL_BLOCKS = """
+<p dir="rtl">٢٠ أكتوبر ٢٠٢٥ · بقلم Dr Samuel Okafor, Cureon Editorial Team
+</p>
+<p dir="rtl">נכתב על ידי Dr Samuel Okafor and the Cureon Editorial Team
+</p>
+<p dir="rtl">المشي من أجل الصحة كل يوم مع الفريق التحريري كله الان
+</p>"""
+
+
+def _rtl_layout(align: str, body: str):
+    import weasyprint
+
+    from .conftest import REPO
+    html = RTL.format(fonts=(REPO / "fonts").as_uri(), align=align, body=body)
+    return weasyprint.HTML(string=html).render()
+
+
+@pytest.mark.parametrize("align", ["left", "start"])
+def test_right_to_left_lines_are_measured_where_their_glyphs_print(align):
+    """The last line of a right-to-left block ending in a space, set flush left (large
+    print set it so), printed inside the text area, yet was refused 4 pt into the margin:
+    WeasyPrint 70 moves such a line's text box left by the space it takes off, not its
+    glyphs (pagearea._inked). Measured where they print, nothing strays; the glyphs are
+    inside the area, which pdfplumber reads from the PDF."""
+    import io
+
+    import pdfplumber
+
+    from printjournal import pagearea
+
+    document = _rtl_layout(align, RTL_BLOCKS)
+    assert pagearea.strays(document.pages) == []
+    with pdfplumber.open(io.BytesIO(document.write_pdf())) as pdf:
+        chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
+    mm = 72 / 25.4
+    assert {c["text"] for c in chars} >= set("EditorialTeam")
+    assert min(c["x0"] for c in chars) >= 15 * mm - 0.5
+    assert max(c["x1"] for c in chars) <= 105 * mm + 0.5
+
+
+def test_a_latin_run_too_long_for_a_right_to_left_line_still_strays():
+    """A long Latin run that may not break (``nowrap``) in a right-to-left line runs off
+    the line's end, the left: still found, by how far and what it says."""
+    from printjournal import pagearea
+
+    body = ('<p dir="rtl">بقلم <span class="nowrap">Dr Samuel Okafor and the Cureon '
+            'Editorial Team</span> الان</p>')
+    [stray] = pagearea.strays(_rtl_layout("start", body).pages)
+    assert stray.text.startswith("Dr Samuel") and stray.past > 20

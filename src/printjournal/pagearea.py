@@ -80,14 +80,15 @@ def strays(pages: Sequence[Any]) -> list[Stray]:
         for child in area.children:
             if isinstance(child, boxes.MarginBox):
                 continue
-            for box in _walk(child, x0, x1, found, number):
+            for box, line in _walk(child, x0, x1, found, number, None):
                 if not isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
                     continue
                 text = box.text.strip() if isinstance(box, boxes.TextBox) else ""
                 if isinstance(box, boxes.TextBox) and not text:
                     continue
-                left, top = box.content_box_x(), box.content_box_y()
-                sideways = max(x0 - left, left + box.width - x1)
+                left, right = _inked(box, line)
+                top = box.content_box_y()
+                sideways = max(x0 - left, right - x1)
                 upright = max(y0 - top, top + box.height - y1)
                 if text:     # a line's box is taller than its glyphs: half a line may stick out
                     upright -= box.height / 2
@@ -97,9 +98,29 @@ def strays(pages: Sequence[Any]) -> list[Stray]:
     return found
 
 
-def _walk(box: Any, x0: float, x1: float, found: list[Stray], page: int) -> Iterator[Any]:
-    """``box`` and what it holds, except a table wider than ``x0``..``x1``: that is one
-    stray in ``found``, named by its widest word, not each of its words past the edge."""
+def _inked(box: Any, line: Any) -> tuple[float, float]:
+    """Where a text box's glyphs print across the page, left and right (px): the box, within
+    the line box that holds it (``line``; None outside a line).
+
+    A line box spans what its line prints, a text box overflowing it too. A text box need
+    not: in the last line of a right-to-left block whose text ends in a collapsible space
+    (a template's line break before ``</p>``), and in a line that breaks at a space,
+    WeasyPrint 70 takes the space off the box's width but moves the box left by it, while
+    the glyphs it draws stay where they were (its layout still holds the space, on its left:
+    ``remove_last_whitespace`` in weasyprint/layout/inline.py, its fix of Kozea/WeasyPrint
+    issue 1111). Read alone, such a box reaches a space's width (4.5 pt at 16 pt) past the
+    left edge of a line set flush there; its glyphs do not."""
+    left, right = box.content_box_x(), box.content_box_x() + box.width
+    if line is None:
+        return left, right
+    return max(left, line.content_box_x()), min(right, line.content_box_x() + line.width)
+
+
+def _walk(box: Any, x0: float, x1: float, found: list[Stray], page: int,
+          line: Any) -> Iterator[tuple[Any, Any]]:
+    """``box`` and what it holds, each with the line box it is in (``line`` for ``box``),
+    except a table wider than ``x0``..``x1``: that is one stray in ``found``, named by its
+    widest word, not each of its words past the edge."""
     from weasyprint.formatting_structure import boxes
 
     if isinstance(box, boxes.TableBox):
@@ -111,9 +132,10 @@ def _walk(box: Any, x0: float, x1: float, found: list[Stray], page: int) -> Iter
                                id(getattr(box, "element", None) or box),
                                line.width if line else 0.0))
             return
-    yield box
+    yield box, line
+    line = box if isinstance(box, boxes.LineBox) else line
     for child in getattr(box, "children", None) or ():
-        yield from _walk(child, x0, x1, found, page)
+        yield from _walk(child, x0, x1, found, page, line)
 
 
 def _widest_line(table: Any) -> Any:

@@ -35,6 +35,7 @@ from typing import Any
 
 from . import styles
 from .errors import Notices, Problem
+from .keep import COMPOUND
 from .model import PAPER_SIZES
 from .pagearea import line_of, table_message
 from .styles import STANDARD, LeafletStyle
@@ -270,6 +271,13 @@ class Overflow:
     product: Product
 
 
+def _whole_compounds(text: str) -> str:
+    """``text`` with a WORD JOINER after each hyphen of a hyphenated compound that large
+    print keeps whole (keep.py's ``COMPOUND``, set ``nowrap`` by leaflet.css), so that
+    :func:`widest` measures the compound as one piece, as the render sets it."""
+    return COMPOUND.sub(lambda m: re.sub("([-\u2010])", "\\1\u2060", m[0]), text)
+
+
 def least_width(table: Any, sizes: Sizes, large: bool, faces: Faces) -> tuple[float, str]:
     """The least width of ``table`` (points: its columns' widest words and paddings) and
     its widest word."""
@@ -280,7 +288,9 @@ def least_width(table: Any, sizes: Sizes, large: bool, faces: Faces) -> tuple[fl
         for number, cell in enumerate(cells):
             head = _tag(cell) == "th"
             style = Style(600 if head else 400, False, sizes.table, len(cells) >= 6)
-            word = widest(list(_runs(cell, style, sizes, large)), faces)
+            runs = _runs(cell, style, sizes, large)
+            word = widest([(_whole_compounds(t), s) for t, s in runs] if large else list(runs),
+                          faces)
             padding = sizes.th_padding if head else sizes.td_padding
             columns[number] = max(columns.get(number, 0.0), word.width + padding)
             best = max(best, word, key=lambda w: w.width)
