@@ -193,7 +193,8 @@ class IssueBuild:
         digits = folios.digit_requests(requests)
         html = folios.stamp_sheet_html(digits, self.manifest.lang)
         key = cache.key(self.project, [], "issue-numbers",
-                        hashlib.sha256(html.encode()).hexdigest())
+                        hashlib.sha256(html.encode()).hexdigest(),
+                        fingerprint=self.renderer.fingerprint)
         data = self.store.get(key) if self.store is not None else None
         if data is None:
             data = self.pipeline.renderer.pdf(html, Path("layouts"),
