@@ -8,7 +8,11 @@ HTML printjournal produced. The two are interleaved and each timed --repeat time
 is the peak of the Python heap during one more render of each (tracemalloc, untimed), which includes
 WeasyPrint's layout objects.
 
-    .venv/bin/python bench/articles.py [--repeat 3]
+    .venv/bin/python bench/articles.py [--repeat 3] [--baseline REV]
+
+``--baseline REV`` first runs REV's own copy of this bench on REV's sources and sample
+articles (bench/baseline.py), then this checkout's: both in one sitting, each against bare
+WeasyPrint on its own HTML (compare the overheads: the content changed between them).
 """
 
 from __future__ import annotations
@@ -49,7 +53,14 @@ def peak_memory(fn) -> tuple[int, bytes]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--baseline", metavar="REV", help="a git revision measured first")
     args = parser.parse_args()
+    if args.baseline:
+        from baseline import own_run
+
+        print(f"baseline {args.baseline}:\n"
+              + own_run(args.baseline, "articles.py", ["--repeat", str(args.repeat)])
+              + "this checkout:", flush=True)
     project = config.load_project(ROOT)
     pipeline = Pipeline.load(project)
     base_url = project.layouts_dir.as_uri() + "/"

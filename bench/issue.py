@@ -1,6 +1,7 @@
 """The sample issue: printjournal against one bare WeasyPrint call, side by side.
 
     .venv/bin/python bench/issue.py [--rounds 3] [--edition digital|print] [--jobs N]
+                                    [--baseline REV [REV ...]]
 
 (a) cold    printjournal builds the issue with an empty render cache
 (b) bare    the same issue as one HTML document (the same parts, stylesheets and pages),
@@ -26,6 +27,13 @@ each round runs a/b/c/d twice: timed without sampling, then again sampled for ps
 Rounds interleave a/b/c/d and alternate which of a and b runs first. Medians are shown,
 and for seconds also the best of the rounds: other work on the machine only ever adds
 time, so the best round is the closest to the build alone (both are reported).
+
+``--baseline REV [REV ...]``: each REV's sources, sample project and ``--one`` runs (git
+archive into a temporary folder, nothing changed in the repository) are measured in the
+same rounds, interleaved with this checkout's (the order turns round every round), each
+against the bare WeasyPrint render of its own issue; then every table, and one of each
+REV against this checkout. The sample content changed since older revisions, so
+compare the ratios to bare WeasyPrint (cpu a/b) as well as the seconds.
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -134,17 +143,41 @@ def _tree_pss(pid: int) -> int:
     return total
 
 
+@dataclass(frozen=True)
+class Version:
+    """The code measured: this checkout, or a revision's files (``root``: its src/,
+    bench/issue.py and sample project)."""
+
+    name: str
+    root: Path
+
+    def env(self) -> dict[str, str]:
+        """The environment of its processes: its own sources first."""
+        paths = [str(self.root / "src"), os.environ.get("PYTHONPATH", "")]
+        return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+
+    def document(self, folder: Path, edition: str, html: Path) -> None:
+        """Its issue as one HTML document (its own one_document, in a process of its own)."""
+        code = ("import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+                "import issue; Path(sys.argv[2]).write_text(issue.one_document("
+                "Path(sys.argv[3]), sys.argv[4]), encoding='utf-8')")
+        subprocess.run([sys.executable, "-c", code, str(self.root / "bench"), str(html),
+                        str(folder), edition], env=self.env(), check=True)
+
+
 def measure(kind: str, folder: Path, edition: str, html: Path | None,
-            sampled: bool = False, jobs: int | None = None) -> dict[str, float]:
-    """One run of ``kind``; ``sampled``: its peak pss too (and its times are not used)."""
-    command = [sys.executable, __file__, "--one", kind, "--folder", str(folder),
-               "--edition", edition]
+            sampled: bool = False, jobs: int | None = None,
+            version: Version = Version("this checkout", REPO)) -> dict[str, float]:
+    """One run of ``kind`` by ``version``'s own bench; ``sampled``: its peak pss too (and
+    its times are not used)."""
+    command = [sys.executable, str(version.root / "bench" / "issue.py"), "--one", kind,
+               "--folder", str(folder), "--edition", edition]
     if jobs is not None:
         command += ["--jobs", str(jobs)]
     if html is not None:
         command += ["--html", str(html)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+                               text=True, env=version.env())
     peak = [0]
 
     def sample() -> None:
@@ -165,10 +198,10 @@ def measure(kind: str, folder: Path, edition: str, html: Path | None,
     return result
 
 
-def copy_project(target: Path) -> Path:
+def copy_project(target: Path, source: Path = REPO) -> Path:
     ignore = shutil.ignore_patterns(".venv", ".git", "dist", ".printjournal-cache",
                                     "__pycache__", "*.egg-info", ".pytest_cache")
-    shutil.copytree(REPO, target, ignore=ignore)
+    shutil.copytree(source, target, ignore=ignore)
     return target
 
 
@@ -188,6 +221,8 @@ def main() -> None:
     parser.add_argument("--edition", choices=("digital", "print"), default="digital")
     parser.add_argument("--jobs", type=int, default=None,
                         help="printjournal's worker processes (default: one per core)")
+    parser.add_argument("--baseline", metavar="REV", nargs="+", default=[],
+                        help="git revisions measured in the same rounds, side by side")
     parser.add_argument("--one", choices=("a", "b", "c", "d"), help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--html", type=Path, help=argparse.SUPPRESS)
@@ -198,32 +233,78 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="pj-bench-issue-"))
     try:
-        source = copy_project(work / "source")
-        html = work / "issue.html"
-        html.write_text(one_document(source, args.edition), encoding="utf-8")
-        results: dict[str, list[dict[str, float]]] = {k: [] for k in "abcd"}
+        versions = []
+        for number, rev in enumerate(args.baseline):
+            from desk import checkout  # bench/desk.py: git archive into a folder
+
+            (work / f"baseline-{number}").mkdir()
+            versions.append(Version(rev, checkout(rev, work / f"baseline-{number}")))
+        versions.append(Version("this checkout", REPO))
+        sources, htmls = {}, {}
+        for number, version in enumerate(versions):
+            sources[version] = copy_project(work / f"source-{number}", version.root)
+            htmls[version] = work / f"issue-{number}.html"
+            version.document(sources[version], args.edition, htmls[version])
+        results = {v: {k: [] for k in "abcd"} for v in versions}
         for round_ in range(args.rounds):
-            first = ("b", "a") if round_ % 2 == 0 else ("a", "b")
-            runs: dict[bool, dict[str, dict[str, float]]] = {}
-            for sampled in (False, True):
-                folder = work / f"round-{round_}-{'pss' if sampled else 'time'}"
-                shutil.copytree(source, folder)
-                shutil.rmtree(folder / ".printjournal-cache", ignore_errors=True)
-                run = runs[sampled] = {}
-                for kind in first:
-                    run[kind] = measure(kind, folder, args.edition,
-                                        html if kind == "b" else None, sampled, args.jobs)
-                run["d"] = measure("d", folder, args.edition, None, sampled, args.jobs)
-                edit_article(folder)
-                run["c"] = measure("c", folder, args.edition, None, sampled, args.jobs)
-            for kind in "abcd":
-                results[kind].append(runs[False][kind]
-                                     | {"pss_mib": runs[True][kind]["pss_mib"]})
-            print(f"round {round_ + 1}: " + "  ".join(
-                f"{k} {results[k][-1]['seconds']:.2f}s" for k in "abcd"), file=sys.stderr)
-        report(results, args)
+            for number, version in enumerate(versions[::1 if round_ % 2 == 0 else -1]):
+                runs = one_round(version, sources[version], htmls[version], args,
+                                 work / f"round-{round_}-{number}", round_)
+                for kind in "abcd":
+                    results[version][kind].append(runs[False][kind]
+                                                  | {"pss_mib": runs[True][kind]["pss_mib"]})
+                print(f"round {round_ + 1}, {version.name}: " + "  ".join(
+                    f"{k} {results[version][k][-1]['seconds']:.2f}s" for k in "abcd")
+                    + f"  (load {os.getloadavg()[0]:.2f})", file=sys.stderr)
+        for version in versions:
+            if len(versions) > 1:
+                print(f"\n{version.name}:")
+            report(results[version], args)
+        for version in versions[:-1]:
+            side_by_side(results[version], results[versions[-1]], version.name)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def one_round(version: Version, source: Path, html: Path, args: argparse.Namespace,
+              folder: Path, round_: int) -> dict[bool, dict[str, dict[str, float]]]:
+    """a/b/c/d by ``version``, timed (False) and sampled for pss (True), each in a fresh
+    copy of its project (``folder`` and a sibling)."""
+    first = ("b", "a") if round_ % 2 == 0 else ("a", "b")
+    runs: dict[bool, dict[str, dict[str, float]]] = {}
+    for sampled in (False, True):
+        copy = folder.with_name(f"{folder.name}-{'pss' if sampled else 'time'}")
+        shutil.copytree(source, copy)
+        shutil.rmtree(copy / ".printjournal-cache", ignore_errors=True)
+        run = runs[sampled] = {}
+        for kind in first:
+            run[kind] = measure(kind, copy, args.edition, html if kind == "b" else None,
+                                sampled, args.jobs, version)
+        run["d"] = measure("d", copy, args.edition, None, sampled, args.jobs, version)
+        edit_article(copy)
+        run["c"] = measure("c", copy, args.edition, None, sampled, args.jobs, version)
+    return runs
+
+
+def side_by_side(base: dict[str, list[dict[str, float]]],
+                 ours: dict[str, list[dict[str, float]]], name: str) -> None:
+    """Medians of the baseline against this checkout, and their ratio."""
+    def median(results: dict[str, list[dict[str, float]]], kind: str, field: str) -> float:
+        return statistics.median(r[field] for r in results[kind])
+
+    print(f"\n{name} against this checkout (medians; load average "
+          f"{os.getloadavg()[0]:.2f}):")
+    print(f"{'':36}{'base s':>9}{'ours s':>9}{'ratio':>7}{'base cpu':>10}{'ours cpu':>10}"
+          f"{'ratio':>7}")
+    names = {"a": "cold build", "b": "bare WeasyPrint, its own issue",
+             "c": "one article edited", "d": "nothing changed"}
+    for kind in "abcd":
+        row = [median(r, kind, f) for f in ("seconds", "cpu") for r in (base, ours)]
+        print(f"({kind}) {names[kind]:32}{row[0]:9.2f}{row[1]:9.2f}{row[1] / row[0]:7.2f}"
+              f"{row[2]:10.2f}{row[3]:10.2f}{row[3] / row[2]:7.2f}")
+    for top in "acd":
+        work = [median(r, top, "cpu") / median(r, "b", "cpu") for r in (base, ours)]
+        print(f"  cpu {top}/b: {work[0]:.3f} baseline, {work[1]:.3f} this checkout")
 
 
 def report(results: dict[str, list[dict[str, float]]], args: argparse.Namespace) -> None:

@@ -1,6 +1,6 @@
 """The website build timed side by side, in one run, on the sample content.
 
-    .venv/bin/python bench/site.py [--repeat N] [--article SLUG]
+    .venv/bin/python bench/site.py [--repeat N] [--article SLUG] [--baseline REV]
 
 The sample project is copied to a temporary folder; then N rounds, interleaved
 so that noise from other work on the (shared) machine falls on every row alike:
@@ -22,6 +22,9 @@ table of medians with the spread (min–max) and the ratios the issue sets goals
 of the medians and of the minima (the rounds least disturbed by other work).
 Issues are not in it until issue 3's builder is wired into ``site/plan.ISSUE_BUILDER``;
 then the edited article's issue is rebuilt too.
+
+``--baseline REV`` first runs REV's own copy of this bench on REV's sources and sample
+content (bench/baseline.py), then this checkout's: both tables in one sitting.
 """
 
 from __future__ import annotations
@@ -82,7 +85,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--article", default="sleep-and-immunity")
+    parser.add_argument("--baseline", metavar="REV", help="a git revision measured first")
     args = parser.parse_args()
+    if args.baseline:
+        from baseline import own_run
+
+        print(f"baseline {args.baseline}:\n" + own_run(
+            args.baseline, "site.py", ["--repeat", str(args.repeat), "--article", args.article])
+              + "\nthis checkout:", flush=True)
 
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
         root = Path(tmp) / "project"

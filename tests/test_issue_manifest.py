@@ -258,3 +258,30 @@ def test_a_file_name_too_long_for_the_disk_is_a_plain_problem_at_its_line(issue_
     assert not any("internal error" in p for p in found)
     assert sum("File name too long" in p for p in found) == 2
     assert all(len(p) < 200 for p in found)
+
+
+def test_issue_and_build_report_a_bad_manifest_word_for_word_at_the_same_lines(
+        issue_project):
+    """The website build reads a manifest as ``printjournal issue`` does (one reader,
+    manifest.read_manifest): the same problems, word for word, at the same lines. One
+    article given as a single text is refused by both (a list even of one, as the key
+    table says); build makes the articles and no edition of the issue."""
+    issue_project.write(M, edit("articles: [one, two, three]", "articles: one").replace(
+        "number: 3", "number: three\ncolour: blue").replace("issues/back.md",
+                                                            "issues/back.txt"))
+    issue = run("issue", M, "--jobs", "1", cwd=issue_project.root)
+    build = run("build", "--jobs", "1", cwd=issue_project.root)
+    assert (issue.returncode, build.returncode) == (1, 1)
+    said = issue.stderr.splitlines()
+    assert said == [
+        f"{M}:3: 'number' must be a whole number from 1",
+        f"{M}:4: unknown manifest key 'colour' (known: articles, back_cover, cover, date, "
+        "editorial, issue, lang, number, sample, title)",
+        f"{M}:11: 'articles' must be a list of article slugs",
+        f"{M}:12: 'back_cover' file not found: content/issues/back.txt",
+    ]
+    assert build.stderr.splitlines() == said
+    assert "Traceback" not in issue.stderr + build.stderr
+    built = sorted(p.relative_to(issue_project.root / "dist").as_posix()
+                   for p in (issue_project.root / "dist").rglob("*.pdf"))
+    assert built == ["articles/one.pdf", "articles/three.pdf", "articles/two.pdf"]

@@ -280,7 +280,7 @@ articles: [alpha, beta]
 
 @pytest.fixture
 def with_issue(project):
-    project.write("content/issues/spring.yaml", ISSUE + LONG_TEXT)
+    project.write("content/issues/spring.yaml", ISSUE.replace('"A cover"', LONG_TEXT))
     project.write("content/issues/spring-editorial.md",
                   "---\ntitle: Editorial\n---\nHello.\n\n![a dot](../images/pic.svg)\n")
     project.write("content/images/pic.svg", DOT.format(1))
@@ -289,7 +289,7 @@ def with_issue(project):
 
 
 EDITIONS = {"issues/spring.pdf", "issues/spring-print.pdf"}
-LONG_TEXT = f"note: {'x' * 300}\n"      # too long to be a file name: not an input, no error
+LONG_TEXT = f'"{"x" * 300}"'      # too long to be a file name: not an input, no error
 
 
 def test_without_an_issue_builder_there_are_no_issue_outputs(with_issue, monkeypatch):
@@ -354,7 +354,8 @@ def test_a_failing_issue_keeps_its_last_good_editions(with_issue):
     build(with_issue, issue_builder=stand_in_issue)
     dist = with_issue.root / "dist"
     old = (dist / "issues/spring-print.pdf").read_bytes()
-    append(with_issue.root / "content/issues/spring.yaml", "fail: true\n")
+    manifest_path = with_issue.root / "content/issues/spring.yaml"
+    manifest_path.write_text(manifest_path.read_text().replace("Spring 2026", "Spring (fail)"))
     report = build(with_issue, issue_builder=stand_in_issue)
     assert report.paths("failed") == EDITIONS
     assert {str(p) for o in report.outcomes for p in o.problems} == {

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import content, editorial, links, overdue, plainlanguage, tablefit, translations
-from .errors import Notices, PrintjournalError, Problem, relative
+from .errors import Notices, PrintjournalError, Problem
 from .issue import manifest
 from .model import Article, Project
 from .templating import Layouts
@@ -45,7 +45,7 @@ def check(project: Project, paths: Sequence[Path] | None = None,
         problems = [p for p in problems if (project.root / p.path).resolve() in wanted]
     notices.extend(n for n in found.found
                    if paths is None or (project.root / n.path).resolve() in wanted)
-    problems += manifest.check_manifests(project, paths, notices)
+    problems += manifest.check_manifests(project, paths, notices, articles)
     return sorted(set(problems))
 
 
@@ -65,21 +65,3 @@ def _tables(articles: Sequence[Article], project: Project, found: Notices) -> li
         problems += tablefit.check(article.path, html, lines, project.journal.paper,
                                    project.layouts_dir, project.fonts_dir, found)
     return problems
-
-
-def issue_warnings(project: Project, notices: Notices) -> tuple[list[Problem], set[Path]]:
-    """The warnings of every issue manifest in content/issues/ (its editorial, back cover
-    and articles) into ``notices``, for ``build``. With ``notices.strict`` they come back
-    as problems instead, with the manifests (as shown) that they stop. A manifest's own
-    errors are not returned: building the issue reports them."""
-    problems: list[Problem] = []
-    stopped: set[Path] = set()
-    for path in manifest.manifest_paths(project):
-        found = Notices()
-        manifest.check_manifests(project, [path], found)
-        before = len(problems)
-        for notice in found.found:
-            notices.warn(problems, notice.path, notice.line, notice.message)
-        if len(problems) > before:
-            stopped.add(relative(path, project.root))
-    return problems, stopped

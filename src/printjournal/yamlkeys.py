@@ -149,7 +149,8 @@ MANIFEST = Group((
         shape="'cover' must have 'image', 'alt' and optional 'lines'"),
     Key("editorial", meaning="the editor's letter, a Markdown file in content/",
         required=True),
-    Key("articles", "list", "the slugs of the issue's articles, in order", default=(),
+    Key("articles", "list", "the slugs of the issue's articles, in order: a list even of "
+        "one, `[slug]` (a single text is refused)", default=(),
         required="'articles' is required: the slugs of the issue's articles, in order",
         shape="'articles' must be a list of article slugs"),
     Key("back_cover", meaning="a Markdown file in content/"),

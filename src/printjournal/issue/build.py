@@ -68,7 +68,7 @@ def build_issue(pipeline: Pipeline, manifest_path: Path, out: Path, *,
     if notices is not None and (problems := editorial_warnings(
             project, manifest.articles, None, notices)):     # as check warns of them
         raise ContentError(problems)
-    final_key = issue_recipe(manifest.inputs(project), chosen).key(project)
+    final_key = issue_recipe(manifest.files, chosen).key(project)
     data = store.get(final_key) if store is not None else None
     if data is None:
         data = IssueBuild(pipeline, manifest, chosen, store, workers).pdf()
@@ -193,7 +193,8 @@ class IssueBuild:
         digits = folios.digit_requests(requests)
         html = folios.stamp_sheet_html(digits, self.manifest.lang)
         key = cache.key(self.project, [], "issue-numbers",
-                        hashlib.sha256(html.encode()).hexdigest())
+                        hashlib.sha256(html.encode()).hexdigest(),
+                        fingerprint=self.renderer.fingerprint)
         data = self.store.get(key) if self.store is not None else None
         if data is None:
             data = self.pipeline.renderer.pdf(html, Path("layouts"),

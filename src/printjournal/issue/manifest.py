@@ -25,7 +25,7 @@ link to an article the project does not have.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,7 @@ class Manifest:
     cover: Cover
     editorial: Article          # the editor's letter (title, author, Markdown body)
     articles: tuple[Article, ...]
+    files: tuple[Path, ...]     # every file it is made from (:func:`issue_inputs`)
     back_cover: Article | None = None
     number: int | None = None
 
@@ -74,29 +75,18 @@ class Manifest:
     def slugs(self) -> tuple[str, ...]:
         return tuple(a.slug for a in self.articles)
 
-    def inputs(self, project: Project) -> list[Path]:
-        """Every file the issue is made from (for the render cache), as the website build
-        counts them (:func:`issue_inputs`): the same issue has the same key in both."""
-        path = project.root / self.path
-        data = load_yaml(content.read_text(path, project.root), self.path).data
-        return issue_inputs(project, path, data, self.slugs,
-                            {a.slug: a for a in self.articles})
 
-
-def issue_inputs(project: Project, path: Path, data: Any, slugs: Sequence[str],
-                 articles: Mapping[str, Article]) -> list[Path]:
+def issue_inputs(project: Project, path: Path, data: Any,
+                 articles: Sequence[Article]) -> list[Path]:
     """Every file the issue of the manifest at ``path`` is made from: the manifest, each
     file inside content/ that a text value of its YAML (``data``) names and the images
     of those that are Markdown (editorial, back_cover, cover.image, ...), and the files
-    of each article in ``slugs`` (``articles``: those loaded, by slug; one that did not
-    load counts by its Markdown file). Their order does not matter (cache.key sorts)."""
+    of each of its ``articles``. Their order does not matter (cache.key sorts)."""
     from ..cache import article_inputs
 
     inputs = [path, *_content_files(project, list(_strings(data)))]
-    for slug in slugs:
-        article = articles.get(slug)
-        inputs += article_inputs(article, project) if article else \
-            [p for p in [project.articles_dir / f"{slug}.md"] if p.is_file()]
+    for article in articles:
+        inputs += article_inputs(article, project)
     return inputs
 
 
@@ -107,28 +97,37 @@ def manifest_paths(project: Project) -> list[Path]:
 
 def load_manifest(path: Path, project: Project, notices: Notices | None = None) -> Manifest:
     """Read and check the manifest at ``path``; raise every problem together."""
-    manifest, problems = _load(path, project, notices)
+    manifest, problems = read_manifest(path, project, notices)
     if problems or manifest is None:
         raise ContentError(sorted(set(problems)))
     return manifest
 
 
 def check_manifests(project: Project, paths: Sequence[Path] | None = None,
-                    notices: Notices | None = None) -> list[Problem]:
-    """Problems of every manifest in content/issues (or of those among ``paths``)."""
+                    notices: Notices | None = None,
+                    articles: Sequence[Article] | None = None) -> list[Problem]:
+    """Problems of every manifest in content/issues (or of those among ``paths``);
+    ``articles``: the project's, as loaded (loaded here when None)."""
     wanted = None if paths is None else {p.resolve() for p in paths}
     problems: list[Problem] = []
     for path in manifest_paths(project):
         if wanted is None or path.resolve() in wanted:
             try:
-                problems += _load(path, project, notices)[1]
+                problems += read_manifest(path, project, notices, articles)[1]
             except Exception as exc:  # one manifest never stops the others
                 problems.append(content.internal_problem(relative(path, project.root), exc))
     return problems
 
 
-def _load(path: Path, project: Project, notices: Notices | None = None
-          ) -> tuple[Manifest | None, list[Problem]]:
+def read_manifest(path: Path, project: Project, notices: Notices | None = None,
+                  articles: Sequence[Article] | None = None
+                  ) -> tuple[Manifest | None, list[Problem]]:
+    """The manifest at ``path`` and its problems (None when it has any), as both
+    ``printjournal issue`` and ``printjournal build`` read it: the same problems, word for
+    word, and the same :attr:`Manifest.files` (so the same cache key). ``articles``: the
+    project's articles as :func:`content.load_articles` gave them (loaded when None).
+    Warnings (links that lead nowhere) go to ``notices``. Raises nothing for bad content:
+    an unreadable file or bad YAML is one of the problems."""
     shown = relative(path, project.root)
     try:
         doc = load_yaml(content.read_text(path, project.root), shown)
@@ -142,14 +141,16 @@ def _load(path: Path, project: Project, notices: Notices | None = None
     editorial = _note(f, "editorial", values["editorial"], project)
     back_cover = _note(f, "back_cover", values["back_cover"], project)
     date = values["date"]
-    articles, all_articles = _articles(f, values["articles"], project, date)
+    every = content.load_articles(project)[0] if articles is None else articles
+    chosen = _articles(f, values["articles"], project, date, every)
     texts = [a for a in (editorial, back_cover) if a is not None]
-    slugs = {a.slug for a in (*texts, *articles, *all_articles)}
-    f.problems += links.check_links([*texts, *articles], project, slugs, notices)
+    slugs = {a.slug for a in (*texts, *chosen, *every)}
+    f.problems += links.check_links([*texts, *chosen], project, slugs, notices)
     if f.problems or cover is None or editorial is None or date is None:
         return None, f.problems
-    made = {**values, "cover": cover, "editorial": editorial, "articles": tuple(articles),
-            "back_cover": back_cover}
+    files = issue_inputs(project, path, doc.data, chosen)
+    made = {**values, "cover": cover, "editorial": editorial, "articles": tuple(chosen),
+            "back_cover": back_cover, "files": tuple(files)}
     del made["sample"]
     return Manifest(path=shown, **made), f.problems
 
@@ -223,11 +224,10 @@ def parse_note(path: Path, project: Project, slug: str) -> tuple[Article, list[P
     return note, nf.problems
 
 
-def _articles(f: Fields, slugs: Sequence[str], project: Project, date: dt.date | None
-              ) -> tuple[list[Article], list[Article]]:
+def _articles(f: Fields, slugs: Sequence[str], project: Project, date: dt.date | None,
+              all_articles: Sequence[Article]) -> list[Article]:
     """The issue's articles (``slugs``, read by :data:`yamlkeys.MANIFEST`: one that is not
-    text is "") in order, and every article of the project."""
-    all_articles, _ = content.load_articles(project)
+    text is "") in order, from ``all_articles`` (every article of the project)."""
     by_slug = {a.slug: a for a in all_articles}
     paths = {p.stem: p for p in content.article_paths(project)}
     chosen: list[Article] = []
@@ -263,7 +263,7 @@ def _articles(f: Fields, slugs: Sequence[str], project: Project, date: dt.date |
             f.problem(("articles", i), f"article '{slug}' is a stale translation ({stale}): "
                       "update it first")
         chosen.append(article)
-    return chosen, all_articles
+    return chosen
 
 
 def _strings(data: Any) -> Iterator[str]:

@@ -18,17 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import cache, content, editions, links, overdue
-from ..check import issue_warnings
 from ..downloads import ARTICLE, ISSUE, Listing
-from ..errors import Notices, PrintjournalError, Problem, relative
+from ..errors import Notices, Problem, relative
 from ..issue.build import IssueBuild, page_count
-from ..issue.manifest import issue_inputs, load_manifest
+from ..issue.manifest import load_manifest, manifest_paths, read_manifest
 from ..model import Article, Project
 from ..outputs import article_recipe, issue_recipe, output_path
 from ..pipeline import Pipeline, editorial_warnings
 from ..render import Rendered
-from ..yamlkeys import MANIFEST
-from ..yamlsource import load_yaml
 
 Make = Callable[..., Rendered]   # make(pipeline, *args) → Rendered; module level, so it pickles
 
@@ -57,33 +54,32 @@ class Plan:
 
     outputs: tuple[Output, ...]
     problems: tuple[Problem, ...]     # their sources' last good outputs stay
+    stopped: frozenset[Path] = frozenset()   # manifests (as shown) whose problems are elsewhere
 
     @property
     def failed_sources(self) -> frozenset[Path]:
-        return frozenset(p.path for p in self.problems)
+        return frozenset(p.path for p in self.problems) | self.stopped
 
 
 
 def plan(project: Project, issue_builder: IssueBuilder | None = None,
          notices: Notices | None = None) -> Plan:
     """Every output of the project; ``issue_builder`` defaults to :data:`ISSUE_BUILDER`."""
+    notices = notices if notices is not None else Notices()
     articles, problems = content.load_articles(project)   # a bug in one: its problem
     problems += links.check_links(articles, project, notices=notices)
     loaded = [a for a in articles if a.path not in {p.path for p in problems}]
-    problems += editorial_warnings(project, loaded, articles, notices if notices is not None
-                                   else Notices())          # as check says them
+    problems += editorial_warnings(project, loaded, articles, notices)  # as check says them
     bad = {p.path for p in problems}
     good = [a for a in articles if a.path not in bad]
-    outputs = article_outputs(project, overdue.published(
-        project, good, notices if notices is not None else Notices()))
+    outputs = article_outputs(project, overdue.published(project, good, notices))
     builder = issue_builder or ISSUE_BUILDER
+    stopped: set[Path] = set()
     if builder is not None:
-        issues, issue_problems = issue_outputs(project, good, builder)
-        warned, stopped = issue_warnings(project, notices if notices is not None
-                                         else Notices())     # with --strict: stopped
-        outputs += [o for o in issues if o.source not in stopped]
-        problems += issue_problems + warned
-    return Plan(tuple(outputs), tuple(sorted(set(problems))))
+        issues, issue_problems, stopped = issue_outputs(project, articles, builder, notices)
+        outputs += issues
+        problems += issue_problems
+    return Plan(tuple(outputs), tuple(sorted(set(problems))), frozenset(stopped))
 
 
 def article_outputs(project: Project, articles: Sequence[Article],
@@ -106,10 +102,11 @@ def article_outputs(project: Project, articles: Sequence[Article],
 # issues/<name>.pdf (digital) and issues/<name>-print.pdf, each rebuilt when the
 # manifest, any file it names (any text value that is a file under content/,
 # and the images in those that are Markdown) or any input of its articles changes.
-# An edition renders with workers=1: it runs in one of this build's worker processes,
-# which are daemonic and may not start processes of their own; the other outputs use
-# the other cores. Its PrintjournalErrors are reported as that edition's failure (its
-# last good PDF stays).
+# The manifest is read here as `printjournal issue` reads it: its problems are the
+# plan's (its last good PDFs stay). An edition renders with workers=1: it runs in one
+# of this build's worker processes, which are daemonic and may not start processes of
+# their own; the other outputs use the other cores. Its PrintjournalErrors are reported
+# as that edition's failure (its last good PDF stays).
 
 IssueBuilder = Callable[[Pipeline, Path, str], Rendered]
 
@@ -125,38 +122,39 @@ def build_issue_edition(pipeline: Pipeline, manifest: Path, edition: str) -> Ren
 ISSUE_BUILDER: IssueBuilder | None = build_issue_edition
 
 
-def issue_outputs(project: Project, articles: Sequence[Article], builder: IssueBuilder
-                  ) -> tuple[list[Output], list[Problem]]:
-    """Both editions of every issue manifest in content/issues/."""
-    by_slug = {a.slug: a for a in articles}
+def issue_outputs(project: Project, articles: Sequence[Article], builder: IssueBuilder,
+                  notices: Notices) -> tuple[list[Output], list[Problem], set[Path]]:
+    """Both editions of every issue manifest in content/issues/, each read once, as
+    ``printjournal issue`` reads it (:func:`issue.manifest.read_manifest`: the same problems
+    word for word, the same files and so the same cache key); ``articles``: the project's,
+    as loaded. Returns the outputs, the problems, and the manifests (as shown) that have
+    no outputs for them: their last good PDFs stay. Warnings go to ``notices`` (with
+    ``--strict`` they are problems, and stop their issue)."""
     outputs: list[Output] = []
     problems: list[Problem] = []
-    for manifest in sorted(p for p in (project.content_dir / "issues").glob("*.y*ml")
-                           if p.suffix in (".yaml", ".yml")):
-        shown = relative(manifest, project.root)
+    stopped: set[Path] = set()
+    for path in manifest_paths(project):
+        shown = relative(path, project.root)
+        found = Notices()
         try:
-            fields = content.Fields(load_yaml(content.read_text(manifest, project.root),
-                                              shown, 1))
-        except PrintjournalError as exc:
-            problems.extend(exc.problems)
+            manifest, own = read_manifest(path, project, found, articles)
+        except Exception as exc:  # one manifest never stops the others
+            manifest, own = None, [content.internal_problem(shown, exc)]
+        for notice in found.found:
+            notices.warn(own, notice.path, notice.line, notice.message)
+        problems += own
+        if manifest is None or own:
+            stopped.add(shown)
             continue
-        name = fields.text("issue", required=True)
-        title = fields.text("title", limit=MANIFEST["title"].limit) or project.journal.name
-        day = fields.date("date", required=True)
-        slugs = fields.text_list("articles")
-        if fields.problems or day is None:
-            problems.extend(fields.problems)
-            continue
-        inputs = issue_inputs(project, manifest, fields.doc.data, slugs, by_slug)
         for edition in editions.EDITIONS:
-            made = issue_recipe(inputs, edition)
+            made = issue_recipe(manifest.files, edition)
             outputs.append(Output(
-                path=output_path(ISSUE, manifest.stem, edition), source=shown,
+                path=output_path(ISSUE, path.stem, edition), source=shown,
                 inputs=made.files, options=made.options, make=builder,
-                args=(manifest, edition.name),
-                listing=Listing(kind=ISSUE, slug=manifest.stem, title=title, date=day,
-                                lang=fields.text("lang") or project.journal.lang, issue=name,
+                args=(path, edition.name),
+                listing=Listing(kind=ISSUE, slug=path.stem, title=manifest.title,
+                                date=manifest.date, lang=manifest.lang, issue=manifest.issue,
                                 edition=edition.name,
-                                articles=tuple(output_path(ARTICLE, s) for s in slugs)),
-                cost=sum(len(by_slug[s].body) for s in slugs if s in by_slug) + 1e6))
-    return outputs, problems
+                                articles=tuple(output_path(ARTICLE, s) for s in manifest.slugs)),
+                cost=sum(len(a.body) for a in manifest.articles) + 1e6))
+    return outputs, problems, stopped
