@@ -243,7 +243,7 @@ def _leaflet(args: argparse.Namespace) -> int:
 
 def _issue(args: argparse.Namespace) -> int:
     from . import cache, outputs
-    from .downloads import ISSUE
+    from .outputs import ISSUE
 
     project = _project(args)
     pipeline = printjournal.Pipeline.load(project)

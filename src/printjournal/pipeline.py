@@ -121,8 +121,7 @@ def build_article(pipeline: Pipeline, path: Path, out: Path | None = None,
 
     Raises ContentError (the article's problems, each ``path:line``), RenderError; a disk
     fault writing ``out`` or the render cache is one OutputError naming it."""
-    from .downloads import ARTICLE
-    from .outputs import article_recipe, published
+    from .outputs import ARTICLE, article_recipe, published
     from .pdf.overlay import page_count
 
     project = pipeline.project

@@ -47,10 +47,10 @@ from . import cache, config, deskfit, deskform, desklibrary, desksearch, desksiz
 from .deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
 from .deskpreview import page_texts
 from .deskresult import HeldLeaflets, Made
-from .downloads import ARTICLE, INDEX, ISSUE, MANIFEST, as_listed
+from .downloads import INDEX, MANIFEST, as_listed
 from .errors import Notices, PrintjournalError, relative
 from .model import Article, Project, ReviewState
-from .outputs import FONT, LANGUAGE, article_recipe, page_path
+from .outputs import ARTICLE, FONT, ISSUE, LANGUAGE, article_recipe, page_path
 from .shelf import Shelf
 from .templating import Layouts
 from .workers import (

@@ -19,12 +19,12 @@ from typing import Any
 
 from .. import cache, content, editions, links, overdue
 from ..check import issue_warnings
-from ..downloads import ARTICLE, ISSUE, Listing
+from ..downloads import Listing
 from ..errors import Notices, PrintjournalError, Problem, relative
 from ..issue.build import IssueBuild, page_count
 from ..issue.manifest import issue_inputs, load_manifest
 from ..model import Article, Project
-from ..outputs import article_recipe, issue_recipe, output_path
+from ..outputs import ARTICLE, ISSUE, article_recipe, issue_recipe, output_path
 from ..pipeline import Pipeline, editorial_warnings
 from ..render import Rendered
 from ..yamlkeys import MANIFEST
