@@ -45,12 +45,12 @@ from werkzeug.exceptions import HTTPException
 
 from . import cache, config, deskfit, deskform, desklibrary, desksearch, desksize, styles
 from .deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
-from .deskpreview import page_texts
+from .deskpreview import article_pdf, page_texts
 from .deskresult import HeldLeaflets, Made
 from .downloads import INDEX, MANIFEST, as_listed
 from .errors import Notices, PrintjournalError, relative
 from .model import Article, Project, ReviewState
-from .outputs import ARTICLE, FONT, ISSUE, LANGUAGE, article_recipe, page_path
+from .outputs import ARTICLE, FONT, ISSUE, LANGUAGE, page_path
 from .shelf import Shelf
 from .templating import Layouts
 from .workers import (
@@ -86,30 +86,17 @@ def start_worker(root: str) -> DeskWorker:
                       Shelf(project))
 
 
-def _article_pdf(worker: DeskWorker, slug: str) -> bytes:
-    """An article's PDF, from the render cache when nothing it depends on changed (the
-    website build keeps its article PDFs there under the same key: a long article the
-    build rendered is previewed from it, without rendering again)."""
-    pipeline = worker.pipeline
-    project = pipeline.project
-    article = next(a for a in worker.shelf.load()[0] if a.slug == slug)
-    # the website build's key for the same PDF (outputs.py): one cache for both
-    key = article_recipe(project, article).key(project)
-    return pipeline.cached_pdf(worker.store, key, lambda: pipeline.article_html(article),
-                               article.path)
-
-
 def _page_count(worker: DeskWorker, slug: str) -> int:
     from .pdf.overlay import page_count
 
-    return page_count(_article_pdf(worker, slug))
+    return page_count(article_pdf(worker, slug))
 
 
 def _page_png(worker: DeskWorker, slug: str, number: int) -> bytes | None:
     """Page ``number`` (1-based) of an article as a PNG image, or None past its end."""
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(_article_pdf(worker, slug))
+    document = pypdfium2.PdfDocument(article_pdf(worker, slug))
     try:
         if not 1 <= number <= len(document):
             return None
