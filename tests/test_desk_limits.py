@@ -8,10 +8,11 @@ import re
 
 import pytest
 
-from printjournal import leaflet, web
+from printjournal import web
 from printjournal.deskguard import CSRF_FIELD, DeskAccess
 from printjournal.deskresult import HeldLeaflets, Made
 from printjournal.errors import Notices
+from printjournal.leaflet import build as leaflet
 from printjournal.shelf import Shelf
 
 from .conftest import count_renders

@@ -11,7 +11,8 @@ import io
 import pdfplumber
 import pytest
 
-from printjournal import cache, leaflet
+from printjournal import cache
+from printjournal.leaflet import build as leaflet
 from printjournal.pdf.overlay import named_rect, open_pdf
 from printjournal.personal import Box, DoesNotFitError, UnprintableError, render_layer
 from printjournal.styles import STANDARD

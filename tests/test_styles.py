@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from printjournal import cli, deskform, styles
 from printjournal.errors import OptionError
-from printjournal.leaflet import LeafletRequest, file_name, find_clinic
+from printjournal.leaflet.build import LeafletRequest, file_name, find_clinic
 from printjournal.styles import LeafletStyle
 
 from .test_leaflet_errors import CLINICS

@@ -217,8 +217,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _leaflet(args: argparse.Namespace) -> int:
     # imported here: only this command needs pypdf's and segno's import time
-    from . import leaflet
     from .cache import RenderCache
+    from .leaflet import build as leaflet
 
     project = _project(args)
     request = leaflet.LeafletRequest(

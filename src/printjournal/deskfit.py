@@ -40,7 +40,7 @@ class FrontBoxes:
 def front_boxes(worker: Any, paper: str, style: str, booklet: bool) -> FrontBoxes:
     """The two boxes of a leaflet on ``paper`` in the ``style`` named (styles.py; in a desk
     worker: it renders)."""
-    from .leaflet import SLOT, SLOT_END, find_clinic, leaflet_html
+    from .leaflet.build import SLOT, SLOT_END, find_clinic, leaflet_html
     from .model import ReviewState
     from .pdf.overlay import named_rect, open_pdf
 

@@ -89,7 +89,7 @@ def leaflet_problems(known_articles: Sequence[Article], slugs: Sequence[str],
                      ) -> list[FormProblem]:
     """:func:`leaflet_problem` for the articles named by ``slugs``, as the form says it;
     when they are too long together, ``to_render()`` (those whose leaflet parts are not in
-    the render cache: :func:`printjournal.leaflet.to_render`) are what counts."""
+    the render cache: :func:`printjournal.leaflet.build.to_render`) are what counts."""
     chosen = [article for article in known_articles if article.slug in slugs]
     problem = leaflet_problem(chosen, known, max_pages)
     if problem and to_render is not None:
@@ -102,9 +102,9 @@ def to_render(project: Project, labels: Callable[[str], Any], fields: dict[str, 
               today: dt.date, store: cache.RenderCache, known_articles: Sequence[Article],
               known: Callable[[Article], int | None]) -> list[Article]:
     """The articles whose parts the leaflet of the worker's ``fields`` (deskform.py) would
-    render now: not in ``store`` (:func:`printjournal.leaflet.to_render`)."""
-    from .leaflet import LeafletRequest, Personal
-    from .leaflet import to_render as parts_to_render
+    render now: not in ``store`` (:func:`printjournal.leaflet.build.to_render`)."""
+    from .leaflet.build import LeafletRequest, Personal
+    from .leaflet.build import to_render as parts_to_render
 
     fields = dict(fields)
     try:

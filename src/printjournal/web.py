@@ -108,7 +108,7 @@ def _page_png(worker: DeskWorker, slug: str, number: int) -> bytes | None:
 
 
 def _leaflet(worker: DeskWorker, fields: dict[str, Any], today: dt.date) -> Made:
-    from .leaflet import LeafletRequest, Personal, leaflet
+    from .leaflet.build import LeafletRequest, Personal, leaflet
 
     personal = Personal(for_name=fields.pop("for_name"), note=fields.pop("note"))
     notices = Notices()

@@ -36,8 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import cache, content, links, plainlanguage, styles, translations
-from .errors import (
+from .. import cache, content, links, plainlanguage, styles, translations
+from ..errors import (
     ConfigError,
     ContentError,
     FolderProblem,
@@ -49,20 +49,20 @@ from .errors import (
     ReviewError,
     relative,
 )
-from .leafletparts import FRONT, Shape, assembled, leaflet_lang, unrendered
-from .leafletparts import Item as Item
-from .leafletparts import leaflet_html as leaflet_html
-from .leafletparts import leaflet_title as leaflet_title
-from .leafletparts import qr_data_uri as qr_data_uri
-from .model import PAPER_SIZES, Article, Clinic, Project, ReviewState
-from .outputs import LEAFLET, PRINTOUTS, PUBLISHED, published
-from .overdue import review_line
-from .pdf.booklet import impose
-from .pdf.overlay import graft, named_rect, open_pdf, page_count
-from .personal import Box, DoesNotFitError, check_printable, render_layer
-from .personal import UnprintableError as UnprintableError  # raised by leaflet() too
-from .pipeline import Pipeline
-from .styles import STANDARD, LeafletStyle
+from ..leafletparts import FRONT, Shape, assembled, leaflet_lang, unrendered
+from ..leafletparts import Item as Item
+from ..leafletparts import leaflet_html as leaflet_html
+from ..leafletparts import leaflet_title as leaflet_title
+from ..leafletparts import qr_data_uri as qr_data_uri
+from ..model import PAPER_SIZES, Article, Clinic, Project, ReviewState
+from ..outputs import LEAFLET, PRINTOUTS, PUBLISHED, published
+from ..overdue import review_line
+from ..pdf.booklet import impose
+from ..pdf.overlay import graft, named_rect, open_pdf, page_count
+from ..personal import Box, DoesNotFitError, check_printable, render_layer
+from ..personal import UnprintableError as UnprintableError  # raised by leaflet() too
+from ..pipeline import Pipeline
+from ..styles import STANDARD, LeafletStyle
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The leaflet package (its modules follow)."""
