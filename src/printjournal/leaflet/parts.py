@@ -32,14 +32,14 @@ from typing import TYPE_CHECKING
 import segno
 from markupsafe import Markup
 
-from . import cache, markup
-from .errors import PlacementError, Problem, RenderError
-from .model import Article, Clinic, PrintedLink, Project, ReviewState
-from .pipeline import Pipeline
-from .styles import LeafletStyle
+from .. import cache, markup
+from ..errors import PlacementError, Problem, RenderError
+from ..model import Article, Clinic, PrintedLink, Project, ReviewState
+from ..pipeline import Pipeline
+from ..styles import LeafletStyle
 
 if TYPE_CHECKING:
-    from .pdf import folios
+    from ..pdf import folios
 
 FRONT = "1"     # the name of the first part in the assembly (its destinations: "1/...")
 
@@ -159,8 +159,8 @@ def unrendered(project: Project, shape: Shape, slot: str, store: cache.RenderCac
     """The indexes of the parts of ``shape`` not in ``store``, rendering nothing: a cached
     part is counted, one not cached counts ``estimate(article)`` pages (so the sides of the
     parts after it are a guess, and so is whether they are cached)."""
-    from .pdf.overlay import page_count
-    from .templating import direction
+    from ..pdf.overlay import page_count
+    from ..templating import direction
 
     page, missing = 1, []
     for index, article in enumerate(shape.articles):
@@ -186,8 +186,8 @@ def assembled(pipeline: Pipeline, shape: Shape, slot: str,
     ``store`` or rendered (in order: a part's side depends on the pages before it), then
     assembled. Raises RenderError naming the article of the part that failed (with every
     part's placement problems, at the leaflet's page numbers), AssemblyError."""
-    from .pdf import assemble, folios
-    from .templating import direction
+    from ..pdf import assemble, folios
+    from ..templating import direction
 
     project = pipeline.project
     labels = pipeline.layouts.labels(shape.lang)
@@ -222,7 +222,7 @@ def assembled(pipeline: Pipeline, shape: Shape, slot: str,
             page += exc.pages
             continue
         if failed:                       # only the problems are still wanted
-            from .pdf.overlay import page_count
+            from ..pdf.overlay import page_count
             page += page_count(data)
             continue
         name = str(index + 1)
@@ -242,7 +242,7 @@ def drawn_stamps(pipeline: Pipeline, store: cache.RenderCache | None,
                  requests: Sequence[tuple[str, str]], lang: str, kind: str) -> folios.Stamps:
     """Each (style, text) of ``requests`` as WeasyPrint draws it, on one sheet kept in
     ``store`` under its HTML (``kind`` names what the sheet is for)."""
-    from .pdf import folios
+    from ..pdf import folios
 
     html = folios.stamp_sheet_html(requests, lang)
     key = cache.key(pipeline.project, [], kind, hashlib.sha256(html.encode()).hexdigest())
