@@ -324,7 +324,7 @@ def test_the_form_says_before_submitting_whether_the_name_and_note_fit(
     leaflet's own fit check (personal.py) on the same box: it never says "fits" where the
     render refuses, and says "will not fit" where it does."""
     from printjournal import styles
-    from printjournal.personal import Box, DoesNotFitError, render_layer
+    from printjournal.leaflet.personal import Box, DoesNotFitError, render_layer
 
     _context, page = staff
     page.goto(desk + "/")

@@ -21,8 +21,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from . import styles
+from .leaflet.personal import UnprintableError, check_printable
 from .model import Article, Project, ReviewState
-from .personal import UnprintableError, check_printable
 from .styles import STANDARD
 
 PAPERS = ("A4", "A5", "Letter")

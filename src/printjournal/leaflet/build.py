@@ -54,8 +54,6 @@ from ..outputs import LEAFLET, PRINTOUTS, PUBLISHED, published
 from ..overdue import review_line
 from ..pdf.booklet import impose
 from ..pdf.overlay import graft, named_rect, open_pdf, page_count
-from ..personal import Box, DoesNotFitError, check_printable, render_layer
-from ..personal import UnprintableError as UnprintableError  # raised by leaflet() too
 from ..pipeline import Pipeline
 from ..styles import STANDARD, LeafletStyle
 from .parts import FRONT, Shape, assembled, leaflet_lang, unrendered
@@ -63,6 +61,8 @@ from .parts import Item as Item
 from .parts import leaflet_html as leaflet_html
 from .parts import leaflet_title as leaflet_title
 from .parts import qr_data_uri as qr_data_uri
+from .personal import Box, DoesNotFitError, check_printable, render_layer
+from .personal import UnprintableError as UnprintableError  # raised by leaflet() too
 
 log = logging.getLogger(__name__)
 
