@@ -335,7 +335,8 @@ def left_behind(folder):
 
 
 def test_a_desk_worker_leaves_no_temporary_folder_behind(project, tmp_path, monkeypatch):
-    from printjournal import deskpreview, web
+    from printjournal import deskpreview
+    from printjournal.desk import web
 
     folder = tmp_path / "tmp"
     folder.mkdir()

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from printjournal import web
+from printjournal.desk import web
 from printjournal.deskguard import CSRF_FIELD, DeskAccess
 from printjournal.deskresult import HeldLeaflets, Made
 from printjournal.errors import Notices

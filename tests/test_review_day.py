@@ -16,7 +16,7 @@ import re
 import pdfplumber
 import pytest
 
-from printjournal import web
+from printjournal.desk import web
 from printjournal.errors import ReviewError
 from printjournal.leaflet import build as leaflet
 from printjournal.site import build as site

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from printjournal import web
+from printjournal.desk import web
 from printjournal.deskguard import CSRF_FIELD, DeskAccess
 
 TODAY = dt.date(2026, 11, 21)

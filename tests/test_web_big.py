@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from printjournal import web
+from printjournal.desk import web
 from printjournal.deskguard import DeskAccess
 from printjournal.site import build as site
 

@@ -12,7 +12,8 @@ import shutil
 
 import pytest
 
-from printjournal import config, desksearch, web
+from printjournal import config, desksearch
+from printjournal.desk import web
 from printjournal.errors import ConfigError
 
 from .test_web import ACCESS, TODAY, InlinePool, post, text

@@ -203,7 +203,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from . import web
+    from .desk import web
     from .deskguard import PASSWORD_VARIABLE, DeskAccess, shared_secret
 
     project = _project(args)

@@ -43,23 +43,17 @@ from typing import Any
 from flask import Flask, Response, abort, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from . import cache, config, deskfit, deskform, desklibrary, desksearch, desksize, styles
-from .deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
-from .deskpreview import article_pdf, page_texts
-from .deskresult import HeldLeaflets, Made
-from .downloads import INDEX, MANIFEST, as_listed
-from .errors import Notices, PrintjournalError, relative
-from .model import Article, Project, ReviewState
-from .outputs import ARTICLE, FONT, ISSUE, LANGUAGE, page_path
-from .shelf import Shelf
-from .templating import Layouts
-from .workers import (
-    PoolBusyError,
-    PoolLimits,
-    RenderTimeoutError,
-    WorkerLostError,
-    WorkerPool,
-)
+from .. import cache, config, deskfit, deskform, desklibrary, desksearch, desksize, styles
+from ..deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
+from ..deskpreview import article_pdf, page_texts
+from ..deskresult import HeldLeaflets, Made
+from ..downloads import INDEX, MANIFEST, as_listed
+from ..errors import Notices, PrintjournalError, relative
+from ..model import Article, Project, ReviewState
+from ..outputs import ARTICLE, FONT, ISSUE, LANGUAGE, page_path
+from ..shelf import Shelf
+from ..templating import Layouts
+from ..workers import PoolBusyError, PoolLimits, RenderTimeoutError, WorkerLostError, WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +73,7 @@ class DeskWorker:
 
 
 def start_worker(root: str) -> DeskWorker:
-    from .pipeline import Pipeline
+    from ..pipeline import Pipeline
 
     project = config.load_project(Path(root))
     return DeskWorker(Pipeline.load(project), cache.RenderCache.for_project(project, desk=True),
@@ -87,7 +81,7 @@ def start_worker(root: str) -> DeskWorker:
 
 
 def _page_count(worker: DeskWorker, slug: str) -> int:
-    from .pdf.overlay import page_count
+    from ..pdf.overlay import page_count
 
     return page_count(article_pdf(worker, slug))
 
@@ -108,7 +102,7 @@ def _page_png(worker: DeskWorker, slug: str, number: int) -> bytes | None:
 
 
 def _leaflet(worker: DeskWorker, fields: dict[str, Any], today: dt.date) -> Made:
-    from .leaflet.build import LeafletRequest, Personal, leaflet
+    from ..leaflet.build import LeafletRequest, Personal, leaflet
 
     personal = Personal(for_name=fields.pop("for_name"), note=fields.pop("note"))
     notices = Notices()
