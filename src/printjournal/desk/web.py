@@ -43,7 +43,7 @@ from typing import Any
 from flask import Flask, Response, abort, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from .. import cache, config, deskfit, deskform, desklibrary, desksearch, desksize, styles
+from .. import cache, config, deskform, desklibrary, desksearch, desksize, styles
 from ..deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
 from ..deskpreview import article_pdf, page_texts
 from ..deskresult import HeldLeaflets, Made
@@ -54,6 +54,7 @@ from ..outputs import ARTICLE, FONT, ISSUE, LANGUAGE, page_path
 from ..shelf import Shelf
 from ..templating import Layouts
 from ..workers import PoolBusyError, PoolLimits, RenderTimeoutError, WorkerLostError, WorkerPool
+from . import fit as deskfit
 
 log = logging.getLogger(__name__)
 
