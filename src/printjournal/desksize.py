@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import cache
-from .deskform import FormProblem
+from .desk.form import FormProblem
 from .desklibrary import PerArticle
 from .errors import PrintjournalError
 from .model import Article, Project

@@ -43,7 +43,7 @@ from typing import Any
 from flask import Flask, Response, abort, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from .. import cache, config, deskform, desklibrary, desksearch, desksize, styles
+from .. import cache, config, desklibrary, desksearch, desksize, styles
 from ..deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
 from ..deskpreview import article_pdf, page_texts
 from ..deskresult import HeldLeaflets, Made
@@ -55,6 +55,7 @@ from ..shelf import Shelf
 from ..templating import Layouts
 from ..workers import PoolBusyError, PoolLimits, RenderTimeoutError, WorkerLostError, WorkerPool
 from . import fit as deskfit
+from . import form as deskform
 
 log = logging.getLogger(__name__)
 
