@@ -9,7 +9,7 @@ import re
 import pytest
 
 from printjournal.desk import web
-from printjournal.deskguard import CSRF_FIELD, DeskAccess
+from printjournal.desk.guard import CSRF_FIELD, DeskAccess
 from printjournal.deskresult import HeldLeaflets, Made
 from printjournal.errors import Notices
 from printjournal.leaflet import build as leaflet

@@ -9,7 +9,7 @@ import pytest
 
 from printjournal import cli
 from printjournal.cache import DamagedEntryError
-from printjournal.deskguard import AccessError
+from printjournal.desk.guard import AccessError
 from printjournal.errors import ClusterError, LayoutError, PrintjournalError, RenderError
 from printjournal.leaflet.build import OptionError
 from printjournal.leaflet.personal import DoesNotFitError, UnprintableError

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from printjournal.desk import web
-from printjournal.deskguard import DeskAccess
+from printjournal.desk.guard import DeskAccess
 from printjournal.site import build as site
 
 from .conftest import count_renders

@@ -186,7 +186,7 @@ def desk(tmp_path_factory):
 
     from printjournal import config
     from printjournal.desk import web
-    from printjournal.deskguard import DeskAccess
+    from printjournal.desk.guard import DeskAccess
 
     from .conftest import REPO
 

@@ -204,7 +204,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from .desk import web
-    from .deskguard import PASSWORD_VARIABLE, DeskAccess, shared_secret
+    from .desk.guard import PASSWORD_VARIABLE, DeskAccess, shared_secret
 
     project = _project(args)
     settings = web.DeskSettings(dist=args.dist or project.root / PUBLISHED)

@@ -18,7 +18,7 @@ PDFs), served by waitress unless ``--debug``:
     GET  /downloads/...             what ``printjournal build`` published: the files its
                                     manifest.json lists, and its downloads pages
 
-Every request is checked first (:mod:`printjournal.deskguard`: body size, Host, Origin,
+Every request is checked first (:mod:`printjournal.desk.guard`: body size, Host, Origin,
 CSRF token, a password when the desk listens beyond this machine), and every form field
 before any render. Requests name articles by slug only, never by path. Renders run in a
 :class:`~printjournal.workers.WorkerPool`: bounded in time and memory, a dead worker
@@ -44,7 +44,6 @@ from flask import Flask, Response, abort, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from .. import cache, config, desklibrary, desksearch, desksize, styles
-from ..deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
 from ..deskpreview import article_pdf, page_texts
 from ..deskresult import HeldLeaflets, Made
 from ..downloads import INDEX, MANIFEST, as_listed
@@ -56,6 +55,7 @@ from ..templating import Layouts
 from ..workers import PoolBusyError, PoolLimits, RenderTimeoutError, WorkerLostError, WorkerPool
 from . import fit as deskfit
 from . import form as deskform
+from .guard import CSRF_FIELD, DeskAccess, csrf_token, guard
 
 log = logging.getLogger(__name__)
 
@@ -360,7 +360,7 @@ def _stop(signum: int, frame: object) -> None:
 def serve(project: Project, settings: DeskSettings, access: DeskAccess, debug: bool) -> None:
     """Run the desk until interrupted: waitress, or Flask's debug server with ``debug``.
 
-    Raises :class:`~printjournal.deskguard.AccessError` (said as a usage error) when the
+    Raises :class:`~printjournal.desk.guard.AccessError` (said as a usage error) when the
     desk would be open to the network unprotected, or its port is taken."""
     access.check()
     app = create_app(project, settings, access=access)
