@@ -180,7 +180,7 @@ def test_what_the_desk_works_out_is_kept_while_the_articles_file_is_unchanged(tm
     import os
 
     from printjournal import content
-    from printjournal.desklibrary import PerArticle
+    from printjournal.desk.library import PerArticle
 
     path = tmp_project.article("kept", "---\ntitle: Kept\nsection: Testing\ndate: "
                                "2026-01-01\n---\nSome words.\n")

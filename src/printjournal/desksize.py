@@ -30,7 +30,7 @@ from typing import Any
 
 from . import cache
 from .desk.form import FormProblem
-from .desklibrary import PerArticle
+from .desk.library import PerArticle
 from .errors import PrintjournalError
 from .model import Article, Project
 from .outputs import article_recipe

@@ -161,7 +161,7 @@ def new_search(source: Any) -> bool:
 def in_languages(choices: Choices, known: list[Article]) -> Choices:
     """``choices`` with each article swapped for its version in the language chosen for
     it, or for the leaflet (:func:`desklibrary.chosen_slugs`)."""
-    from ..desklibrary import chosen_slugs
+    from .library import chosen_slugs
 
     slugs = chosen_slugs(choices.slugs, dict(choices.article_langs), choices.print_lang, known)
     return replace(choices, slugs=slugs)

@@ -43,7 +43,7 @@ from typing import Any
 from flask import Flask, Response, abort, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from .. import cache, config, desklibrary, desksearch, desksize, styles
+from .. import cache, config, desksearch, desksize, styles
 from ..deskpreview import article_pdf, page_texts
 from ..deskresult import HeldLeaflets, Made
 from ..downloads import INDEX, MANIFEST, as_listed
@@ -55,6 +55,7 @@ from ..templating import Layouts
 from ..workers import PoolBusyError, PoolLimits, RenderTimeoutError, WorkerLostError, WorkerPool
 from . import fit as deskfit
 from . import form as deskform
+from . import library as desklibrary
 from .guard import CSRF_FIELD, DeskAccess, csrf_token, guard
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from . import readability, translations
-from .model import Article, Project
+from .. import readability, translations
+from ..model import Article, Project
 
 NAMES = translations.LANGUAGE_NAMES
 T = TypeVar("T")
