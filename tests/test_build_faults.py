@@ -335,7 +335,7 @@ def left_behind(folder):
 
 
 def test_a_desk_worker_leaves_no_temporary_folder_behind(project, tmp_path, monkeypatch):
-    from printjournal import deskpreview
+    from printjournal.desk import preview as deskpreview
     from printjournal.desk import web
 
     folder = tmp_path / "tmp"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .outputs import article_recipe
+from ..outputs import article_recipe
 
 
 def article_pdf(worker: Any, slug: str) -> bytes:
