@@ -10,7 +10,7 @@ import pytest
 
 from printjournal.desk import web
 from printjournal.desk.guard import CSRF_FIELD, DeskAccess
-from printjournal.deskresult import HeldLeaflets, Made
+from printjournal.desk.result import HeldLeaflets, Made
 from printjournal.errors import Notices
 from printjournal.leaflet import build as leaflet
 from printjournal.shelf import Shelf

@@ -44,7 +44,6 @@ from flask import Flask, Response, abort, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from .. import cache, config, desksearch, desksize, styles
-from ..deskresult import HeldLeaflets, Made
 from ..downloads import INDEX, MANIFEST, as_listed
 from ..errors import Notices, PrintjournalError, relative
 from ..model import Article, Project, ReviewState
@@ -57,6 +56,7 @@ from . import form as deskform
 from . import library as desklibrary
 from .guard import CSRF_FIELD, DeskAccess, csrf_token, guard
 from .preview import article_pdf, page_texts
+from .result import HeldLeaflets, Made
 
 log = logging.getLogger(__name__)
 
