@@ -12,7 +12,8 @@ import shutil
 
 import pytest
 
-from printjournal import config, desksearch
+from printjournal import config
+from printjournal.desk import search as desksearch
 from printjournal.desk import web
 from printjournal.errors import ConfigError
 

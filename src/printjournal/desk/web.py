@@ -43,7 +43,7 @@ from typing import Any
 from flask import Flask, Response, abort, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from .. import cache, config, desksearch, desksize, styles
+from .. import cache, config, desksize, styles
 from ..downloads import INDEX, MANIFEST, as_listed
 from ..errors import Notices, PrintjournalError, relative
 from ..model import Article, Project, ReviewState
@@ -54,6 +54,7 @@ from ..workers import PoolBusyError, PoolLimits, RenderTimeoutError, WorkerLostE
 from . import fit as deskfit
 from . import form as deskform
 from . import library as desklibrary
+from . import search as desksearch
 from .guard import CSRF_FIELD, DeskAccess, csrf_token, guard
 from .preview import article_pdf, page_texts
 from .result import HeldLeaflets, Made
