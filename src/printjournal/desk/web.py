@@ -43,7 +43,7 @@ from typing import Any
 from flask import Flask, Response, abort, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from .. import cache, config, desksize, styles
+from .. import cache, config, styles
 from ..downloads import INDEX, MANIFEST, as_listed
 from ..errors import Notices, PrintjournalError, relative
 from ..model import Article, Project, ReviewState
@@ -55,6 +55,7 @@ from . import fit as deskfit
 from . import form as deskform
 from . import library as desklibrary
 from . import search as desksearch
+from . import size as desksize
 from .guard import CSRF_FIELD, DeskAccess, csrf_token, guard
 from .preview import article_pdf, page_texts
 from .result import HeldLeaflets, Made

@@ -28,12 +28,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import cache
-from .desk.form import FormProblem
-from .desk.library import PerArticle
-from .errors import PrintjournalError
-from .model import Article, Project
-from .outputs import article_recipe
+from .. import cache
+from ..errors import PrintjournalError
+from ..model import Article, Project
+from ..outputs import article_recipe
+from .form import FormProblem
+from .library import PerArticle
 
 CHARS_PER_PAGE = 1_800      # Markdown characters on an article page, at most (see above)
 RECHECK_SECONDS = 30        # how soon the render cache is asked again for an article's PDF
@@ -103,8 +103,8 @@ def to_render(project: Project, labels: Callable[[str], Any], fields: dict[str, 
               known: Callable[[Article], int | None]) -> list[Article]:
     """The articles whose parts the leaflet of the worker's ``fields`` (deskform.py) would
     render now: not in ``store`` (:func:`printjournal.leaflet.build.to_render`)."""
-    from .leaflet.build import LeafletRequest, Personal
-    from .leaflet.build import to_render as parts_to_render
+    from ..leaflet.build import LeafletRequest, Personal
+    from ..leaflet.build import to_render as parts_to_render
 
     fields = dict(fields)
     try:
@@ -139,7 +139,7 @@ class PageCounts:
         if data is None:
             self._unbuilt.put(article, time.monotonic() + RECHECK_SECONDS)
             return None
-        from .pdf.overlay import page_count
+        from ..pdf.overlay import page_count
 
         count = page_count(data)
         self.remember(article, count)
