@@ -11,9 +11,9 @@ import pytest
 from printjournal.desk import web
 from printjournal.desk.guard import CSRF_FIELD, DeskAccess
 from printjournal.desk.result import HeldLeaflets, Made
+from printjournal.desk.shelf import Shelf
 from printjournal.errors import Notices
 from printjournal.leaflet import build as leaflet
-from printjournal.shelf import Shelf
 
 from .conftest import count_renders
 from .test_web import InlinePool, error_page, form_problems

@@ -48,7 +48,6 @@ from ..downloads import INDEX, MANIFEST, as_listed
 from ..errors import Notices, PrintjournalError, relative
 from ..model import Article, Project, ReviewState
 from ..outputs import ARTICLE, FONT, ISSUE, LANGUAGE, page_path
-from ..shelf import Shelf
 from ..templating import Layouts
 from ..workers import PoolBusyError, PoolLimits, RenderTimeoutError, WorkerLostError, WorkerPool
 from . import fit as deskfit
@@ -59,6 +58,7 @@ from . import size as desksize
 from .guard import CSRF_FIELD, DeskAccess, csrf_token, guard
 from .preview import article_pdf, page_texts
 from .result import HeldLeaflets, Made
+from .shelf import Shelf
 
 log = logging.getLogger(__name__)
 

@@ -135,7 +135,7 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
             notices: Notices | None = None, kept: Kept | None = None) -> Leaflet:
     """Render the leaflet ``request`` asks for, as printed on ``today``; ``loaded``: the
     project's articles and problems when already loaded (the desk keeps them, and with
-    ``kept``, :meth:`printjournal.shelf.Shelf.kept`, the checks of each choice of
+    ``kept``, :meth:`printjournal.desk.shelf.Shelf.kept`, the checks of each choice of
     articles); warnings go to ``notices`` and into the result's ``notices``."""
     project = pipeline.project
     personal = personal or Personal()
