@@ -11,7 +11,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from printjournal import preview
+from printjournal.preview import server as preview
 from printjournal.previewwork import Renders
 
 TEXT = """\

@@ -269,7 +269,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _preview(args: argparse.Namespace) -> int:
-    from . import preview
+    from .preview import server as preview
 
     project = _project(args)
     if not args.path.is_file():

@@ -1,0 +1,1 @@
+"""The preview package (its modules follow)."""
