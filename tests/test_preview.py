@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from printjournal.preview import server as preview
-from printjournal.previewwork import Renders
+from printjournal.preview.work import Renders
 
 TEXT = """\
 ---

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..errors import relative
 from ..model import Project
-from ..previewwork import Renders, Result, Shown
+from .work import Renders, Result, Shown
 
 HOSTS = ("127.0.0.1", "localhost")
 
