@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import content, editorial, links, overdue, plainlanguage, tablefit, translations
+from . import content, editorial, links, overdue, tablefit, translations
+from .checks import plainlanguage
 from .errors import Notices, PrintjournalError, Problem, relative
 from .issue import manifest
 from .model import Article, Project

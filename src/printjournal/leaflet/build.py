@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import cache, content, links, plainlanguage, styles, translations
+from .. import cache, content, links, styles, translations
+from ..checks import plainlanguage
 from ..errors import (
     ConfigError,
     ContentError,

@@ -1,0 +1,1 @@
+"""The checks package (its modules follow)."""
