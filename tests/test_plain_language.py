@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from printjournal import content, readability
+from printjournal import content
 from printjournal import pipeline as build
 from printjournal.check import check as check_project
-from printjournal.checks import plainlanguage
+from printjournal.checks import plainlanguage, readability
 from printjournal.errors import ConfigError, ContentError, Notices
 from printjournal.gradestore import GradeStore
 from printjournal.site import build as site

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, readability, translations
+from . import content, translations
+from .checks import readability
 from .errors import ContentError
 from .files import write_atomic
 from .gradestore import GradeStore

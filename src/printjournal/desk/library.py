@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from .. import readability, translations
+from .. import translations
+from ..checks import readability
 from ..model import Article, Project
 
 NAMES = translations.LANGUAGE_NAMES
