@@ -15,8 +15,8 @@ from printjournal import content
 from printjournal import pipeline as build
 from printjournal.check import check as check_project
 from printjournal.checks import plainlanguage, readability
+from printjournal.checks.gradestore import GradeStore
 from printjournal.errors import ConfigError, ContentError, Notices
-from printjournal.gradestore import GradeStore
 from printjournal.site import build as site
 
 from .test_cli import run

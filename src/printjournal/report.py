@@ -15,9 +15,9 @@ from pathlib import Path
 
 from . import content, translations
 from .checks import readability
+from .checks.gradestore import GradeStore
 from .errors import ContentError
 from .files import write_atomic
-from .gradestore import GradeStore
 from .model import Article, Project, ReviewState
 from .templating import Layouts
 

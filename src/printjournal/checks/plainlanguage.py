@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Notices, Problem, relative
-from ..gradestore import GradeStore
 from ..model import Article, Project
 from . import readability
+from .gradestore import GradeStore
 
 WORDS_FILE = "plain-words.toml"
 

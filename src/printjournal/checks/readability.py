@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .. import content
-from ..gradestore import Graded, GradeStore
 from ..model import Article
+from .gradestore import Graded, GradeStore
 
 MIN_WORDS = 100
 #: Flesch (1949): reading ease at least this → this US school grade.
