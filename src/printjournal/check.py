@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import content, editorial, links, overdue, tablefit, translations
-from .checks import plainlanguage
+from . import content, links, overdue, tablefit, translations
+from .checks import editorial, plainlanguage
 from .errors import Notices, PrintjournalError, Problem, relative
 from .issue import manifest
 from .model import Article, Project
