@@ -122,7 +122,7 @@ class LanguagePage:
 
 def language_pages(articles: Sequence[Download]) -> list[LanguagePage]:
     """One per language of ``articles``, the journal's most common first; none for one."""
-    from .translations import LANGUAGE_NAMES, NATIVE_NAMES
+    from .checks.translations import LANGUAGE_NAMES, NATIVE_NAMES
 
     counts: dict[str, int] = {}
     for download in articles:

@@ -98,8 +98,7 @@ def editorial_warnings(project: Project, chosen: Sequence[Article],
     loaded when None), plain language judged as for an article and editorial.py's
     warnings (a language without its own disclaimer, a stray rule), as warnings into
     ``notices`` (problems under --strict); a broken translation or jargon list, problems."""
-    from . import translations
-    from .checks import editorial, plainlanguage
+    from .checks import editorial, plainlanguage, translations
 
     if every is None:
         every = content.load_articles(project)[0] if any(

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, translations
-from .checks import readability
+from . import content
+from .checks import readability, translations
 from .checks.gradestore import GradeStore
 from .errors import ContentError
 from .files import write_atomic

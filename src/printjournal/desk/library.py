@@ -17,8 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from .. import translations
-from ..checks import readability
+from ..checks import readability, translations
 from ..model import Article, Project
 
 NAMES = translations.LANGUAGE_NAMES

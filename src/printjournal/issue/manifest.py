@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import content, links, translations
+from .. import content, links
+from ..checks import translations
 from ..content import Fields
 from ..errors import ContentError, Notices, PrintjournalError, Problem, relative
 from ..model import Article, Project

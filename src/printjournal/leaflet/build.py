@@ -36,8 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import cache, content, links, styles, translations
-from ..checks import plainlanguage
+from .. import cache, content, links, styles
+from ..checks import plainlanguage, translations
 from ..errors import (
     ConfigError,
     ContentError,
