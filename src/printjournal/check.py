@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import content, links, overdue, tablefit
-from .checks import editorial, plainlanguage, translations
+from . import content, links, tablefit
+from .checks import editorial, overdue, plainlanguage, translations
 from .errors import Notices, PrintjournalError, Problem, relative
 from .issue import manifest
 from .model import Article, Project

@@ -26,7 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache, overdue
+from . import cache
+from .checks import overdue
 from .editions import Edition, output_name
 from .model import Article, Project
 

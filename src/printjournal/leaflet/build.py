@@ -38,6 +38,7 @@ from typing import Any
 
 from .. import cache, content, links, styles
 from ..checks import plainlanguage, translations
+from ..checks.overdue import review_line
 from ..errors import (
     ConfigError,
     ContentError,
@@ -52,7 +53,6 @@ from ..errors import (
 )
 from ..model import PAPER_SIZES, Article, Clinic, Project, ReviewState
 from ..outputs import LEAFLET, PRINTOUTS, PUBLISHED, published
-from ..overdue import review_line
 from ..pdf.booklet import impose
 from ..pdf.overlay import graft, named_rect, open_pdf, page_count
 from ..pipeline import Pipeline

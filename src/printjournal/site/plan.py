@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import cache, content, editions, links, overdue
+from .. import cache, content, editions, links
 from ..check import issue_warnings
+from ..checks import overdue
 from ..downloads import Listing
 from ..errors import Notices, PrintjournalError, Problem, relative
 from ..issue.build import IssueBuild, page_count
