@@ -95,7 +95,7 @@ def editorial_warnings(project: Project, chosen: Sequence[Article],
                        every: Sequence[Article] | None, notices: Notices) -> list[Problem]:
     """What ``check`` says of the ``chosen`` articles beyond their own faults, for every
     command that renders them: a stale translation (its original looked up in ``every``,
-    loaded when None), plain language judged as for an article and editorial.py's
+    loaded when None), plain language judged as for an article and checks/editorial.py's
     warnings (a language without its own disclaimer, a stray rule), as warnings into
     ``notices`` (problems under --strict); a broken translation or jargon list, problems."""
     from .checks import editorial, plainlanguage, translations

@@ -9,7 +9,7 @@ personal layer's own page (:func:`layer_page`: ``leaflet-personal.html`` with th
 designers' ``leaflet.css``, in a hidden frame), so the browser measures them with the
 bundled fonts' advance widths, at the box's width, in the chosen style and at each
 smaller step (``fit-1``, ``fit-2``), as the leaflet does. It is an estimate, on the safe
-side (a margin of ``SAFETY`` points): the render's own fit check (personal.py) decides.
+side (a margin of ``SAFETY`` points): the render's own fit check (leaflet/personal.py) decides.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ So the desk says it before any work, from what it already knows of each article'
   towards fewer pages: only what is clearly too long is refused unseen).
 
 A leaflet is assembled from parts, one per article, each kept in the render cache
-(leafletparts.py): a leaflet whose parts are all there is only assembled, in well under a
+(leaflet/parts.py): a leaflet whose parts are all there is only assembled, in well under a
 second whatever its length. So a leaflet is refused on the form only when the articles
 whose parts would have to be rendered now come to more than ``max_pages`` pages together;
 a preview of an article longer than that is refused unless its PDF is in the render
@@ -101,7 +101,7 @@ def leaflet_problems(known_articles: Sequence[Article], slugs: Sequence[str],
 def to_render(project: Project, labels: Callable[[str], Any], fields: dict[str, Any],
               today: dt.date, store: cache.RenderCache, known_articles: Sequence[Article],
               known: Callable[[Article], int | None]) -> list[Article]:
-    """The articles whose parts the leaflet of the worker's ``fields`` (deskform.py) would
+    """The articles whose parts the leaflet of the worker's ``fields`` (form.py) would
     render now: not in ``store`` (:func:`printjournal.leaflet.build.to_render`)."""
     from ..leaflet.build import LeafletRequest, Personal
     from ..leaflet.build import to_render as parts_to_render

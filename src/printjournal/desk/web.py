@@ -13,7 +13,7 @@ PDFs), served by waitress unless ``--debug``:
     POST /leaflets/<token>/done     "Next patient": the PDF forgotten, an empty form
     GET  /articles/<slug>           an article's pages as images, for editors
     GET  /fit.json, /fit/...        the front box's size and the layer's page, for the
-                                    form's "will it fit?" (deskfit.py)
+                                    form's "will it fit?" (fit.py)
     GET  /articles/<slug>/<n>.png   one page image
     GET  /downloads/...             what ``printjournal build`` published: the files its
                                     manifest.json lists, and its downloads pages
@@ -130,7 +130,7 @@ class DeskSettings:
     render_seconds: int = 60
     render_memory: int = 2 * 2**30     # bytes of address space for one worker
     queue: int = 64                    # requests that may wait for a worker; then 503
-    max_pages: int = 40                # a leaflet's articles, together (desksize.py)
+    max_pages: int = 40                # a leaflet's articles, together (size.py)
 
 
 def render_pool(project: Project, settings: DeskSettings) -> WorkerPool:

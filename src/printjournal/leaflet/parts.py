@@ -56,7 +56,7 @@ class Item:
     state: ReviewState    # REVIEWED, OVERDUE or UNREVIEWED (its value: a CSS class)
     qr: str               # SVG data URI of the article's canonical URL ("" in a part
                           # without the closing panel, which alone prints them)
-    stale: str = ""       # a stale translation's note (translations.py), printed per page
+    stale: str = ""       # a stale translation's note (checks/translations.py), printed per page
     read_next: tuple[PrintedLink, ...] = ()   # the addresses it prints at its end
 
 

@@ -1,6 +1,6 @@
 """A laid-out folio line in ("Page 2 of 5"), its form out ("Page {page} of {pages}").
 
-A leaflet's parts are rendered on their own (leafletparts.py), so the page numbers a part
+A leaflet's parts are rendered on their own (leaflet/parts.py), so the page numbers a part
 prints are its own; folios.py records each such line as a slot with this form, and the
 assembly prints the whole document's numbers in it.
 """

@@ -2,7 +2,7 @@
 showing the article's pages as images, re-rendered each time the file is saved.
 
 - the file is watched with watchfiles (editors that save by renaming a new file over
-  the old one included); only this article is rendered (previewwork.py);
+  the old one included); only this article is rendered (work.py);
 - a save while a render runs cancels that render: the page never shows an older
   version after a newer one;
 - ``check`` problems are listed on the page with their lines (the last good pages stay
