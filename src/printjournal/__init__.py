@@ -9,10 +9,11 @@ The pipeline, left to right: load → markup → template → render → assembl
     render      HTML document          → PDF bytes (WeasyPrint, fenced in)
     pdf/        PDFs                   → PDFs: finishers, folios, assembly, overlay, booklet
     pipeline    Project                → the loaded stages every product renders through
-    products:   article (pipeline), leaflet, issue/, site/ (the website build),
-                web (the leaflet desk)
+    products:   article (pipeline), leaflet/, issue/, site/ (the website build),
+                desk/ (the leaflet desk), preview/ (the editors' live preview)
     outputs     an output              → its path in dist/ and its render cache key
     editions, styles                   the issue's editions and the leaflet's styles: tables
+    checks/     articles               → editorial warnings and refusals at their lines
     check       Project                → every problem in its content
     cli         argv                   → calls the above, exit status
 
