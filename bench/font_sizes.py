@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pikepdf
 
-from printjournal import cache, config, leaflet
+from printjournal import cache, config
 from printjournal.issue.build import build_issue
+from printjournal.leaflet import build as leaflet
 from printjournal.pdf import booklet, fonts
 from printjournal.pipeline import Pipeline
 

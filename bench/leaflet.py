@@ -34,9 +34,10 @@ from pathlib import Path
 
 import weasyprint
 
-from printjournal import cache, config, leaflet
+from printjournal import cache, config
+from printjournal.desk.shelf import Shelf
+from printjournal.leaflet import build as leaflet
 from printjournal.pipeline import Pipeline
-from printjournal.shelf import Shelf
 from printjournal.styles import STANDARD
 
 ROOT = Path(__file__).resolve().parent.parent

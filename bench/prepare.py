@@ -1,4 +1,4 @@
-"""How long the desk takes to make the leaflets of long articles ahead (deskprepare.py).
+"""How long the desk takes to make the leaflets of long articles ahead (desk/prepare.py).
 
     .venv/bin/python bench/prepare.py [--max-pages N] [--workers N]
 
@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from printjournal import config, desksize, web
-from printjournal.deskprepare import for_desk
-from printjournal.shelf import Shelf
+from printjournal.desk.prepare import for_desk
+from printjournal.desk.shelf import Shelf
 from printjournal.templating import Layouts
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,8 +24,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from printjournal import config, content, preview
+from printjournal import config, content
 from printjournal import pipeline as build
+from printjournal.preview import server as preview
 from printjournal.render import Rendered
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,9 +17,10 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from printjournal import config, content, leaflet, markup, tablefit
+from printjournal import config, content, markup, tablefit
 from printjournal.check import _tables, check
 from printjournal.errors import Notices
+from printjournal.leaflet import build as leaflet
 from printjournal.pagearea import PT_PER_PX
 from printjournal.pipeline import Pipeline
 from printjournal.render import ProjectFetcher

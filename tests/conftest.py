@@ -22,7 +22,7 @@ from printjournal.model import Article, Project
 from printjournal.pipeline import Pipeline
 
 if TYPE_CHECKING:
-    from printjournal.leaflet import LeafletRequest
+    from printjournal.leaflet.build import LeafletRequest
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -338,7 +338,7 @@ def sample_leaflet(sample_pipeline: Pipeline,
     """``sample_leaflet(name)``: the sample leaflet ``name`` of :data:`SAMPLE_LEAFLETS`,
     rendered on first use (no render cache) and shared by every module and worker of the
     run through ``built_once``; a module that needs one leaflet renders only that one."""
-    from printjournal import leaflet
+    from printjournal.leaflet import build as leaflet
 
     def one(name: str) -> SampleLeaflet:
         slugs, options, personal = SAMPLE_LEAFLETS[name]

@@ -112,7 +112,7 @@ def count_in_worker(dask_worker: object) -> None:
     """On a Dask worker (``client.run``): from now on count, in the worker's
     ``printjournal_counts``, the project's shared files arriving (a shipment holding
     printjournal.toml unpickled there, however it came) and pipelines loaded."""
-    from printjournal.site.cluster import Shipment
+    from printjournal.site.shipment import Shipment
 
     counts: dict[str, int] = {"shipped": 0, "loaded": 0}
     dask_worker.printjournal_counts = counts            # type: ignore[attr-defined]

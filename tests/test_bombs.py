@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from printjournal import leaflet
 from printjournal.check import check
 from printjournal.errors import ConfigError, PrintjournalError
 from printjournal.issue import build as issue
+from printjournal.leaflet import build as leaflet
 from printjournal.pipeline import Pipeline, build_article
 from printjournal.render import ProjectFetcher, RefusedResourceError
 

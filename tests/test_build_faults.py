@@ -335,7 +335,8 @@ def left_behind(folder):
 
 
 def test_a_desk_worker_leaves_no_temporary_folder_behind(project, tmp_path, monkeypatch):
-    from printjournal import web
+    from printjournal.desk import preview as deskpreview
+    from printjournal.desk import web
 
     folder = tmp_path / "tmp"
     folder.mkdir()
@@ -343,7 +344,7 @@ def test_a_desk_worker_leaves_no_temporary_folder_behind(project, tmp_path, monk
     monkeypatch.setattr(tempfile, "tempdir", None)     # read again: the pool's folder there
     pool = web.render_pool(project.project(), web.DeskSettings(dist=tmp_path, workers=1))
     try:
-        assert pool.run(web._article_pdf, "alpha").startswith(b"%PDF-")
+        assert pool.run(deskpreview.article_pdf, "alpha").startswith(b"%PDF-")
         [ours] = [p for p in folder.iterdir() if p.name.startswith("printjournal-worker-")]
         [worker] = pool.pids()
         # WeasyPrint's font folder is in the worker's own folder inside the pool's

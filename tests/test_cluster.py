@@ -20,7 +20,7 @@ from printjournal import cli, config
 from printjournal.errors import ClusterError
 from printjournal.model import BuildSettings
 from printjournal.site import build as site
-from printjournal.site import cluster
+from printjournal.site import cluster, shipment
 from printjournal.site.plan import plan
 
 from .conftest import REPO, TmpProject
@@ -229,7 +229,7 @@ def test_a_task_carries_its_files_and_no_path_of_the_submitting_machine(tmp_path
     project.write("printjournal.toml", (project.root / "printjournal.toml").read_text()
                   + '[build]\ncache = "../shared"\n')
     loaded = project.project()
-    sent, shared = cluster.portable(loaded)
+    sent, shared = shipment.portable(loaded)
     assert sent.build == BuildSettings()     # a worker caches in its own folder, not the shared
     assert {"printjournal.toml", "layouts/print.css", "fonts/CharisSIL-Regular.ttf"} <= \
         {name for name, _ in shared.files}

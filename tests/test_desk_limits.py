@@ -8,11 +8,12 @@ import re
 
 import pytest
 
-from printjournal import leaflet, web
-from printjournal.deskguard import CSRF_FIELD, DeskAccess
-from printjournal.deskresult import HeldLeaflets, Made
+from printjournal.desk import web
+from printjournal.desk.guard import CSRF_FIELD, DeskAccess
+from printjournal.desk.result import HeldLeaflets, Made
+from printjournal.desk.shelf import Shelf
 from printjournal.errors import Notices
-from printjournal.shelf import Shelf
+from printjournal.leaflet import build as leaflet
 
 from .conftest import count_renders
 from .test_web import InlinePool, error_page, form_problems

@@ -1,5 +1,5 @@
 """The desk makes the leaflet parts of articles too long for it ahead, in the background,
-below staff requests (deskprepare.py): a long article refused at first is printed once
+below staff requests (desk/prepare.py): a long article refused at first is printed once
 that work is done, with no part rendered at request time."""
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from concurrent.futures import Future
 
 import pytest
 
-from printjournal import deskprepare, web
-from printjournal.deskguard import CSRF_FIELD
+from printjournal.desk import prepare as deskprepare
+from printjournal.desk import web
+from printjournal.desk.guard import CSRF_FIELD
 from printjournal.site.work import TASK_SECONDS
 from printjournal.workers import PoolLimits, WorkerPool
 

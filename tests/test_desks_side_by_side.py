@@ -18,7 +18,7 @@ import urllib.request
 
 import pytest
 
-from printjournal.deskguard import (
+from printjournal.desk.guard import (
     PASSWORD_VARIABLE,
     SECRET_VARIABLE,
     AccessError,

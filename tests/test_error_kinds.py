@@ -9,11 +9,11 @@ import pytest
 
 from printjournal import cli
 from printjournal.cache import DamagedEntryError
-from printjournal.deskguard import AccessError
+from printjournal.desk.guard import AccessError
 from printjournal.errors import ClusterError, LayoutError, PrintjournalError, RenderError
-from printjournal.leaflet import OptionError
+from printjournal.leaflet.build import OptionError
+from printjournal.leaflet.personal import DoesNotFitError, UnprintableError
 from printjournal.pdf.overlay import OverlayError
-from printjournal.personal import DoesNotFitError, UnprintableError
 from printjournal.workers import (
     JobCancelledError,
     PoolBusyError,

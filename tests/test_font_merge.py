@@ -19,7 +19,8 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from printjournal import cache, config, leaflet
+from printjournal import cache, config
+from printjournal.leaflet import build as leaflet
 from printjournal.pdf import fonts, textwidths
 from printjournal.pipeline import Pipeline
 

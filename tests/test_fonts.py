@@ -312,7 +312,7 @@ def test_rtl_running_header_starts_on_the_right(long_arabic):
 
 @pytest.mark.slow
 def test_an_arabic_leaflet_keeps_the_governance_stamp_on_every_page(long_arabic):
-    from printjournal import leaflet
+    from printjournal.leaflet import build as leaflet
 
     project_dir, _ = long_arabic
     pipeline = Pipeline.load(project_dir.project())

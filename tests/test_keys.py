@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from printjournal import yamlkeys
-from printjournal.schema import MAX_TEXT
+from printjournal.fields import MAX_TEXT
 
 from .test_issue_manifest import issue_project, problems  # noqa: F401 (a fixture)
 

@@ -22,8 +22,9 @@ import pypdfium2
 import pytest
 import zxingcpp
 
-from printjournal import cache, leaflet
+from printjournal import cache
 from printjournal.errors import ReviewError
+from printjournal.leaflet import build as leaflet
 from printjournal.pdf import booklet
 from printjournal.pipeline import Pipeline
 

@@ -1,5 +1,5 @@
 """The date a leaflet prints is the day's, stamped at assembly: its parts do not depend on
-the day (leafletparts.py, pdf/dateslot.py).
+the day (leaflet/parts.py, pdf/dateslot.py).
 
 A leaflet made one day and again the next renders no part the second time, and each
 reads its own day's date on every page (governance stamp and "About this information"),
@@ -23,7 +23,9 @@ import pdfplumber
 import pypdf
 import pytest
 
-from printjournal import cache, leaflet, leafletparts
+from printjournal import cache
+from printjournal.leaflet import build as leaflet
+from printjournal.leaflet import parts as leafletparts
 from printjournal.makeup import unbroken
 from printjournal.model import ReviewState
 from printjournal.pipeline import Pipeline

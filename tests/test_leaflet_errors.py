@@ -177,7 +177,7 @@ def test_a_second_patient_never_replaces_the_first_without_force(project, capsys
     (("--clinic", "south"), "small-south-a4.pdf"),
 ])
 def test_file_names_carry_every_option_that_shapes_the_file(project, options, name):
-    from printjournal.leaflet import LeafletRequest, file_name, find_clinic
+    from printjournal.leaflet.build import LeafletRequest, file_name, find_clinic
     parsed = cli._parser().parse_args(["leaflet", "small", *options])
     request = LeafletRequest(slugs=("small",), clinic=parsed.clinic,
                              paper=parsed.paper, style=parsed.style,
@@ -187,7 +187,7 @@ def test_file_names_carry_every_option_that_shapes_the_file(project, options, na
 
 
 def test_many_articles_get_distinct_names(project):
-    from printjournal.leaflet import LeafletRequest, file_name, find_clinic
+    from printjournal.leaflet.build import LeafletRequest, file_name, find_clinic
     clinic = find_clinic(project.project(), None)
     one = file_name(project.project(), LeafletRequest(slugs=("a", "b", "c", "d")), clinic)
     two = file_name(project.project(), LeafletRequest(slugs=("a", "b", "c", "e")), clinic)

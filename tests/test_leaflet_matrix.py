@@ -23,9 +23,10 @@ from dataclasses import dataclass
 import pdfplumber
 import pytest
 
-from printjournal import cache, leaflet, styles
+from printjournal import cache, styles
 from printjournal.check import check
 from printjournal.errors import Notices, PrintjournalError, Problem
+from printjournal.leaflet import build as leaflet
 from printjournal.pipeline import Pipeline
 
 from .conftest import REPO

@@ -17,8 +17,9 @@ import pdfplumber
 import pypdf
 import pytest
 
-from printjournal import cache, leaflet
+from printjournal import cache
 from printjournal.errors import RenderError
+from printjournal.leaflet import build as leaflet
 from printjournal.pipeline import Pipeline
 from printjournal.render import Renderer
 

@@ -11,9 +11,10 @@ import io
 import pdfplumber
 import pytest
 
-from printjournal import cache, leaflet
+from printjournal import cache
+from printjournal.leaflet import build as leaflet
+from printjournal.leaflet.personal import Box, DoesNotFitError, UnprintableError, render_layer
 from printjournal.pdf.overlay import named_rect, open_pdf
-from printjournal.personal import Box, DoesNotFitError, UnprintableError, render_layer
 from printjournal.styles import STANDARD
 
 TODAY = dt.date(2026, 11, 21)

@@ -140,7 +140,7 @@ def large_print_sleep(sample_pipeline, tmp_path_factory) -> Path:
     """The large-print leaflet where WeasyPrint 70 left "Because" alone on a line."""
     import datetime as dt
 
-    from printjournal import leaflet
+    from printjournal.leaflet import build as leaflet
 
     made = leaflet.leaflet(sample_pipeline, leaflet.LeafletRequest(
         ("sleep-and-immunity",), style="large-print"), dt.date(2026, 11, 21))

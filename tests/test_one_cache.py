@@ -17,7 +17,8 @@ import pdfplumber
 import pypdf
 import pytest
 
-from printjournal import cache, cli, content, editions, leaflet
+from printjournal import cache, cli, content, editions
+from printjournal.leaflet import build as leaflet
 from printjournal.pipeline import Pipeline
 from printjournal.site import build as site
 
@@ -124,7 +125,7 @@ def other_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str) -> 
         (code / module).write_text((code / module).read_text() + "\n# changed\n")
 
 
-@pytest.mark.parametrize("module", ["leaflet.py", "pdf/assemble.py", "issue/plan.py"])
+@pytest.mark.parametrize("module", ["leaflet/build.py", "pdf/assemble.py", "issue/plan.py"])
 def test_a_change_to_printjournals_code_changes_every_key(tmp_project, tmp_path, monkeypatch,
                                                           module):
     tmp_project.article()

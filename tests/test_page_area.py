@@ -8,9 +8,9 @@ import datetime as dt
 
 import pytest
 
-from printjournal import leaflet
 from printjournal import pipeline as build
 from printjournal.errors import RenderError
+from printjournal.leaflet import build as leaflet
 
 HEAD = "---\ntitle: One\nsection: Tables\ndate: 2026-01-01\n---\n"
 TOKEN = "NCT" + "0123456789" * 15          # an id no column of a table can hold

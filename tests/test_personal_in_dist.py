@@ -7,7 +7,8 @@ import datetime as dt
 
 import pypdf
 
-from printjournal import leaflet, pipeline
+from printjournal import pipeline
+from printjournal.leaflet import build as leaflet
 
 from . import test_site
 from .test_build_faults import assert_manifest_matches

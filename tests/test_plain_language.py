@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from printjournal import content, plainlanguage, readability
+from printjournal import content
 from printjournal import pipeline as build
 from printjournal.check import check as check_project
+from printjournal.checks import plainlanguage, readability
+from printjournal.checks.gradestore import GradeStore
 from printjournal.errors import ConfigError, ContentError, Notices
-from printjournal.gradestore import GradeStore
 from printjournal.site import build as site
 
 from .test_cli import run
@@ -242,7 +243,8 @@ def test_without_governance_settings_nothing_is_required(problems_of):
 CHECK_TWICE = """\
 import sys
 from pathlib import Path
-from printjournal import config, content, plainlanguage
+from printjournal import config, content
+from printjournal.checks import plainlanguage
 from printjournal.errors import Notices
 project = config.load_project(Path(sys.argv[1]))
 notices = Notices()

@@ -11,8 +11,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from printjournal import preview
-from printjournal.previewwork import Renders
+from printjournal.preview import server as preview
+from printjournal.preview.work import Renders
 
 TEXT = """\
 ---

@@ -12,8 +12,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from printjournal import leaflet
 from printjournal import pipeline as build
+from printjournal.leaflet import build as leaflet
 
 from .conftest import REPO, TmpProject
 from .invariants import missing_words

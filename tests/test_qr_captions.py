@@ -17,7 +17,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from printjournal import cache, leaflet
+from printjournal import cache
+from printjournal.leaflet import build as leaflet
 from printjournal.pipeline import Pipeline
 
 from .conftest import ARTICLE, TmpProject

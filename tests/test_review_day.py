@@ -16,8 +16,9 @@ import re
 import pdfplumber
 import pytest
 
-from printjournal import leaflet, web
+from printjournal.desk import web
 from printjournal.errors import ReviewError
+from printjournal.leaflet import build as leaflet
 from printjournal.site import build as site
 
 from .site_helpers import Collect

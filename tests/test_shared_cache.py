@@ -205,7 +205,7 @@ def test_a_desk_prints_on_when_the_cache_on_s3_stops_and_says_so_once(tmp_path, 
     """Issue 16: a desk whose shared render cache stops answering renders without it,
     says so once in its log and once on a leaflet's warnings, leaves the store alone
     for a while and then asks it again; a build still stops plainly."""
-    from printjournal import web
+    from printjournal.desk import web
 
     from .test_leaflet_errors import CLINICS
     from .test_web import ACCESS, TODAY, InlinePool, post, text

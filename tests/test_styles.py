@@ -7,9 +7,10 @@ import pdfplumber
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from printjournal import cli, deskform, styles
+from printjournal import cli, styles
+from printjournal.desk import form as deskform
 from printjournal.errors import OptionError
-from printjournal.leaflet import LeafletRequest, file_name, find_clinic
+from printjournal.leaflet.build import LeafletRequest, file_name, find_clinic
 from printjournal.styles import LeafletStyle
 
 from .test_leaflet_errors import CLINICS

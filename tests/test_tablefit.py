@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from printjournal import content, leaflet, markup, styles, tablefit
+from printjournal import content, markup, styles, tablefit
 from printjournal.check import check
 from printjournal.errors import Notices, PrintjournalError, Problem
+from printjournal.leaflet import build as leaflet
 from printjournal.pipeline import Pipeline, build_article
 
 from .conftest import REPO, TmpProject

@@ -9,10 +9,11 @@ import datetime as dt
 import pdfplumber
 import pytest
 
-from printjournal import leaflet, report
 from printjournal import pipeline as build
+from printjournal import report
 from printjournal.check import check as check_project
 from printjournal.errors import ContentError, Notices
+from printjournal.leaflet import build as leaflet
 
 from .pdfread import MM, pages
 from .test_cli import run

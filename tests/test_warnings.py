@@ -184,7 +184,7 @@ def test_build_collects_the_warnings_of_issues_and_strict_stops_that_issue(linki
 def test_a_leaflet_returns_its_warnings(linking):
     import datetime as dt
 
-    from printjournal import leaflet
+    from printjournal.leaflet import build as leaflet
 
     with (linking.root / "printjournal.toml").open("a") as toml:
         toml.write('\n[[clinics]]\nid = "north"\nname = "North"\naddress = "1 Road"\n'

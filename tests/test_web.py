@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from printjournal import web
-from printjournal.deskguard import CSRF_FIELD, DeskAccess
+from printjournal.desk import web
+from printjournal.desk.guard import CSRF_FIELD, DeskAccess
 
 TODAY = dt.date(2026, 11, 21)
 DOWNLOADS_PAGE = "<!DOCTYPE html><title>Downloads</title><h1>Downloads of the build</h1>"
@@ -418,7 +418,7 @@ def test_serve_on_a_port_in_use_says_so(capsys):
 
 def test_serve_beyond_this_machine_needs_a_password_or_insecure(capsys, monkeypatch):
     from printjournal.cli import main
-    from printjournal.deskguard import PASSWORD_VARIABLE, AccessError
+    from printjournal.desk.guard import PASSWORD_VARIABLE, AccessError
     from tests.conftest import REPO
     monkeypatch.delenv(PASSWORD_VARIABLE, raising=False)
     assert main(["-C", str(REPO), "serve", "--host", "0.0.0.0", "--port", "1"]) == 2

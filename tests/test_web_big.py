@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from printjournal import web
-from printjournal.deskguard import DeskAccess
+from printjournal.desk import web
+from printjournal.desk.guard import DeskAccess
 from printjournal.site import build as site
 
 from .conftest import count_renders

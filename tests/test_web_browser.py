@@ -321,10 +321,10 @@ WIDE = "Wm " * 70
 def test_the_form_says_before_submitting_whether_the_name_and_note_fit(
         staff, desk, sample_pipeline, large_print, note, said):
     """The estimate (the layer set in the browser at the box's width, desk.js) against the
-    leaflet's own fit check (personal.py) on the same box: it never says "fits" where the
+    leaflet's own fit check (leaflet/personal.py) on the same box: it never says "fits" where the
     render refuses, and says "will not fit" where it does."""
     from printjournal import styles
-    from printjournal.personal import Box, DoesNotFitError, render_layer
+    from printjournal.leaflet.personal import Box, DoesNotFitError, render_layer
 
     _context, page = staff
     page.goto(desk + "/")

@@ -12,7 +12,9 @@ import shutil
 
 import pytest
 
-from printjournal import config, desksearch, web
+from printjournal import config
+from printjournal.desk import search as desksearch
+from printjournal.desk import web
 from printjournal.errors import ConfigError
 
 from .test_web import ACCESS, TODAY, InlinePool, post, text
@@ -179,7 +181,7 @@ def test_what_the_desk_works_out_is_kept_while_the_articles_file_is_unchanged(tm
     import os
 
     from printjournal import content
-    from printjournal.desklibrary import PerArticle
+    from printjournal.desk.library import PerArticle
 
     path = tmp_project.article("kept", "---\ntitle: Kept\nsection: Testing\ndate: "
                                "2026-01-01\n---\nSome words.\n")

@@ -184,8 +184,9 @@ def desk(tmp_path_factory):
     preview really renders (and keeps its worker busy) whatever ran before."""
     import shutil
 
-    from printjournal import config, web
-    from printjournal.deskguard import DeskAccess
+    from printjournal import config
+    from printjournal.desk import web
+    from printjournal.desk.guard import DeskAccess
 
     from .conftest import REPO
 

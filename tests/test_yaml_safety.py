@@ -155,7 +155,8 @@ def test_rendering_one_poisoned_article_is_its_error(poisoned, name, tmp_path):
 
 
 def test_the_desk_stays_up_with_poisoned_articles(poisoned, tmp_path):
-    from printjournal import config, web
+    from printjournal import config
+    from printjournal.desk import web
 
     from .test_web import ACCESS, TODAY, InlinePool
 

@@ -9,10 +9,11 @@ The pipeline, left to right: load → markup → template → render → assembl
     render      HTML document          → PDF bytes (WeasyPrint, fenced in)
     pdf/        PDFs                   → PDFs: finishers, folios, assembly, overlay, booklet
     pipeline    Project                → the loaded stages every product renders through
-    products:   article (pipeline), leaflet, issue/, site/ (the website build),
-                web (the leaflet desk)
+    products:   article (pipeline), leaflet/, issue/, site/ (the website build),
+                desk/ (the leaflet desk), preview/ (the editors' live preview)
     outputs     an output              → its path in dist/ and its render cache key
     editions, styles                   the issue's editions and the leaflet's styles: tables
+    checks/     articles               → editorial warnings and refusals at their lines
     check       Project                → every problem in its content
     cli         argv                   → calls the above, exit status
 
@@ -48,7 +49,7 @@ _FROM = {   # public name → the module that defines it
     "Pipeline": "pipeline", "Built": "pipeline", "build_article": "pipeline",
     "build_issue": "issue.build",
     "build_site": "site.build", "Summary": "site.build",
-    "LeafletRequest": "leaflet", "Personal": "leaflet", "Leaflet": "leaflet",
+    "LeafletRequest": "leaflet.build", "Personal": "leaflet.build", "Leaflet": "leaflet.build",
     "Edition": "editions", "EDITIONS": "editions",
     "LeafletStyle": "styles", "STYLES": "styles",
     "output_path": "outputs", "RenderCache": "cache",
@@ -85,7 +86,7 @@ def build_leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
     Raises OptionError (a wrong option: exit status 2), ConfigError (no such clinic),
     ContentError (an unknown or faulty article), ReviewError (an article past its
     clinical review, unless ``request.allow_overdue``), RenderError."""
-    from .leaflet import leaflet
+    from .leaflet.build import leaflet
 
     return leaflet(pipeline, request, today, personal, store, notices=notices)
 
@@ -106,6 +107,6 @@ if TYPE_CHECKING:
 
     from .cache import RenderCache
     from .errors import Notices
-    from .leaflet import Leaflet, LeafletRequest, Personal
+    from .leaflet.build import Leaflet, LeafletRequest, Personal
     from .model import Project
     from .pipeline import Pipeline

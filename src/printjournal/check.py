@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import content, editorial, links, overdue, plainlanguage, tablefit, translations
+from . import content, links, tablefit
+from .checks import editorial, overdue, plainlanguage, translations
 from .errors import Notices, PrintjournalError, Problem
 from .issue import manifest
 from .model import Article, Project

@@ -203,8 +203,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from . import web
-    from .deskguard import PASSWORD_VARIABLE, DeskAccess, shared_secret
+    from .desk import web
+    from .desk.guard import PASSWORD_VARIABLE, DeskAccess, shared_secret
 
     project = _project(args)
     settings = web.DeskSettings(dist=args.dist or project.root / PUBLISHED)
@@ -217,8 +217,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _leaflet(args: argparse.Namespace) -> int:
     # imported here: only this command needs pypdf's and segno's import time
-    from . import leaflet
     from .cache import RenderCache
+    from .leaflet import build as leaflet
 
     project = _project(args)
     request = leaflet.LeafletRequest(
@@ -243,7 +243,7 @@ def _leaflet(args: argparse.Namespace) -> int:
 
 def _issue(args: argparse.Namespace) -> int:
     from . import cache, outputs
-    from .downloads import ISSUE
+    from .outputs import ISSUE
 
     project = _project(args)
     pipeline = printjournal.Pipeline.load(project)
@@ -269,7 +269,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _preview(args: argparse.Namespace) -> int:
-    from . import preview
+    from .preview import server as preview
 
     project = _project(args)
     if not args.path.is_file():

@@ -18,7 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import fonts, governance
+from . import fonts
+from .checks import governance
 from .errors import ContentError, PrintjournalError, Problem, relative
 from .fields import Fields
 from .model import Article, Project, Source

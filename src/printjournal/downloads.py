@@ -35,10 +35,9 @@ from typing import Any
 
 from .errors import LayoutError, relative
 from .model import Project
+from .outputs import ARTICLE, FONT, ISSUE, LANGUAGE, page_path
 from .templating import Layouts
 
-ARTICLE = "article"
-ISSUE = "issue"
 INDEX = "index.html"
 MANIFEST = "manifest.json"
 _FONT_URL = re.compile(r"url\(\s*[\"']?((?:\.\./)*)fonts/([^\"')\s]+)")
@@ -118,13 +117,12 @@ class LanguagePage:
 
     @property
     def page(self) -> str:
-        from .outputs import LANGUAGE, page_path  # outputs imports this module
         return page_path(LANGUAGE, self.code)
 
 
 def language_pages(articles: Sequence[Download]) -> list[LanguagePage]:
     """One per language of ``articles``, the journal's most common first; none for one."""
-    from .translations import LANGUAGE_NAMES, NATIVE_NAMES
+    from .checks.translations import LANGUAGE_NAMES, NATIVE_NAMES
 
     counts: dict[str, int] = {}
     for download in articles:
@@ -165,7 +163,6 @@ def manifest_json(project: Project, downloads: Iterable[Download]) -> bytes:
 
 def issue_groups(downloads: Sequence[Download]) -> list[IssueDownloads]:
     """The issues among ``downloads``, newest first, each with its editions and articles."""
-    from .outputs import page_path  # outputs imports this module
     by_path = {d.path: d for d in downloads}
     editions: dict[str, list[Download]] = {}
     for download in downloads:
@@ -217,7 +214,6 @@ def pages(layouts: Layouts, downloads: Sequence[Download]) -> dict[str, bytes]:
 
 def _fonts(project: Project, page: str, html: str) -> dict[str, bytes]:
     """The bundled fonts ``html`` names as ``url(fonts/...)``, and their licences."""
-    from .outputs import FONT, page_path  # outputs imports this module
     found: dict[str, bytes] = {}
     folder = project.fonts_dir.resolve()
     for match in _FONT_URL.finditer(html):

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from .errors import Problem
-from .schema import MAX_TEXT
 from .yamlsource import YamlDoc
 
+MAX_TEXT = 300     # characters of a text whose key declares no limit
 _ONE_TEXT = "write one text on the line of its key, in quotes if it holds ': ' or ' #'"
 NOT_TEXT = {bool: "true/false (put it in quotes)", int: "a number (put it in quotes)",
             float: "a number (put it in quotes)", list: f"a list: {_ONE_TEXT}",

@@ -26,13 +26,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache, overdue
-from .downloads import ARTICLE, ISSUE
+from . import cache
+from .checks import overdue
 from .editions import Edition, output_name
 from .model import Article, Project
 
 PUBLISHED = "dist"          # the folder the website build publishes (printjournal build)
 PRINTOUTS = "printouts"     # the default folder for leaflets with personal details
+ARTICLE = "article"
+ISSUE = "issue"
 LEAFLET = "leaflet"
 LANGUAGE = "language"       # a downloads page of the articles in one language
 FONT = "font"               # a bundled font the downloads pages use, or its licence

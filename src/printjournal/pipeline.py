@@ -95,10 +95,10 @@ def editorial_warnings(project: Project, chosen: Sequence[Article],
                        every: Sequence[Article] | None, notices: Notices) -> list[Problem]:
     """What ``check`` says of the ``chosen`` articles beyond their own faults, for every
     command that renders them: a stale translation (its original looked up in ``every``,
-    loaded when None), plain language judged as for an article and editorial.py's
+    loaded when None), plain language judged as for an article and checks/editorial.py's
     warnings (a language without its own disclaimer, a stray rule), as warnings into
     ``notices`` (problems under --strict); a broken translation or jargon list, problems."""
-    from . import editorial, plainlanguage, translations
+    from .checks import editorial, plainlanguage, translations
 
     if every is None:
         every = content.load_articles(project)[0] if any(
@@ -121,8 +121,7 @@ def build_article(pipeline: Pipeline, path: Path, out: Path | None = None,
 
     Raises ContentError (the article's problems, each ``path:line``), RenderError; a disk
     fault writing ``out`` or the render cache is one OutputError naming it."""
-    from .downloads import ARTICLE
-    from .outputs import article_recipe, published
+    from .outputs import ARTICLE, article_recipe, published
     from .pdf.overlay import page_count
 
     project = pipeline.project

@@ -172,7 +172,7 @@ class Renderer:
         ``finisher`` edits the PDF objects before they are written (WeasyPrint's
         ``finisher`` option; the default turns page furniture into artifacts);
         ``options`` go to ``write_pdf`` (``dpi``, ``jpeg_quality``, ...). ``page_area``:
-        refuse what prints outside the page area (pagearea.py); personal.py measures its
+        refuse what prints outside the page area (pagearea.py); leaflet/personal.py measures its
         layer itself, to fit it, and never quotes a patient's name. ``first_page``: the
         number errors give the first page. Raises RenderError; PlacementError for what the
         layout put in the wrong place.

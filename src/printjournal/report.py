@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, readability, translations
+from . import content
+from .checks import readability, translations
+from .checks.gradestore import GradeStore
 from .errors import ContentError
 from .files import write_atomic
-from .gradestore import GradeStore
 from .model import Article, Project, ReviewState
 from .templating import Layouts
 

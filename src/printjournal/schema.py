@@ -26,12 +26,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import Problem
-
-if TYPE_CHECKING:
-    from .fields import Fields
+from .fields import MAX_TEXT, Fields
 
 Check = Callable[[Any], Any]
 
@@ -149,7 +147,6 @@ def number(low: float, high: float, message: str, whole: bool = False) -> Check:
 
 # ---------- YAML mappings: front matter, manifests ----------
 
-MAX_TEXT = 300     # characters of a text whose key declares no limit
 Rule = Callable[["Fields", Any, tuple[str | int, ...]], None]
 
 

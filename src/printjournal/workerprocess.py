@@ -25,13 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .errors import PrintjournalError, RenderError
 from .files import alive
-
-if TYPE_CHECKING:
-    from .workers import WorkerPool
 
 PREFIX = "printjournal-worker-"
 _OURS = re.compile(rf"^{PREFIX}(\d+)-")
@@ -170,10 +167,26 @@ class _NotStartedError(Exception):
     so it may be given to a fresh worker."""
 
 
+class _Limits(Protocol):
+    memory: int                  # bytes of address space for one worker; 0: no limit
+
+
+class PoolSide(Protocol):
+    """What a worker is started from: its pool's (workers.WorkerPool) multiprocessing
+    context, the function that makes a worker's state and its arguments, the limits and
+    the pool's temporary folder. Declared here, so this module need not import the pool."""
+
+    context: Any
+    start: Callable[..., Any]
+    start_args: tuple[Any, ...]
+    limits: _Limits
+    temp: str
+
+
 class _Worker:
     """One worker process and the pool's end of its pipe."""
 
-    def __init__(self, pool: WorkerPool) -> None:
+    def __init__(self, pool: PoolSide) -> None:
         context = pool.context
         self.conn, child = context.Pipe()
         self.process = context.Process(

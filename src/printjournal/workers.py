@@ -2,7 +2,7 @@
 
 Every caller that renders in other processes uses :class:`WorkerPool`: the website
 build (site/work.py), an issue's parts (issue/rendering.py) and the leaflet desk
-(web.py). One bad job never takes the others down:
+(desk/web.py). One bad job never takes the others down:
 
 - each worker is a process of its own with its own pipe, so a worker that dies (the
   kernel's OOM killer, ``kill``, a crash in a C library) fails only the job it was running

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import content, links, translations
+from .. import content, links
+from ..checks import translations
 from ..content import Fields
 from ..errors import ContentError, Notices, PrintjournalError, Problem, relative
 from ..model import Article, Project
@@ -259,7 +260,7 @@ def _articles(f: Fields, slugs: Sequence[str], project: Project, date: dt.date |
             f.problem(("articles", i), f"article '{slug}' is due for clinical review on "
                       f"{article.review.next_review.isoformat()}, before this issue's date "
                       f"{date.isoformat()}: review it first")
-        if stale := translations.stale_note(article, all_articles):   # translations.py
+        if stale := translations.stale_note(article, all_articles):   # checks/translations.py
             f.problem(("articles", i), f"article '{slug}' is a stale translation ({stale}): "
                       "update it first")
         chosen.append(article)

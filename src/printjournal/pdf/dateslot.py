@@ -1,7 +1,7 @@
 """A leaflet part's laid-out boxes in, the lines that print its date placeholder out.
 
 A leaflet's governance stamp says "Printed <date>" on every page and in the article's
-"About this information" box. So that a part (leafletparts.py) does not depend on the
+"About this information" box. So that a part (leaflet/parts.py) does not depend on the
 day, the part prints a *placeholder* there: the widest date of the year in the
 article's language (leafletparts.widest_date measures every date of the year, drawn by
 WeasyPrint in ``--font-display``, the family of the stamp and the box, and takes the

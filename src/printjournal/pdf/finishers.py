@@ -23,7 +23,13 @@ import pydyf
 
 from ..notes import describe_links
 from ..pagearea import page_box
-from .objects import as_list, object_map, reference_number, resolve
+from .objects import (
+    as_list,
+    marked_content_by_position,
+    object_map,
+    reference_number,
+    resolve,
+)
 from .roles import tag_roles
 
 
@@ -102,22 +108,6 @@ def _rewrite(operations: list[Any], mcids: set[int], kind: str = "Pagination") -
             operations[i] = "/Artifact"
             operations[i + 1] = pydyf.Dictionary({"Type": f"/{kind}"})
 
-
-
-def marked_content_by_position(operations: list[Any]) -> dict[tuple[float, float], int]:
-    """Where each text is drawn (its Tm x, y, rounded) → index of its ``BDC`` operator."""
-    found: dict[tuple[float, float], int] = {}
-    opened: int | None = None
-    for index, operation in enumerate(operations):
-        if operation == b"BDC":
-            opened = index
-        elif operation == b"EMC":
-            opened = None
-        elif opened is not None and isinstance(operation, bytes) \
-                and operation.endswith(b" Tm"):
-            values = operation.split()
-            found.setdefault((round(float(values[4]), 2), round(float(values[5]), 2)), opened)
-    return found
 
 
 def text_as_artifacts(pdf: pydyf.PDF, positions: dict[int, list[tuple[float, float]]],

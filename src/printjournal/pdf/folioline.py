@@ -1,7 +1,7 @@
 """A laid-out folio line in ("Page 2 of 5"), its form ("Page {page} of {pages}") and the
 CSS that draws it again (its font: :func:`style_of`) out.
 
-A leaflet's parts are rendered on their own (leafletparts.py), so the page numbers a part
+A leaflet's parts are rendered on their own (leaflet/parts.py), so the page numbers a part
 prints are its own; folios.py records each such line as a slot with this form, and the
 assembly prints the whole document's numbers in it.
 """

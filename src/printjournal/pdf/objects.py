@@ -4,7 +4,8 @@ Two libraries hold our PDFs at two moments, and both need the same few walks:
 
 - while WeasyPrint writes a PDF (a *finisher*), its objects are pydyf's: references are
   bytes like ``b"12 0 R"``; :func:`reference_number`, :func:`object_map`,
-  :func:`resolve` and :func:`as_list` read them;
+  :func:`resolve` and :func:`as_list` read them; :func:`marked_content_by_position`
+  finds where a page's marked texts are drawn (finishers.py, roles.py, folios.py);
 - once a PDF is written, pypdf reads it: :func:`number_tree` and :func:`name_tree`
   flatten the PDF's two kinds of tree (ParentTree, Dests) into Python values, and
   :func:`add_object` adds a new object to a writer (through pypdf's public ``clone``).
@@ -55,6 +56,22 @@ def page_stream(objects: dict[int, Any], pdf: pydyf.PDF, index: int) -> list[Any
     """The content stream operations of page ``index`` (0-based)."""
     page = resolve(objects, pdf.page_references[index])
     return resolve(objects, page["Contents"]).stream
+
+
+def marked_content_by_position(operations: list[Any]) -> dict[tuple[float, float], int]:
+    """Where each text is drawn (its Tm x, y, rounded) → index of its ``BDC`` operator."""
+    found: dict[tuple[float, float], int] = {}
+    opened: int | None = None
+    for index, operation in enumerate(operations):
+        if operation == b"BDC":
+            opened = index
+        elif operation == b"EMC":
+            opened = None
+        elif opened is not None and isinstance(operation, bytes) \
+                and operation.endswith(b" Tm"):
+            values = operation.split()
+            found.setdefault((round(float(values[4]), 2), round(float(values[5]), 2)), opened)
+    return found
 
 
 # ---------- pypdf: a PDF read back ----------

@@ -32,7 +32,7 @@ from typing import Any
 import pydyf
 
 from ..pagearea import page_box
-from .objects import object_map, page_stream, resolve
+from .objects import marked_content_by_position, object_map, page_stream, resolve
 
 #: HTML tags whose element gets a role of its own, and the standard type it maps to.
 EMPHASIS = {"em": ("Em", "Span"), "strong": ("Strong", "Span")}
@@ -41,7 +41,6 @@ _FOOTNOTE = "footnote"
 
 def tag_roles(document: Any, pdf: pydyf.PDF) -> None:
     """Finisher step: footnotes as ``Note`` with unique IDs, emphasis as Em/Strong."""
-    from .finishers import marked_content_by_position  # finishers.py imports this module
 
     objects = object_map(pdf)
     root = resolve(objects, pdf.catalog.get("StructTreeRoot"))

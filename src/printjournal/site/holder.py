@@ -1,10 +1,10 @@
 """On a Dask worker: the project's shared files unpacked and its pipeline loaded, kept
 across tasks and across builds.
 
-A build sent to a cluster (cluster.py) registers a :class:`Holder` under ``cluster.PLUGIN``
+A build sent to a cluster (cluster.py) registers a :class:`Holder` under ``shipment.PLUGIN``
 on the cluster; Dask runs one in every worker, also in a worker that joins or is
 restarted later. It goes in with the files every output is made from (a
-``cluster.Shipment``: printjournal.toml, layouts/, fonts/, the press profile), named by
+``shipment.Shipment``: printjournal.toml, layouts/, fonts/, the press profile), named by
 their digest, and gives out, per digest, the folder they are unpacked in and one loaded
 :class:`~printjournal.pipeline.Pipeline` for a project placed in that folder. A changed
 layout or font is a new digest: a folder and a pipeline of its own. A worker keeps the
@@ -39,7 +39,7 @@ from distributed import WorkerPlugin
 
 from ..model import Project
 from ..pipeline import Pipeline
-from .cluster import PLUGIN, Shipment, placed
+from .shipment import PLUGIN, Shipment, placed
 
 KEEP = 4                 # digests a worker keeps (folder and pipeline), the latest used
 

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import cache, content, editions, links, overdue
-from ..downloads import ARTICLE, ISSUE, Listing
+from .. import cache, content, editions, links
+from ..checks import overdue
+from ..downloads import Listing
 from ..errors import Notices, Problem, relative
 from ..issue.build import IssueBuild, page_count
 from ..issue.manifest import load_manifest, manifest_paths, read_manifest
 from ..model import Article, Project
-from ..outputs import article_recipe, issue_recipe, output_path
+from ..outputs import ARTICLE, ISSUE, article_recipe, issue_recipe, output_path
 from ..pipeline import Pipeline, editorial_warnings
 from ..render import Rendered
 

@@ -25,9 +25,10 @@ from pathlib import Path
 
 import pypdf
 
-from .. import cache, personalfiles
+from .. import cache
 from ..downloads import MANIFEST, Download
 from ..files import write_atomic
+from ..leaflet import personalfiles
 from ..model import Project
 from .plan import Output, Plan
 from .work import Outcome
@@ -79,7 +80,7 @@ LEAFLETS = "leaflets/"   # `printjournal leaflet`'s default folder in dist/
 def foreign(project: Project, out: Path, kept: dict[str, Recorded]) -> list[str]:
     """A line for each PDF in ``out`` that no build put there (not listed anywhere), but
     the leaflet command's own; one with a patient's details is moved out of ``out``
-    (personalfiles.py), wherever it is."""
+    (leaflet/personalfiles.py), wherever it is."""
     ours = set(kept)
     found = [path for path in sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
              if path not in ours]

@@ -4,7 +4,7 @@ A leaflet (``layouts/leaflet.html``) is the clinic's front band, each article la
 its article PDF (footnoted sources, Sources list, disclaimer), and a closing panel with the
 clinic's details and a QR code to each article's web page. Each article is a part rendered
 on its own and kept in the render cache, then the parts are assembled into one tagged PDF
-with "Page X of Y" filled in (:mod:`printjournal.leafletparts`): an article printed in
+with "Page X of Y" filled in (:mod:`printjournal.leaflet.parts`): an article printed in
 another leaflet is not rendered again, and a render error names the article it comes from.
 
 Clinical governance: an article past its next review date is refused (:class:`ReviewError`
@@ -36,8 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import cache, content, links, plainlanguage, styles, translations
-from .errors import (
+from .. import cache, content, links, styles
+from ..checks import plainlanguage, translations
+from ..checks.overdue import review_line
+from ..errors import (
     ConfigError,
     ContentError,
     FolderProblem,
@@ -49,20 +51,19 @@ from .errors import (
     ReviewError,
     relative,
 )
-from .leafletparts import FRONT, Shape, assembled, leaflet_lang, unrendered
-from .leafletparts import Item as Item
-from .leafletparts import leaflet_html as leaflet_html
-from .leafletparts import leaflet_title as leaflet_title
-from .leafletparts import qr_data_uri as qr_data_uri
-from .model import PAPER_SIZES, Article, Clinic, Project, ReviewState
-from .outputs import LEAFLET, PRINTOUTS, PUBLISHED, published
-from .overdue import review_line
-from .pdf.booklet import impose
-from .pdf.overlay import graft, named_rect, open_pdf, page_count
+from ..model import PAPER_SIZES, Article, Clinic, Project, ReviewState
+from ..outputs import LEAFLET, PRINTOUTS, PUBLISHED, published
+from ..pdf.booklet import impose
+from ..pdf.overlay import graft, named_rect, open_pdf, page_count
+from ..pipeline import Pipeline
+from ..styles import STANDARD, LeafletStyle
+from .parts import FRONT, Shape, assembled, leaflet_lang, unrendered
+from .parts import Item as Item
+from .parts import leaflet_html as leaflet_html
+from .parts import leaflet_title as leaflet_title
+from .parts import qr_data_uri as qr_data_uri
 from .personal import Box, DoesNotFitError, check_printable, render_layer
 from .personal import UnprintableError as UnprintableError  # raised by leaflet() too
-from .pipeline import Pipeline
-from .styles import STANDARD, LeafletStyle
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +136,7 @@ def leaflet(pipeline: Pipeline, request: LeafletRequest, today: dt.date,
             notices: Notices | None = None, kept: Kept | None = None) -> Leaflet:
     """Render the leaflet ``request`` asks for, as printed on ``today``; ``loaded``: the
     project's articles and problems when already loaded (the desk keeps them, and with
-    ``kept``, :meth:`printjournal.shelf.Shelf.kept`, the checks of each choice of
+    ``kept``, :meth:`printjournal.desk.shelf.Shelf.kept`, the checks of each choice of
     articles); warnings go to ``notices`` and into the result's ``notices``."""
     project = pipeline.project
     personal = personal or Personal()

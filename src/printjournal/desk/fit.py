@@ -9,7 +9,7 @@ personal layer's own page (:func:`layer_page`: ``leaflet-personal.html`` with th
 designers' ``leaflet.css``, in a hidden frame), so the browser measures them with the
 bundled fonts' advance widths, at the box's width, in the chosen style and at each
 smaller step (``fit-1``, ``fit-2``), as the leaflet does. It is an estimate, on the safe
-side (a margin of ``SAFETY`` points): the render's own fit check (personal.py) decides.
+side (a margin of ``SAFETY`` points): the render's own fit check (leaflet/personal.py) decides.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import styles
+from .. import styles
 
 SAFETY = 3.0        # points: "fits" only with this much room to spare
 LAYER_FILES = ("fonts.css", "print.css", "leaflet.css")    # what the frame may load
@@ -40,9 +40,9 @@ class FrontBoxes:
 def front_boxes(worker: Any, paper: str, style: str, booklet: bool) -> FrontBoxes:
     """The two boxes of a leaflet on ``paper`` in the ``style`` named (styles.py; in a desk
     worker: it renders)."""
-    from .leaflet import SLOT, SLOT_END, find_clinic, leaflet_html
-    from .model import ReviewState
-    from .pdf.overlay import named_rect, open_pdf
+    from ..leaflet.build import SLOT, SLOT_END, find_clinic, leaflet_html
+    from ..model import ReviewState
+    from ..pdf.overlay import named_rect, open_pdf
 
     pipeline = worker.pipeline
     project = pipeline.project

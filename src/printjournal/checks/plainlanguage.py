@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import Notices, Problem, relative
+from ..model import Article, Project
 from . import readability
-from .errors import Notices, Problem, relative
 from .gradestore import GradeStore
-from .model import Article, Project
 
 WORDS_FILE = "plain-words.toml"
 

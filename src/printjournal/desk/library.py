@@ -7,7 +7,7 @@ article's *languages* are those of its original and of every translation of that
 original. Staff choose a language per article (each article's own language list) or for
 the whole leaflet; an article without a version in the chosen language prints in its own.
 What is worked out here is remembered per article while its file is unchanged
-(:class:`PerArticle`, the desk's one such store: desksize.py keeps page counts in it).
+(:class:`PerArticle`, the desk's one such store: size.py keeps page counts in it).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from . import readability, translations
-from .model import Article, Project
+from ..checks import readability, translations
+from ..model import Article, Project
 
 NAMES = translations.LANGUAGE_NAMES
 T = TypeVar("T")
@@ -61,7 +61,7 @@ def chosen_slugs(slugs: Iterable[str], per_article: dict[str, str], leaflet_lang
 class Facts:
     """What the library shows of one article beyond its front matter."""
 
-    grade: float | None          # reading grade (readability.py), None when not measured
+    grade: float | None          # reading grade (checks/readability.py), None when not measured
     languages: tuple[str, ...]   # every language its family is offered in, its own first
 
 
@@ -107,7 +107,7 @@ class PerArticle(Generic[T]):
 
 class Library:
     """Grades and languages, each remembered while the article's file is unchanged (the
-    desk's threads share one). Page counts: desksize.py."""
+    desk's threads share one). Page counts: size.py."""
 
     def __init__(self, project: Project) -> None:
         self._grades: PerArticle[float | None] = PerArticle(project)

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
 
-from .errors import PrintjournalError
+from ..errors import PrintjournalError
 
 CSRF_FIELD = "csrf"
 PASSWORD_VARIABLE = "PRINTJOURNAL_DESK_PASSWORD_HASH"

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .fields import Fields
-from .model import Article
+from ..fields import Fields
+from ..model import Article
 
 WHY = {
     "owner": "'review.owner' is required (printjournal.toml [governance] requires a named "

@@ -2,7 +2,7 @@
 showing the article's pages as images, re-rendered each time the file is saved.
 
 - the file is watched with watchfiles (editors that save by renaming a new file over
-  the old one included); only this article is rendered (previewwork.py);
+  the old one included); only this article is rendered (work.py);
 - a save while a render runs cancels that render: the page never shows an older
   version after a newer one;
 - ``check`` problems are listed on the page with their lines (the last good pages stay
@@ -21,9 +21,9 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .errors import relative
-from .model import Project
-from .previewwork import Renders, Result, Shown
+from ..errors import relative
+from ..model import Project
+from .work import Renders, Result, Shown
 
 HOSTS = ("127.0.0.1", "localhost")
 
@@ -138,7 +138,7 @@ def handler(preview: Preview, page: bytes, script: bytes) -> type[BaseHTTPReques
 
 def server(project: Project, path: Path, port: int) -> tuple[ThreadingHTTPServer, Preview]:
     """The preview of the article at ``path``, started, and its server on 127.0.0.1."""
-    from .templating import Layouts
+    from ..templating import Layouts
 
     preview = Preview(project, path)
     page = Layouts(project).render("preview.html", file=preview.name).encode("utf-8")

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .files import write_atomic
-from .model import Project
+from ..files import write_atomic
+from ..model import Project
 
 
 @dataclass(frozen=True)

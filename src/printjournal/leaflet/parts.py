@@ -40,15 +40,15 @@ from typing import TYPE_CHECKING
 import segno
 from markupsafe import Markup
 
-from . import cache, markup
-from .errors import PlacementError, Problem, RenderError
-from .makeup import unbroken
-from .model import Article, Clinic, PrintedLink, Project, ReviewState
-from .pipeline import Pipeline
-from .styles import LeafletStyle
+from .. import cache, markup
+from ..errors import PlacementError, Problem, RenderError
+from ..makeup import unbroken
+from ..model import Article, Clinic, PrintedLink, Project, ReviewState
+from ..pipeline import Pipeline
+from ..styles import LeafletStyle
 
 if TYPE_CHECKING:
-    from .pdf import folios
+    from ..pdf import folios
 
 FRONT = "1"     # the name of the first part in the assembly (its destinations: "1/...")
 
@@ -66,7 +66,7 @@ class Item:
     qr: str               # SVG data URI of the article's canonical URL ("" in a part
                           # without the closing panel, which alone prints them)
     date_slot: str = ""   # the date the governance stamp prints (a part: a placeholder)
-    stale: str = ""       # a stale translation's note (translations.py), printed per page
+    stale: str = ""       # a stale translation's note (checks/translations.py), printed per page
     read_next: tuple[PrintedLink, ...] = ()   # the addresses it prints at its end
 
 
@@ -173,8 +173,8 @@ def unrendered(project: Project, shape: Shape, slot: str, store: cache.RenderCac
     """The indexes of the parts of ``shape`` not in ``store``, rendering nothing: a cached
     part is counted, one not cached counts ``estimate(article)`` pages (so the sides of the
     parts after it are a guess, and so is whether they are cached)."""
-    from .pdf.overlay import page_count
-    from .templating import direction
+    from ..pdf.overlay import page_count
+    from ..templating import direction
 
     page, missing = 1, []
     for index, article in enumerate(shape.articles):
@@ -200,8 +200,8 @@ def assembled(pipeline: Pipeline, shape: Shape, slot: str,
     ``store`` or rendered (in order: a part's side depends on the pages before it), then
     assembled. Raises RenderError naming the article of the part that failed (with every
     part's placement problems, at the leaflet's page numbers), AssemblyError."""
-    from .pdf import assemble, folios
-    from .templating import direction
+    from ..pdf import assemble, folios
+    from ..templating import direction
 
     project = pipeline.project
     labels = pipeline.layouts.labels(shape.lang)
@@ -244,7 +244,7 @@ def assembled(pipeline: Pipeline, shape: Shape, slot: str,
             page += exc.pages
             continue
         if failed:                       # only the problems are still wanted
-            from .pdf.overlay import page_count
+            from ..pdf.overlay import page_count
             page += page_count(data)
             continue
         name = str(index + 1)
@@ -292,7 +292,7 @@ def drawn_stamps(pipeline: Pipeline, store: cache.RenderCache | None,
     """Each (style, text) of ``requests`` as WeasyPrint draws it, on one sheet kept in
     ``store`` under its HTML (``kind`` names what the sheet is for; ``sheets``: the
     stylesheets of layouts/ it links)."""
-    from .pdf import folios
+    from ..pdf import folios
 
     html = folios.stamp_sheet_html(requests, lang, sheets)
     key = cache.key(pipeline.project, [], kind, hashlib.sha256(html.encode()).hexdigest())

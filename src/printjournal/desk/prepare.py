@@ -2,11 +2,11 @@
 background, out (kept in the render cache).
 
 The desk refuses a leaflet whose parts it would have to render now beyond its limit
-(desksize.py: ``max_pages``), so a long article's first leaflet could not be made at the
-desk at all. A part does not depend on the day (leafletparts.py: the printed date is a
+(desk/size.py: ``max_pages``), so a long article's first leaflet could not be made at the
+desk at all. A part does not depend on the day (leaflet/parts.py: the printed date is a
 slot), so it can be made ahead: when the desk starts (:meth:`Preparer.start`, from
 ``printjournal serve``), and again when the library changes (the desk reads the library
-for each request, :class:`~printjournal.shelf.Shelf`; a new reading wakes the preparer),
+for each request, :class:`~printjournal.desk.shelf.Shelf`; a new reading wakes the preparer),
 each article the desk would refuse as a one-article leaflet gets that leaflet made: for
 the default clinic and paper, the standard style, as it is printed today (its review
 state), with each front box a leaflet can have (:data:`BOXES`: none, a name, a name and
@@ -41,10 +41,11 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any
 
-from . import cache, desksize
-from .errors import PrintjournalError
-from .model import Article, Project, ReviewState
-from .workerprocess import JobCancelledError
+from .. import cache
+from ..errors import PrintjournalError
+from ..model import Article, Project, ReviewState
+from ..workerprocess import JobCancelledError
+from . import size as desksize
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def prepare(worker: Any, job: Job, today: dt.date) -> list[int]:
     """In a desk worker: the one-article leaflet of ``job`` made and kept (its parts and
     the assembled leaflet, no personal text); the parts rendered. Raises
     PrintjournalError (content, review) as a leaflet would."""
-    from .leaflet import LeafletRequest, governance, select_articles, shape_of, whole
+    from ..leaflet.build import LeafletRequest, governance, select_articles, shape_of, whole
 
     pipeline, loaded = worker.pipeline, worker.shelf.load()
     project = pipeline.project
@@ -83,8 +84,8 @@ def plan(project: Project, labels: Callable[[str], Any], articles: Sequence[Arti
          max_pages: int) -> list[Job]:
     """The leaflets to make ahead: one per front box of each article too long for the
     desk whose part is not in ``store`` (nothing is rendered to know it)."""
-    from .leaflet import LeafletRequest, shape_of
-    from .leafletparts import unrendered
+    from ..leaflet.build import LeafletRequest, shape_of
+    from ..leaflet.parts import unrendered
 
     jobs = []
     for box in BOXES:
@@ -209,7 +210,7 @@ def for_desk(project: Project, labels: Callable[[str], Any], pool: Any, shelf: A
              today: Callable[[], dt.date]) -> Preparer:
     """The desk's preparer (not started): plans from ``shelf``'s library and what
     ``counts`` knows of its pages, runs with the build's time limit."""
-    from .site.work import TASK_SECONDS
+    from ..site.work import TASK_SECONDS
 
     return Preparer(pool, lambda: plan(project, labels, shelf.load()[0], today(),
                                        counts.store, counts.known, max_pages),

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from . import content
-from .errors import Notices, Problem
-from .model import Article, Project
+from .. import content
+from ..errors import Notices, Problem
+from ..model import Article, Project
 
 #: A Markdown thematic break (CommonMark 4.1): three or more of one of - * _, spaced.
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")

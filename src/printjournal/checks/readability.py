@@ -39,9 +39,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from . import content
+from .. import content
+from ..model import Article
 from .gradestore import Graded, GradeStore
-from .model import Article
 
 MIN_WORDS = 100
 #: Flesch (1949): reading ease at least this → this US school grade.

@@ -20,10 +20,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from . import styles
-from .model import Article, Project, ReviewState
-from .personal import UnprintableError, check_printable
-from .styles import STANDARD
+from .. import styles
+from ..leaflet.personal import UnprintableError, check_printable
+from ..model import Article, Project, ReviewState
+from ..styles import STANDARD
 
 PAPERS = ("A4", "A5", "Letter")
 FIELD_LIMITS = {"for_name": ("The patient's name", 60), "note": ("The note", 200)}
@@ -161,7 +161,7 @@ def new_search(source: Any) -> bool:
 def in_languages(choices: Choices, known: list[Article]) -> Choices:
     """``choices`` with each article swapped for its version in the language chosen for
     it, or for the leaflet (:func:`desklibrary.chosen_slugs`)."""
-    from .desklibrary import chosen_slugs
+    from .library import chosen_slugs
 
     slugs = chosen_slugs(choices.slugs, dict(choices.article_langs), choices.print_lang, known)
     return replace(choices, slugs=slugs)

@@ -19,8 +19,8 @@ import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import relative
-from .model import Project
+from ..errors import relative
+from ..model import Project
 
 log = logging.getLogger(__name__)
 

@@ -49,16 +49,16 @@ class Result:
 
 def _load(root: str) -> object:
     """A worker's state: the project's pipeline, loaded once."""
-    from . import config
-    from . import pipeline as build
+    from .. import config
+    from .. import pipeline as build
 
     return build.Pipeline.load(config.load_project(Path(root)))
 
 
 def render(pipeline: object, path: Path) -> Result:
     """Check and render the article at ``path``: its pages, or its problems."""
-    from . import pipeline as build
-    from .errors import Notices, PrintjournalError
+    from .. import pipeline as build
+    from ..errors import Notices, PrintjournalError
 
     notices = Notices()
     project = pipeline.project   # type: ignore[attr-defined]
@@ -94,7 +94,7 @@ class Renders:
     """Renders of one article, newest first: a save cancels the render before it."""
 
     def __init__(self, root: Path, path: Path, publish: Callable[[int, Result], None]) -> None:
-        from .workers import PoolLimits, Start, WorkerPool
+        from ..workers import PoolLimits, Start, WorkerPool
 
         self.path, self.publish = path, publish
         self._lock = threading.Lock()

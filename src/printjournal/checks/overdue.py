@@ -17,9 +17,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from . import content
-from .errors import Notice, Notices, Problem
-from .model import Article, Project, ReviewState
+from .. import content
+from ..errors import Notice, Notices, Problem
+from ..model import Article, Project, ReviewState
 
 
 def review_due(article: Article, today: dt.date | None = None) -> dt.date | None:

@@ -18,8 +18,8 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 
-from .errors import ConfigError, Problem, relative
-from .model import Article, Project
+from ..errors import ConfigError, Problem, relative
+from ..model import Article, Project
 
 WORDS_FILE = "search-words.toml"
 WORD = re.compile(r"\w+")

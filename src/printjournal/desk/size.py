@@ -12,7 +12,7 @@ So the desk says it before any work, from what it already knows of each article'
   towards fewer pages: only what is clearly too long is refused unseen).
 
 A leaflet is assembled from parts, one per article, each kept in the render cache
-(leafletparts.py): a leaflet whose parts are all there is only assembled, in well under a
+(leaflet/parts.py): a leaflet whose parts are all there is only assembled, in well under a
 second whatever its length. So a leaflet is refused on the form only when the articles
 whose parts would have to be rendered now come to more than ``max_pages`` pages together;
 a preview of an article longer than that is refused unless its PDF is in the render
@@ -28,12 +28,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import cache
-from .deskform import FormProblem
-from .desklibrary import PerArticle
-from .errors import PrintjournalError
-from .model import Article, Project
-from .outputs import article_recipe
+from .. import cache
+from ..errors import PrintjournalError
+from ..model import Article, Project
+from ..outputs import article_recipe
+from .form import FormProblem
+from .library import PerArticle
 
 CHARS_PER_PAGE = 1_800      # Markdown characters on an article page, at most (see above)
 RECHECK_SECONDS = 30        # how soon the render cache is asked again for an article's PDF
@@ -89,7 +89,7 @@ def leaflet_problems(known_articles: Sequence[Article], slugs: Sequence[str],
                      ) -> list[FormProblem]:
     """:func:`leaflet_problem` for the articles named by ``slugs``, as the form says it;
     when they are too long together, ``to_render()`` (those whose leaflet parts are not in
-    the render cache: :func:`printjournal.leaflet.to_render`) are what counts."""
+    the render cache: :func:`printjournal.leaflet.build.to_render`) are what counts."""
     chosen = [article for article in known_articles if article.slug in slugs]
     problem = leaflet_problem(chosen, known, max_pages)
     if problem and to_render is not None:
@@ -101,10 +101,10 @@ def leaflet_problems(known_articles: Sequence[Article], slugs: Sequence[str],
 def to_render(project: Project, labels: Callable[[str], Any], fields: dict[str, Any],
               today: dt.date, store: cache.RenderCache, known_articles: Sequence[Article],
               known: Callable[[Article], int | None]) -> list[Article]:
-    """The articles whose parts the leaflet of the worker's ``fields`` (deskform.py) would
-    render now: not in ``store`` (:func:`printjournal.leaflet.to_render`)."""
-    from .leaflet import LeafletRequest, Personal
-    from .leaflet import to_render as parts_to_render
+    """The articles whose parts the leaflet of the worker's ``fields`` (form.py) would
+    render now: not in ``store`` (:func:`printjournal.leaflet.build.to_render`)."""
+    from ..leaflet.build import LeafletRequest, Personal
+    from ..leaflet.build import to_render as parts_to_render
 
     fields = dict(fields)
     try:
@@ -139,7 +139,7 @@ class PageCounts:
         if data is None:
             self._unbuilt.put(article, time.monotonic() + RECHECK_SECONDS)
             return None
-        from .pdf.overlay import page_count
+        from ..pdf.overlay import page_count
 
         count = page_count(data)
         self.remember(article, count)

@@ -16,9 +16,9 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TypeVar
 
-from . import content
-from .errors import Problem
-from .model import Article, Project
+from .. import content
+from ..errors import Problem
+from ..model import Article, Project
 
 Loaded = tuple[list[Article], list[Problem]]
 T = TypeVar("T")

@@ -13,12 +13,12 @@ PDFs), served by waitress unless ``--debug``:
     POST /leaflets/<token>/done     "Next patient": the PDF forgotten, an empty form
     GET  /articles/<slug>           an article's pages as images, for editors
     GET  /fit.json, /fit/...        the front box's size and the layer's page, for the
-                                    form's "will it fit?" (deskfit.py)
+                                    form's "will it fit?" (fit.py)
     GET  /articles/<slug>/<n>.png   one page image
     GET  /downloads/...             what ``printjournal build`` published: the files its
                                     manifest.json lists, and its downloads pages
 
-Every request is checked first (:mod:`printjournal.deskguard`: body size, Host, Origin,
+Every request is checked first (:mod:`printjournal.desk.guard`: body size, Host, Origin,
 CSRF token, a password when the desk listens beyond this machine), and every form field
 before any render. Requests name articles by slug only, never by path. Renders run in a
 :class:`~printjournal.workers.WorkerPool`: bounded in time and memory, a dead worker
@@ -43,24 +43,23 @@ from typing import Any
 from flask import Flask, Response, abort, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from . import cache, config, deskfit, deskform, desklibrary, desksearch, desksize, styles
-from .deskguard import CSRF_FIELD, DeskAccess, csrf_token, guard
-from .deskprepare import for_desk
-from .deskpreview import page_texts
-from .deskresult import HeldLeaflets, Made
-from .downloads import ARTICLE, INDEX, ISSUE, MANIFEST, as_listed
-from .errors import Notices, PrintjournalError, relative
-from .model import Article, Project, ReviewState
-from .outputs import FONT, LANGUAGE, article_recipe, page_path
+from .. import cache, config, styles
+from ..downloads import INDEX, MANIFEST, as_listed
+from ..errors import Notices, PrintjournalError, relative
+from ..model import Article, Project, ReviewState
+from ..outputs import ARTICLE, FONT, ISSUE, LANGUAGE, page_path
+from ..templating import Layouts
+from ..workers import PoolBusyError, PoolLimits, RenderTimeoutError, WorkerLostError, WorkerPool
+from . import fit as deskfit
+from . import form as deskform
+from . import library as desklibrary
+from . import search as desksearch
+from . import size as desksize
+from .guard import CSRF_FIELD, DeskAccess, csrf_token, guard
+from .prepare import for_desk
+from .preview import article_pdf, page_texts
+from .result import HeldLeaflets, Made
 from .shelf import Shelf
-from .templating import Layouts
-from .workers import (
-    PoolBusyError,
-    PoolLimits,
-    RenderTimeoutError,
-    WorkerLostError,
-    WorkerPool,
-)
 
 log = logging.getLogger(__name__)
 
@@ -80,37 +79,24 @@ class DeskWorker:
 
 
 def start_worker(root: str) -> DeskWorker:
-    from .pipeline import Pipeline
+    from ..pipeline import Pipeline
 
     project = config.load_project(Path(root))
     return DeskWorker(Pipeline.load(project), cache.RenderCache.for_project(project, desk=True),
                       Shelf(project))
 
 
-def _article_pdf(worker: DeskWorker, slug: str) -> bytes:
-    """An article's PDF, from the render cache when nothing it depends on changed (the
-    website build keeps its article PDFs there under the same key: a long article the
-    build rendered is previewed from it, without rendering again)."""
-    pipeline = worker.pipeline
-    project = pipeline.project
-    article = next(a for a in worker.shelf.load()[0] if a.slug == slug)
-    # the website build's key for the same PDF (outputs.py): one cache for both
-    key = article_recipe(project, article).key(project)
-    return pipeline.cached_pdf(worker.store, key, lambda: pipeline.article_html(article),
-                               article.path)
-
-
 def _page_count(worker: DeskWorker, slug: str) -> int:
-    from .pdf.overlay import page_count
+    from ..pdf.overlay import page_count
 
-    return page_count(_article_pdf(worker, slug))
+    return page_count(article_pdf(worker, slug))
 
 
 def _page_png(worker: DeskWorker, slug: str, number: int) -> bytes | None:
     """Page ``number`` (1-based) of an article as a PNG image, or None past its end."""
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(_article_pdf(worker, slug))
+    document = pypdfium2.PdfDocument(article_pdf(worker, slug))
     try:
         if not 1 <= number <= len(document):
             return None
@@ -122,7 +108,7 @@ def _page_png(worker: DeskWorker, slug: str, number: int) -> bytes | None:
 
 
 def _leaflet(worker: DeskWorker, fields: dict[str, Any], today: dt.date) -> Made:
-    from .leaflet import LeafletRequest, Personal, leaflet
+    from ..leaflet.build import LeafletRequest, Personal, leaflet
 
     personal = Personal(for_name=fields.pop("for_name"), note=fields.pop("note"))
     notices = Notices()
@@ -144,7 +130,7 @@ class DeskSettings:
     render_seconds: int = 60
     render_memory: int = 2 * 2**30     # bytes of address space for one worker
     queue: int = 64                    # requests that may wait for a worker; then 503
-    max_pages: int = 40                # a leaflet's articles, together (desksize.py)
+    max_pages: int = 40                # a leaflet's articles, together (size.py)
 
 
 def render_pool(project: Project, settings: DeskSettings) -> WorkerPool:
@@ -378,7 +364,7 @@ def _stop(signum: int, frame: object) -> None:
 def serve(project: Project, settings: DeskSettings, access: DeskAccess, debug: bool) -> None:
     """Run the desk until interrupted: waitress, or Flask's debug server with ``debug``.
 
-    Raises :class:`~printjournal.deskguard.AccessError` (said as a usage error) when the
+    Raises :class:`~printjournal.desk.guard.AccessError` (said as a usage error) when the
     desk would be open to the network unprotected, or its port is taken."""
     access.check()
     app = create_app(project, settings, access=access)

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ContentError, Notices, Problem
-from .model import Article, Project
+from ..errors import ContentError, Notices, Problem
+from ..model import Article, Project
 
 LANGUAGE_NAMES = {"en": "English", "de": "German", "ar": "Arabic", "ur": "Urdu",
                   "pl": "Polish", "he": "Hebrew", "fr": "French", "es": "Spanish",
@@ -115,7 +115,7 @@ def stale_notes(project: Project, chosen: Sequence[Article], allow_stale: bool,
     if not any(a.translation_of for a in chosen):
         return ("",) * len(chosen)
     if every is None:
-        from .content import load_articles
+        from ..content import load_articles
         every = load_articles(project)[0]
     found = {t.article.slug: t for t in translations(chosen, every)}
     notes, refused = [], []
@@ -135,7 +135,7 @@ def stale_notes(project: Project, chosen: Sequence[Article], allow_stale: bool,
 
 def _line(article: Article, project: Project) -> int:
     """The line of ``source_version`` in the article's front matter."""
-    from .content import read_text, split_front_matter
+    from ..content import read_text, split_front_matter
 
     text = read_text(project.root / article.path, project.root)
     return split_front_matter(article.path, text).doc.line("source_version")
