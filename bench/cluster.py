@@ -1,6 +1,6 @@
 """The website build through local Dask workers against the local worker pool.
 
-    .venv/bin/python bench/cluster.py [--copies N] [--workers 1 2 4]
+    .venv/bin/python bench/cluster.py [--copies N] [--workers 1 2 4] [--dask-profiler]
 
 The sample articles (no issue) are copied N times (default 20: 200 outputs) under new
 slugs into a temporary project. For each worker count W: a cold build (render cache and
@@ -16,6 +16,11 @@ Read it knowing what each side counts: the pool's time includes starting its wor
 processes (a forkserver, WeasyPrint imported), a build's normal cost; the Dask workers
 are started and have imported printjournal before the clock starts, as a standing
 cluster would have. A negative overhead is that difference, not a faster renderer.
+
+The workers are started as the README's "On a cluster" says, with Dask's own profiler
+off (DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False: it samples each task's stack every
+10 ms, about a fifth of a render's CPU with WeasyPrint's deep stacks); --dask-profiler
+leaves it on, as a worker started without that setting runs.
 """
 
 from __future__ import annotations
@@ -56,8 +61,9 @@ def project_copy(root: Path, copies: int) -> Path:
 
 
 @contextmanager
-def cluster(workers: int) -> Iterator[str]:
-    """A scheduler and ``workers`` worker processes on 127.0.0.1; its address."""
+def cluster(workers: int, profiler: bool = False) -> Iterator[str]:
+    """A scheduler and ``workers`` worker processes on 127.0.0.1 (Dask's profiler on the
+    workers on only if ``profiler``); its address."""
     import distributed
 
     with socket.socket() as sock:
@@ -71,7 +77,8 @@ def cluster(workers: int) -> Iterator[str]:
     try:
         processes.append(subprocess.Popen(
             [dask, "worker", address, "--nworkers", str(workers), "--nthreads", "1",
-             "--host", "127.0.0.1", "--no-dashboard", "--memory-limit", "0"], **quiet))
+             "--host", "127.0.0.1", "--no-dashboard", "--memory-limit", "0"], **quiet,
+            env={**os.environ, "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": str(profiler)}))
         with distributed.Client(address, timeout=120, set_as_default=False) as client:
             client.wait_for_workers(workers, timeout=180)
             client.run(_warm)    # each worker imports WeasyPrint before the clock starts
@@ -97,6 +104,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=20)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--dask-profiler", action="store_true",
+                        help="leave Dask's profiler on in the workers")
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)     # the sample copies' link warnings
     with tempfile.TemporaryDirectory() as temp:
@@ -106,7 +115,7 @@ def main() -> None:
               f"{'overhead/output':>16} {'no-op pool/dask s':>18} {'one edit pool/dask s':>21}")
         edited = next((root / "content/articles").glob("*.md"))
         for workers in args.workers:
-            with cluster(workers) as address:
+            with cluster(workers, args.dask_profiler) as address:
                 runs = [("pool", {"jobs": workers}), ("dask", {"scheduler": address})]
                 if workers % 2:
                     runs.reverse()
