@@ -10,7 +10,6 @@ of how far the table reaches past the text area beside WeasyPrint's laid-out tab
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -21,6 +20,8 @@ from printjournal import config, content, markup, tablefit
 from printjournal.check import _tables, check
 from printjournal.errors import Notices
 from printjournal.leaflet import build as leaflet
+from printjournal.leaflet import parts as leafletparts
+from printjournal.model import ReviewState
 from printjournal.pagearea import PT_PER_PX
 from printjournal.pipeline import Pipeline
 from printjournal.render import ProjectFetcher
@@ -77,9 +78,9 @@ def main(slugs: list[str]) -> None:
                          for t, i in tablefit.tables(root)]
             if all(e <= -tablefit.EDGE for e in estimates):
                 continue    # every table far inside the area: nothing to compare
-            html = leaflet.leaflet_html(pipeline, [article], ["reviewed"], clinic,
-                                        product.paper, dt.date(2026, 1, 1),
-                                        large_print=product.large, personal_slot="")
+            html = leafletparts.leaflet_html(
+                pipeline, [article], [ReviewState.REVIEWED], clinic, product.paper,
+                lambda lang: "1 January 2026", style=product.style, personal_slot="")
             real = laid_out(pipeline, html)
             for number, estimate in enumerate(estimates):
                 if estimate > -tablefit.EDGE:   # near or past the edge: worth comparing
