@@ -9,6 +9,7 @@ compared page by page: pixels at 100 dpi, the text layer, every character's plac
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 import subprocess
 from collections import Counter
@@ -239,3 +240,25 @@ def test_the_merged_leaflet_passes_verapdf_ua1(vera, scripts_leaflet):  # noqa: 
     result = subprocess.run([vera, "ua1", str(scripts_leaflet.after)], capture_output=True,
                             text=True, timeout=600)
     assert "compliant=true" in result.stdout, result.stdout + result.stderr
+
+
+def test_each_glyph_is_as_wide_as_its_program_says(scripts_leaflet):
+    """What veraPDF checks (ISO 14289-1 7.21.5-1), glyph by glyph: a space (no outline,
+    only an advance) first drawn on the date and page-number sheet, whose subset has no
+    space, keeps the advance the part's subset gives it."""
+    from fontTools.ttLib import TTFont
+
+    wrong = []
+    with pikepdf.open(scripts_leaflet.after) as pdf:
+        for obj in pdf.objects:
+            if not (isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0"):
+                continue
+            cid = obj.DescendantFonts[0]
+            descriptor = cid.FontDescriptor
+            program = TTFont(io.BytesIO((descriptor.get("/FontFile2")
+                                         or descriptor.get("/FontFile3")).read_bytes()))
+            order, scale = program.getGlyphOrder(), 1000 / program["head"].unitsPerEm
+            wrong += [(str(obj.BaseFont), glyph, width) for glyph, width
+                      in fonts.read_widths(cid.W).items()
+                      if abs(program["hmtx"].metrics[order[glyph]][0] * scale - width) > 1]
+    assert wrong == []

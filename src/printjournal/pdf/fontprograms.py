@@ -4,12 +4,14 @@ glyphs out (fontTools).
 HarfBuzz, as WeasyPrint 70 calls it, subsets with the glyph ids kept
 (``HB_SUBSET_FLAGS_RETAIN_GIDS``) and without subroutines (``DESUBROUTINIZE``): a
 subset is the whole font's glyph table up to the last glyph used, the glyphs not used
-empty. So subsets of one font are merged glyph id by glyph id: the first subset with the
-most glyphs is the base, and each glyph empty there is taken, outline and metrics, from
-the first subset that has it. TrueType (``glyf``) and CFF (name-keyed, as Inter; or
-CID-keyed, as Noto Sans CJK, when the subsets' font dictionaries agree) programs are
-merged; a glyph id drawn differently by two subsets, or anything else that shows they are
-not subsets of one font, raises :class:`ProgramError` and nothing is merged.
+empty, with advance 0. So subsets of one font are merged glyph id by glyph id: the
+first subset with the most glyphs is the base, and each glyph empty there is taken,
+outline and metrics, from the first subset that has it (a glyph without outline, as a
+space, from the first that gives it an advance). TrueType (``glyf``) and CFF
+(name-keyed, as Inter; or CID-keyed, as Noto Sans CJK, when the font dictionaries the
+subsets share agree, matched by name: a subset keeps only those up to its last glyph)
+programs are merged; a glyph id drawn differently by two subsets, or anything else that
+shows they are not subsets of one font, raises :class:`ProgramError` and nothing is merged.
 
 A TrueType composite glyph names its components by glyph id, and so do the copied
 bytes: with the ids kept, a component is the same glyph in every subset (and is in the
@@ -55,11 +57,12 @@ def merged_program(programs: list[bytes]) -> tuple[bytes, list[int]]:
         if index == base_index:
             continue
         try:
+            spaced = _advances_taken(base, source)
             taken = merge(base, source)
         except ProgramError:
             continue
         held.append(index)
-        for gid in taken:
+        for gid in sorted(set(taken) | set(spaced)):
             for table in ("hmtx", "vmtx"):
                 if table in base and table in source:
                     base[table].metrics[order[gid]] = \
@@ -67,6 +70,26 @@ def merged_program(programs: list[bytes]) -> tuple[bytes, list[int]]:
     out = io.BytesIO()
     base.save(out)
     return out.getvalue(), sorted(held)
+
+
+def _advances_taken(base: TTFont, other: TTFont) -> list[int]:
+    """The glyph ids whose advance ``base`` lacks and ``other`` has (a glyph with no
+    outline, as a space, is used only for its advance: HarfBuzz leaves a glyph not in
+    the subset with advance 0); ProgramError if a glyph id advances otherwise in each."""
+    mine, theirs = base["hmtx"].metrics, other["hmtx"].metrics
+    order, names = base.getGlyphOrder(), other.getGlyphOrder()
+    taken = []
+    for gid, name in enumerate(names):
+        advance = theirs[name][0]
+        if not advance:
+            continue
+        if gid >= len(order):
+            raise ProgramError(f"glyph {gid} is past the base's last glyph")
+        if not mine[order[gid]][0]:
+            taken.append(gid)
+        elif mine[order[gid]][0] != advance:
+            raise ProgramError(f"glyph {gid} advances otherwise in the subsets")
+    return taken
 
 
 def _glyf(base: TTFont, other: TTFont) -> list[int]:
@@ -110,28 +133,35 @@ def _cff(base: TTFont, other: TTFont) -> list[int]:
     glyph id is drawn otherwise (ProgramError); the glyph ids copied.
 
     A charstring one byte long is ``endchar`` alone: what HarfBuzz leaves for a glyph
-    not in the subset. Sizes are read from the CharStrings INDEX, without decoding."""
+    not in the subset. Sizes are read from the CharStrings INDEX, without decoding.
+    A CID-keyed font's font dictionaries are matched by name and private values, not
+    by index: HarfBuzz drops those no glyph up to a subset's last one uses, so one
+    dictionary has other indexes in two subsets (a copied glyph is pointed at the
+    base's)."""
     top = base["CFF "].cff.topDictIndex[0]
     mine = top.CharStrings.charStringsIndex
     source = other["CFF "].cff.topDictIndex[0]
     if source.charset != top.charset[:len(source.charset)]:
         raise ProgramError("the subsets' glyphs are named differently")
-    if _privates(source) != _privates(top):
+    dictionaries, theirs_fd = _dictionaries(top), _dictionaries(source)
+    if not set(theirs_fd) <= set(dictionaries):
         raise ProgramError("the subsets' CFF private dictionaries differ")
     theirs = source.CharStrings.charStringsIndex
-    copies: list[int] = []
+    copies: list[tuple[int, int | None]] = []
     for gid in range(len(theirs)):
         if _size(theirs, gid) <= 1:
             continue
+        fd = theirs_fd[_fd(source, gid)] if _fd(source, gid) is not None else None
         if _size(mine, gid) <= 1:
-            if _fd(source, gid) != _fd(top, gid):
-                raise ProgramError(f"glyph {gid} is in another font dictionary")
-            copies.append(gid)
-        elif _bytecode(mine[gid]) != _bytecode(theirs[gid]):
+            copies.append((gid, dictionaries.index(fd) if fd is not None else None))
+        elif _bytecode(mine[gid]) != _bytecode(theirs[gid]) or (
+                fd is not None and dictionaries[_fd(top, gid)] != fd):
             raise ProgramError(f"glyph {gid} differs between the subsets")
-    for gid in copies:
+    for gid, fd in copies:
         mine[gid] = theirs[gid]
-    return copies
+        if fd is not None:
+            top.FDSelect[gid] = fd
+    return [gid for gid, _ in copies]
 
 
 def _size(index: Any, gid: int) -> int:
@@ -152,9 +182,11 @@ def _fd(top: Any, index: int) -> int | None:
     return None if select is None else select[index]
 
 
-def _privates(top: Any) -> list[dict[str, Any]]:
-    """The private dictionaries' values (one; or one per font dictionary of a CID font)."""
+def _dictionaries(top: Any) -> list[str]:
+    """Each font dictionary's name and private values (one for a name-keyed font)."""
     arrays = getattr(top, "FDArray", None)
-    privates = [fd.Private for fd in arrays] if arrays is not None else [top.Private]
-    return [{key: value for key, value in private.rawDict.items() if key != "Subrs"}
-            for private in privates]
+    tops = list(arrays) if arrays is not None else [top]
+    return [repr((getattr(fd, "FontName", None) if arrays is not None else None,
+                  sorted((key, value) for key, value in fd.Private.rawDict.items()
+                         if key != "Subrs")))
+            for fd in tops]
