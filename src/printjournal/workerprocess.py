@@ -87,7 +87,10 @@ def _worker_main(conn: Connection, start: Callable[..., Any], start_args: tuple[
         if message is None:            # the pool is done with this worker
             return
         seconds, job, args = message
-        conn.send(("started", None))   # the job reached this worker: from now on it may run
+        try:                           # the job reached this worker: from now on it may run
+            conn.send(("started", None))
+        except OSError:                # the pool let go of it meanwhile (closed, or gave
+            return                     # up on this worker): nothing to run it for
         timed_out.clear()
         signal.alarm(seconds)
         try:
@@ -101,7 +104,10 @@ def _worker_main(conn: Connection, start: Callable[..., Any], start_args: tuple[
         try:
             conn.send(outcome)
         except (TypeError, AttributeError, ValueError) as exc:   # an unpicklable result
-            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+            with contextlib.suppress(OSError):
+                conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+        except OSError:                # the pool closed while the job ran: no one to tell
+            return
 
 
 def end_with_parent(parent: int) -> None:
