@@ -37,12 +37,7 @@ PAPERS = ("A4", "A5")
 
 #: Refusals that are faults still open, each with what it is (strict: a fixed one fails
 #: here until it is taken off this list).
-OPEN = {
-    ("understanding-blood-pressure", "large-print", "A4"):
-        "a footnote one page after its call (placement.py), not warned by check",
-    ("walking-for-health", "large-print", "A5"):
-        "a footnote one page after its call (placement.py), not warned by check",
-}
+OPEN: dict[tuple[str, str, str], str] = {}
 
 
 @dataclass(frozen=True)
