@@ -61,6 +61,7 @@ class Page:
     images: tuple[tuple[float, float], ...]   # (top, bottom) of each figure in the flow
     flow_bottom: float     # the lowest text, image or rule of the flow
     notes_top: float | None    # where its footnotes begin, None: no footnotes
+    frames: tuple[tuple[float, float, float, float], ...] = ()   # drawn boxes (x0, top, x1, bottom)
 
 
 def _key(text: str) -> str:
@@ -115,7 +116,10 @@ def read_pages(pdf: Path, only: int | None = None) -> list[Page]:
             if drawn:     # a vector figure (SVG): the box of its drawing
                 images += ((min(o["top"] for o in drawn), max(o["bottom"] for o in drawn)),)
             bottoms = [line.bottom for line in lines] + [b for _, b in images]
-            result.append(Page(number, lines, images, max(bottoms, default=0.0), notes_top))
+            frames = tuple((r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects
+                           if r["width"] > page.width / 4 and r["height"] > 10)
+            result.append(Page(number, lines, images, max(bottoms, default=0.0), notes_top,
+                               frames))
     return result
 
 
@@ -260,6 +264,13 @@ def table_fragments(pdf: Path) -> list[str]:
     return problems
 
 
+def _frame(page: Page, line: Line) -> int:
+    """The innermost drawn box of ``page`` around ``line`` (its index; -1: none)."""
+    around = [(x1 - x0, n) for n, (x0, top, x1, bottom) in enumerate(page.frames)
+              if x0 <= line.x0 and line.x1 <= x1 and top <= line.top and line.bottom <= bottom]
+    return min(around)[1] if around else -1
+
+
 def early_breaks(pdf: Path, pages: list[Page] | None = None) -> list[str]:
     """Lines of body text that end although the next line's first word would have fitted
     on them: within one block (same left edge, size and colour, at the block's own
@@ -273,10 +284,17 @@ def early_breaks(pdf: Path, pages: list[Page] | None = None) -> list[str]:
     for page in pages:
         if not page.lines:
             continue
-        # the text column: the page's commonest left edge (not a callout, panel or cell)
+        # the text column: the page's commonest left edge (not a callout, panel or cell:
+        # a line inside a drawn box is measured against that box's lines, never against
+        # the page's, even where its left edge is that of an indented answer)
+        frame = {line: _frame(page, line) for line in page.lines}
         left = Counter(round(line.x0) for line in page.lines).most_common(1)[0][0]
-        right = max(line.x1 for line in page.lines if round(line.x0) == left)
+        rights = {}
+        for line in page.lines:
+            if round(line.x0) == left:
+                rights[frame[line]] = max(rights.get(frame[line], 0.0), line.x1)
         for line, after in itertools.pairwise(page.lines):
+            right = rights.get(frame[line], 0.0)
             step = after.top - line.top
             same_block = abs(line.x0 - after.x0) < 1 and abs(line.size - after.size) < 0.1 \
                 and line.ink[1] == after.ink[0] and 0 < step < 1.6 * line.size

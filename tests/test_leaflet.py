@@ -83,7 +83,9 @@ def _words(text: str) -> str:
 def _pages(m: Made):
     """Text per page, split at the leaflet's page margins (leaflet.css, leaflet.html)."""
     if m.request.style == "large-print":
-        return pages(m.pdf, top_mm=34, bottom_mm=40)
+        # the large sample is not clinically reviewed: every page is flagged, and a
+        # flagged large-print page's top band is 50 mm (the flag above the stamp)
+        return pages(m.pdf, top_mm=50, bottom_mm=40)
     if m.request.paper == "A5":
         return pages(m.pdf, top_mm=20, bottom_mm=25)
     return pages(m.pdf, top_mm=26, bottom_mm=27)
