@@ -28,13 +28,12 @@ def test_a_note_no_page_can_hold_names_the_second_articles_file_and_line(tmp_pro
     config.write_text(config.read_text() + CLINICS)
     # footnotes set so large that the second article's note is taller than a page
     css = tmp_project.root / "layouts" / "print.css"
-    # (notes are 9 pt on a fixed 12 pt line since today's type change: the line must grow
-    # with them; fail loudly if the rules move again)
+    # (notes are 9 pt on a fixed 12 pt line, --leading-footnote: the line must grow with
+    # them; fail loudly if the rules move again)
     rules = css.read_text()
-    line = "font-size: var(--size-footnote); line-height: 12pt;"
-    assert "--size-footnote: 9pt;" in rules and line in rules
+    assert "--size-footnote: 9pt;" in rules and "--leading-footnote: 12pt;" in rules
     css.write_text(rules.replace("--size-footnote: 9pt;", "--size-footnote: 60pt;")
-                   .replace(line, "font-size: var(--size-footnote); line-height: 1.35;"))
+                   .replace("--leading-footnote: 12pt;", "--leading-footnote: 81pt;"))
     tmp_project.article("first")            # its one short note has room
     tmp_project.article("second", SECOND.replace("LONG", "A very long source. " * 24))
     out = tmp_project.root / "leaflet.pdf"
