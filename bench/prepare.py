@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shutil
 import tempfile
 import time
 from pathlib import Path
 
-from printjournal import config, desksize, web
+from issue import copy_project  # bench/issue.py: the project without caches or outputs
+from printjournal import config
+from printjournal.desk import size as desksize
+from printjournal.desk import web
 from printjournal.desk.prepare import for_desk
 from printjournal.desk.shelf import Shelf
 from printjournal.templating import Layouts
@@ -33,11 +35,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="the desk's workers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "project"
-        copy.mkdir()
-        for name in ("content", "layouts", "fonts"):
-            shutil.copytree(ROOT / name, copy / name)
-        shutil.copy(ROOT / "printjournal.toml", copy)
+        copy = copy_project(Path(folder) / "project", ROOT)
         project = config.load_project(copy)
         settings = web.DeskSettings(dist=copy / "dist", workers=args.workers,
                                     max_pages=args.max_pages)

@@ -36,20 +36,13 @@ from .conftest import REPO, TmpProject, count_renders
 from .pdfread import structure_check
 from .tagread import marked_text
 from .test_accessibility import vera  # noqa: F401 (the veraPDF fixture)
+from .test_leaflet_parts import CLINIC
 
 #: two days of a month whose dates are narrower than the widest of the year (in English
 #: "30 September 2026", in Arabic "30 أغسطس 2026"): a date must not take the
 #: placeholder's room, it must start where the line starts
 DAYS = (dt.date(2026, 6, 14), dt.date(2026, 6, 15))
 SLUGS = {"en": "walking-for-health", "ar": "walking-for-health-ar"}
-CLINIC = """
-[[clinics]]
-id = "test"
-name = "Test Clinic"
-address = "1 Test Street"
-phone = "0100 000 0000"
-default = true
-"""
 
 
 def _short(slug: str) -> str:
