@@ -21,8 +21,10 @@ from printjournal.errors import Problem
 from printjournal.model import Article, Project
 from printjournal.pipeline import Pipeline
 
+from . import makers
+
 if TYPE_CHECKING:
-    from printjournal.leaflet.build import LeafletRequest
+    from printjournal.leaflet.build import Leaflet, LeafletRequest
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -149,6 +151,12 @@ def samples(sample_pipeline: Pipeline, tmp_path_factory) -> dict[str, Sample]:
     return rendered
 
 
+def shared_cache(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A render cache folder, empty at first, for every worker of the run (cache.py
+    writes each entry whole: workers writing at once leave no mixed one)."""
+    return shared(tmp_path_factory, name, lambda folder: (folder / "cache").mkdir()) / "cache"
+
+
 CORPUS = REPO / "tests" / "corpus"
 CORPUS_CASES = sorted(p.stem for p in CORPUS.glob("*.md"))
 CORPUS_REFUSED = sorted(p.stem for p in (CORPUS / "refused").glob("*.md"))
@@ -170,40 +178,8 @@ def corpus_outcomes(tmp_path_factory) -> dict[str, CorpusOutcome]:
     printjournal.toml, layouts/, fonts/), checked, then rendered as ``printjournal article``
     does with one pipeline: once per run for every module and worker (test_corpus.py,
     test_fonts.py's script cases). The PDFs are read, never written."""
-    from printjournal.check import check
-    from printjournal.errors import PrintjournalError
-    from printjournal.pipeline import build_article
-
-    def make(folder: Path) -> None:
-        root = folder / "project"
-        for name in ("layouts", "fonts", "content/clinics"):
-            shutil.copytree(REPO / name, root / name)
-        shutil.copy(REPO / "printjournal.toml", root / "printjournal.toml")
-        shutil.copytree(CORPUS / "images", root / "content" / "images")
-        articles = root / "content" / "articles"
-        articles.mkdir()
-        for name in CORPUS_CASES:
-            shutil.copy(CORPUS / f"{name}.md", articles / f"{name}.md")
-        for name in CORPUS_REFUSED:
-            shutil.copy(CORPUS / "refused" / f"{name}.md", articles / f"{name}.md")
-        project = config.load_project(root)
-        checked: dict[str, list[Problem]] = {}
-        for problem in check(project):
-            checked.setdefault(Path(problem.path).stem, []).append(problem)
-        pipeline = Pipeline.load(project)
-        outcomes = {}
-        for name in [*CORPUS_CASES, *CORPUS_REFUSED]:
-            out = root / "dist" / f"{name}.pdf"
-            try:
-                build_article(pipeline, articles / f"{name}.md", out)
-                rendered: tuple[Problem, ...] = ()
-            except PrintjournalError as exc:
-                rendered = exc.problems
-            outcomes[name] = (out.relative_to(folder) if out.exists() else None,
-                              tuple(checked.get(name, ())), rendered)
-        (folder / "outcomes.pickle").write_bytes(pickle.dumps(outcomes))
-
-    folder = shared(tmp_path_factory, "corpus", make)
+    folder = shared(tmp_path_factory, "corpus", lambda f: makers.corpus(
+        f, REPO, CORPUS, CORPUS_CASES, CORPUS_REFUSED))
     outcomes = pickle.loads((folder / "outcomes.pickle").read_bytes())
     return {name: CorpusOutcome(folder / pdf if pdf else None, checked, rendered)
             for name, (pdf, checked, rendered) in outcomes.items()}
@@ -282,17 +258,10 @@ class SampleIssue:
 
 def _build_sample_issue(pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory,
                         edition: str) -> SampleIssue:
-    from printjournal import cache
-    from printjournal.issue import build as issue
-
     manifest_path = REPO / "content" / "issues" / "winter-2026.yaml"
     name = f"winter-2026-{edition}.pdf"
-
-    def make(folder: Path) -> None:
-        issue.build_issue(pipeline, manifest_path, folder / name, edition=edition,
-                          store=cache.RenderCache(folder / "cache"))
-
-    folder = shared(tmp_path_factory, f"issue-{edition}", make)
+    folder = shared(tmp_path_factory, f"issue-{edition}", lambda f: makers.issue(
+        f, pipeline, manifest_path, name, edition))
     return SampleIssue(manifest_path, folder / name, edition)
 
 
@@ -330,27 +299,51 @@ class SampleLeaflet:
 
     request: LeafletRequest
     pdf: Path
+    result: Leaflet     # what ``leaflet()`` returned, its ``data`` left out (read ``pdf``)
+    cache: Path         # the render cache it was made with, its own: what the cache kept
 
 
 @pytest.fixture(scope="session")
 def sample_leaflet(sample_pipeline: Pipeline,
                    tmp_path_factory) -> Callable[[str], SampleLeaflet]:
     """``sample_leaflet(name)``: the sample leaflet ``name`` of :data:`SAMPLE_LEAFLETS`,
-    rendered on first use (no render cache) and shared by every module and worker of the
-    run through ``built_once``; a module that needs one leaflet renders only that one."""
+    rendered on first use into an empty render cache of its own and shared by every
+    module and worker of the run through ``built_once``; a module that needs one leaflet
+    renders only that one."""
     from printjournal.leaflet import build as leaflet
 
     def one(name: str) -> SampleLeaflet:
         slugs, options, personal = SAMPLE_LEAFLETS[name]
         request = leaflet.LeafletRequest(slugs, **options)  # type: ignore[arg-type]
         who = leaflet.Personal(*personal) if personal else None
+        folder = shared(tmp_path_factory, f"leaflet-{name}", lambda f: makers.sample_leaflet(
+            f, sample_pipeline, request, LEAFLET_DAY, who, name))
+        return SampleLeaflet(request, folder / f"{name}.pdf",
+                             pickle.loads((folder / "result.pickle").read_bytes()),
+                             folder / "cache")
+    return one
 
+
+@pytest.fixture(scope="session")
+def one_article_leaflet(sample_pipeline: Pipeline, tmp_path_factory
+                        ) -> Callable[[str, str, str], makers.OneArticleLeaflet]:
+    """``one_article_leaflet(slug, style, paper)``: the sample article ``slug`` alone as a
+    leaflet (makers.one_article_leaflet) printed on :data:`LEAFLET_DAY`, rendered on first
+    use and shared by every module and worker of the run through ``built_once``; the
+    articles loaded once a worker (the desk's ``loaded``), the parts in one render cache."""
+    from printjournal import cache
+
+    store = cache.RenderCache(shared_cache(tmp_path_factory, "one-article-leaflets-cache"))
+    loaded: list = []
+
+    def one(slug: str, style: str, paper: str) -> makers.OneArticleLeaflet:
         def make(folder: Path) -> None:
-            made = leaflet.leaflet(sample_pipeline, request, LEAFLET_DAY, who)
-            (folder / f"{name}.pdf").write_bytes(made.data)
+            loaded[:] = loaded or [content.load_articles(sample_pipeline.project)]
+            makers.one_article_leaflet(folder, sample_pipeline, store, loaded[0], slug,
+                                       style, paper, LEAFLET_DAY)
 
-        return SampleLeaflet(request, shared(tmp_path_factory, f"leaflet-{name}", make)
-                             / f"{name}.pdf")
+        return makers.OneArticleLeaflet.read(
+            shared(tmp_path_factory, f"one-article-leaflet-{slug}-{style}-{paper}", make))
     return one
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 import logging
 import re
+import shutil
 import subprocess
 import zlib
 from dataclasses import dataclass
@@ -29,14 +30,14 @@ from printjournal.pdf import booklet
 from printjournal.pipeline import Pipeline
 
 from . import makeup
+from .conftest import LEAFLET_DAY, LEAFLET_PERSONAL, SAMPLE_LEAFLETS
 from .pdfread import MM, destination_pages, fonts, link_pages, outline, pages, structure_check
 from .tagread import note_problems, read_tags
 from .test_accessibility import vera  # noqa: F401 (the veraPDF fixture)
 from .typeread import median_full_line, smallest_glyph, text_lines
 
-TODAY = dt.date(2026, 11, 21)
-PATIENT = "Zebedee Quartermaine"
-NOTE = "Walk for twenty minutes every day; see Dr Okafor in two weeks."
+TODAY = LEAFLET_DAY
+PATIENT, NOTE = LEAFLET_PERSONAL
 BUNDLED = {"Charis-SIL", "Charis-SIL-Italic", "Charis-SIL-Bold", "Charis-SIL-Bold-Italic",
            "Inter", "Inter-Italic", "Inter-Semi-Bold", "Inter-Bold"}
 
@@ -46,33 +47,22 @@ class Made:
     request: leaflet.LeafletRequest
     result: leaflet.Leaflet
     pdf: Path
+    cache: Path           # the render cache it was made with
 
 
-@pytest.fixture(scope="session")
-def store(tmp_path_factory) -> cache.RenderCache:
-    return cache.RenderCache(tmp_path_factory.mktemp("leaflet-cache"))
-
-
-@pytest.fixture(scope="session")
-def made(sample_pipeline: Pipeline, store, tmp_path_factory) -> dict[str, Made]:
-    """The leaflets the tests read, each rendered once."""
+@pytest.fixture(scope="module")
+def made(sample_leaflet, sample_pipeline: Pipeline, tmp_path_factory) -> dict[str, Made]:
+    """The leaflets the tests read, each rendered once: conftest.SAMPLE_LEAFLETS (shared
+    with other modules) and the booklet, made here into an empty render cache."""
+    result = {name: Made(m.request, m.result, m.pdf, m.cache)
+              for name in SAMPLE_LEAFLETS for m in [sample_leaflet(name)]}
     out = tmp_path_factory.mktemp("leaflets")
-    personal = leaflet.Personal(PATIENT, NOTE)
-    wanted = {
-        "two": (leaflet.LeafletRequest(("sleep-and-immunity", "walking-for-health"),
-                                       allow_overdue=True), personal),
-        "large": (leaflet.LeafletRequest(("winter-skin-eczema",), style="large-print",
-                                         clinic="riverside"), personal),
-        "a5": (leaflet.LeafletRequest(("winter-skin-eczema",), paper="A5"), None),
-        "letter": (leaflet.LeafletRequest(("sleep-and-immunity",), paper="Letter"), None),
-        "booklet": (leaflet.LeafletRequest(("sleep-and-immunity",), booklet=True), personal),
-    }
-    result = {}
-    for name, (request, who) in wanted.items():
-        made_one = leaflet.leaflet(sample_pipeline, request, TODAY, who, store)
-        path = out / f"{name}.pdf"
-        path.write_bytes(made_one.data)
-        result[name] = Made(request, made_one, path)
+    request = leaflet.LeafletRequest(("sleep-and-immunity",), booklet=True)
+    store = cache.RenderCache(out / "cache")
+    booklet_made = leaflet.leaflet(sample_pipeline, request, TODAY,
+                                   leaflet.Personal(PATIENT, NOTE), store)
+    (out / "booklet.pdf").write_bytes(booklet_made.data)
+    result["booklet"] = Made(request, booklet_made, out / "booklet.pdf", store.folder)
     return result
 
 
@@ -445,7 +435,7 @@ def _all_stream_bytes(path: Path) -> bytes:
     return b"\n".join(out)
 
 
-def test_the_patients_name_is_only_in_the_page_content(made, store, sample_pipeline, caplog,
+def test_the_patients_name_is_only_in_the_page_content(made, sample_pipeline, caplog,
                                                        tmp_path):
     m = made["two"]
     assert PATIENT in _words(_pages(m)[0].body)          # it is printed
@@ -456,8 +446,9 @@ def test_the_patients_name_is_only_in_the_page_content(made, store, sample_pipel
     assert "Zebedee" not in xmp and "Quartermaine" not in xmp
     assert "Zebedee" not in str(reader.named_destinations)
     assert "Zebedee" not in str(reader.outline)
-    # not in any file the cache keeps, nor in their names
-    for path in store.folder.rglob("*"):
+    # not in any file the caches of the leaflets printed for the patient keep, nor in
+    # their names
+    for path in (p for one in made.values() for p in one.cache.rglob("*")):
         assert "Zebedee" not in path.name
         if path.is_file():
             assert b"Zebedee" not in _all_stream_bytes(path), path
@@ -466,6 +457,8 @@ def test_the_patients_name_is_only_in_the_page_content(made, store, sample_pipel
             assert "Zebedee" not in text and "Walk for twenty" not in text, path
     # not in the log, at any level
     # (the printjournal logger's own level: a CLI run in this process may have raised it)
+    store = cache.RenderCache(tmp_path / "cache")     # a copy: the shared one is only read
+    shutil.copytree(m.cache, store.folder, dirs_exist_ok=True)
     with caplog.at_level(logging.DEBUG, logger="printjournal"):
         leaflet.leaflet(sample_pipeline, m.request, TODAY, leaflet.Personal(PATIENT, NOTE),
                         store)

@@ -6,17 +6,21 @@ with no two lines printed into each other (tests/overprint.py). A fault found by
 looking at pages (an Arabic article in large print refused for a byline that printed
 inside the text area) must never again hide in a case nobody printed.
 
+The date printed is conftest.LEAFLET_DAY: every sample inside its review date but
+walking-for-health's three.
+
 Cost: one render per case (a one-article leaflet is one part; the closing panel, with
-that article's QR code, is its own), in one process, with one render cache for the
-module: about 170 s of CPU for the file (A4 about 70 s, A5 about 80 s, ``check`` and
-reading the PDFs the rest), well over the 60 s a file may take, so the A5 half is
-``slow``; ``./run.sh test`` runs it. Letter is left out: its measure is between A4's and
-A5's, and it would cost as much again.
+that article's QR code, is its own), each made once a run by conftest's
+``one_article_leaflet`` (a module reading one of these leaflets reads the same render),
+their parts and the sheets the dates are drawn on in one render cache: about 150 s of
+CPU for the file (A4 about 65 s, A5 about 75 s, ``check`` and reading the PDFs the rest),
+well over the 60 s a file may take, so the A5 half is ``slow``; ``./run.sh test`` runs
+it. Letter is left out: its measure is between A4's and A5's, and it would cost as much
+again.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,17 +28,13 @@ from dataclasses import dataclass
 import pdfplumber
 import pytest
 
-from printjournal import cache, styles
+from printjournal import styles
 from printjournal.check import check
-from printjournal.errors import Notices, PrintjournalError, Problem
-from printjournal.leaflet import build as leaflet
-from printjournal.pipeline import Pipeline
+from printjournal.errors import Notices, Problem
 
 from . import overprint
 from .conftest import REPO
 
-#: The date printed: every sample inside its review date but walking-for-health's three.
-DAY = dt.date(2026, 11, 21)
 ARTICLES = sorted(p.stem for p in (REPO / "content" / "articles").glob("*.md"))
 PAPERS = ("A4", "A5")
 
@@ -60,25 +60,13 @@ def warned(fresh_sample_project) -> set[tuple[str, int, str]]:
 
 
 @pytest.fixture(scope="module")
-def printed(fresh_sample_project, tmp_path_factory) -> Callable[[str, str, str], Outcome]:
-    """``printed(slug, style, paper)``: that one-article leaflet, made once a module, its
-    parts in a render cache of the module's own (the desk's tests count renders in the
-    project's)."""
-    pipeline = Pipeline.load(fresh_sample_project)
-    store = cache.RenderCache(tmp_path_factory.mktemp("matrix-cache"))
-    made: dict[tuple[str, str, str], Outcome] = {}
-
+def printed(one_article_leaflet) -> Callable[[str, str, str], Outcome]:
+    """``printed(slug, style, paper)``: that one-article leaflet (conftest's
+    ``one_article_leaflet``: made once a run, its parts in a render cache of their own,
+    not the project's, whose renders the desk's tests count)."""
     def one(slug: str, style: str, paper: str) -> Outcome:
-        key = (slug, style, paper)
-        if key not in made:
-            request = leaflet.LeafletRequest((slug,), paper=paper, style=style,
-                                             allow_overdue=True, allow_stale=True)
-            try:
-                made[key] = Outcome(leaflet.leaflet(pipeline, request, DAY,
-                                                    store=store).data)
-            except PrintjournalError as exc:
-                made[key] = Outcome(None, tuple(exc.problems))
-        return made[key]
+        made = one_article_leaflet(slug, style, paper)
+        return Outcome(made.pdf.read_bytes() if made.pdf else None, made.problems)
     return one
 
 

@@ -136,16 +136,11 @@ def test_the_print_advert_asks_nothing_paper_cannot_do(sample_print_issue):
 
 
 @pytest.fixture(scope="module")
-def large_print_sleep(sample_pipeline, tmp_path_factory) -> Path:
-    """The large-print leaflet where WeasyPrint 70 left "Because" alone on a line."""
-    import datetime as dt
-
-    from printjournal.leaflet import build as leaflet
-
-    made = leaflet.leaflet(sample_pipeline, leaflet.LeafletRequest(
-        ("sleep-and-immunity",), style="large-print"), dt.date(2026, 11, 21))
-    pdf = tmp_path_factory.mktemp("large") / "large-sleep.pdf"
-    pdf.write_bytes(made.data)
+def large_print_sleep(one_article_leaflet) -> Path:
+    """The large-print leaflet where WeasyPrint 70 left "Because" alone on a line (on A4,
+    the sample's paper, printed 21 November 2026: test_leaflet_matrix.py's case)."""
+    pdf = one_article_leaflet("sleep-and-immunity", "large-print", "A4").pdf
+    assert pdf is not None
     return pdf
 
 
