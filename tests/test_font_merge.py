@@ -1,9 +1,10 @@
 """Each font embedded once in an assembled leaflet and issue, drawing and reading as before
 (issue 11's file sizes: pdf/fonts.py, pdf/fontprograms.py, pdf/textwidths.py).
 
-Each PDF is made once with the merge and once without it (the assembly's output before
-:func:`printjournal.pdf.fonts.merged`, from the same rendered parts), and the two are
-compared page by page: pixels at 100 dpi, the text layer, every character's place.
+Each PDF is assembled once, its assembly's output kept as it was before
+:func:`printjournal.pdf.fonts.merged` too (makers.merge_recorded: the leaflet made here,
+the issue by conftest's ``sample_issue`` build), and the two are compared page by page:
+pixels at 100 dpi, the text layer, every character's place.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from printjournal import cache, config
+from printjournal import config
 from printjournal.leaflet import build as leaflet
 from printjournal.pdf import fonts, textwidths
 from printjournal.pipeline import Pipeline
 
 from .conftest import REPO, shared
+from .makers import merge_recorded
 from .test_accessibility import vera  # noqa: F401 (the veraPDF fixture)
 
 #: tiny articles in the scripts beyond Latin (tests/corpus), each a part of one leaflet
@@ -43,34 +45,6 @@ class Pair:
     deltas: int         # glyph widths put back as TJ numbers while merging
 
 
-def _made(folder: Path, make, finish=lambda data: data) -> None:
-    """Run ``make()`` with the merge recorded: its input, ``finish``ed as the product
-    finishes what the assembly writes, is the PDF before."""
-    real_merged, real_adjust = fonts.merged, fonts.adjust
-    seen: dict[str, object] = {"deltas": 0}
-
-    def merged(data: bytes) -> bytes:
-        seen["before"] = data
-        return real_merged(data)
-
-    def adjust(pdf, deltas) -> None:
-        seen["deltas"] = int(seen["deltas"]) + sum(len(d) for d in deltas.values())
-        real_adjust(pdf, deltas)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(fonts, "merged", merged)
-        patch.setattr(fonts, "adjust", adjust)
-        after = make()
-    (folder / "before.pdf").write_bytes(finish(seen["before"]))
-    (folder / "after.pdf").write_bytes(after)
-    (folder / "deltas").write_text(str(seen["deltas"]))
-
-
-def _pair(folder: Path) -> Pair:
-    return Pair(folder / "before.pdf", folder / "after.pdf",
-                int((folder / "deltas").read_text()))
-
-
 @pytest.fixture(scope="module")
 def scripts_leaflet(tmp_path_factory) -> Pair:
     """A leaflet of the five script articles, made from parts."""
@@ -85,30 +59,36 @@ def scripts_leaflet(tmp_path_factory) -> Pair:
             shutil.copy(REPO / "tests" / "corpus" / f"{slug}.md",
                         root / "content" / "articles" / f"{slug}.md")
         pipeline = Pipeline.load(config.load_project(root))
-        _made(folder, lambda: leaflet.leaflet(
-            pipeline, leaflet.LeafletRequest(SCRIPTS), DAY).data)
+        with merge_recorded(folder):
+            made = leaflet.leaflet(pipeline, leaflet.LeafletRequest(SCRIPTS), DAY)
+        (folder / "after.pdf").write_bytes(made.data)
 
-    return _pair(shared(tmp_path_factory, "font-merge-leaflet", make))
+    folder = shared(tmp_path_factory, "font-merge-leaflet", make)
+    return Pair(folder / "unmerged.pdf", folder / "after.pdf",
+                int((folder / "deltas").read_text()))
 
 
 @pytest.fixture(scope="module")
 def issue_pair(sample_issue, sample_pipeline, tmp_path_factory) -> Pair:
-    """The sample issue assembled again from the parts its build kept in the cache."""
+    """The sample issue as its build wrote it, and its assembly's output before the font
+    merge (kept by that build: makers.merge_recorded), finished as the build finishes
+    what the assembly writes."""
     from printjournal import editions, press
-    from printjournal.issue.build import IssueBuild
     from printjournal.issue.manifest import load_manifest
 
-    def make(folder: Path) -> None:
-        store = cache.RenderCache(sample_issue.pdf.parent / "cache")
-        manifest = load_manifest(sample_issue.manifest_path, sample_pipeline.project)
-        edition = editions.edition("digital", sample_issue.manifest_path)
-        _made(folder, lambda: IssueBuild(sample_pipeline, manifest, edition, store, 1).pdf(),
-              lambda data: press.finish(data, edition.press_ready,
-                                        sample_pipeline.project.press, manifest.path))
+    built = sample_issue.pdf.parent
+    manifest = load_manifest(sample_issue.manifest_path, sample_pipeline.project)
+    edition = editions.edition("digital", sample_issue.manifest_path)
 
-    pair = _pair(shared(tmp_path_factory, "font-merge-issue", make))
-    assert pair.after.read_bytes() == sample_issue.pdf.read_bytes()  # as the build wrote it
-    return pair
+    def finish(path: Path) -> bytes:
+        return press.finish(path.read_bytes(), edition.press_ready,
+                            sample_pipeline.project.press, manifest.path)
+
+    # the merge recorded is the one that made the issue the build wrote
+    assert finish(built / "merged.pdf") == sample_issue.pdf.read_bytes()
+    before = tmp_path_factory.mktemp("font-merge-issue") / "before.pdf"
+    before.write_bytes(finish(built / "unmerged.pdf"))
+    return Pair(before, sample_issue.pdf, int((built / "deltas").read_text()))
 
 
 def programs(path: Path) -> Counter[str]:
