@@ -126,16 +126,16 @@ def shared(tmp_path_factory: pytest.TempPathFactory, name: str,
 
 @pytest.fixture(scope="session")
 def samples(sample_pipeline: Pipeline, tmp_path_factory) -> dict[str, Sample]:
-    """Every sample article rendered once for the whole run."""
+    """Every sample article rendered once for the whole run, each also kept in the render
+    cache :func:`samples_cache` under the key the website build gives its PDF."""
     project = sample_pipeline.project
     articles = [content.load_article(path, project) for path in content.article_paths(project)]
     htmls = {article.slug: sample_pipeline.article_html(article) for article in articles}
+    store = shared_cache(tmp_path_factory, "samples-cache")
 
     def render(article: Article) -> Callable[[Path], None]:
-        def make(folder: Path) -> None:
-            pdf = sample_pipeline.renderer.pdf(htmls[article.slug], article.path)
-            (folder / f"{article.slug}.pdf").write_bytes(pdf.data)
-        return make
+        return lambda folder: makers.sample_article(folder, sample_pipeline, store, article,
+                                                    htmls[article.slug])
 
     # one folder per article: two workers that ask at once render different articles
     # (each takes those no one is rendering, then waits for the rest), not one each
@@ -155,6 +155,13 @@ def shared_cache(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
     """A render cache folder, empty at first, for every worker of the run (cache.py
     writes each entry whole: workers writing at once leave no mixed one)."""
     return shared(tmp_path_factory, name, lambda folder: (folder / "cache").mkdir()) / "cache"
+
+
+@pytest.fixture(scope="session")
+def samples_cache(samples, tmp_path_factory) -> Path:
+    """:func:`samples`' render cache: a website build of a copy of the sample project
+    finds each sample article's PDF there under its key (copy it, never write it)."""
+    return shared_cache(tmp_path_factory, "samples-cache")
 
 
 CORPUS = REPO / "tests" / "corpus"

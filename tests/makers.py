@@ -65,6 +65,18 @@ class OneArticleLeaflet:
                    pickle.loads((folder / "problems.pickle").read_bytes()))
 
 
+def sample_article(folder: Path, pipeline: Pipeline, store: Path, article, html: str) -> None:
+    """``article`` rendered from its ``html`` into ``folder`` ("<slug>.pdf") and into the
+    render cache ``store`` under the key the website build gives its PDF."""
+    from printjournal import cache
+    from printjournal.outputs import article_recipe
+
+    pdf = pipeline.renderer.pdf(html, article.path).data
+    (folder / f"{article.slug}.pdf").write_bytes(pdf)
+    cache.RenderCache(store).put(article_recipe(pipeline.project, article).key(pipeline.project),
+                                 pdf)
+
+
 def one_article_leaflet(folder: Path, pipeline: Pipeline, store, loaded, slug: str,
                         style: str, paper: str, day: dt.date) -> None:
     """The sample article ``slug`` alone as a leaflet (``allow_overdue``, ``allow_stale``,

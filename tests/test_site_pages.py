@@ -1,7 +1,8 @@
 """The sample content's website build, as the website and its readers see it.
 
 The sample project is copied and built once for this module, with the stand-in
-issue builder plugged into the issue hook so that the issue pages are there too.
+issue builder plugged into the issue hook so that the issue pages are there too, and
+the sample articles conftest's ``samples`` rendered in its render cache.
 The manifest is checked against the files byte for byte, every link of every page
 must resolve inside the output folder, and the downloads page is opened in a real
 browser (Debian's chromium, driven by Playwright).
@@ -36,12 +37,15 @@ from .site_helpers import stand_in_issue
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, site.Summary]:
+def built(samples_cache, tmp_path_factory) -> tuple[Path, site.Summary]:
     root = tmp_path_factory.mktemp("sample") / "project"
     root.mkdir()
     for name in ("content", "layouts", "fonts"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "printjournal.toml", root)
+    # the sample articles as conftest's ``samples`` rendered them, under the keys this
+    # build gives them: it renders only the PDFs no other module made (overdue ones marked)
+    shutil.copytree(samples_cache, root / ".printjournal-cache")
     summary = site.build_site(config.load_project(root), root / "dist",
                               issue_builder=stand_in_issue)
     return root / "dist", summary
