@@ -12,8 +12,8 @@ walking-for-health's three.
 Cost: one render per case (a one-article leaflet is one part; the closing panel, with
 that article's QR code, is its own), each made once a run by conftest's
 ``one_article_leaflet`` (a module reading one of these leaflets reads the same render),
-their parts and the sheets the dates are drawn on in one render cache: about 150 s of
-CPU for the file (A4 about 65 s, A5 about 75 s, ``check`` and reading the PDFs the rest),
+their parts and the sheets the dates are drawn on in one render cache: about 170 s of
+CPU for the file (A4 about 70 s, A5 about 80 s, ``check`` and reading the PDFs the rest),
 well over the 60 s a file may take, so the A5 half is ``slow``; ``./run.sh test`` runs
 it. Letter is left out: its measure is between A4's and A5's, and it would cost as much
 again.
