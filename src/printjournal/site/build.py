@@ -5,7 +5,8 @@
              editions of every issue)
     build    Outputs → PDFs in the output folder: only those whose inputs changed,
              in parallel worker processes that are replaced every few outputs
-             (work.py); what may be kept is judged against the record (record.py)
+             (work.py), or on a Dask cluster in their place (cluster.py); what may
+             be kept is judged against the record (record.py)
     pages    every PDF → manifest.json, index.html, issues/<issue>.html (downloads)
 
 This module conducts the build.

@@ -1,16 +1,24 @@
-"""Outputs to render in, their outcomes out: the website build's worker processes.
+"""Outputs to render in, their outcomes out: the website build's renders, with the local
+worker pool or any other :class:`~printjournal.workers.Executor` (cluster.py's Dask one).
 
 :func:`run` renders the build's tasks (one :class:`Task` per output whose file is
-not up to date): up to IN_PROCESS of them in this process, more in a pool of worker
-processes (:class:`~printjournal.workers.WorkerPool`) started from a forkserver with
-``printjournal.site.build`` imported, each replaced after TASKS_PER_WORKER outputs.
-Each task yields one :class:`Outcome`: built (with its
-:class:`~printjournal.downloads.Download`) or failed (with its problems); a worker
-that dies, or an output past TASK_SECONDS, fails that output, not the build. The
-workers end with the build that started them and leave no temporary files.
+not up to date). Given no executor: up to IN_PROCESS of them in this process, more in
+a pool of worker processes (:class:`~printjournal.workers.WorkerPool`) started from a
+forkserver with ``printjournal.site.build`` imported, each replaced after
+TASKS_PER_WORKER outputs; the workers end with the build that started them and leave
+no temporary files. Either way one consumption loop follows: :func:`submit` gives
+each task's :class:`Job` (the output and project, nothing to write) with the one job
+function :func:`render_job`, longest first; :func:`outcomes` turns each future into
+an :class:`Outcome`: built (its PDF's bytes came back and this process stored them,
+:func:`store`, with its :class:`~printjournal.downloads.Download`) or failed (with its
+problems). A worker that dies (:class:`~printjournal.workers.WorkerLostError`, from
+the pool or the cluster), or an output past TASK_SECONDS in the pool, fails that
+output, not the build, in the same words whichever executor.
 
-A write into the output folder or the render cache that fails (a full disk, a
-read-only folder) is raised here as the OSError it is: the build stops there.
+Workers write no output file and no render cache entry (only what rendering itself
+caches, an issue's parts): this process stores every PDF. A write into the output
+folder or the render cache that fails (a full disk, a read-only folder) is raised
+here as the OSError it is: the build stops there.
 """
 
 from __future__ import annotations
