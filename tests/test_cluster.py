@@ -252,8 +252,10 @@ def test_a_task_carries_its_files_and_no_path_of_the_submitting_machine(tmp_path
         {name for name, _ in shared.files}
     carried = {}
     for output in plan(loaded, issue_dying_once).outputs:
-        parcel, own = cluster.parcel(output, loaded.root)
-        assert str(tmp_path).encode() not in pickle.dumps((parcel, sent, shared, own))
+        job = work.Job(output, loaded, (tmp_path / "project/dist", tmp_path / "shared"))
+        parcel, own = cluster.parcel(job, sent, loaded.root)
+        assert parcel.project == sent and parcel.written == ()
+        assert str(tmp_path).encode() not in pickle.dumps((parcel, shared, own))
         carried[output.path] = {name for name, _ in own.files}
     assert carried["articles/alpha.pdf"] == {"content/articles/alpha.md",
                                              "content/images/dot.svg"}

@@ -46,19 +46,21 @@ from typing import Any
 from ..errors import ClusterError
 from ..model import Project
 from ..workers import WorkerLostError
-from .plan import Output
 from .shipment import PLUGIN, Shipment, placed, portable
 from .work import Done, Job
 
 CONNECT_SECONDS = 30     # to reach the scheduler: a cluster starting up may take this long
 
 
-def parcel(output: Output, root: Path) -> tuple[Output, Shipment]:
-    """The output as sent to a worker (its paths relative to the project folder, its
-    inputs left out), and its own files."""
+def parcel(job: Job, project: Project, root: Path) -> tuple[Job, Shipment]:
+    """The job as sent to a worker, and its output's own files: the output's paths
+    relative to the project folder ``root``, its inputs left out, the portable
+    ``project`` (shipment.portable) in place of the job's, and no folder of this
+    machine to write into."""
+    output = job.output
     args = tuple(Path(os.path.relpath(a, root)) if isinstance(a, Path) and a.is_absolute()
                  else a for a in output.args)
-    return (dataclasses.replace(output, inputs=(), args=args),
+    return (Job(dataclasses.replace(output, inputs=(), args=args), project),
             Shipment.of(output.inputs, root))
 
 
@@ -103,8 +105,7 @@ class Cluster:
         with WorkerLostError when the output took down Dask's allowed number of
         workers, with what Dask raised on any other failure."""
         [given] = args
-        output, own = parcel(given.output, self.root)
-        sent = Job(output, self.project)          # written: only the worker's own folder
+        sent, own = parcel(given, self.project, self.root)
         future: Future[Done] = Future()
         self._send(future, job, sent, own, None)
         return future
