@@ -1,6 +1,7 @@
 """The website build on a Dask cluster: a scheduler and two workers started here as
 processes of their own on 127.0.0.1 (stopped afterwards), outputs byte-identical to a
-local build, and a worker killed mid-render that does not stop the build."""
+local build, a worker killed mid-render that does not stop the build, and the local
+pool, an executor written here and the cluster going through one consumption loop."""
 
 from __future__ import annotations
 
@@ -11,20 +12,30 @@ import socket
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import Future
 from pathlib import Path
 
 import pypdf
 import pytest
 
-from printjournal import cli, config
+from printjournal import cache, cli, config
 from printjournal.errors import ClusterError
 from printjournal.model import BuildSettings
+from printjournal.pipeline import Pipeline
 from printjournal.site import build as site
-from printjournal.site import cluster, shipment
+from printjournal.site import cluster, shipment, work
 from printjournal.site.plan import plan
+from printjournal.workers import WorkerLostError
 
 from .conftest import REPO, TmpProject
-from .site_helpers import KILLED_MARK, Collect, count_in_worker, counted, issue_dying_once
+from .site_helpers import (
+    KILLED_MARK,
+    Collect,
+    count_in_worker,
+    counted,
+    dying_issue,
+    issue_dying_once,
+)
 from .test_site import DOT, ISSUE, article
 
 DASK = Path(sys.executable).parent / "dask"
@@ -60,10 +71,16 @@ def scheduler(tmp_path_factory, cluster_marks):
            KILLED_MARK: str(cluster_marks)}
     options = {"env": env, "stderr": subprocess.STDOUT, "cwd": "/"}
     processes = []
+    # an output that took down two workers fails (Dask's default: four; each costs a
+    # worker's restart); a worker holds only the task it runs, so that no other task
+    # queued on a killed worker is held suspect with it
+    scheduler_env = {**env, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1",
+                     "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0"}
     try:                                 # port 0: the system picks a free one, no race
         processes.append(subprocess.Popen(
             [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-             "--scheduler-file", found], stdout=(logs / "scheduler.log").open("w"), **options))
+             "--scheduler-file", found], stdout=(logs / "scheduler.log").open("w"),
+            **{**options, "env": scheduler_env}))
         with distributed.Client(scheduler_file=str(found), timeout=120,
                                 set_as_default=False) as client:
             address = client.scheduler.address
@@ -235,8 +252,10 @@ def test_a_task_carries_its_files_and_no_path_of_the_submitting_machine(tmp_path
         {name for name, _ in shared.files}
     carried = {}
     for output in plan(loaded, issue_dying_once).outputs:
-        parcel, own = cluster.parcel(output, loaded.root)
-        assert str(tmp_path).encode() not in pickle.dumps((parcel, sent, shared, own))
+        job = work.Job(output, loaded, (tmp_path / "project/dist", tmp_path / "shared"))
+        parcel, own = cluster.parcel(job, sent, loaded.root)
+        assert parcel.project == sent and parcel.written == ()
+        assert str(tmp_path).encode() not in pickle.dumps((parcel, shared, own))
         carried[output.path] = {name for name, _ in own.files}
     assert carried["articles/alpha.pdf"] == {"content/articles/alpha.md",
                                              "content/images/dot.svg"}
@@ -244,3 +263,93 @@ def test_a_task_carries_its_files_and_no_path_of_the_submitting_machine(tmp_path
     assert carried["issues/spring-print.pdf"] >= {
         "content/issues/spring.yaml", "content/issues/spring-editorial.md",
         "content/images/cover.svg", "content/articles/alpha.md", "content/articles/beta.md"}
+
+
+# ---- one consumption loop: the pool, an executor written here, the cluster
+
+LOST = "issues/spring-print.pdf"     # dying_issue's print edition kills its process
+
+
+def with_issue(root: Path) -> TmpProject:
+    project = small_project(root)
+    project.write("content/issues/spring.yaml", ISSUE)
+    project.write("content/issues/spring-editorial.md", "---\ntitle: Editorial\n---\nHi.\n")
+    project.write("content/images/cover.svg", DOT.format(4))
+    return project
+
+
+def tasks_of(project: TmpProject, out: str) -> list[work.Task]:
+    """Every output of ``project`` to build into ``out``, as build.py makes them."""
+    loaded = project.project()
+    store = cache.RenderCache.for_project(loaded)
+    fingerprint = cache.project_fingerprint(loaded)
+    return [work.Task(o, o.key(loaded, fingerprint), loaded, project.root / out / o.path,
+                      store) for o in plan(loaded, dying_issue).outputs]
+
+
+def seen(outcomes: list[work.Outcome], project: TmpProject, out: str) -> dict[str, tuple]:
+    """What a reader gets of each outcome: its status and problems, and the PDF's bytes
+    in the output folder with what the listing says of them."""
+    found = {}
+    for o in outcomes:
+        data = (project.root / out / o.path).read_bytes() if o.status == "built" else None
+        found[o.path] = (o.status, tuple(str(p) for p in o.problems), data, o.download)
+    return found
+
+
+@pytest.fixture(scope="module")
+def pool_built(tmp_path_factory):
+    """A project with an issue whose print edition kills its worker, built by the local
+    pool: the project and what the reader gets."""
+    project = with_issue(tmp_path_factory.mktemp("executors") / "project")
+    loaded = project.project()
+    outcomes = list(work.run(tasks_of(project, "pool"), 2, lambda: Pipeline.load(loaded)))
+    return project, seen(outcomes, project, "pool")
+
+
+class Scripted:
+    """An Executor written here: each job runs at once in this thread with one state, but
+    the outputs named in ``lost`` lose their worker (their future fails with
+    WorkerLostError, as a pool's or the cluster's does)."""
+
+    def __init__(self, lost: set[str]) -> None:
+        self.lost, self.jobs, self.costs, self.state = lost, [], [], {}
+
+    def submit(self, job, *args) -> Future:
+        self.jobs.append(job)
+        self.costs.append(args[0].output.cost)
+        future: Future = Future()
+        if args[0].output.path in self.lost:
+            future.set_exception(WorkerLostError("killed"))
+        else:
+            future.set_result(job(self.state, *args))
+        return future
+
+
+def test_the_pool_and_another_executor_go_through_one_consumption_loop(pool_built):
+    project, by_pool = pool_built
+    assert by_pool[LOST][:3] == ("failed", (
+        f"content/issues/spring.yaml: the process building {LOST} stopped "
+        "(out of memory?)",), None)
+    assert sorted(p for p, seen in by_pool.items() if seen[0] == "built") == [
+        "articles/alpha.pdf", "articles/beta.pdf", "articles/gamma.pdf", "issues/spring.pdf"]
+    executor = Scripted({LOST})
+    loaded = project.project()
+    outcomes = list(work.run(tasks_of(project, "scripted"), 2,
+                             lambda: Pipeline.load(loaded), executor))
+    assert seen(outcomes, project, "scripted") == by_pool     # same words, same bytes
+    assert executor.jobs == [work.render_job] * 5      # the pool's job, longest first
+    assert executor.costs == sorted(executor.costs, reverse=True) != executor.costs[::-1]
+
+
+@pytest.mark.slow
+def test_the_cluster_goes_through_the_pool_s_consumption_loop(scheduler, pool_built):
+    """The Dask adapter in the pool's place: the same outcomes and bytes; the print
+    edition kills each worker that takes it until Dask gives up on it (KilledWorker),
+    which fails that output alone, in the pool's words."""
+    project, by_pool = pool_built
+    loaded = project.project()
+    with cluster.Cluster.connect(scheduler, loaded) as executor:
+        outcomes = list(work.run(tasks_of(project, "cluster"), 2,
+                                 lambda: Pipeline.load(loaded), executor))
+    assert seen(outcomes, project, "cluster") == by_pool

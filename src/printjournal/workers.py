@@ -29,8 +29,13 @@ made once in that worker process (the desk's pipeline, an issue's renderer), nev
 :meth:`WorkerPool.run` runs one job and waits (a request thread of the desk);
 :meth:`WorkerPool.submit` returns a :class:`concurrent.futures.Future` (a batch: the
 website build, an issue's parts). A batch needs only ``submit(job, *args) -> Future``
-(:class:`Executor`): a distributed executor can take the pool's place (Dask's
-``Client.get_executor()`` is one, given jobs that make their state themselves).
+(:class:`Executor`): a distributed executor takes the pool's place by running the same
+``job(state, *args)`` with a state of its own. The website build does so: site/work.py
+submits its one job function and consumes the futures alike for this pool and for
+site/cluster.py's Dask adapter, which keeps each worker's state (the loaded pipelines)
+in a plugin and fails a job whose output took down Dask's allowed number of workers
+with :class:`WorkerLostError`, as the pool fails one whose worker died.
+:class:`RenderTimeoutError` and :class:`PoolBusyError` are the pool's alone.
 
 Workers start by ``spawn`` (the desk: nothing inherited), from a ``forkserver`` with the
 renderer imported (the website build: cheap to replace, no thread or lock of the parent),
@@ -98,7 +103,10 @@ class PoolLimits:
 
 
 class Executor(Protocol):
-    """What a batch needs: the local pool, or a distributed cluster's executor."""
+    """What a batch needs: the local pool, or a distributed cluster's executor
+    (site/cluster.py's ``Cluster``). ``submit(job, *args)`` runs ``job(state, *args)``
+    where the executor keeps ``state``; the future gives its result, or fails with the
+    job's exception or :class:`WorkerLostError` (the process running it died)."""
 
     def submit(self, job: Callable[..., Any], *args: Any) -> Future[Any]: ...
 

@@ -5,7 +5,8 @@
              editions of every issue)
     build    Outputs → PDFs in the output folder: only those whose inputs changed,
              in parallel worker processes that are replaced every few outputs
-             (work.py); what may be kept is judged against the record (record.py)
+             (work.py), or on a Dask cluster in their place (cluster.py); what may
+             be kept is judged against the record (record.py)
     pages    every PDF → manifest.json, index.html, issues/<issue>.html (downloads)
 
 This module conducts the build.
@@ -42,6 +43,7 @@ import os
 import shutil
 import time
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -184,12 +186,15 @@ def _build_site(project: Project, out: Path, store: cache.RenderCache, jobs: int
     problems = list(the_plan.problems)
     _warn(faults, relative(out, project.root), notices, problems)
     reporter.problems([*notices.found, *problems])
-    for outcome in (cluster.run(tasks, scheduler) if scheduler else
-                    work.run(tasks, jobs or os.cpu_count() or 1,
-                             lambda: Pipeline(project, layouts, Renderer.for_project(project)))):
-        outcomes[outcome.path] = outcome
-        problems += outcome.problems
-        reporter.update(outcome)
+    # the local pool (work.py), or a Dask cluster's executor (cluster.py) when a scheduler
+    # is given and there is something to render: the same job and consumption loop
+    with (cluster.Cluster.connect(scheduler, project) if scheduler and tasks
+          else nullcontext()) as executor:
+        for outcome in work.run(tasks, jobs or os.cpu_count() or 1, lambda: Pipeline(
+                project, layouts, Renderer.for_project(project)), executor):
+            outcomes[outcome.path] = outcome
+            problems += outcome.problems
+            reporter.update(outcome)
 
     kept = records.kept_outputs(the_plan, keys, outcomes, record, out)
     removed = records.prune(out, the_plan, record, kept)

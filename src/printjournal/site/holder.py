@@ -5,11 +5,12 @@ A build sent to a cluster (cluster.py) registers a :class:`Holder` under ``shipm
 on the cluster; Dask runs one in every worker, also in a worker that joins or is
 restarted later. It goes in with the files every output is made from (a
 ``shipment.Shipment``: printjournal.toml, layouts/, fonts/, the press profile), named by
-their digest, and gives out, per digest, the folder they are unpacked in and one loaded
-:class:`~printjournal.pipeline.Pipeline` for a project placed in that folder. A changed
-layout or font is a new digest: a folder and a pipeline of its own. A worker keeps the
-last KEEP digests; older ones are dropped (their folder removed). Registering it again
-(every build does) keeps what each worker holds (``idempotent``).
+their digest, and gives out, per digest, the folder they are unpacked in and the state
+of the render jobs run there (cluster.py runs work.render_job, as a pool worker does):
+the :class:`~printjournal.pipeline.Pipeline` loaded once for a project placed in that
+folder. A changed layout or font is a new digest: a folder and a pipeline of its own.
+A worker keeps the last KEEP digests; older ones are dropped (their folder removed).
+Registering it again (every build does) keeps what each worker holds (``idempotent``).
 
 The shipment's files are written into the worker's own folder (Dask's
 ``--local-directory``), removed when the worker stops.
@@ -39,7 +40,7 @@ from distributed import WorkerPlugin
 
 from ..model import Project
 from ..pipeline import Pipeline
-from .shipment import PLUGIN, Shipment, placed
+from .shipment import PLUGIN, Shipment
 
 KEEP = 4                 # digests a worker keeps (folder and pipeline), the latest used
 
@@ -54,7 +55,7 @@ class Holder(WorkerPlugin):
     def __init__(self) -> None:
         self.root: Path | None = None
         self.folders: OrderedDict[str, Path] = OrderedDict()
-        self.pipelines: dict[tuple[str, Project], Pipeline] = {}
+        self.pipelines: dict[str, dict[Project, Pipeline]] = {}   # by digest
         self.lock = threading.Lock()
         self.renders: ThreadPoolExecutor | None = None   # made on first use, on the worker
 
@@ -96,23 +97,16 @@ class Holder(WorkerPlugin):
             self.folders[shared.digest] = folder
             while len(self.folders) > KEEP:
                 old, gone = self.folders.popitem(last=False)
-                self.pipelines = {k: p for k, p in self.pipelines.items() if k[0] != old}
+                self.pipelines.pop(old, None)
                 shutil.rmtree(gone, ignore_errors=True)
 
-    def pipeline(self, digest: str, project: Project) -> Pipeline | None:
-        """The pipeline of the portable ``project`` placed in the folder of ``digest``,
-        loaded on first use; None when this worker does not hold ``digest``. Raises
-        what loading raises (a PrintjournalError for a broken layout)."""
+    def pipelines_of(self, digest: str) -> dict[Project, Pipeline]:
+        """The render jobs' state for the shared files of ``digest`` (held): the
+        pipelines loaded for projects placed in their folder, by project (a job loads one
+        on first use, in the render thread), as a pool worker's state is."""
         with self.lock:
-            folder = self.folders.get(digest)
-            if folder is None:
-                return None
             self.folders.move_to_end(digest)
-            found = self.pipelines.get((digest, project))
-            if found is None:
-                found = Pipeline.load(placed(project, folder))
-                self.pipelines[digest, project] = found
-            return found
+            return self.pipelines.setdefault(digest, {})
 
     def folder(self, digest: str) -> Path:
         """The folder the shared files of ``digest`` are unpacked in (held)."""

@@ -1,16 +1,24 @@
-"""Outputs to render in, their outcomes out: the website build's worker processes.
+"""Outputs to render in, their outcomes out: the website build's renders, with the local
+worker pool or any other :class:`~printjournal.workers.Executor` (cluster.py's Dask one).
 
 :func:`run` renders the build's tasks (one :class:`Task` per output whose file is
-not up to date): up to IN_PROCESS of them in this process, more in a pool of worker
-processes (:class:`~printjournal.workers.WorkerPool`) started from a forkserver with
-``printjournal.site.build`` imported, each replaced after TASKS_PER_WORKER outputs.
-Each task yields one :class:`Outcome`: built (with its
-:class:`~printjournal.downloads.Download`) or failed (with its problems); a worker
-that dies, or an output past TASK_SECONDS, fails that output, not the build. The
-workers end with the build that started them and leave no temporary files.
+not up to date). Given no executor: up to IN_PROCESS of them in this process, more in
+a pool of worker processes (:class:`~printjournal.workers.WorkerPool`) started from a
+forkserver with ``printjournal.site.build`` imported, each replaced after
+TASKS_PER_WORKER outputs; the workers end with the build that started them and leave
+no temporary files. Either way one consumption loop follows: :func:`submit` gives
+each task's :class:`Job` (the output and project, nothing to write) with the one job
+function :func:`render_job`, longest first; :func:`outcomes` turns each future into
+an :class:`Outcome`: built (its PDF's bytes came back and this process stored them,
+:func:`store`, with its :class:`~printjournal.downloads.Download`) or failed (with its
+problems). A worker that dies (:class:`~printjournal.workers.WorkerLostError`, from
+the pool or the cluster), or an output past TASK_SECONDS in the pool, fails that
+output, not the build, in the same words whichever executor.
 
-A write into the output folder or the render cache that fails (a full disk, a
-read-only folder) is raised here as the OSError it is: the build stops there.
+Workers write no output file and no render cache entry (only what rendering itself
+caches, an issue's parts): this process stores every PDF. A write into the output
+folder or the render cache that fails (a full disk, a read-only folder) is raised
+here as the OSError it is: the build stops there.
 """
 
 from __future__ import annotations
@@ -56,11 +64,21 @@ class Outcome:
     download: Download | None = None
 
 
+Done = tuple[Rendered | Outcome, float]     # what a render job gives back: PDF or failure, s
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output to render, as a worker gets it: what it is made with, nothing to write."""
+
+    output: Output
+    project: Project
+    written: tuple[Path, ...] = ()    # folders a failed write into stops the build
 
 
 @dataclass(frozen=True)
 class Task:
-    """One output to render, as sent to a worker process."""
+    """One output to build: its Job, and where the submitting process stores its PDF."""
 
     output: Output
     key: str
@@ -68,15 +86,35 @@ class Task:
     dest: Path
     store: cache.RenderCache
 
+    @property
+    def written(self) -> tuple[Path, ...]:
+        """The folders this build writes into: the render cache's and the output folder."""
+        return (*self.store.written, self.dest.parents[self.output.path.count("/")])
 
-def run(tasks: list[Task], jobs: int, pipeline: Callable[[], Pipeline]) -> Iterator[Outcome]:
-    """Render ``tasks``: up to IN_PROCESS of them here, more in worker processes.
+    @property
+    def job(self) -> Job:
+        return Job(self.output, self.project, self.written)
+
+
+def longest_first(tasks: list[Task]) -> list[Task]:
+    """``tasks`` by their output's cost, the longest first (the shortest last)."""
+    return sorted(tasks, key=lambda t: -t.output.cost)
+
+
+def run(tasks: list[Task], jobs: int, pipeline: Callable[[], Pipeline],
+        executor: Executor | None = None) -> Iterator[Outcome]:
+    """Render ``tasks``, longest first, with ``executor`` (a Dask cluster's: cluster.py)
+    or else up to IN_PROCESS of them here and more in ``jobs`` worker processes; yield
+    each Outcome as it comes (:func:`outcomes`).
 
     Starting the workers' forkserver imports WeasyPrint (~0.5 s), about as long as a
     short article takes to render: the shortest is rendered here meanwhile, and with
     ``jobs`` > 1 the workers start on the others as soon as they are up.
     """
-    ordered = sorted(tasks, key=lambda t: -t.output.cost)
+    ordered = longest_first(tasks)
+    if executor is not None:
+        yield from outcomes(submit(executor, ordered), TASK_SECONDS)
+        return
     if len(ordered) <= IN_PROCESS:
         for task in reversed(ordered):
             yield _work(task, pipeline())
@@ -86,27 +124,37 @@ def run(tasks: list[Task], jobs: int, pipeline: Callable[[], Pipeline]) -> Itera
                         queue=len(ordered), max_jobs=TASKS_PER_WORKER)
     how = Start("forkserver", preload=("printjournal.site.build",), eager=False)
     with WorkerPool(limits, dict, how=how) as pool:
-        futures = _submit(pool, ordered) if jobs > 1 else {}
+        futures = submit(pool, ordered) if jobs > 1 else {}
         yield _work(here, pipeline())
-        yield from outcomes(futures or _submit(pool, ordered), limits.seconds)
+        yield from outcomes(futures or submit(pool, ordered), limits.seconds)
 
 
-def _submit(pool: Executor, tasks: list[Task]) -> dict[Future[Outcome], Task]:
-    return {pool.submit(_in_worker, task): task for task in tasks}
+def submit(executor: Executor, tasks: list[Task]) -> dict[Future[Done], Task]:
+    """Each task's :func:`render_job` given to ``executor`` (the pool, or cluster.py's
+    Dask adapter), in the order of ``tasks``: its future."""
+    return {executor.submit(render_job, task.job): task for task in tasks}
 
 
-def outcomes(futures: dict[Future[Outcome], Task], seconds: int) -> Iterator[Outcome]:
-    """Each task's Outcome as it finishes; a task whose worker died or ran out of time
-    (``seconds``) fails alone. Raises the OSError of a write into the output folder."""
+def outcomes(futures: dict[Future[Done], Task], seconds: int) -> Iterator[Outcome]:
+    """Each task's Outcome as its future finishes, its PDF stored (:func:`store`): the one
+    consumption loop of every executor. A task whose worker died
+    (:class:`~printjournal.workers.WorkerLostError`) or ran out of time (``seconds``:
+    :class:`~printjournal.workers.RenderTimeoutError`) fails alone, as does one whose
+    executor failed it otherwise. Raises the OSError of a write into the output folder
+    or the render cache."""
     for future in as_completed(futures):
         task = futures[future]
         path = task.output.path
         try:
-            yield future.result()
+            rendered, took = future.result()
         except WorkerLostError:
             yield _failed(task, f"the process building {path} stopped (out of memory?)")
         except RenderTimeoutError:
             yield _failed(task, f"building {path} took longer than {seconds} s: stopped")
+        except Exception as exc:
+            yield _bug(task.output, exc, task.written, 0.0)
+        else:
+            yield rendered if isinstance(rendered, Outcome) else store(task, rendered, took)
 
 
 def _failed(task: Task, message: str) -> Outcome:
@@ -114,21 +162,24 @@ def _failed(task: Task, message: str) -> Outcome:
         Problem(task.output.source, 0, message),))
 
 
-def _in_worker(pipelines: dict[Project, Pipeline], task: Task) -> Outcome:
-    """In a worker process: render one output with the project's pipeline, loaded once
-    per worker and kept in its state (``pipelines``)."""
-    project = task.project
-    return _work(task, lambda: pipelines.get(project) or
-                 pipelines.setdefault(project, Pipeline.load(project)))
+def render_job(pipelines: dict[Project, Pipeline], job: Job) -> Done:
+    """In a worker (of the pool, or on a Dask worker through cluster.py): the output's PDF
+    (or its failed Outcome) and the seconds it took, rendered with the project's pipeline,
+    loaded once per worker and kept in its state (``pipelines``). Writes nothing but what
+    rendering caches; raises only the OSError of a write into ``job.written``."""
+    started = time.perf_counter()
+    project = job.project
+    rendered = render(job.output, lambda: pipelines.get(project) or
+                      pipelines.setdefault(project, Pipeline.load(project)), job.written)
+    return rendered, time.perf_counter() - started
 
 
-def _work(task: Task, pipeline: Pipeline | Callable[[], Pipeline]) -> Outcome:
-    """Render one output into its file (and the render cache). Raises only OSError on
-    a write into the output folder or the render cache (a full disk, a read-only
+def _work(task: Task, pipeline: Pipeline) -> Outcome:
+    """Render one output here into its file (and the render cache). Raises only OSError
+    on a write into the output folder or the render cache (a full disk, a read-only
     folder): that stops the build; any other failure fails this output alone."""
     started = time.perf_counter()
-    rendered = render(task.output, pipeline,
-                      (*task.store.written, task.dest.parents[task.output.path.count("/")]))
+    rendered = render(task.output, pipeline, task.written)
     if isinstance(rendered, Outcome):
         return rendered
     return store(task, rendered, time.perf_counter() - started)
@@ -147,16 +198,24 @@ def render(output: Output, pipeline: Pipeline | Callable[[], Pipeline],
     except PrintjournalError as exc:
         return Outcome(output.path, "failed", time.perf_counter() - started, exc.problems)
     except Exception as exc:  # a bug: fail this output, build the others
-        if isinstance(exc, OSError) and files.under(exc, written):
-            raise
+        outcome = _bug(output, exc, written, time.perf_counter() - started)
         log.exception("building %s", output.path)
-        return Outcome(output.path, "failed", time.perf_counter() - started, (Problem(
-            output.source, 0, f"could not build {output.path}: {type(exc).__name__}: {exc}"),))
+        return outcome
+
+
+def _bug(output: Output, exc: Exception, written: tuple[Path, ...], seconds: float
+         ) -> Outcome:
+    """``exc``, which no rule foresaw, as the output's failed Outcome; raised when it is
+    the OSError of a write into one of the ``written`` folders (the build stops)."""
+    if isinstance(exc, OSError) and files.under(exc, written):
+        raise exc
+    return Outcome(output.path, "failed", seconds, (Problem(
+        output.source, 0, f"could not build {output.path}: {type(exc).__name__}: {exc}"),))
 
 
 def store(task: Task, rendered: Rendered, seconds: float) -> Outcome:
-    """Write a rendered output into the render cache and its file: built. Raises the
-    OSError of a write that fails."""
+    """Write a rendered output into the render cache and its file, in the submitting
+    process (workers write neither): built. Raises the OSError of a write that fails."""
     output = task.output
     task.store.put(task.key, rendered.data)
     write_atomic(task.dest, rendered.data)
