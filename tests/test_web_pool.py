@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -300,3 +302,19 @@ def test_closing_a_forked_pool_ends_its_idle_workers_without_killing_them():
         forked.close()
     assert len(workers) == 2
     assert [worker.process.exitcode for worker in workers] == [0, 0], "killed, not ended"
+
+
+def test_a_worker_starting_after_its_pool_closed_ends_quietly(tmp_path):
+    """A worker that starts after its pool closed and removed the pool's folder (a build
+    that failed on a full disk just then) ends without a word: it once printed a
+    traceback of its folder's mkdir on the build's stderr."""
+    code = ("import multiprocessing as mp, os\n"
+            "from printjournal.workerprocess import _worker_main\n"
+            "a, b = mp.Pipe()\n"
+            "_worker_main(b, dict, (), 0, os.getpid(), sys.argv[1])\n"
+            "print('ended')\n")
+    gone = tmp_path / "removed-by-the-pool"
+    result = subprocess.run([sys.executable, "-c", "import sys\n" + code, str(gone)],
+                            capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "ended\n", "")
+    assert not gone.exists()

@@ -65,7 +65,10 @@ def _worker_main(conn: Connection, start: Callable[..., Any], start_args: tuple[
     """One worker process: make the state, then run jobs until the pipe closes."""
     end_with_parent(parent)
     own = Path(folder) / str(os.getpid())
-    own.mkdir(exist_ok=True)
+    try:
+        own.mkdir(exist_ok=True)
+    except FileNotFoundError:          # the pool closed (its folder removed) as this worker
+        return                         # started: nothing to run, nothing to say on stderr
     tempfile.tempdir = str(own)
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent's Ctrl-C is the parent's
     if memory:
