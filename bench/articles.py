@@ -27,7 +27,7 @@ from pathlib import Path
 import pypdf
 import weasyprint
 
-from printjournal import config, content
+from printjournal.load import config, content
 from printjournal.pipeline import Pipeline, load_checked_article
 
 ROOT = Path(__file__).resolve().parent.parent

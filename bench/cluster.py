@@ -39,7 +39,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from printjournal import config
+from printjournal.load import config
 from printjournal.site import build as site
 
 REPO = Path(__file__).resolve().parent.parent

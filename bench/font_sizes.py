@@ -22,9 +22,10 @@ from pathlib import Path
 
 import pikepdf
 
-from printjournal import cache, config
+from printjournal import cache
 from printjournal.issue.build import build_issue
 from printjournal.leaflet import build as leaflet
+from printjournal.load import config
 from printjournal.pdf import booklet, fonts
 from printjournal.pipeline import Pipeline
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from printjournal import config, content, pagearea, placement
+from printjournal.load import config, content
 from printjournal.pipeline import Pipeline
+from printjournal.render import pagearea, placement
 
 ROOT = Path(__file__).resolve().parent.parent
 

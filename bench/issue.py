@@ -98,9 +98,10 @@ def one(kind: str, folder: Path, edition: str, html: Path | None,
 
 def one_document(folder: Path, edition: str) -> str:
     """The issue's parts, in page order, as one HTML document with the same stylesheets."""
-    from printjournal import cache, config, editions
+    from printjournal import cache, editions
     from printjournal.issue import build as issue
     from printjournal.issue import manifest, plan
+    from printjournal.load import config
     from printjournal.pipeline import Pipeline
 
     project = config.load_project(folder)

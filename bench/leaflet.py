@@ -34,9 +34,10 @@ from pathlib import Path
 
 import weasyprint
 
-from printjournal import cache, config
+from printjournal import cache
 from printjournal.desk.shelf import Shelf
 from printjournal.leaflet import build as leaflet
+from printjournal.load import config
 from printjournal.pipeline import Pipeline
 from printjournal.styles import STANDARD
 

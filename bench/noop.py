@@ -25,11 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from cluster import project_copy
-from printjournal import cache, config
-from printjournal.downloads import Download
+from printjournal import cache
 from printjournal.errors import Notices
 from printjournal.files import write_atomic
+from printjournal.load import config
 from printjournal.site import record as records
+from printjournal.site.downloads import Download
 from printjournal.site.plan import plan
 
 STAND_IN = b"%PDF-1.7\n" + b"%" + b"x" * (90 * 1024) + b"\n%%EOF\n"

@@ -19,12 +19,12 @@ import time
 from pathlib import Path
 
 from issue import copy_project  # bench/issue.py: the project without caches or outputs
-from printjournal import config
 from printjournal.desk import size as desksize
 from printjournal.desk import web
 from printjournal.desk.prepare import for_desk
 from printjournal.desk.shelf import Shelf
-from printjournal.templating import Layouts
+from printjournal.load import config
+from printjournal.template.layouts import Layouts
 
 ROOT = Path(__file__).resolve().parent.parent
 

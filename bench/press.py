@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pikepdf
 
-from printjournal import cache, config, editions, press
+from printjournal import cache, editions, press
 from printjournal import pipeline as build
 from printjournal.issue.build import IssueBuild
 from printjournal.issue.manifest import load_manifest
+from printjournal.load import config
 from printjournal.press import checks, colour, fontnames, patterns, pdfx, renders
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,10 +24,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-from printjournal import config, content
 from printjournal import pipeline as build
+from printjournal.load import config, content
 from printjournal.preview import server as preview
-from printjournal.render import Rendered
+from printjournal.render.weasy import Rendered
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "winter-low-mood-sad"      # 5 pages as an article PDF

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pypdf
 
-from printjournal import config, content
+from printjournal.load import config, content
 from printjournal.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -42,7 +42,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import printjournal as pj
-from printjournal import content
+from printjournal.load import content
 from printjournal.pipeline import Pipeline
 from printjournal.site import plan as siteplan
 

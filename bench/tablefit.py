@@ -16,15 +16,17 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from printjournal import config, content, markup, tablefit
-from printjournal.check import _tables, check
+from printjournal.checks.check import _tables, check
 from printjournal.errors import Notices
 from printjournal.leaflet import build as leaflet
 from printjournal.leaflet import parts as leafletparts
+from printjournal.load import config, content
+from printjournal.markup import body as markup
 from printjournal.model import ReviewState
-from printjournal.pagearea import PT_PER_PX
 from printjournal.pipeline import Pipeline
-from printjournal.render import ProjectFetcher
+from printjournal.render import tablefit
+from printjournal.render.pagearea import PT_PER_PX
+from printjournal.render.weasy import ProjectFetcher
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ("fibre-everyday-guide", "impfschutz-erwachsene", "understanding-blood-pressure")

@@ -13,9 +13,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from printjournal.content import split_front_matter
 from printjournal.errors import ContentError
-from printjournal.yamlsource import load_yaml
+from printjournal.load.content import split_front_matter
+from printjournal.load.yamlsource import load_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 

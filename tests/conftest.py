@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
-from printjournal import config, content
-from printjournal.check import check as check_project
+from printjournal.checks.check import check as check_project
 from printjournal.errors import Problem
+from printjournal.load import config, content
 from printjournal.model import Article, Project
 from printjournal.pipeline import Pipeline
 
@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 def count_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """From now on, the content file named by each WeasyPrint render (``Renderer.pdf``),
     in the list returned: what a test of the render cache counts."""
-    from printjournal.render import Renderer
+    from printjournal.render.weasy import Renderer
 
     renders: list[str] = []
     real = Renderer.pdf

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from printjournal import config
 from printjournal.errors import Problem
+from printjournal.load import config
 from printjournal.pipeline import Pipeline
 
 
@@ -128,7 +128,7 @@ def corpus(folder: Path, repo: Path, corpus_dir: Path, cases: Sequence[str],
     sample printjournal.toml, layouts/, fonts/ of ``repo``), checked, then rendered as
     ``printjournal article`` does with one pipeline; "outcomes.pickle": by case, its PDF
     (relative to ``folder``, or None), the problems ``check`` found and rendering's."""
-    from printjournal.check import check
+    from printjournal.checks.check import check
     from printjournal.errors import PrintjournalError
     from printjournal.pipeline import build_article
 

@@ -16,11 +16,11 @@ from pathlib import Path
 import pypdf
 
 from printjournal.errors import ContentError, Problem
+from printjournal.load.yamlsource import load_yaml
 from printjournal.pipeline import Pipeline
-from printjournal.render import Rendered
+from printjournal.render.weasy import Rendered
 from printjournal.site.build import Summary
 from printjournal.site.work import Outcome
-from printjournal.yamlsource import load_yaml
 
 
 def stand_in_issue(pipeline: Pipeline, manifest: Path, edition: str) -> Rendered:

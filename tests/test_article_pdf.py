@@ -9,7 +9,7 @@ import tomllib
 import pypdf
 import pytest
 
-from printjournal.templating import direction, shorten
+from printjournal.template.layouts import direction, shorten
 
 from .conftest import REPO
 from .pdfread import (

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from printjournal.check import check
+from printjournal.checks.check import check
 from printjournal.errors import ConfigError, PrintjournalError
 from printjournal.issue import build as issue
 from printjournal.leaflet import build as leaflet
 from printjournal.pipeline import Pipeline, build_article
-from printjournal.render import ProjectFetcher, RefusedResourceError
+from printjournal.render.weasy import ProjectFetcher, RefusedResourceError
 
 from .test_issue_manifest import M, issue_project  # noqa: F401 (the fixture)
 

@@ -9,7 +9,7 @@ import re
 import pdfplumber
 import pytest
 
-from printjournal.breaks import BREAK, address_lines, breakable_url, pieces
+from printjournal.markup.breaks import BREAK, address_lines, breakable_url, pieces
 from printjournal.pipeline import Pipeline, build_article
 
 ADDRESS = ("https://www.example.org/guidance/long-term-conditions/management/adults/"

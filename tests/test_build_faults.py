@@ -422,7 +422,7 @@ def test_a_real_full_or_read_only_disk(project, small_disk, fault):
 # ---- a bug while reading one article
 
 def test_a_bug_reading_one_article_fails_that_article_only(project, monkeypatch):
-    from printjournal import content
+    from printjournal.load import content
 
     parse = content.parse_article
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-from printjournal import cache, config, content
+from printjournal import cache
+from printjournal.load import config, content
 from printjournal.pipeline import Pipeline
 
 

@@ -18,14 +18,15 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from printjournal import cache, cli, config
+from printjournal import cache, cli
 from printjournal.errors import ClusterError
+from printjournal.load import config
 from printjournal.model import BuildSettings
 from printjournal.pipeline import Pipeline
 from printjournal.site import build as site
 from printjournal.site import cluster, shipment, work
 from printjournal.site.plan import plan
-from printjournal.workers import WorkerLostError
+from printjournal.workers.pool import WorkerLostError
 
 from .conftest import REPO, TmpProject
 from .site_helpers import (

@@ -7,8 +7,9 @@ sanitiser drops, leaving bare text, or as a citation.
 
 from __future__ import annotations
 
-from printjournal import content, markup
-from printjournal.check import check
+from printjournal.checks.check import check
+from printjournal.load import content
+from printjournal.markup import body as markup
 
 FENCED = """\
 ---

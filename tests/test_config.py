@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from printjournal import config
 from printjournal.errors import ConfigError
+from printjournal.load import config
 
 
 def write(tmp_path, text: str):

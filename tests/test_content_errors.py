@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from printjournal import content
 from printjournal.errors import ContentError, Notices
+from printjournal.load import content
 
 P = "content/articles/bad.md"
 

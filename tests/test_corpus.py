@@ -128,7 +128,7 @@ def test_footnotes_on_the_page_of_their_first_call(corpus, case):
 
 def _runs(case: str) -> list[str]:
     """The protected runs (keep.py) in the body of ``case``, by its language."""
-    from printjournal.keep import runs
+    from printjournal.markup.keep import runs
 
     text = (CORPUS / f"{case}.md").read_text(encoding="utf-8")
     lang = re.search(r"^lang:\s*[\"']?([\w-]+)", text, re.MULTILINE)

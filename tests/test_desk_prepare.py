@@ -15,7 +15,7 @@ from printjournal.desk import prepare as deskprepare
 from printjournal.desk import web
 from printjournal.desk.guard import CSRF_FIELD
 from printjournal.site.work import TASK_SECONDS
-from printjournal.workers import PoolLimits, WorkerPool
+from printjournal.workers.pool import PoolLimits, WorkerPool
 
 from .conftest import ARTICLE, TmpProject, count_renders
 from .test_desk_limits import ACCESS, CLINIC, TODAY

@@ -14,7 +14,7 @@ from printjournal.errors import ClusterError, LayoutError, PrintjournalError, Re
 from printjournal.leaflet.build import OptionError
 from printjournal.leaflet.personal import DoesNotFitError, UnprintableError
 from printjournal.pdf.overlay import OverlayError
-from printjournal.workers import (
+from printjournal.workers.pool import (
     JobCancelledError,
     PoolBusyError,
     RenderTimeoutError,

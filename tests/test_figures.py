@@ -10,7 +10,7 @@ import pdfplumber
 import pytest
 
 from printjournal import pipeline as build
-from printjournal.check import check as check_project
+from printjournal.checks.check import check as check_project
 from printjournal.errors import Notices
 
 from .conftest import REPO

@@ -21,8 +21,8 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from printjournal import config
 from printjournal.leaflet import build as leaflet
+from printjournal.load import config
 from printjournal.pdf import fonts, textwidths
 from printjournal.pipeline import Pipeline
 

@@ -16,11 +16,12 @@ import pdfplumber
 import pypdf
 import pytest
 
-from printjournal import content, fonts
-from printjournal.check import check
+from printjournal.checks.check import check
 from printjournal.errors import PrintjournalError, RenderError
+from printjournal.load import content
 from printjournal.pipeline import Pipeline
-from printjournal.render import Renderer
+from printjournal.render import fonts
+from printjournal.render.weasy import Renderer
 
 from .conftest import REPO, TmpProject
 from .pdfread import MM
@@ -226,7 +227,7 @@ def test_emphasis_in_other_scripts_uses_each_scripts_font(corpus):
 # ---------- right to left ----------
 
 def test_rtl_languages_get_dir_rtl(sample_pipeline):
-    from printjournal.templating import direction
+    from printjournal.template.layouts import direction
 
     assert [direction(t) for t in ("ar", "ur-PK", "he", "fa", "en-GB", "zh-CN", "pl")] == \
         ["rtl", "rtl", "rtl", "rtl", "ltr", "ltr", "ltr"]

@@ -12,10 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from printjournal import content, markup
 from printjournal.errors import PrintjournalError
+from printjournal.load import content
+from printjournal.markup import body as markup
+from printjournal.markup.typography import typeset
 from printjournal.pipeline import Pipeline
-from printjournal.typography import typeset
 
 from .conftest import TmpProject
 

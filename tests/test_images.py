@@ -17,8 +17,8 @@ import pypdfium2
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from printjournal import images
 from printjournal.pipeline import Pipeline, build_article
+from printjournal.render import images
 
 from .conftest import REPO
 

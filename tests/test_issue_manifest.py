@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from printjournal.check import check
+from printjournal.checks.check import check
 from printjournal.errors import ContentError, Notices
 from printjournal.issue import manifest
 

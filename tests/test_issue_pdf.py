@@ -8,8 +8,8 @@ import subprocess
 import pypdf
 import pytest
 
-from printjournal import config
 from printjournal.issue import manifest
+from printjournal.load import config
 
 from .conftest import REPO
 from .issueread import contents_number, issue_pages, squash, start_page

@@ -10,10 +10,10 @@ import pdfplumber
 import pypdf
 import pytest
 
-from printjournal import markup
 from printjournal import pipeline as build
-from printjournal.content import load_article
-from printjournal.keep import runs
+from printjournal.load.content import load_article
+from printjournal.markup import body as markup
+from printjournal.markup.keep import runs
 
 from .conftest import SAMPLE_LEAFLETS
 from .invariants import parted
@@ -194,7 +194,7 @@ def test_the_running_head_uses_the_short_title_and_the_outline_the_full_one(vanc
 
 
 def test_without_a_short_title_the_running_head_ends_at_a_word():
-    from printjournal.templating import shorten
+    from printjournal.template.layouts import shorten
 
     title = "Impfschutz für Erwachsene: Welche Impfungen Sie jetzt brauchen"
     assert shorten(title) == "Impfschutz für Erwachsene: Welche Impfungen Sie…"

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from printjournal import yamlkeys
-from printjournal.fields import MAX_TEXT
+from printjournal.load import yamlkeys
+from printjournal.load.fields import MAX_TEXT
 
 from .test_issue_manifest import issue_project, problems  # noqa: F401 (a fixture)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from printjournal.check import check
+from printjournal.checks.check import check
 from printjournal.errors import LayoutError
 from printjournal.pipeline import Pipeline, build_article
 
@@ -37,7 +37,7 @@ def test_autoescape(tmp_project, tmp_path):
     path = tmp_project.article("esc", "---\ntitle: \"<b>Bold</b> & co\"\nsection: s\n"
                                       "date: 2026-01-01\n---\nx\n")
     pipeline = Pipeline.load(tmp_project.project())
-    from printjournal import content
+    from printjournal.load import content
     html = pipeline.article_html(content.load_article(path, tmp_project.project()))
     assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in html
     assert "<b>Bold</b>" not in html

@@ -26,11 +26,11 @@ import pytest
 from printjournal import cache
 from printjournal.leaflet import build as leaflet
 from printjournal.leaflet import parts as leafletparts
-from printjournal.makeup import unbroken
+from printjournal.markup.makeup import unbroken
 from printjournal.model import ReviewState
 from printjournal.pipeline import Pipeline
 from printjournal.styles import STANDARD
-from printjournal.templating import direction
+from printjournal.template.layouts import direction
 
 from .conftest import REPO, TmpProject, count_renders
 from .pdfread import structure_check

@@ -29,7 +29,7 @@ import pdfplumber
 import pytest
 
 from printjournal import styles
-from printjournal.check import check
+from printjournal.checks.check import check
 from printjournal.errors import Notices, Problem
 
 from . import overprint

@@ -21,7 +21,7 @@ from printjournal import cache
 from printjournal.errors import RenderError
 from printjournal.leaflet import build as leaflet
 from printjournal.pipeline import Pipeline
-from printjournal.render import Renderer
+from printjournal.render.weasy import Renderer
 
 from .conftest import ARTICLE, TmpProject
 from .pdfread import outline

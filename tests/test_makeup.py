@@ -14,9 +14,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from printjournal import content
 from printjournal import pipeline as build
 from printjournal.issue import fillers
+from printjournal.load import content
 
 from . import makeup
 

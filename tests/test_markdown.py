@@ -9,13 +9,13 @@ import pdfplumber
 import pypdf
 import pytest
 
-from printjournal import markup
-from printjournal.check import check
+from printjournal.checks.check import check
 from printjournal.errors import ContentError, Notices
-from printjournal.markup import PageRef
+from printjournal.markup import body as markup
+from printjournal.markup.body import PageRef
+from printjournal.markup.structure import MAX_DEPTH
+from printjournal.markup.typography import typeset
 from printjournal.pipeline import Pipeline, build_article, load_checked_article
-from printjournal.structure import MAX_DEPTH
-from printjournal.typography import typeset
 
 from .conftest import TmpProject
 from .pdfread import outline, pages

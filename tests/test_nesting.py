@@ -10,10 +10,11 @@ import shutil
 import pdfplumber
 import pytest
 
-from printjournal import content, markup
 from printjournal import pipeline as build
-from printjournal.check import check as check_project
+from printjournal.checks.check import check as check_project
 from printjournal.errors import Notices
+from printjournal.load import content
+from printjournal.markup import body as markup
 
 from .conftest import REPO
 

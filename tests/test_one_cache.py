@@ -17,8 +17,9 @@ import pdfplumber
 import pypdf
 import pytest
 
-from printjournal import cache, cli, content, editions
+from printjournal import cache, cli, editions
 from printjournal.leaflet import build as leaflet
+from printjournal.load import content
 from printjournal.pipeline import Pipeline
 from printjournal.site import build as site
 
@@ -156,7 +157,7 @@ def test_a_pdf_cached_by_other_code_is_rendered_again(tmp_project, tmp_path, mon
     render()
     render()
     assert renders == [1]
-    other_code(tmp_path, monkeypatch, "templating.py")
+    other_code(tmp_path, monkeypatch, "template/layouts.py")
     render()
     assert renders == [1, 1]
 

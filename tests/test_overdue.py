@@ -14,9 +14,9 @@ import re
 
 import pytest
 
-from printjournal import config, content
-from printjournal.check import check as check_project
+from printjournal.checks.check import check as check_project
 from printjournal.errors import ConfigError, Notices
+from printjournal.load import config, content
 from printjournal.site import build as site
 from printjournal.site import plan as siteplan
 

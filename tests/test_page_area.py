@@ -95,7 +95,7 @@ def test_right_to_left_lines_are_measured_where_their_glyphs_print(align):
 
     import pdfplumber
 
-    from printjournal import pagearea
+    from printjournal.render import pagearea
 
     document = _rtl_layout(align, RTL_BLOCKS)
     assert pagearea.strays(document.pages) == []
@@ -110,7 +110,7 @@ def test_right_to_left_lines_are_measured_where_their_glyphs_print(align):
 def test_a_latin_run_too_long_for_a_right_to_left_line_still_strays():
     """A long Latin run that may not break (``nowrap``) in a right-to-left line runs off
     the line's end, the left: still found, by how far and what it says."""
-    from printjournal import pagearea
+    from printjournal.render import pagearea
 
     body = ('<p dir="rtl">بقلم <span class="nowrap">Dr Samuel Okafor and the Cureon '
             'Editorial Team</span> الان</p>')

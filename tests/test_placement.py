@@ -6,9 +6,10 @@ import pypdf
 import pytest
 import weasyprint
 
-from printjournal import content, placement
 from printjournal.errors import RenderError
+from printjournal.load import content
 from printjournal.pipeline import Pipeline, build_article
+from printjournal.render import placement
 
 from .conftest import REPO
 from .pdfread import destination_pages, link_pages

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from printjournal import content
 from printjournal import pipeline as build
-from printjournal.check import check as check_project
 from printjournal.checks import plainlanguage, readability
+from printjournal.checks.check import check as check_project
 from printjournal.checks.gradestore import GradeStore
 from printjournal.errors import ConfigError, ContentError, Notices
+from printjournal.load import content
 from printjournal.site import build as site
 
 from .test_cli import run

@@ -188,7 +188,7 @@ def font(pdf, name: str, program: bytes | None):
 
 
 def test_two_subsets_under_one_name_and_a_font_not_embedded_fail(tmp_path):
-    from printjournal.config import find_root
+    from printjournal.load.config import find_root
 
     program = (find_root(Path(__file__).parent) / "fonts/NotoSansHebrew-Regular.ttf"
                ).read_bytes()

@@ -16,9 +16,9 @@ import pdfplumber
 import pypdf
 import pytest
 
-from printjournal import fonts
 from printjournal import pipeline as build
 from printjournal.leaflet import build as leaflet
+from printjournal.render import fonts
 
 from .conftest import REPO, TmpProject
 

@@ -8,10 +8,11 @@ import stat
 import pypdf
 import pytest
 
-from printjournal import content, markup
 from printjournal.errors import RenderError
+from printjournal.load import content
+from printjournal.markup import body as markup
 from printjournal.pipeline import Pipeline, build_article
-from printjournal.render import ProjectFetcher, RefusedResourceError
+from printjournal.render.weasy import ProjectFetcher, RefusedResourceError
 
 RAW = """\
 ---

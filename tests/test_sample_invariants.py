@@ -8,7 +8,7 @@ import re
 import pypdf
 import pytest
 
-from printjournal.templating import direction
+from printjournal.template.layouts import direction
 
 from .conftest import REPO
 from .invariants import (

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from printjournal.markup import sanitise
+from printjournal.markup.body import sanitise
 
 #: Every tag an article's HTML may contain once sanitised (the layouts style these).
 PRINTED_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "b", "i",

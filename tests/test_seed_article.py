@@ -16,9 +16,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from printjournal import config
-from printjournal.check import check
+from printjournal.checks.check import check
 from printjournal.errors import Notices
+from printjournal.load import config
 
 from .conftest import REPO
 from .pdfread import outline, pages, uri_links

@@ -21,8 +21,9 @@ from typing import Any
 
 import pytest
 
-from printjournal import cache, config
+from printjournal import cache
 from printjournal.errors import OutputError
+from printjournal.load import config
 from printjournal.site import build as site
 
 from .conftest import TmpProject

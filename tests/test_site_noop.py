@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from printjournal import config, content
 from printjournal.errors import Notices
+from printjournal.load import config, content
 from printjournal.site import build as site
 from printjournal.site import noop
 

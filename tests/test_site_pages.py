@@ -27,10 +27,11 @@ from urllib.parse import unquote, urlsplit
 import pypdf
 import pytest
 
-from printjournal import config, templating
-from printjournal.check import check
+from printjournal.checks.check import check
 from printjournal.errors import Notices
+from printjournal.load import config
 from printjournal.site import build as site
+from printjournal.template import layouts as templating
 
 from .conftest import REPO, screenshots
 from .site_helpers import stand_in_issue

@@ -16,11 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from printjournal import content, markup, styles, tablefit
-from printjournal.check import check
+from printjournal import styles
+from printjournal.checks.check import check
 from printjournal.errors import Notices, PrintjournalError, Problem
 from printjournal.leaflet import build as leaflet
+from printjournal.load import content
+from printjournal.markup import body as markup
 from printjournal.pipeline import Pipeline, build_article
+from printjournal.render import tablefit
 
 from .conftest import REPO, TmpProject
 
@@ -212,7 +215,7 @@ def test_a_new_leaflet_style_has_its_tables_measured(tmp_project, monkeypatch):
 
 def test_the_line_named_is_the_table_row_even_when_the_title_has_the_word(tmp_project):
     """The render (pagearea.line_of) and check name the row, not the title above it."""
-    from printjournal.pagearea import line_of
+    from printjournal.render.pagearea import line_of
 
     word = LETTERS[:90]
     text = _article(3, word).replace('title: "A table"', f'title: "About {word}"')

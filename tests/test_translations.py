@@ -10,8 +10,8 @@ import pdfplumber
 import pytest
 
 from printjournal import pipeline as build
-from printjournal import report
-from printjournal.check import check as check_project
+from printjournal.checks import report
+from printjournal.checks.check import check as check_project
 from printjournal.errors import ContentError, Notices
 from printjournal.leaflet import build as leaflet
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from printjournal import content
+from printjournal.load import content
 from printjournal.pipeline import Pipeline
 
 from .conftest import REPO
@@ -235,7 +235,7 @@ def test_every_callout_type_has_a_label_for_every_language(sample_project):
     """labels.toml gives each styled callout type its word in each language it has."""
     import tomllib
 
-    from printjournal.structure import styled_callouts
+    from printjournal.markup.structure import styled_callouts
 
     labels = tomllib.loads((REPO / "layouts" / "labels.toml").read_text(encoding="utf-8"))
     types = styled_callouts(sample_project.layouts_dir)
@@ -250,7 +250,7 @@ def test_every_callout_type_has_a_label_for_every_language(sample_project):
 def test_a_callout_title_that_only_repeats_its_type_is_left_to_the_label(tmp_project):
     """`!!! note` (Python-Markdown's title "Note") prints "Note:", not "Note: Note"; a
     title of its own is kept."""
-    from printjournal import markup
+    from printjournal.markup import body as markup
 
     path = tmp_project.article("callouts", """\
         ---

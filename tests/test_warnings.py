@@ -5,9 +5,9 @@ from __future__ import annotations
 import pypdf
 import pytest
 
-from printjournal import config, content
-from printjournal.check import check
+from printjournal.checks.check import check
 from printjournal.errors import ConfigError, ContentError, Notices
+from printjournal.load import config, content
 from printjournal.pipeline import Pipeline, load_checked_article
 
 from .pdfread import pages, uri_links

@@ -12,10 +12,10 @@ import shutil
 
 import pytest
 
-from printjournal import config
 from printjournal.desk import search as desksearch
 from printjournal.desk import web
 from printjournal.errors import ConfigError
+from printjournal.load import config
 
 from .test_web import ACCESS, TODAY, InlinePool, post, text
 
@@ -180,8 +180,8 @@ def test_what_the_desk_works_out_is_kept_while_the_articles_file_is_unchanged(tm
     until the article's file changes, a None grade (not measured) included."""
     import os
 
-    from printjournal import content
     from printjournal.desk.library import PerArticle
+    from printjournal.load import content
 
     path = tmp_project.article("kept", "---\ntitle: Kept\nsection: Testing\ndate: "
                                "2026-01-01\n---\nSome words.\n")

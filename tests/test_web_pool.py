@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from printjournal.workers import (
+from printjournal.workers.pool import (
     JobCancelledError,
     PoolBusyError,
     PoolLimits,
@@ -186,9 +186,9 @@ def desk(tmp_path_factory):
     preview really renders (and keeps its worker busy) whatever ran before."""
     import shutil
 
-    from printjournal import config
     from printjournal.desk import web
     from printjournal.desk.guard import DeskAccess
+    from printjournal.load import config
 
     from .conftest import REPO
 
@@ -276,7 +276,7 @@ def _gone(pid_: int) -> bool:
 def test_a_worker_that_dies_after_the_pool_looked_is_replaced_not_an_error(pool, monkeypatch):
     """Killed between the pool's "is it alive?" and the job being sent: the job never
     ran, so a fresh worker runs it (this failed with BrokenPipeError under load)."""
-    from printjournal import workers
+    from printjournal.workers import pool as workers
 
     for _ in range(4):
         pool.run(pid)
@@ -309,7 +309,7 @@ def test_a_worker_starting_after_its_pool_closed_ends_quietly(tmp_path):
     that failed on a full disk just then) ends without a word: it once printed a
     traceback of its folder's mkdir on the build's stderr."""
     code = ("import multiprocessing as mp, os\n"
-            "from printjournal.workerprocess import _worker_main\n"
+            "from printjournal.workers.process import _worker_main\n"
             "a, b = mp.Pipe()\n"
             "_worker_main(b, dict, (), 0, os.getpid(), sys.argv[1])\n"
             "print('ended')\n")

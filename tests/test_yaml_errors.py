@@ -230,7 +230,7 @@ def test_limits_and_shapes_are_errors_at_their_line(problems_of, line, expected,
 
 
 def test_numbers_are_read_as_written(tmp_project):
-    from printjournal import content
+    from printjournal.load import content
 
     path = tmp_project.article("n", HEAD + "reading_time: 012\nreview: {version: 1.10, reviewed: "
                                "2026-01-01, next_review: 2027-01-01, owner: o}\n---\nx\n")
@@ -240,7 +240,7 @@ def test_numbers_are_read_as_written(tmp_project):
 
 
 def test_a_byte_order_mark_first_is_fine_inside_it_is_named(tmp_project):
-    from printjournal.check import check
+    from printjournal.checks.check import check
 
     tmp_project.article("bom", "\ufeff" + HEAD + "---\nx\n")
     tmp_project.article("pasted", HEAD + "\ufefftags: [a]\n---\nx\n")
@@ -250,7 +250,7 @@ def test_a_byte_order_mark_first_is_fine_inside_it_is_named(tmp_project):
 
 
 def test_not_utf8_names_the_byte_and_what_to_do(tmp_project):
-    from printjournal.check import check
+    from printjournal.checks.check import check
 
     (tmp_project.root / "content/articles/latin1.md").write_bytes(
         b"---\ntitle: t\nsection: caf\xe9\ndate: 2026-01-01\n---\nx\n")
@@ -302,7 +302,7 @@ def refused_project(tmp_path_factory) -> TmpProject:
 
 @pytest.fixture(scope="module")
 def refused_problems(refused_project) -> list[str]:
-    from printjournal.check import check
+    from printjournal.checks.check import check
 
     return [str(p) for p in check(refused_project.project())]
 
@@ -331,7 +331,7 @@ YAMLISH = st.lists(st.text(alphabet=" \t:-#\"'[]{},&*!|>?@%`ab\u00e9", max_size=
 @given(YAMLISH)
 def test_any_yaml_text_is_values_or_plain_errors_at_real_lines(text):
     from printjournal.errors import ContentError
-    from printjournal.yamlsource import load_yaml
+    from printjournal.load.yamlsource import load_yaml
 
     try:
         load_yaml(text, Path("x.yaml"), first_line=2)

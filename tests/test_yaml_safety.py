@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from printjournal.errors import ContentError
-from printjournal.yamlsource import load_yaml
+from printjournal.load.yamlsource import load_yaml
 
 from .conftest import TmpProject
 
@@ -155,8 +155,8 @@ def test_rendering_one_poisoned_article_is_its_error(poisoned, name, tmp_path):
 
 
 def test_the_desk_stays_up_with_poisoned_articles(poisoned, tmp_path):
-    from printjournal import config
     from printjournal.desk import web
+    from printjournal.load import config
 
     from .test_web import ACCESS, TODAY, InlinePool
 

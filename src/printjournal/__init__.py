@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _FROM = {   # public name → the module that defines it
-    "find_root": "config",
+    "find_root": "load.config",
     "Project": "model", "Article": "model", "ReviewState": "model",
     "Pipeline": "pipeline", "Built": "pipeline", "build_article": "pipeline",
     "build_issue": "issue.build",
@@ -69,8 +69,8 @@ def load_project(root: str | os.PathLike[str] | None = None) -> Project:
     Raises ConfigError with every problem of the file together, each ``path:line``."""
     from pathlib import Path
 
-    from .config import find_root
-    from .config import load_project as load
+    from .load.config import find_root
+    from .load.config import load_project as load
 
     return load(Path(root) if root is not None else find_root(Path.cwd()))
 

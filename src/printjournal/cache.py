@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .content import IMAGE, body_lines
 from .errors import OutputError
 from .files import write_atomic
+from .load.content import IMAGE, body_lines
 from .model import Article, Project
 
 log = logging.getLogger(__name__)

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import printjournal
 
-from . import __version__, config, files, progress, styles
-from .check import check
+from . import __version__, files, progress, styles
+from .checks.check import check
 from .editions import EDITIONS, edition
 from .errors import Notices, PrintjournalError
+from .load import config
 from .outputs import PUBLISHED
 
 log = logging.getLogger("printjournal")
@@ -259,7 +260,7 @@ def _issue(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from . import report
+    from .checks import report
 
     project = _project(args)
     table, page = report.report(project, args.output or project.root / PUBLISHED, dt.date.today())

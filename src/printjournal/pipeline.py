@@ -19,13 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import content, links, markup
 from .cache import RenderCache
 from .errors import ContentError, Notices, Problem, relative
 from .files import output_faults, write_atomic
+from .load import content
+from .markup import body as markup
+from .markup import links
 from .model import Article, Project
-from .render import Finisher, Rendered, Renderer
-from .templating import Layouts, article_html
+from .render.weasy import Finisher, Rendered, Renderer
+from .template.layouts import Layouts, article_html
 
 log = logging.getLogger(__name__)
 

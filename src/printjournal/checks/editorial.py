@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .. import content
 from ..errors import Notices, Problem
+from ..load import content
 from ..model import Article, Project
 
 #: A Markdown thematic break (CommonMark 4.1): three or more of one of - * _, spaced.

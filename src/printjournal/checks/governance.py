@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..fields import Fields
+from ..load.fields import Fields
 from ..model import Article
 
 WHY = {

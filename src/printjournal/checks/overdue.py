@@ -17,8 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from .. import content
 from ..errors import Notice, Notices, Problem
+from ..load import content
 from ..model import Article, Project, ReviewState
 
 

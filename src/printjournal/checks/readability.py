@@ -39,7 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from .. import content
+from ..load import content
 from ..model import Article
 from .gradestore import Graded, GradeStore
 

@@ -115,7 +115,7 @@ def stale_notes(project: Project, chosen: Sequence[Article], allow_stale: bool,
     if not any(a.translation_of for a in chosen):
         return ("",) * len(chosen)
     if every is None:
-        from ..content import load_articles
+        from ..load.content import load_articles
         every = load_articles(project)[0]
     found = {t.article.slug: t for t in translations(chosen, every)}
     notes, refused = [], []
@@ -135,7 +135,7 @@ def stale_notes(project: Project, chosen: Sequence[Article], allow_stale: bool,
 
 def _line(article: Article, project: Project) -> int:
     """The line of ``source_version`` in the article's front matter."""
-    from ..content import read_text, split_front_matter
+    from ..load.content import read_text, split_front_matter
 
     text = read_text(project.root / article.path, project.root)
     return split_front_matter(article.path, text).doc.line("source_version")

@@ -44,7 +44,7 @@ from typing import Any
 from .. import cache
 from ..errors import PrintjournalError
 from ..model import Article, Project, ReviewState
-from ..workerprocess import JobCancelledError
+from ..workers.process import JobCancelledError
 from . import size as desksize
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ def plan(project: Project, labels: Callable[[str], Any], articles: Sequence[Arti
 class Preparer:
     """Makes :func:`plan`'s leaflets on ``pool`` in a thread of its own, below staff
     requests (``pool``: ``submit(job, *args, seconds=)``, ``cancel(future)``, ``load()``
-    and ``limits.workers`` of :class:`~printjournal.workers.WorkerPool`); ``make``: the
+    and ``limits.workers`` of :class:`~printjournal.workers.pool.WorkerPool`); ``make``: the
     job run in a worker, ``make(state, job, today)`` (:func:`prepare`)."""
 
     def __init__(self, pool: Any, plan_now: Callable[[], list[Job]],

@@ -3,7 +3,7 @@
 The leaflet desk loads every article for each request (to list them, check a slug, make
 a leaflet). Parsing every front matter each time costs more than grafting a patient's name
 onto a cached leaflet, so a :class:`Shelf` keeps the last result of
-:func:`printjournal.content.load_articles` while the files under content/ (articles, images)
+:func:`printjournal.load.content.load_articles` while the files under content/ (articles, images)
 and printjournal.toml are unchanged (same names, sizes and modification times); and,
 for as long, what is derived from those files alone (:meth:`Shelf.kept`: the checks of a
 leaflet's articles, which cost a warm leaflet a fifth of its time).
@@ -16,8 +16,8 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TypeVar
 
-from .. import content
 from ..errors import Problem
+from ..load import content
 from ..model import Article, Project
 
 Loaded = tuple[list[Article], list[Problem]]

@@ -21,7 +21,7 @@ PDFs), served by waitress unless ``--debug``:
 Every request is checked first (:mod:`printjournal.desk.guard`: body size, Host, Origin,
 CSRF token, a password when the desk listens beyond this machine), and every form field
 before any render. Requests name articles by slug only, never by path. Renders run in a
-:class:`~printjournal.workers.WorkerPool`: bounded in time and memory, a dead worker
+:class:`~printjournal.workers.pool.WorkerPool`: bounded in time and memory, a dead worker
 fails only its own request (503), a full queue answers 503 with Retry-After. The
 patient's name and note travel only in the POST body and the PDF: they are never logged,
 cached or stored.
@@ -43,13 +43,20 @@ from typing import Any
 from flask import Flask, Response, abort, redirect, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from .. import cache, config, styles
-from ..downloads import INDEX, MANIFEST, as_listed
+from .. import cache, styles
 from ..errors import Notices, PrintjournalError, relative
+from ..load import config
 from ..model import Article, Project, ReviewState
 from ..outputs import ARTICLE, FONT, ISSUE, LANGUAGE, page_path
-from ..templating import Layouts
-from ..workers import PoolBusyError, PoolLimits, RenderTimeoutError, WorkerLostError, WorkerPool
+from ..site.downloads import INDEX, MANIFEST, as_listed
+from ..template.layouts import Layouts
+from ..workers.pool import (
+    PoolBusyError,
+    PoolLimits,
+    RenderTimeoutError,
+    WorkerLostError,
+    WorkerPool,
+)
 from . import fit as deskfit
 from . import form as deskform
 from . import library as desklibrary

@@ -40,7 +40,7 @@ from ..files import write_atomic
 from ..outputs import issue_recipe
 from ..pdf import assemble, folios
 from ..pipeline import Built, Pipeline, editorial_warnings
-from ..render import fewer_collections
+from ..render.weasy import fewer_collections
 from . import plan
 from .manifest import Manifest, load_manifest
 from .parts import Parts, PartSpec

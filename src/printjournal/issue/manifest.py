@@ -14,8 +14,8 @@ A manifest names everything a quarterly issue is made of::
     articles: [slug-one, slug-two]       # in order
     back_cover: issues/winter-2026-back.md   # optional
 
-Its keys are declared once (:data:`printjournal.yamlkeys.MANIFEST`, the letter's and
-back cover's front matter :data:`~printjournal.yamlkeys.NOTE`). Every problem is
+Its keys are declared once (:data:`printjournal.load.yamlkeys.MANIFEST`, the letter's and
+back cover's front matter :data:`~printjournal.load.yamlkeys.NOTE`). Every problem is
 reported together, each naming the manifest (or the file it points at) and the line: an
 unknown key, a missing or unreadable file or image, an unknown slug, an article listed
 twice, a bad date, an article whose clinical review runs out before the issue appears, a
@@ -30,14 +30,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import content, links
 from ..checks import translations
-from ..content import Fields
 from ..errors import ContentError, Notices, PrintjournalError, Problem, relative
+from ..load import content
+from ..load.content import Fields
+from ..load.schema import read_group
+from ..load.yamlkeys import MANIFEST, NOTE
+from ..load.yamlsource import load_yaml
+from ..markup import links
 from ..model import Article, Project
-from ..schema import read_group
-from ..yamlkeys import MANIFEST, NOTE
-from ..yamlsource import load_yaml
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 

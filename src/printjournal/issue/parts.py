@@ -14,12 +14,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .. import cache, markup
+from .. import cache
 from ..editions import Edition
+from ..markup import body as markup
 from ..model import Article
 from ..pdf.anchors import goto
 from ..pipeline import Pipeline
-from ..templating import Labels, article_html, shorten
+from ..template.layouts import Labels, article_html, shorten
 from .manifest import Manifest
 from .plan import contents_pages, estimate
 

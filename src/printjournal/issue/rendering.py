@@ -1,6 +1,6 @@
 """Parts as HTML in, their PDFs out: from this build, the render cache, or worker processes.
 
-With two workers or more, parts render in a :class:`~printjournal.workers.WorkerPool`
+With two workers or more, parts render in a :class:`~printjournal.workers.pool.WorkerPool`
 of forked processes that inherit the build's renderer (its fonts loaded); with one, each
 part renders here when it is asked for, in the least memory. A worker that dies fails
 the build with a named RenderError, as does a part past PART_SECONDS. A part's cache
@@ -25,8 +25,8 @@ from ..editions import Edition
 from ..errors import LayoutError, PrintjournalError, Problem, RenderError
 from ..pdf import folios
 from ..pipeline import Pipeline
-from ..render import Renderer
-from ..workers import PoolLimits, RenderTimeoutError, Start, WorkerLostError, WorkerPool
+from ..render.weasy import Renderer
+from ..workers.pool import PoolLimits, RenderTimeoutError, Start, WorkerLostError, WorkerPool
 from .parts import PartSpec
 
 PART_SECONDS = 600    # one part's time limit in a worker (a long article on a busy machine

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import cache, content, links, styles
+from .. import cache, styles
 from ..checks import plainlanguage, translations
 from ..checks.overdue import review_line
 from ..errors import (
@@ -51,6 +51,8 @@ from ..errors import (
     ReviewError,
     relative,
 )
+from ..load import content
+from ..markup import links
 from ..model import PAPER_SIZES, Article, Clinic, Project, ReviewState
 from ..outputs import LEAFLET, PRINTOUTS, PUBLISHED, published
 from ..pdf.booklet import impose

@@ -40,9 +40,10 @@ from typing import TYPE_CHECKING
 import segno
 from markupsafe import Markup
 
-from .. import cache, markup
+from .. import cache
 from ..errors import PlacementError, Problem, RenderError
-from ..makeup import unbroken
+from ..markup import body as markup
+from ..markup.makeup import unbroken
 from ..model import Article, Clinic, PrintedLink, Project, ReviewState
 from ..pipeline import Pipeline
 from ..styles import LeafletStyle
@@ -174,7 +175,7 @@ def unrendered(project: Project, shape: Shape, slot: str, store: cache.RenderCac
     part is counted, one not cached counts ``estimate(article)`` pages (so the sides of the
     parts after it are a guess, and so is whether they are cached)."""
     from ..pdf.overlay import page_count
-    from ..templating import direction
+    from ..template.layouts import direction
 
     page, missing = 1, []
     for index, article in enumerate(shape.articles):
@@ -201,7 +202,7 @@ def assembled(pipeline: Pipeline, shape: Shape, slot: str,
     assembled. Raises RenderError naming the article of the part that failed (with every
     part's placement problems, at the leaflet's page numbers), AssemblyError."""
     from ..pdf import assemble, folios
-    from ..templating import direction
+    from ..template.layouts import direction
 
     project = pipeline.project
     labels = pipeline.layouts.labels(shape.lang)

@@ -48,7 +48,7 @@ def first_unprintable(fonts_dir: Path, text: str) -> str | None:
     """The first character of ``text`` that no bundled font has (spaces aside), or None.
 
     The one place the leaflet asks "can our fonts print this?"."""
-    from ..fonts import coverage, first_uncovered
+    from ..render.fonts import coverage, first_uncovered
 
     bad = first_uncovered(text, coverage(fonts_dir))
     return None if bad is None else bad.char
@@ -114,8 +114,8 @@ def _inside(data: bytes, box: Box, slack: float = 0.5) -> bool:
 
 def _check_fonts(data: bytes, fonts_dir: Path) -> None:
     """Refuse a layer that uses a font not bundled (a system font filling in)."""
-    from ..fonts import families as bundled_families
     from ..pdf.overlay import open_pdf
+    from ..render.fonts import families as bundled_families
 
     families = bundled_families(fonts_dir)
     with open_pdf(data) as pdf:

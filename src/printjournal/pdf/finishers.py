@@ -21,8 +21,8 @@ from typing import Any
 
 import pydyf
 
-from ..notes import describe_links
-from ..pagearea import page_box
+from ..markup.notes import describe_links
+from ..render.pagearea import page_box
 from .objects import (
     as_list,
     marked_content_by_position,

@@ -52,7 +52,7 @@ from pypdf.generic import DictionaryObject, IndirectObject, NameObject
 from weasyprint.formatting_structure import boxes
 
 from ..errors import AssemblyError, LayoutError, Problem
-from ..pagearea import page_box
+from ..render.pagearea import page_box
 from . import dateslot
 from .finishers import (
     compact_structure,

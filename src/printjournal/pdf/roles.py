@@ -31,7 +31,7 @@ from typing import Any
 
 import pydyf
 
-from ..pagearea import page_box
+from ..render.pagearea import page_box
 from .objects import marked_content_by_position, object_map, page_stream, resolve
 
 #: HTML tags whose element gets a role of its own, and the standard type it maps to.

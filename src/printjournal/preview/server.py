@@ -138,7 +138,7 @@ def handler(preview: Preview, page: bytes, script: bytes) -> type[BaseHTTPReques
 
 def server(project: Project, path: Path, port: int) -> tuple[ThreadingHTTPServer, Preview]:
     """The preview of the article at ``path``, started, and its server on 127.0.0.1."""
-    from ..templating import Layouts
+    from ..template.layouts import Layouts
 
     preview = Preview(project, path)
     page = Layouts(project).render("preview.html", file=preview.name).encode("utf-8")

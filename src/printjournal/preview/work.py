@@ -3,7 +3,7 @@ rendered in a worker process that a newer save can kill at once.
 
 :class:`Renders` keeps one warm worker (printjournal, WeasyPrint and the project's
 pipeline loaded, in a process started by ``spawn``) in the one worker pool
-(:class:`~printjournal.workers.WorkerPool`, the desk's and the builds'). A save while a
+(:class:`~printjournal.workers.pool.WorkerPool`, the desk's and the builds'). A save while a
 render runs cancels that render (:meth:`WorkerPool.cancel`: its worker is killed, since
 WeasyPrint cannot be interrupted any other way, and replaced by a fresh one that takes
 the new render); a save still waiting is dropped. Each render carries the number of its
@@ -49,8 +49,8 @@ class Result:
 
 def _load(root: str) -> object:
     """A worker's state: the project's pipeline, loaded once."""
-    from .. import config
     from .. import pipeline as build
+    from ..load import config
 
     return build.Pipeline.load(config.load_project(Path(root)))
 
@@ -94,7 +94,7 @@ class Renders:
     """Renders of one article, newest first: a save cancels the render before it."""
 
     def __init__(self, root: Path, path: Path, publish: Callable[[int, Result], None]) -> None:
-        from ..workers import PoolLimits, Start, WorkerPool
+        from ..workers.pool import PoolLimits, Start, WorkerPool
 
         self.path, self.publish = path, publish
         self._lock = threading.Lock()

@@ -48,16 +48,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .. import cache, downloads, files, workers
-from ..downloads import MANIFEST, Download
+from .. import cache, files
 from ..errors import Notice, Notices, PrintjournalError, Problem, relative
 from ..model import Project
 from ..pipeline import Pipeline
-from ..render import Renderer
-from ..templating import Layouts
-from . import cluster, noop, work
+from ..render.weasy import Renderer
+from ..template.layouts import Layouts
+from ..workers import pool as workers
+from . import cluster, downloads, noop, work
 from . import plan as plan_module
 from . import record as records
+from .downloads import MANIFEST, Download
 from .plan import IssueBuilder, plan
 from .record import Record
 from .work import Outcome, Task

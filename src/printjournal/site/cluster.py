@@ -1,5 +1,5 @@
 """Jobs in, futures out, through a Dask distributed cluster: the website build's
-:class:`~printjournal.workers.Executor` in the local pool's place.
+:class:`~printjournal.workers.pool.Executor` in the local pool's place.
 
 ``printjournal build --scheduler ADDRESS`` (or ``[build] scheduler`` in
 printjournal.toml) hands the build's renders to the Dask scheduler at ADDRESS
@@ -26,7 +26,7 @@ task is sent again with them.
 A worker that dies mid-render (killed, out of memory) loses its task to another
 worker: Dask's scheduler runs it again, up to its ``allowed-failures`` setting; past
 that (``KilledWorker``) the future fails with
-:class:`~printjournal.workers.WorkerLostError`, as a pool worker's death does: the
+:class:`~printjournal.workers.pool.WorkerLostError`, as a pool worker's death does: the
 output fails, not the build. distributed is imported only here (when a scheduler is
 given) and in holder.py.
 """
@@ -45,7 +45,7 @@ from typing import Any
 
 from ..errors import ClusterError
 from ..model import Project
-from ..workers import WorkerLostError
+from ..workers.pool import WorkerLostError
 from .shipment import PLUGIN, Shipment, placed, portable
 from .work import Done, Job
 
@@ -65,7 +65,7 @@ def parcel(job: Job, project: Project, root: Path) -> tuple[Job, Shipment]:
 
 
 class Cluster:
-    """A Dask client as an :class:`~printjournal.workers.Executor` of one project's
+    """A Dask client as an :class:`~printjournal.workers.pool.Executor` of one project's
     render jobs: ``submit(job, Job)`` runs ``job(pipelines, job)`` on a worker, whose
     ``pipelines`` (its state, as a pool worker's) the holder keeps per shared files."""
 

@@ -17,16 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import cache, content, editions, links
+from .. import cache, editions
 from ..checks import overdue
-from ..downloads import Listing
 from ..errors import Notices, Problem, relative
 from ..issue.build import IssueBuild, page_count
 from ..issue.manifest import load_manifest, manifest_paths, read_manifest
+from ..load import content
+from ..markup import links
 from ..model import Article, Project
 from ..outputs import ARTICLE, ISSUE, article_recipe, issue_recipe, output_path
 from ..pipeline import Pipeline, editorial_warnings
-from ..render import Rendered
+from ..render.weasy import Rendered
+from .downloads import Listing
 
 Make = Callable[..., Rendered]   # make(pipeline, *args) → Rendered; module level, so it pickles
 

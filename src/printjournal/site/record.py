@@ -26,10 +26,10 @@ from pathlib import Path
 import pypdf
 
 from .. import cache
-from ..downloads import MANIFEST, Download
 from ..files import write_atomic
 from ..leaflet import personalfiles
 from ..model import Project
+from .downloads import MANIFEST, Download
 from .plan import Output, Plan
 from .work import Outcome
 

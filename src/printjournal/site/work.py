@@ -1,17 +1,17 @@
 """Outputs to render in, their outcomes out: the website build's renders, with the local
-worker pool or any other :class:`~printjournal.workers.Executor` (cluster.py's Dask one).
+worker pool or any other :class:`~printjournal.workers.pool.Executor` (cluster.py's Dask one).
 
 :func:`run` renders the build's tasks (one :class:`Task` per output whose file is
 not up to date). Given no executor: up to IN_PROCESS of them in this process, more in
-a pool of worker processes (:class:`~printjournal.workers.WorkerPool`) started from a
+a pool of worker processes (:class:`~printjournal.workers.pool.WorkerPool`) started from a
 forkserver with ``printjournal.site.build`` imported, each replaced after
 TASKS_PER_WORKER outputs; the workers end with the build that started them and leave
 no temporary files. Either way one consumption loop follows: :func:`submit` gives
 each task's :class:`Job` (the output and project, nothing to write) with the one job
 function :func:`render_job`, longest first; :func:`outcomes` turns each future into
 an :class:`Outcome`: built (its PDF's bytes came back and this process stored them,
-:func:`store`, with its :class:`~printjournal.downloads.Download`) or failed (with its
-problems). A worker that dies (:class:`~printjournal.workers.WorkerLostError`, from
+:func:`store`, with its :class:`~printjournal.site.downloads.Download`) or failed (with its
+problems). A worker that dies (:class:`~printjournal.workers.pool.WorkerLostError`, from
 the pool or the cluster), or an output past TASK_SECONDS in the pool, fails that
 output, not the build, in the same words whichever executor.
 
@@ -33,13 +33,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import cache, files
-from ..downloads import Download
 from ..errors import PrintjournalError, Problem
 from ..files import write_atomic
 from ..model import Project
 from ..pipeline import Pipeline
-from ..render import Rendered
-from ..workers import Executor, PoolLimits, RenderTimeoutError, Start, WorkerLostError, WorkerPool
+from ..render.weasy import Rendered
+from ..workers.pool import (
+    Executor,
+    PoolLimits,
+    RenderTimeoutError,
+    Start,
+    WorkerLostError,
+    WorkerPool,
+)
+from .downloads import Download
 
 if TYPE_CHECKING:
     from .plan import Output
@@ -138,8 +145,8 @@ def submit(executor: Executor, tasks: list[Task]) -> dict[Future[Done], Task]:
 def outcomes(futures: dict[Future[Done], Task], seconds: int) -> Iterator[Outcome]:
     """Each task's Outcome as its future finishes, its PDF stored (:func:`store`): the one
     consumption loop of every executor. A task whose worker died
-    (:class:`~printjournal.workers.WorkerLostError`) or ran out of time (``seconds``:
-    :class:`~printjournal.workers.RenderTimeoutError`) fails alone, as does one whose
+    (:class:`~printjournal.workers.pool.WorkerLostError`) or ran out of time (``seconds``:
+    :class:`~printjournal.workers.pool.RenderTimeoutError`) fails alone, as does one whose
     executor failed it otherwise. Raises the OSError of a write into the output folder
     or the render cache."""
     for future in as_completed(futures):

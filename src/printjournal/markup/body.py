@@ -32,13 +32,13 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from ..load.content import CITATION, CITATION_ID
+from ..model import Article, Body, Heading, PrintedLink, Project
 from . import makeup
 from .breaks import add_breaks
-from .content import CITATION, CITATION_ID
 from .figures import caption_text
 from .keep import attach_calls, protect_runs
 from .links import linked_article
-from .model import Article, Body, Heading, PrintedLink, Project
 from .notes import call_description
 from .structure import normalise
 from .typography import apostrophes, en_dash_ranges, smarty_config

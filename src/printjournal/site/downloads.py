@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import LayoutError, relative
-from .model import Project
-from .outputs import ARTICLE, FONT, ISSUE, LANGUAGE, page_path
-from .templating import Layouts
+from ..errors import LayoutError, relative
+from ..model import Project
+from ..outputs import ARTICLE, FONT, ISSUE, LANGUAGE, page_path
+from ..template.layouts import Layouts
 
 INDEX = "index.html"
 MANIFEST = "manifest.json"
@@ -122,7 +122,7 @@ class LanguagePage:
 
 def language_pages(articles: Sequence[Download]) -> list[LanguagePage]:
     """One per language of ``articles``, the journal's most common first; none for one."""
-    from .checks.translations import LANGUAGE_NAMES, NATIVE_NAMES
+    from ..checks.translations import LANGUAGE_NAMES, NATIVE_NAMES
 
     counts: dict[str, int] = {}
     for download in articles:

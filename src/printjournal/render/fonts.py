@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from .errors import Problem
+from ..errors import Problem
 
 if TYPE_CHECKING:
-    from .yamlsource import YamlDoc
+    from ..load.yamlsource import YamlDoc
 
 FONT_SUFFIXES = (".ttf", ".otf")
 _NOTDEF = re.compile(r"^\.notdef glyph .*\(U\+([0-9A-Fa-f]{4,6})\)$")

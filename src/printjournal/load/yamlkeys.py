@@ -2,10 +2,10 @@
 matter (with its sources and review), the front matter of an issue's editorial and back
 cover, and an issue manifest (with its cover).
 
-Each :class:`~printjournal.schema.Key` gives a key's kind, whether it is required, its
+Each :class:`~printjournal.load.schema.Key` gives a key's kind, whether it is required, its
 limits (characters of a text, items of a list), its default, the rules it must meet
-beyond its type and its meaning; :func:`~printjournal.schema.read_group` reads a
-mapping by them and :mod:`printjournal.content` and :mod:`printjournal.issue.manifest`
+beyond its type and its meaning; :func:`~printjournal.load.schema.read_group` reads a
+mapping by them and :mod:`printjournal.load.content` and :mod:`printjournal.issue.manifest`
 build the model's dataclasses from what it gives. The README's tables of keys are
 :func:`keys_table` of these, and its table of limits is tested against them
 (tests/test_keys.py). Limits on text: it must fit the page and the
@@ -19,7 +19,7 @@ import math
 import re
 from typing import Any
 
-from .model import Review, Source
+from ..model import Review, Source
 from .schema import Group, InvalidValueError, Key, flag, matches, number
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")

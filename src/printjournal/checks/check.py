@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import content, links, tablefit
-from .checks import editorial, overdue, plainlanguage, translations
-from .errors import Notices, PrintjournalError, Problem
-from .issue import manifest
-from .model import Article, Project
-from .templating import Layouts
+from ..errors import Notices, PrintjournalError, Problem
+from ..issue import manifest
+from ..load import content
+from ..markup import links
+from ..model import Article, Project
+from ..render import tablefit
+from ..template.layouts import Layouts
+from . import editorial, overdue, plainlanguage, translations
 
 
 def check(project: Project, paths: Sequence[Path] | None = None,
@@ -52,7 +54,7 @@ def check(project: Project, paths: Sequence[Path] | None = None,
 
 def _tables(articles: Sequence[Article], project: Project, found: Notices) -> list[Problem]:
     """Tables too wide for a product's text area (tablefit.py), in articles with one."""
-    from . import markup
+    from ..markup import body as markup
 
     problems: list[Problem] = []
     for article in articles:

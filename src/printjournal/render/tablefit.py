@@ -33,12 +33,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import styles
-from .errors import Notices, Problem
-from .keep import COMPOUND
-from .model import PAPER_SIZES
+from .. import styles
+from ..errors import Notices, Problem
+from ..markup.keep import COMPOUND
+from ..model import PAPER_SIZES
+from ..styles import STANDARD, LeafletStyle
 from .pagearea import line_of, table_message
-from .styles import STANDARD, LeafletStyle
 
 MM = 72 / 25.4
 #: How close (points) to the measure the estimate is too uncertain to refuse or pass.

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem, relative
-from .model import Project
+from ..errors import Problem, relative
+from ..model import Project
 
 #: How far (in points) a box may reach past the page area: rounding, italic overhang.
 SLACK = 1.0

@@ -3,7 +3,7 @@
 An article is ``content/articles/<slug>.md``: YAML front matter between ``---`` lines,
 then Markdown. Everything that can be checked without rendering is checked here, so
 ``printjournal check`` and every build see the same problems: front matter keys and
-types (each key declared once in :mod:`printjournal.yamlkeys`), dates, sources and the
+types (each key declared once in :mod:`printjournal.load.yamlkeys`), dates, sources and the
 citations that name them, images (present, inside the project, not a decompression bomb)
 and the nesting of lists and quotes (links to other articles: links.py).
 Every problem names its file and line.
@@ -18,14 +18,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import fonts
-from .checks import governance
-from .errors import ContentError, PrintjournalError, Problem, relative
+from ..checks import governance
+from ..errors import ContentError, PrintjournalError, Problem, relative
+from ..markup.structure import lines, structure_problems
+from ..markup.typography import typeset
+from ..model import Article, Project, Source
+from ..render import fonts
 from .fields import Fields
-from .model import Article, Project, Source
 from .schema import read_group
-from .structure import lines, structure_problems
-from .typography import typeset
 from .yamlkeys import FRONT_MATTER, SOURCE_ID
 from .yamlsource import YamlDoc, load_yaml
 
@@ -212,7 +212,7 @@ def image_problem(folder: Path, src: str, project: Project) -> str | None:
         return f"image '{src}' is not a PNG, JPEG, GIF, WebP or SVG file"
     if target.suffix.lower() != ".svg":
         return raster_problem(target, src)
-    from .images import svg_problem
+    from ..render.images import svg_problem
     return svg_problem(target, src)
 
 

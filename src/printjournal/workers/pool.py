@@ -59,8 +59,8 @@ from dataclasses import dataclass
 from queue import Empty, SimpleQueue
 from typing import Any, Protocol
 
-from .errors import PrintjournalError
-from .workerprocess import (
+from ..errors import PrintjournalError
+from .process import (
     IDLE_EXIT,
     PREFIX,
     STARTUP,

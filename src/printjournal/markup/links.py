@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .content import body_lines
-from .errors import Notices, Problem
+from ..errors import Notices, Problem
+from ..load.content import body_lines
+from ..load.yamlkeys import SLUG
+from ..model import Article, Project
 from .figures import check_captions, check_places
-from .model import Article, Project
 from .structure import lines, styled_callouts
-from .yamlkeys import SLUG
 
 LINK = re.compile(r"(?<!!)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^\s)>]*)")
 

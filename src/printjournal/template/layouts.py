@@ -19,10 +19,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import makeup
-from .breaks import address_lines, breakable_url
-from .errors import LayoutError, Problem, relative
-from .model import PAPER_SIZES, Article, Body, Project
+from ..errors import LayoutError, Problem, relative
+from ..markup import makeup
+from ..markup.breaks import address_lines, breakable_url
+from ..model import PAPER_SIZES, Article, Body, Project
 
 
 @dataclass(frozen=True)

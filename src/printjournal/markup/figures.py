@@ -20,9 +20,9 @@ import re
 import xml.etree.ElementTree as etree  # noqa: N813
 from pathlib import Path
 
-from .content import body_lines
-from .errors import Notices, Problem
-from .model import Article, Project
+from ..errors import Notices, Problem
+from ..load.content import body_lines
+from ..model import Article, Project
 
 #: What editors type before a caption's words, in the languages we print: taken off.
 TYPED_NUMBER = re.compile(r"^\s*(?:Figure|Fig\.|Chart|Abbildung|Abb\.|Grafik)\s*\d+\s*[.:–—-]?\s*",

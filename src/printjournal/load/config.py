@@ -2,8 +2,8 @@
 
 The project folder is found by looking upward from the working directory for
 ``printjournal.toml``, as MkDocs finds ``mkdocs.yml``. Each table's keys are declared
-once, as :class:`~printjournal.schema.Option` tuples (name, checks, default, required),
-and read by :func:`~printjournal.schema.read`: every problem in the file is reported
+once, as :class:`~printjournal.load.schema.Option` tuples (name, checks, default, required),
+and read by :func:`~printjournal.load.schema.read`: every problem in the file is reported
 together, each with its line.
 """
 
@@ -15,9 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .content import raster_problem
-from .errors import ConfigError, Problem
-from .model import (
+from ..errors import ConfigError, Problem
+from ..model import (
     GOVERNANCE_ELEMENTS,
     OVERDUE_RULES,
     PAPER_SIZES,
@@ -34,6 +33,7 @@ from .model import (
     Project,
     Validation,
 )
+from .content import raster_problem
 from .schema import InvalidValueError, Lines, Option, flag, matches, number, one_of, read, text
 
 CONFIG_NAME = "printjournal.toml"

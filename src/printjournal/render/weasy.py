@@ -29,13 +29,13 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from ..cache import file_hash
+from ..errors import PlacementError, Problem, RenderError, relative
+from ..load.content import IMAGE_TYPES, raster_problem
+from ..model import Project
+from ..pdf.finishers import margins_as_artifacts
 from . import images, pagearea, placement
-from .cache import file_hash
-from .content import IMAGE_TYPES, raster_problem
-from .errors import PlacementError, Problem, RenderError, relative
 from .fonts import is_missing_glyph, isolate, missing_glyph_problem
-from .model import Project
-from .pdf.finishers import margins_as_artifacts
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 
+from ..errors import ContentError, Problem
 from . import yamlwords
-from .errors import ContentError, Problem
 
 Key = tuple[str | int, ...]
 

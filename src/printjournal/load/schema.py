@@ -15,9 +15,9 @@ A YAML mapping (front matter, a manifest, a source, a review) is a :class:`Group
 of groups, any value), whether it is required, its length limits, the same checks as
 an :class:`Option` for the rules that are more than a type, and what it means (the
 README's limits are tested against these: tests/test_keys.py). :func:`read_group`
-reads one through a :class:`~printjournal.fields.Fields`, which words each problem at
+reads one through a :class:`~printjournal.load.fields.Fields`, which words each problem at
 its line; a misspelt key is named ("did you mean 'sources'?") and not also reported
-missing. The declarations: :mod:`printjournal.yamlkeys`.
+missing. The declarations: :mod:`printjournal.load.yamlkeys`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem
+from ..errors import Problem
 from .fields import MAX_TEXT, Fields
 
 Check = Callable[[Any], Any]

@@ -1,9 +1,9 @@
-"""Parsed YAML (a :class:`~printjournal.yamlsource.YamlDoc`) in, typed values and
+"""Parsed YAML (a :class:`~printjournal.load.yamlsource.YamlDoc`) in, typed values and
 every problem with its line out.
 
 :class:`Fields` reads front matter and manifests alike: text, dates, lists of
 text, each checked for its type and its length (the limits a key declares:
-:mod:`printjournal.yamlkeys`), and unknown keys reported with the known key they
+:mod:`printjournal.load.yamlkeys`), and unknown keys reported with the known key they
 are likely a misspelling of, so that a misspelt key is not also reported missing.
 """
 
@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .errors import Problem
+from ..errors import Problem
 from .yamlsource import YamlDoc
 
 MAX_TEXT = 300     # characters of a text whose key declares no limit

@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content
-from .checks import readability, translations
-from .checks.gradestore import GradeStore
-from .errors import ContentError
-from .files import write_atomic
-from .model import Article, Project, ReviewState
-from .templating import Layouts
+from ..errors import ContentError
+from ..files import write_atomic
+from ..load import content
+from ..model import Article, Project, ReviewState
+from ..template.layouts import Layouts
+from . import readability, translations
+from .gradestore import GradeStore
 
 PAGE = "report.html"
 DUE_SOON_DAYS = 60      # a review due within this many days is "due soon"

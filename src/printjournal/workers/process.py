@@ -5,7 +5,7 @@ In: how to start (:class:`Start`), the function that makes a worker's state, a m
 limit and the pool's temporary folder. Out: :class:`_Worker`, whose :meth:`_Worker.call`
 gives a job's result or raises its exception, :class:`RenderTimeoutError` (past its time)
 or :class:`WorkerLostError` (the process died or was killed). The queueing, replacing and
-cancelling of workers is :class:`printjournal.workers.WorkerPool`'s (workers.py).
+cancelling of workers is :class:`printjournal.workers.pool.WorkerPool`'s (workers.py).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import PrintjournalError, RenderError
-from .files import alive
+from ..errors import PrintjournalError, RenderError
+from ..files import alive
 
 PREFIX = "printjournal-worker-"
 _OURS = re.compile(rf"^{PREFIX}(\d+)-")

@@ -31,8 +31,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from .errors import PrintjournalError, Problem
-from .model import Project
+from ..errors import PrintjournalError, Problem
+from ..model import Project
 
 NOTE = re.compile(r"^(?P<prefix>.*?)note-(?P<number>\d+)$")
 SOURCE = re.compile(r"^#?(?P<prefix>.*?)source-(?P<number>\d+)$")
@@ -240,7 +240,7 @@ def citation_line(project: Project, name: Path, note: Misplaced,
                   prefixed: bool = False) -> int:
     """The line of ``name`` where the note's source is first cited (1 if not found);
     ``prefixed``: the note is known to be ``name``'s, whatever its id's prefix."""
-    from .content import CITATION, CITATION_ID, body_lines, load_article
+    from ..load.content import CITATION, CITATION_ID, body_lines, load_article
 
     if name.suffix != ".md" or not NOTE.match(note.anchor) or (not prefixed \
             and NOTE.match(note.anchor)["prefix"] not in ("", "a1-")):  # type: ignore[index]

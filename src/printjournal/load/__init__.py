@@ -1,0 +1,1 @@
+"""printjournal.toml, front matter and manifests in; validated frozen values out."""

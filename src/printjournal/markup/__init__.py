@@ -1,0 +1,1 @@
+"""An article's Markdown in; sanitised HTML (a Body) out."""

@@ -1,0 +1,1 @@
+"""HTML in; PDF bytes out, laid out by WeasyPrint and checked."""

@@ -1,0 +1,1 @@
+"""An Article and its Body in; an HTML document through layouts/ out."""

@@ -1,0 +1,1 @@
+"""Render jobs in; their results out, from bounded worker processes."""
