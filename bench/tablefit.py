@@ -1,4 +1,4 @@
-"""How close check's table estimate (tablefit.py) comes to the real layout, in points.
+"""How close check's table estimate (render/tablefit.py) comes to the real layout, in points.
 
 For each table of the sample articles named (default: the three whose tables are too wide
 for an A5 large-print leaflet) and each paper, in standard and large print, the estimate

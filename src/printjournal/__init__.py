@@ -1,20 +1,23 @@
 """printjournal: health journal articles in, print-ready and accessible PDFs out.
 
-The pipeline, left to right: load → markup → template → render → assemble → products.
+The pipeline, left to right: load → markup → template → render → assemble → products;
+one package a stage, one a product, and what they all share at the top.
 
-    config      printjournal.toml      → Project
-    content     content/*.md           → Article (validated, with line numbers)
-    markup      Article.body Markdown  → Body (sanitised HTML)
-    templating  Article + Body         → HTML document (layouts/)
-    render      HTML document          → PDF bytes (WeasyPrint, fenced in)
+    load/       printjournal.toml, content/ → Project, Article (validated, with lines)
+    markup/     Article.body Markdown  → Body (sanitised HTML)
+    template/   Article + Body         → HTML document (layouts/)
+    render/     HTML document          → PDF bytes (WeasyPrint, fenced in), checked
     pdf/        PDFs                   → PDFs: finishers, folios, assembly, overlay, booklet
     pipeline    Project                → the loaded stages every product renders through
-    products:   article (pipeline), leaflet/, issue/, site/ (the website build),
-                desk/ (the leaflet desk), preview/ (the editors' live preview)
+    products:   article (pipeline), leaflet/, issue/ (press/ for print), site/ (the
+                website build), desk/ (the leaflet desk), preview/ (the live preview)
+    workers/    render jobs            → results, in bounded worker processes
     outputs     an output              → its path in dist/ and its render cache key
+    cache       a render's inputs      → its key; the render cache
     editions, styles                   the issue's editions and the leaflet's styles: tables
-    checks/     articles               → editorial warnings and refusals at their lines
-    check       Project                → every problem in its content
+    checks/     articles               → editorial warnings and refusals at their lines;
+                                         ``printjournal check`` and the report
+    model, errors, files, progress     the values, errors, files and progress all share
     cli         argv                   → calls the above, exit status
 
 The public API is what ``__all__`` names; the CLI and the benchmarks use it::

@@ -2,8 +2,12 @@
 ``printjournal check`` (check.py) and the editor's report (report.py) run them all; the
 products run the ones that decide what prints.
 
+    check          a project       → every problem in its articles, layouts and issue
+                                     manifests (``printjournal check``)
+    report         a project       → the editor's report: terminal table and report.html
+
     governance     front matter + ``[governance] require`` → each missing element at its
-                                                            line (content.py, at load)
+                                                            line (load/content.py)
     overdue        articles + the build's day → those offered, the overdue marked or
                                                 withheld (``[governance] overdue``)
     translations   articles → each translation's state against its original; stale

@@ -53,7 +53,7 @@ def check(project: Project, paths: Sequence[Path] | None = None,
 
 
 def _tables(articles: Sequence[Article], project: Project, found: Notices) -> list[Problem]:
-    """Tables too wide for a product's text area (tablefit.py), in articles with one."""
+    """Tables too wide for a product's text area (render/tablefit.py), in articles with one."""
     from ..markup import body as markup
 
     problems: list[Problem] = []

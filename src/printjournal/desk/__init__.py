@@ -1,6 +1,6 @@
 """The leaflet desk (``printjournal serve``): HTTP requests from clinic staff in, the
 library's pages and leaflet PDFs out. The leaflets are leaflet/'s; renders run in the
-one worker pool (workers.py).
+one worker pool (workers/pool.py).
 
     web       HTTP requests   → pages and PDFs (Flask, waitress): the routes, conducting
                                 the rest, and the desk worker's render jobs

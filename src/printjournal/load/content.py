@@ -5,7 +5,7 @@ then Markdown. Everything that can be checked without rendering is checked here,
 ``printjournal check`` and every build see the same problems: front matter keys and
 types (each key declared once in :mod:`printjournal.load.yamlkeys`), dates, sources and the
 citations that name them, images (present, inside the project, not a decompression bomb)
-and the nesting of lists and quotes (links to other articles: links.py).
+and the nesting of lists and quotes (links to other articles: markup/links.py).
 Every problem names its file and line.
 """
 

@@ -179,7 +179,7 @@ class _PrintTreeprocessor(Treeprocessor):
             if source is None or source_id in self.state.cited:
                 continue
             self.state.cited.append(source_id)
-            note = etree.SubElement(citation, "span", {  # data-article: placement.py
+            note = etree.SubElement(citation, "span", {  # data-article: render/placement.py
                 "class": "footnote", "id": f"note-{source.number}",
                 "data-article": self.state.article.path.as_posix()})
             number = etree.SubElement(note, "span", {"class": "footnote-number"})

@@ -45,7 +45,7 @@ def caption_text(caption: str) -> str:
 
 def chart_title(path: Path) -> str | None:
     """An SVG's own title: its ``<title>``, else its first line of text; None for
-    other images, or an SVG that cannot be read (content.py reports that)."""
+    other images, or an SVG that cannot be read (load/content.py reports that)."""
     if path.suffix.lower() != ".svg" or not path.is_file():
         return None
     try:

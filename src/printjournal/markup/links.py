@@ -4,7 +4,7 @@ A link to another article is ``/journal/<slug>``, or relative as editors write
 it (``fibre-guide.md``, ``journal/fibre-guide``): both lead to the article.
 :func:`check_links` checks them against the project's articles: a link to an
 article the project does not hold is a warning by default (``[validation]
-unknown_links``), a relative link that names no article a warning. markup.py
+unknown_links``), a relative link that names no article a warning. body.py
 prints links the same way, through :func:`linked_article`. A callout type that
 layouts/ does not style is warned about here too, with the links: both are
 checked across the project's files, never refused.

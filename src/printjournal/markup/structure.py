@@ -4,7 +4,7 @@ Editors nest lists by 2 spaces (3 under ``1.``), the CommonMark habit, as often
 as by Python-Markdown's 4; they indent a callout's body by 2 as often as by 4.
 (An answer, ``:   ...``, holds what is indented under it, as in def_list.)
 :func:`normalise` rewrites that indentation to Python-Markdown's 4 spaces a
-level, line for line (line numbers stay), so markup.py parses what the editor
+level, line for line (line numbers stay), so body.py parses what the editor
 meant. The same pass gives :func:`structure_problems`, for ``check`` and every
 render alike: lists and quotes nested deeper than :data:`MAX_DEPTH` levels are
 refused at their line (100 levels end in a RecursionError inside WeasyPrint,

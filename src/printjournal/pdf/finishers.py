@@ -10,7 +10,7 @@ an owner. That leaves orphan elements whose page content no reader reaches,
 and a ParentTree pointing at them. Page furniture is what PDF/UA calls a
 pagination artifact, so :func:`margins_as_artifacts`, a WeasyPrint
 *finisher*, turns that content into ``/Artifact`` marked content and drops
-the orphans from the ParentTree before the PDF is written. It also runs notes.py's
+the orphans from the ParentTree before the PDF is written. It also runs markup/notes.py's
 spoken call descriptions and roles.py's Note, Em and Strong elements, so every product
 gets them.
 """
@@ -35,7 +35,7 @@ from .roles import tag_roles
 
 def margins_as_artifacts(document: Any, pdf: pydyf.PDF) -> None:
     """Finisher: margin-box content becomes artifacts; orphan elements go."""
-    describe_links(document, pdf)   # notes.py: footnote calls get their spoken description
+    describe_links(document, pdf)   # markup/notes.py: footnote calls get their spoken description
     tag_roles(document, pdf)        # roles.py: footnotes as Note, emphasis as Em/Strong
     objects = object_map(pdf)
     root_number = reference_number(pdf.catalog.get("StructTreeRoot"))

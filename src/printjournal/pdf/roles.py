@@ -10,7 +10,7 @@ finds each such element through the laid-out boxes and gives it its role:
   7.9; the HTML id, ``note-5``, or ``note-5-2`` when a leaflet's second article has a
   ``note-5`` too). An issue's merge keeps them unique (pdf/structure.py prefixes the
   part's name). Its calls are ``Link`` elements whose annotation speaks "source 5: …"
-  (notes.py); PDF 1.7, on which PDF/UA-1 rests, has no key for a Link to point at its
+  (markup/notes.py); PDF 1.7, on which PDF/UA-1 rests, has no key for a Link to point at its
   Note (``/Ref`` is PDF 2.0), so none is written;
 - ``<em>`` and ``<strong>`` become ``Em`` and ``Strong``, which the RoleMap maps to
   ``Span`` (PDF 1.7 has no such standard types; PDF/UA wants them mapped);

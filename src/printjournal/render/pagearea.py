@@ -2,7 +2,7 @@
 
 The print CSS breaks a long word as a last resort and scales images to the page, so
 nothing should leave the text area; :func:`strays` checks that nothing does, after each
-layout (render.py) of an article, a leaflet or a part of an issue, on whatever paper. It
+layout (weasy.py) of an article, a leaflet or a part of an issue, on whatever paper. It
 walks the boxes WeasyPrint laid out on each page (the page's content box is the page area,
 as the layouts' ``@page`` margins make it) and reports each run of text or image that
 reaches past that area, sideways or up and down (a line of text by more than half its

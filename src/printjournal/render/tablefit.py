@@ -43,7 +43,7 @@ from .pagearea import line_of, table_message
 MM = 72 / 25.4
 #: How close (points) to the measure the estimate is too uncertain to refuse or pass.
 EDGE = 4.0
-#: Spaces a line may break at (not U+00A0, U+2007, U+202F: keep.py's joins).
+#: Spaces a line may break at (not U+00A0, U+2007, U+202F: markup/keep.py's joins).
 _BREAKS = frozenset(" \t\n\r\u200b\u2002\u2003\u2009\u200a\u3000")
 _HYPHENS = frozenset("-\u2010")
 
@@ -273,7 +273,7 @@ class Overflow:
 
 def _whole_compounds(text: str) -> str:
     """``text`` with a WORD JOINER after each hyphen of a hyphenated compound that large
-    print keeps whole (keep.py's ``COMPOUND``, set ``nowrap`` by leaflet.css), so that
+    print keeps whole (markup/keep.py's ``COMPOUND``, set ``nowrap`` by leaflet.css), so that
     :func:`widest` measures the compound as one piece, as the render sets it."""
     return COMPOUND.sub(lambda m: re.sub("([-\u2010])", "\\1\u2060", m[0]), text)
 

@@ -7,5 +7,7 @@
     shipment a project → the files every output is made from, sent to the cluster
     holder   on each Dask worker: the shipped files unpacked, their pipeline loaded
     noop     a rebuild with nothing changed → the last build's warnings, no render
-    build    the above, conducted, and the downloads pages (downloads.py) written
+    downloads the built PDFs → ``manifest.json`` and the downloads pages (the desk
+             serves them too)
+    build    the above, conducted, and the downloads pages written
 """

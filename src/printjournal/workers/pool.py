@@ -44,7 +44,7 @@ library's ProcessPoolExecutor breaks for good when one worker dies, loky's reusa
 executor likewise (TerminatedWorkerError for every pending job), and pebble 5.2's pool
 goes into its error state when a worker dies while no task runs (and none of them can
 cancel a running job): hence this module. The worker processes themselves (starting,
-the pipe, the time and memory limits, stopping) are workerprocess.py's.
+the pipe, the time and memory limits, stopping) are process.py's.
 """
 
 from __future__ import annotations

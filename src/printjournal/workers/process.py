@@ -5,7 +5,7 @@ In: how to start (:class:`Start`), the function that makes a worker's state, a m
 limit and the pool's temporary folder. Out: :class:`_Worker`, whose :meth:`_Worker.call`
 gives a job's result or raises its exception, :class:`RenderTimeoutError` (past its time)
 or :class:`WorkerLostError` (the process died or was killed). The queueing, replacing and
-cancelling of workers is :class:`printjournal.workers.pool.WorkerPool`'s (workers.py).
+cancelling of workers is :class:`printjournal.workers.pool.WorkerPool`'s (pool.py).
 """
 
 from __future__ import annotations
