@@ -279,7 +279,7 @@ def test_a_kill_between_write_and_rename_leaves_a_temp_file_the_next_build_remov
 BUILD = """\
 import sys
 from pathlib import Path
-from printjournal import config
+from printjournal.load import config
 from printjournal.site import build as site
 from tests.site_helpers import {builder}
 root = Path(sys.argv[1])

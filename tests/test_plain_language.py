@@ -243,7 +243,7 @@ def test_without_governance_settings_nothing_is_required(problems_of):
 CHECK_TWICE = """\
 import sys
 from pathlib import Path
-from printjournal import config, content
+from printjournal.load import config, content
 from printjournal.checks import plainlanguage
 from printjournal.errors import Notices
 project = config.load_project(Path(sys.argv[1]))
