@@ -61,3 +61,22 @@ def test_text_is_read_when_asked():
     assert parsing.parsed(data)[0].text is None
     assert "Ask your pharmacist" in parsing.parsed(data, text=True)[0].text
     assert parsing.parsed(data)[0].text is not None         # the fuller reading is kept
+
+
+def test_a_file_rewritten_with_its_old_time_stamp_reads_as_it_now_is(two, tmp_path):
+    """pdfread.pages and issueread.issue_pages, cached by content too: a copy rewritten
+    within the file system's time stamp granularity reads as it now holds."""
+    import os
+
+    from .issueread import issue_pages
+    from .pdfread import pages
+
+    path = tmp_path / "copy.pdf"
+    path.write_bytes(two[0])
+    stamp = path.stat()
+    assert "10 mg twice" in pages(path, 1, 1)[0].body
+    assert "10 mg twice" in issue_pages(path)[0].body + issue_pages(path)[0].header
+    path.write_bytes(two[1])
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert "20 mg once" in pages(path, 1, 1)[0].body
+    assert "20 mg once" in issue_pages(path)[0].body + issue_pages(path)[0].header
