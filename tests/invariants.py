@@ -13,9 +13,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import pdfplumber
 import pypdf
 
+from .parsed import Page, parsed
 from .pdfread import destination_pages, fonts, link_pages
 
 MM = 72 / 25.4
@@ -94,24 +94,22 @@ def glyphs_outside(pdf: Path, area: PageArea, furniture: float = FURNITURE_SIZE,
     up or down into the margins when they are not page furniture (text no larger than
     ``furniture`` points)."""
     problems: list[str] = []
-    with pdfplumber.open(pdf) as document:
-        for number, page in enumerate(document.pages, start=1):
-            x0, top, x1, bottom = area.box(number, float(page.width), float(page.height), rtl)
-            stray = [c for c in page.chars if c["text"].strip() and (
-                c["x0"] < x0 - SLACK or c["x1"] > x1 + SLACK
-                or (c["size"] > furniture
-                    and (c["top"] < top - SLACK or c["bottom"] > bottom + SLACK)))]
-            if stray:
-                text = "".join(c["text"] for c in stray[:40])
-                problems.append(f"page {number}: {len(stray)} glyphs outside the page area, "
-                                f"e.g. {text!r} at x={stray[0]['x0']:.0f}..{stray[-1]['x1']:.0f}")
-            for image in page.images:
-                if image["x0"] < x0 - SLACK or image["x1"] > x1 + SLACK \
-                        or image["top"] < top - SLACK or image["bottom"] > bottom + SLACK:
-                    problems.append(
-                        f"page {number}: an image at ({image['x0']:.0f}, {image['top']:.0f})-"
-                        f"({image['x1']:.0f}, {image['bottom']:.0f}) leaves the page area "
-                        f"({x0:.0f}, {top:.0f})-({x1:.0f}, {bottom:.0f})")
+    for page in parsed(pdf):
+        x0, top, x1, bottom = area.box(page.number, page.width, page.height, rtl)
+        stray = [c for c in page.glyphs if c.text.strip() and (
+            c.x0 < x0 - SLACK or c.x1 > x1 + SLACK
+            or (c.size > furniture and (c.top < top - SLACK or c.bottom > bottom + SLACK)))]
+        if stray:
+            text = "".join(c.text for c in stray[:40])
+            problems.append(f"page {page.number}: {len(stray)} glyphs outside the page area, "
+                            f"e.g. {text!r} at x={stray[0].x0:.0f}..{stray[-1].x1:.0f}")
+        for image in page.images:
+            if image.x0 < x0 - SLACK or image.x1 > x1 + SLACK \
+                    or image.top < top - SLACK or image.bottom > bottom + SLACK:
+                problems.append(
+                    f"page {page.number}: an image at ({image.x0:.0f}, {image.top:.0f})-"
+                    f"({image.x1:.0f}, {image.bottom:.0f}) leaves the page area "
+                    f"({x0:.0f}, {top:.0f})-({x1:.0f}, {bottom:.0f})")
     return problems
 
 
@@ -144,8 +142,7 @@ def printed_text(pdf: Path) -> str:
 
 def _glyphs(pdf: Path) -> list[str]:
     """The text of each glyph drawn, in drawing order (a lam-alef ligature is one)."""
-    with pdfplumber.open(pdf) as document:
-        return [char["text"] for page in document.pages for char in page.chars]
+    return [glyph.text for page in parsed(pdf) for glyph in page.glyphs]
 
 
 def _spelled(text: str) -> str:
@@ -179,51 +176,40 @@ def markdown_words(text: str) -> list[str]:
     return re.findall(r"\w+", " ".join([*printed, body]))
 
 
-def _call_boxes(page: pdfplumber.page.Page, prefix: str) -> list[tuple[float, ...]]:
-    """The rectangles of a page's footnote calls (links to ``<prefix>source-N``)."""
-    boxes = []
-    for annot in page.annots:
-        data = annot.get("data") or {}
-        action = data.get("A") or {}
-        dest = action.get("D") if isinstance(action, dict) else None
-        dest = dest or data.get("Dest")
-        dest = dest.decode() if isinstance(dest, bytes) else str(dest or "")
-        if dest.startswith(f"{prefix}source-"):
-            boxes.append((annot["x0"], annot["top"], annot["x1"], annot["bottom"]))
-    return boxes
-
-
 def parted(pdf: Path, runs: list[str], prefix: str = "") -> list[str]:
     """What a line break parts that must stay together, the PDF read once (its glyphs are
     the cost): footnote calls at the start of a line, parted from their word ("CBT-I /
     ²", "¹, / ⁵"), and each of ``runs`` (text that must stay on one line) printed across
     a line break."""
     problems = []
-    with pdfplumber.open(pdf) as document:
-        for number, page in enumerate(document.pages, start=1):
-            problems += [f"page {number}: the call {call} starts a line"
-                         for call in _calls_starting_a_line(page, prefix)]
-            text = (page.extract_text() or "").replace("\u00a0", " ")
-            flat = text.replace("\n", " ")
-            problems += [f"page {number}: {run!r} is broken across lines"
-                         for run in dict.fromkeys(runs) if flat.count(run) > text.count(run)]
+    for page in parsed(pdf, text=True):
+        problems += [f"page {page.number}: the call {call} starts a line"
+                     for call in _calls_starting_a_line(page, prefix)]
+        text = page.text.replace("\u00a0", " ")
+        flat = text.replace("\n", " ")
+        problems += [f"page {page.number}: {run!r} is broken across lines"
+                     for run in dict.fromkeys(runs) if flat.count(run) > text.count(run)]
     return problems
 
 
-def _calls_starting_a_line(page: pdfplumber.page.Page, prefix: str) -> list[str]:
-    """The calls on ``page`` whose first glyph has no glyph of its line just before it (a
-    word space at most) while its line has text (larger glyphs) elsewhere."""
+def _calls_starting_a_line(page: Page, prefix: str) -> list[str]:
+    """The calls on ``page`` (links to ``<prefix>source-N``) whose first glyph has no glyph
+    of its line just before it (a word space at most) while its line has text (larger
+    glyphs) elsewhere."""
     found = []
-    chars = [c for c in page.chars if c["text"].strip()]
-    for x0, top, x1, bottom in _call_boxes(page, prefix):
-        inside = [c for c in chars if x0 - 0.5 <= (c["x0"] + c["x1"]) / 2 <= x1 + 0.5
-                  and c["top"] - 0.5 <= (top + bottom) / 2 <= c["bottom"] + 0.5]
+    chars = [c for c in page.glyphs if c.text.strip()]
+    for call in page.links:
+        if not call.dest.startswith(f"{prefix}source-"):
+            continue
+        x0, top, x1, bottom = call.x0, call.top, call.x1, call.bottom
+        inside = [c for c in chars if x0 - 0.5 <= (c.x0 + c.x1) / 2 <= x1 + 0.5
+                  and c.top - 0.5 <= (top + bottom) / 2 <= c.bottom + 0.5]
         if not inside:
             continue
-        first = min(inside, key=lambda c: c["x0"])
-        middle = (first["top"] + first["bottom"]) / 2
-        line = [c for c in chars if c not in inside and c["top"] <= middle <= c["bottom"]]
-        before = [c for c in line if first["x0"] - 12 < c["x1"] <= first["x0"] + 0.5]
-        if any(c["size"] > first["size"] * 1.2 for c in line) and not before:
-            found.append("".join(c["text"] for c in sorted(inside, key=lambda c: c["x0"])))
+        first = min(inside, key=lambda c: c.x0)
+        middle = (first.top + first.bottom) / 2
+        line = [c for c in chars if c not in inside and c.top <= middle <= c.bottom]
+        before = [c for c in line if first.x0 - 12 < c.x1 <= first.x0 + 0.5]
+        if any(c.size > first.size * 1.2 for c in line) and not before:
+            found.append("".join(c.text for c in sorted(inside, key=lambda c: c.x0)))
     return found

@@ -7,6 +7,7 @@ bleed and crop marks reads like the digital one.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ class IssuePage:
 
 
 @functools.lru_cache(maxsize=16)
-def _issue_pages(path: Path, mtime: float) -> tuple[IssuePage, ...]:
+def _issue_pages(path: Path, digest: str) -> tuple[IssuePage, ...]:
     trims = [page.trimbox for page in pypdf.PdfReader(path).pages]
     result = []
     with pdfplumber.open(path) as pdf:
@@ -60,7 +61,9 @@ def _issue_pages(path: Path, mtime: float) -> tuple[IssuePage, ...]:
 
 
 def issue_pages(path: Path) -> tuple[IssuePage, ...]:
-    return _issue_pages(path, path.stat().st_mtime)
+    """Each page of the issue at ``path``, read once per content (a file rewritten since
+    reads as it now is, whatever its time stamp)."""
+    return _issue_pages(path, hashlib.sha256(path.read_bytes()).hexdigest())
 
 
 def squash(text: str) -> str:

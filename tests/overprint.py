@@ -23,11 +23,11 @@ overprint by 4.0 pt, the A5 stamp and the review flag by 10 to 11 pt.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
-import pdfplumber
+from .parsed import Glyph, Page, parsed
 
 #: the share of a glyph's em square above its baseline (Inter: ascender 0.97, descender
 #: 0.24 of its 1.21 em line; set solid, the em divides 0.8 / 0.2)
@@ -55,17 +55,17 @@ class _Line:
         return self.baseline + (1 - ASCENT) * self.size
 
 
-def _lines(page: pdfplumber.page.Page) -> list[_Line]:
+def _lines(page: Page) -> list[_Line]:
     """The page's glyphs (not spaces) grouped by baseline (to 0.1 pt), top to bottom."""
-    rows: dict[float, list[dict]] = {}
-    for char in page.chars:
-        if not char["text"].strip() or not char.get("upright", True):
+    rows: dict[float, list[Glyph]] = {}
+    for char in page.glyphs:
+        if not char.text.strip() or not char.upright:
             continue
-        baseline = round(page.height - char["matrix"][5], 1)
+        baseline = round(page.height - char.y, 1)
         rows.setdefault(baseline, []).append(char)
-    return [_Line(baseline, max(c["size"] for c in chars),
-                  tuple(sorted((c["x0"], c["x1"]) for c in chars)),
-                  "".join(c["text"] for c in sorted(chars, key=lambda c: c["x0"])))
+    return [_Line(baseline, max(c.size for c in chars),
+                  tuple(sorted((c.x0, c.x1) for c in chars)),
+                  "".join(c.text for c in sorted(chars, key=lambda c: c.x0)))
             for baseline, chars in sorted(rows.items())]
 
 
@@ -80,26 +80,24 @@ def _meet(upper: _Line, lower: _Line) -> float:
     return depth if across > BESIDE else 0.0
 
 
-def deepest(data: bytes) -> Iterable[tuple[int, float, str, str]]:
+def deepest(pdf: bytes | Path) -> Iterable[tuple[int, float, str, str]]:
     """(page, depth in pt, upper line's text, lower line's text) for each pair of lines
-    on a page whose glyph boxes meet at all."""
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
-            lines = _lines(page)
-            for index, upper in enumerate(lines):
-                for lower in lines[index + 1:]:
-                    if lower.top >= upper.bottom:
-                        if lower.baseline - upper.baseline > 2 * max(upper.size, lower.size):
-                            break
-                        continue
-                    depth = _meet(upper, lower)
-                    if depth > 0:
-                        yield number, depth, upper.text, lower.text
-            page.close()
+    on a page whose glyph boxes meet at all; ``pdf``: the PDF's bytes or its path."""
+    for page in parsed(pdf):
+        lines = _lines(page)
+        for index, upper in enumerate(lines):
+            for lower in lines[index + 1:]:
+                if lower.top >= upper.bottom:
+                    if lower.baseline - upper.baseline > 2 * max(upper.size, lower.size):
+                        break
+                    continue
+                depth = _meet(upper, lower)
+                if depth > 0:
+                    yield page.number, depth, upper.text, lower.text
 
 
-def overprinted(data: bytes, tolerance: float = TOLERANCE) -> list[str]:
+def overprinted(pdf: bytes | Path, tolerance: float = TOLERANCE) -> list[str]:
     """Each place where two lines of text on a page print into each other by more than
-    ``tolerance`` pt, in plain words."""
+    ``tolerance`` pt, in plain words; ``pdf``: the PDF's bytes or its path."""
     return [f"page {page}: {upper[:40]!r} and {lower[:40]!r} overprint by {depth:.1f} pt"
-            for page, depth, upper, lower in deepest(data) if depth > tolerance]
+            for page, depth, upper, lower in deepest(pdf) if depth > tolerance]

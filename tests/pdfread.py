@@ -11,6 +11,7 @@ right, a combining mark after its letter).
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ class PageText:
 
 
 @functools.lru_cache(maxsize=256)
-def _pages(path: Path, mtime: float, top_mm: float, bottom_mm: float,
+def _pages(path: Path, digest: str, top_mm: float, bottom_mm: float,
            rtl: bool) -> tuple[PageText, ...]:
     result = []
     read = _rtl_text if rtl else (lambda part: part.extract_text() or "")
@@ -48,8 +49,9 @@ def _pages(path: Path, mtime: float, top_mm: float, bottom_mm: float,
 def pages(path: Path, top_mm: float = 20, bottom_mm: float = 20,
           rtl: bool = False) -> tuple[PageText, ...]:
     """Text of each page, split into running header, body and footer; ``rtl``: the
-    pages are right to left (their lines are read in logical order)."""
-    return _pages(path, path.stat().st_mtime, top_mm, bottom_mm, rtl)
+    pages are right to left (their lines are read in logical order). Read once per
+    content (a file rewritten since reads as it now is, whatever its time stamp)."""
+    return _pages(path, hashlib.sha256(path.read_bytes()).hexdigest(), top_mm, bottom_mm, rtl)
 
 
 def _rtl_text(page) -> str:

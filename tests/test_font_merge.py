@@ -17,7 +17,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import pdfplumber
 import pikepdf
 import pytest
 
@@ -28,6 +27,7 @@ from printjournal.pipeline import Pipeline
 
 from .conftest import REPO, shared
 from .makers import merge_recorded
+from .parsed import parsed
 from .test_accessibility import vera  # noqa: F401 (the veraPDF fixture)
 
 #: tiny articles in the scripts beyond Latin (tests/corpus), each a part of one leaflet
@@ -115,10 +115,10 @@ def reading(path: Path) -> list[tuple[str, list[tuple[str, float, float]]]]:
     """Each page's text and its characters with their origins (pt): where each glyph is
     drawn (a character's top also depends on the font's Ascent, which WeasyPrint
     rounds at the size it first meets a font: parts differ by 1/1000 em, and only
-    text selection boxes read it)."""
-    with pdfplumber.open(path) as pdf:
-        return [(page.extract_text(), [(c["text"], c["matrix"][4], c["matrix"][5])
-                                       for c in page.chars]) for page in pdf.pages]
+    text selection boxes read it); read once a run (tests/parsed.py), the issue as
+    test_sample_invariants reads it too."""
+    return [(page.text, [(c.text, c.x, c.y) for c in page.glyphs])
+            for page in parsed(path, text=True)]
 
 
 @pytest.fixture(params=["leaflet", "issue"])

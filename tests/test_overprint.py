@@ -24,9 +24,9 @@ def test_the_measure_finds_lines_set_tighter_than_their_size():
 
 @pytest.mark.parametrize("name", ["two", "large", "a5", "letter"])
 def test_no_lines_overprint_in_the_sample_leaflets(sample_leaflet, name):
-    assert overprint.overprinted(sample_leaflet(name).pdf.read_bytes()) == []
+    assert overprint.overprinted(sample_leaflet(name).pdf) == []
 
 
 def test_no_lines_overprint_in_the_sample_articles(samples):
     for slug, sample in samples.items():
-        assert overprint.overprinted(sample.pdf.read_bytes()) == [], slug
+        assert overprint.overprinted(sample.pdf) == [], slug
