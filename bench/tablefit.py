@@ -25,7 +25,7 @@ from printjournal.markup import body as markup
 from printjournal.model import ReviewState
 from printjournal.pipeline import Pipeline
 from printjournal.render import tablefit
-from printjournal.render.pagearea import PT_PER_PX
+from printjournal.render.pagearea import PT_PER_PX, page_box
 from printjournal.render.weasy import ProjectFetcher
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +58,7 @@ def laid_out(pipeline: Pipeline, html: str) -> dict[int, float]:
             walk(child, right)
 
     for page in document.pages:
-        area = page._page_box
+        area = page_box(page)
         walk(area, area.content_box_x() + area.width)
     return found
 

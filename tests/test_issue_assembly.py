@@ -153,7 +153,7 @@ def test_a_page_number_wider_than_its_placeholder_is_refused(tiny_part):
 def test_role_maps_that_disagree_are_refused(tiny_part):
     def with_role_map(data: bytes, target: str) -> bytes:
         writer = pypdf.PdfWriter(clone_from=io.BytesIO(data))
-        tree = writer._root_object["/StructTreeRoot"].get_object()
+        tree = writer.root_object["/StructTreeRoot"].get_object()
         tree[NameObject("/RoleMap")] = DictionaryObject(
             {NameObject("/Callout"): NameObject(target)})
         out = io.BytesIO()
@@ -178,7 +178,7 @@ def test_folios_of_a_part_placed_twice_are_its_own(tiny_part):
 def test_role_maps_that_agree_are_merged(tiny_part):
     def with_maps(data: bytes) -> bytes:
         writer = pypdf.PdfWriter(clone_from=io.BytesIO(data))
-        tree = writer._root_object["/StructTreeRoot"].get_object()
+        tree = writer.root_object["/StructTreeRoot"].get_object()
         tree[NameObject("/RoleMap")] = DictionaryObject(
             {NameObject("/Callout"): NameObject("/Div")})
         out = io.BytesIO()
