@@ -124,7 +124,7 @@ def run(tasks: list[Task], jobs: int, pipeline: Callable[[], Pipeline],
         return
     if len(ordered) <= IN_PROCESS:
         for task in reversed(ordered):
-            yield _work(task, pipeline())
+            yield _here(task, pipeline())
         return
     here = ordered.pop()
     limits = PoolLimits(workers=min(jobs, len(ordered)), seconds=TASK_SECONDS,
@@ -132,7 +132,7 @@ def run(tasks: list[Task], jobs: int, pipeline: Callable[[], Pipeline],
     how = Start("forkserver", preload=("printjournal.site.build",), eager=False)
     with WorkerPool(limits, dict, how=how) as pool:
         futures = submit(pool, ordered) if jobs > 1 else {}
-        yield _work(here, pipeline())
+        yield _here(here, pipeline())
         yield from outcomes(futures or submit(pool, ordered), limits.seconds)
 
 
@@ -161,7 +161,7 @@ def outcomes(futures: dict[Future[Done], Task], seconds: int) -> Iterator[Outcom
         except Exception as exc:
             yield _bug(task.output, exc, task.written, 0.0)
         else:
-            yield rendered if isinstance(rendered, Outcome) else store(task, rendered, took)
+            yield _stored(task, rendered, took)
 
 
 def _failed(task: Task, message: str) -> Outcome:
@@ -181,15 +181,17 @@ def render_job(pipelines: dict[Project, Pipeline], job: Job) -> Done:
     return rendered, time.perf_counter() - started
 
 
-def _work(task: Task, pipeline: Pipeline) -> Outcome:
-    """Render one output here into its file (and the render cache). Raises only OSError
-    on a write into the output folder or the render cache (a full disk, a read-only
-    folder): that stops the build; any other failure fails this output alone."""
-    started = time.perf_counter()
-    rendered = render(task.output, pipeline, task.written)
-    if isinstance(rendered, Outcome):
-        return rendered
-    return store(task, rendered, time.perf_counter() - started)
+def _here(task: Task, pipeline: Pipeline) -> Outcome:
+    """Render one output in this process with the job a worker runs, and store it.
+    Raises only OSError on a write into the output folder or the render cache (a full
+    disk, a read-only folder): that stops the build; any other failure fails this
+    output alone."""
+    return _stored(task, *render_job({task.project: pipeline}, task.job))
+
+
+def _stored(task: Task, rendered: Rendered | Outcome, seconds: float) -> Outcome:
+    """A render job's result as the task's Outcome: a failure as it came, a PDF stored."""
+    return rendered if isinstance(rendered, Outcome) else store(task, rendered, seconds)
 
 
 def render(output: Output, pipeline: Pipeline | Callable[[], Pipeline],
